@@ -1,0 +1,124 @@
+/*
+ * proto.h — the WebSocket message protocol "atelier.v1": parsing and
+ * validation of client messages, and encoding of server messages.
+ *
+ * Boundary: pure text <-> structs. No network, no disk, no domain rules
+ * (whether an activity is open is seminar.c's business). docs/PROTOCOL.md
+ * is the reference for every type, field, limit and error code here.
+ */
+#ifndef ATELIER_PROTO_H
+#define ATELIER_PROTO_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+#define PROTO_SUBPROTOCOL "atelier.v1"
+
+/* Limits (characters are Unicode code points, not bytes). */
+#define PROTO_MAX_MESSAGE_BYTES 16384 /* one reassembled WebSocket message */
+#define PROTO_MAX_ID_CHARS 64         /* client message id: [A-Za-z0-9._:-] */
+#define PROTO_MAX_CODE_CHARS 16       /* seminar join code */
+#define PROTO_MAX_TOKEN_CHARS 64      /* participant token */
+#define PROTO_MAX_KEY_CHARS 128       /* facilitator key */
+#define PROTO_MAX_SLUG_CHARS 64       /* activity / board id */
+#define PROTO_MAX_TEXT_CHARS 500      /* contribution text, orientation title */
+#define PROTO_MAX_LABEL_CHARS 80      /* author, name, structure */
+#define PROTO_MAX_ACTION_CHARS 300    /* one example action */
+#define PROTO_MAX_ACTIONS 20          /* example actions in one post */
+
+typedef enum proto_type {
+	PROTO_JOIN = 1,  /* participant identity */
+	PROTO_WATCH,     /* subscribe to a seminar / activity, catch up */
+	PROTO_POST,      /* new contribution (or example action with parent) */
+	PROTO_EDIT,      /* edit one's own contribution */
+	PROTO_DELETE,    /* delete one's own contribution */
+	PROTO_VOTE,
+	PROTO_UNVOTE,
+	PROTO_SET_STATE, /* facilitator: activity state */
+	PROTO_HIDE,      /* facilitator: hide a contribution */
+	PROTO_SHOW       /* facilitator: show it again */
+} proto_type;
+
+/* Error codes sent in {"type":"error","code":...}. proto_error_name() gives
+ * the wire string. Keep in step with docs/PROTOCOL.md. */
+typedef enum proto_err {
+	PROTO_OK = 0,
+	PROTO_ERR_BAD_JSON,          /* "bad_json": not JSON, or root not an object */
+	PROTO_ERR_UNKNOWN_TYPE,      /* "unknown_type" */
+	PROTO_ERR_MISSING_FIELD,     /* "missing_field" */
+	PROTO_ERR_BAD_FIELD,         /* "bad_field": wrong type, bad format, unknown field */
+	PROTO_ERR_TOO_LONG,          /* "too_long": a text over its limit */
+	PROTO_ERR_EMPTY_TEXT,        /* "empty_text": empty or only white space */
+	PROTO_ERR_UNKNOWN_SEMINAR,   /* "unknown_seminar" */
+	PROTO_ERR_UNKNOWN_ACTIVITY,  /* "unknown_activity" */
+	PROTO_ERR_UNKNOWN_BOARD,     /* "unknown_board" */
+	PROTO_ERR_UNKNOWN_CONTRIBUTION, /* "unknown_contribution" */
+	PROTO_ERR_NOT_JOINED,        /* "not_joined": join first */
+	PROTO_ERR_NOT_OWNER,         /* "not_owner": not one's own contribution */
+	PROTO_ERR_ACTIVITY_STATE,    /* "activity_state": not allowed in this state */
+	PROTO_ERR_VOTE_BUDGET,       /* "vote_budget": no vote left */
+	PROTO_ERR_ALREADY_VOTED,     /* "already_voted" */
+	PROTO_ERR_NOT_VOTED,         /* "not_voted" */
+	PROTO_ERR_NOT_ORIENTATION,   /* "not_orientation": parent is not an orientation */
+	PROTO_ERR_BAD_KEY,           /* "bad_key": facilitator key missing or wrong */
+	PROTO_ERR_STORAGE,           /* "storage": the write could not be committed */
+	PROTO_ERR_INTERNAL,          /* "internal" */
+	PROTO_ERR__COUNT
+} proto_err;
+
+/* One parsed and validated client message. Every string points into
+ * memory owned by the message (valid until proto_msg_clear) and is valid
+ * UTF-8 without NUL or control characters (except \n in text fields).
+ * Optional strings are NULL when absent. Integers are -1 when absent. */
+typedef struct proto_msg {
+	proto_type type;
+	const char *id;         /* client message id (required on every message) */
+	const char *code;       /* join, watch, facilitator messages */
+	const char *token;      /* join: token from an earlier join */
+	const char *name;       /* join */
+	const char *structure;  /* join */
+	const char *key;        /* facilitator key: set_state/hide/show; optional on watch */
+	const char *activity;   /* watch (NULL = all activities), post, set_state */
+	const char *board;      /* post */
+	const char *text;       /* post, edit (trimmed) */
+	const char *author;     /* post */
+	const char *state;      /* set_state: "prepared"|"open"|"voting"|"closed" */
+	long long contribution; /* edit, delete, vote, unvote, hide, show */
+	long long parent;       /* post: add an example action to this orientation */
+	long long since;        /* watch: last sequence seen */
+	size_t nactions;        /* post: example actions of a new orientation */
+	const char **actions;
+	json_t *root_;          /* private: owns the strings */
+} proto_msg;
+
+/* Parses one complete message of len bytes (need not be NUL-terminated).
+ * On success returns 0 and fills *out (release with proto_msg_clear).
+ * On failure returns -1, sets *err and writes a short English detail
+ * (field name, reason) into detail[detail_len]; *out holds nothing to
+ * release. If the message id could be read it is copied into
+ * re[re_len], else re[0] = '\0', so the error reply can name it. */
+int proto_parse(const char *buf, size_t len, proto_msg *out, /* OUT */
+                proto_err *err, char *detail, size_t detail_len,
+                char *re, size_t re_len);
+
+/* Releases what proto_parse gave; NULL or a cleared message is a no-op. */
+void proto_msg_clear(proto_msg *m);
+
+/* Wire name of a message type or error code ("post", "too_long"). */
+const char *proto_type_name(proto_type t);
+const char *proto_error_name(proto_err e);
+
+/* ===== Encoding: each returns a malloc'd NUL-terminated JSON text ===== */
+
+/* {"type":"error","re":re|null,"code":...,"message":detail} */
+char *proto_encode_error(const char *re, proto_err e, const char *detail);
+
+/* {"type":<type>,"re":re, ...fields of body}. body is borrowed. Used for
+ * "joined", "synced" and "ack". */
+char *proto_encode_reply(const char *type, const char *re, json_t *body);
+
+/* {"type":"event","seq":seq,"kind":kind,<kind>:object}; kind is
+ * "contribution" or "activity". object is borrowed. */
+char *proto_encode_event(long long seq, const char *kind, json_t *object);
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * seminar.h — the domain rules: what a client message does to a seminar.
+ *
+ * Boundary: takes a parsed proto_msg and the connection's session, checks
+ * the rules (joined? activity open? own contribution? vote budget? key?),
+ * writes through the store, and returns the reply for the sender and the
+ * events to broadcast once the transaction commits. No network: ws.c sends
+ * what this returns. Runs on the event-loop thread only.
+ */
+#ifndef ATELIER_SEMINAR_H
+#define ATELIER_SEMINAR_H
+
+#include <stddef.h>
+#include "proto.h"
+#include "store.h"
+
+/* Per-connection state, one per WebSocket connection, created by ws.c. */
+typedef struct seminar_session seminar_session;
+
+seminar_session *seminar_session_new(void);
+void seminar_session_free(seminar_session *ss); /* NULL is a no-op */
+
+/* What the connection watches, for routing broadcasts: *seminar_id is 0
+ * when it watches nothing yet; *activity_id is 0 when it watches every
+ * activity of the seminar. *full is 1 for a facilitator watch (receives
+ * hidden contributions' text in snapshots). */
+void seminar_session_watch(const seminar_session *ss, long long *seminar_id,
+                           long long *activity_id, int *full);
+
+/* One event to broadcast after commit: payload is the encoded "event"
+ * message, sent as is to every connection that watches seminar_id and
+ * either every activity or activity_id (activity_id 0 = seminar-wide, goes
+ * to every watcher of the seminar). */
+typedef struct seminar_event {
+	long long seminar_id;
+	long long activity_id;
+	long long seq;
+	char *payload; /* malloc'd; owned by the result */
+	size_t len;
+} seminar_event;
+
+typedef struct seminar_result {
+	char *reply;          /* malloc'd JSON for the sender (ack, joined,
+	                         synced or error); never NULL after handle */
+	int is_error;         /* reply is an error; nothing was written */
+	proto_err err;
+	seminar_event *events; /* malloc'd array, to send after commit */
+	size_t nevents;
+} seminar_result;
+
+void seminar_result_clear(seminar_result *r); /* frees and zeroes; NULL ok */
+
+/* Handles one message inside the current transaction (starts one with
+ * store_tx_begin when none is open) and a savepoint of its own: on a rule
+ * error the savepoint is rolled back, r->reply is an error and r->nevents
+ * is 0. The caller commits (store_tx_commit) before sending r->reply if
+ * r->nevents > 0 or the message wrote anything, and broadcasts r->events
+ * only after a successful commit. Returns 0 when handled (even with an
+ * error reply), negative only on an internal failure (r->reply is then an
+ * "internal" or "storage" error). */
+int seminar_handle(store *st, seminar_session *ss, const proto_msg *m,
+                   seminar_result *r /* OUT */);
+
+#endif

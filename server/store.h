@@ -1,0 +1,79 @@
+/*
+ * store.h — the SQLite database: schema and numbered migrations, prepared
+ * statements, transactions. The only module that includes sqlite3.h.
+ *
+ * Boundary: rows in, rows (or jansson documents) out. Domain rules (who may
+ * post where, vote budgets) live in seminar.c, which calls the functions
+ * declared in store_domain.h. Network code only opens, closes and drives
+ * transactions through the functions below.
+ */
+#ifndef ATELIER_STORE_H
+#define ATELIER_STORE_H
+
+#include <stddef.h>
+#include <jansson.h>
+
+typedef struct store store;
+
+/* Store results: 0 on success, negative on failure. */
+#define STORE_OK 0
+#define STORE_ERR -1          /* SQLite error; store_errmsg() says which */
+#define STORE_NOT_FOUND -2
+#define STORE_READONLY -3     /* the database file cannot be written */
+#define STORE_FULL -4         /* disk full */
+
+/* Opens (creating if needed) the database at path (":memory:" for tests),
+ * sets WAL, foreign keys, busy timeout, and runs the pending migrations.
+ * On failure returns a negative code, *out is NULL and a French sentence
+ * naming the file and the cause is written into err[err_len]. */
+int store_open(const char *path, store **out, char *err, size_t err_len);
+
+/* Closes the database; NULL is a no-op. Rolls back an open transaction. */
+void store_close(store *s);
+
+/* Last SQLite error text, for logs. */
+const char *store_errmsg(store *s);
+
+/* Schema version after migrations (number of the last migration run). */
+int store_schema_version(store *s);
+
+/* ===== Transactions =====
+ * The network layer groups every write of one event-loop turn into one
+ * transaction: store_tx_begin() (BEGIN IMMEDIATE, no-op when one is
+ * already open), then store_tx_commit() once per turn. Each message runs
+ * inside a savepoint so a failed message does not undo the others. */
+int store_tx_begin(store *s);
+int store_tx_commit(store *s);   /* no-op when none is open */
+void store_tx_rollback(store *s); /* no-op when none is open */
+int store_tx_active(store *s);
+int store_savepoint(store *s);
+int store_savepoint_release(store *s);
+void store_savepoint_rollback(store *s);
+
+/* ===== Seminars ===== */
+
+/* Imports a seminar definition already validated and normalized by
+ * defn_validate() (borrowed). Inserts or updates by the definition's "id"
+ * in one transaction: importing the same file twice changes nothing; a
+ * changed file updates titles and adds new activities and boards. Generates
+ * the join code (if the definition has none) and the facilitator key on
+ * first import. On success writes the seminar's join code into
+ * code_out[code_len]. On failure nothing is changed and err says why. */
+int store_import(store *s, json_t *defn, char *code_out, size_t code_len,
+                 char *err, size_t err_len);
+
+/* Calls fn once per seminar, ordered by date then title. */
+typedef void (*store_seminar_fn)(void *ctx, const char *code, const char *title,
+                                 const char *date, const char *key);
+int store_list_seminars(store *s, store_seminar_fn fn, void *ctx);
+
+/* 1 if key is the facilitator key of the seminar with this join code
+ * (compared in constant time), else 0. */
+int store_check_key(store *s, const char *code, const char *key);
+
+/* The complete synthesis document of a seminar (the JSON export format,
+ * see docs/EXPORTS.md). Returns STORE_NOT_FOUND for an unknown code. The
+ * caller owns *out. */
+int store_dump(store *s, const char *code, json_t **out);
+
+#endif
