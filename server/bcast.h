@@ -1,0 +1,61 @@
+/*
+ * bcast.h — fan-out of server messages: shared reference-counted buffers,
+ * a bounded queue of them per connection, and the list of who watches what.
+ *
+ * Boundary: memory and routing only. No network (ws.c writes what the
+ * queues hold and is woken through the callback given to the hub), no
+ * SQLite, no JSON. Runs on the event-loop thread only.
+ */
+#ifndef ATELIER_BCAST_H
+#define ATELIER_BCAST_H
+
+#include <stddef.h>
+
+/* One encoded message, shared by every queue that holds it. The payload
+ * is preceded by `headroom` writable bytes (lws needs LWS_PRE). */
+typedef struct bcast_msg bcast_msg;
+
+/* Copies len bytes of data. Returns NULL when out of memory. The new
+ * message has one reference, owned by the caller. */
+bcast_msg *bcast_msg_new(const char *data, size_t len, size_t headroom);
+void bcast_msg_ref(bcast_msg *m);
+void bcast_msg_unref(bcast_msg *m); /* NULL is a no-op */
+unsigned char *bcast_msg_data(bcast_msg *m); /* the payload, headroom before it */
+size_t bcast_msg_len(const bcast_msg *m);
+
+/* A connection's outgoing queue, bounded in messages and bytes. */
+typedef struct bcast_queue bcast_queue;
+
+bcast_queue *bcast_queue_new(size_t max_msgs, size_t max_bytes);
+void bcast_queue_free(bcast_queue *q); /* drops its references; NULL ok */
+/* Takes a new reference on m. Returns 0, or -1 when the queue is full
+ * (the connection is too slow: the caller drops it). */
+int bcast_queue_push(bcast_queue *q, bcast_msg *m);
+bcast_msg *bcast_queue_peek(bcast_queue *q); /* oldest, or NULL; borrowed */
+void bcast_queue_pop(bcast_queue *q);        /* drops the oldest */
+size_t bcast_queue_count(const bcast_queue *q);
+
+/* The routing table: which connection watches which seminar/activity. */
+typedef struct bcast_hub bcast_hub;
+
+/* wake(conn) is called when a message was queued for conn; overflow(conn)
+ * when conn's queue was full (the message was not queued). */
+typedef void (*bcast_conn_fn)(void *conn);
+
+bcast_hub *bcast_hub_new(bcast_conn_fn wake, bcast_conn_fn overflow);
+void bcast_hub_free(bcast_hub *h); /* NULL ok; does not free the queues */
+
+/* Registers (or moves) conn as watching seminar_id, and activity_id or
+ * every activity when activity_id is 0. Returns 0 or -1 (memory). */
+int bcast_watch(bcast_hub *h, void *conn, bcast_queue *q, long long seminar_id,
+                long long activity_id);
+void bcast_unwatch(bcast_hub *h, void *conn); /* unknown conn is a no-op */
+size_t bcast_watchers(const bcast_hub *h);
+
+/* Queues m for every connection watching seminar_id and either every
+ * activity, or activity_id; activity_id 0 means seminar-wide (everyone
+ * watching the seminar). Returns how many connections got it. */
+size_t bcast_publish(bcast_hub *h, long long seminar_id, long long activity_id,
+                     bcast_msg *m);
+
+#endif
