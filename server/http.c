@@ -1,0 +1,291 @@
+/*
+ * http.c — the dynamic HTTP routes; static pages come from the web/ mount
+ * that server.c sets up.
+ *
+ *   /j/CODE            the phone page (web/index.html) for a join link
+ *   /qr/CODE.svg       QR code of the seminar's join address
+ *   /api/join/CODE     {"code","url"}: the join address, for the screen
+ *   /api/export/CODE.FMT  the synthesis (md, html, csv, json) as an
+ *                      attachment; needs the header X-Atelier-Key
+ *   /api/health        {"status":"ok","version"}
+ *
+ * Every response carries the vhost's security headers (server.c). Bodies
+ * are built whole, then written in chunks on HTTP_WRITEABLE.
+ * Must not touch SQLite directly (store.h only) nor WebSocket state.
+ */
+#include "net.h"
+#include "addr.h"
+#include "export.h"
+#include "qr.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK 16384
+
+/* Per HTTP connection; reset after each response (keep-alive). */
+struct hss {
+	char *body;
+	size_t len, off;
+};
+
+size_t http_session_size(void)
+{
+	return sizeof(struct hss);
+}
+
+struct find_ctx {
+	const char *code;
+	int found;
+};
+
+static void find_seminar(void *ctx, const char *code, const char *title,
+                         const char *date, const char *key)
+{
+	struct find_ctx *f = ctx;
+	(void)title;
+	(void)date;
+	(void)key;
+	if (strcmp(code, f->code) == 0)
+		f->found = 1;
+}
+
+static int seminar_exists(net *n, const char *code)
+{
+	struct find_ctx f = {code, 0};
+	store_list_seminars(n->st, find_seminar, &f);
+	return f.found;
+}
+
+void net_join_url(const net *n, const char *host, const char *code, char *out,
+                  size_t out_len)
+{
+	if (n->cfg->public_url) {
+		size_t l = strlen(n->cfg->public_url);
+		const char *slash = (l && n->cfg->public_url[l - 1] == '/') ? "" : "/";
+		snprintf(out, out_len, "%s%sj/%s", n->cfg->public_url, slash, code);
+	} else if (host && *host && !addr_is_loopback(host)) {
+		snprintf(out, out_len, "http://%s/j/%s", host, code);
+	} else if (n->nlan && !addr_is_loopback(n->cfg->host)) {
+		snprintf(out, out_len, "http://%s:%d/j/%s", n->lan[0], n->port, code);
+	} else {
+		snprintf(out, out_len, "http://%s/j/%s", host && *host ? host : "127.0.0.1", code);
+	}
+}
+
+/* Sends the headers of a response whose body (owned, may be NULL for an
+ * empty one) follows on HTTP_WRITEABLE. */
+static int respond(struct lws *wsi, struct hss *h, unsigned status, const char *mime,
+                   char *body, size_t len, const char *disposition)
+{
+	unsigned char buf[LWS_PRE + 2048], *start = buf + LWS_PRE, *p = start,
+	                                   *end = buf + sizeof buf - 1;
+	free(h->body);
+	h->body = body;
+	h->len = len;
+	h->off = 0;
+	if (lws_add_http_common_headers(wsi, status, mime, len, &p, end))
+		return -1;
+	if (lws_add_http_header_by_name(wsi, (unsigned char *)"cache-control:",
+	                                (unsigned char *)"no-store", 8, &p, end))
+		return -1;
+	if (disposition &&
+	    lws_add_http_header_by_name(wsi, (unsigned char *)"content-disposition:",
+	                                (unsigned char *)disposition,
+	                                (int)strlen(disposition), &p, end))
+		return -1;
+	if (lws_finalize_write_http_header(wsi, start, &p, end))
+		return -1;
+	lws_callback_on_writable(wsi);
+	return 0;
+}
+
+static int respond_json(struct lws *wsi, struct hss *h, unsigned status, json_t *j)
+{
+	char *body = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	if (!body)
+		return -1;
+	return respond(wsi, h, status, "application/json", body, strlen(body), NULL);
+}
+
+static int not_found(struct lws *wsi, struct hss *h)
+{
+	return respond_json(wsi, h, HTTP_STATUS_NOT_FOUND,
+	                    json_pack("{s:s}", "error", "not_found"));
+}
+
+/* Copies the request's Host header (empty when absent). */
+static void request_host(struct lws *wsi, char *host, size_t len)
+{
+	host[0] = '\0';
+	if (lws_hdr_copy(wsi, host, (int)len, WSI_TOKEN_HOST) < 0)
+		host[0] = '\0';
+}
+
+/* A seminar code from the URL: letters and digits only, at most 16. */
+static int take_code(const char *s, size_t n, char *code, size_t code_len)
+{
+	if (n == 0 || n > PROTO_MAX_CODE_CHARS || n >= code_len)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9')))
+			return -1;
+	memcpy(code, s, n);
+	code[n] = '\0';
+	return 0;
+}
+
+static int route_join_page(struct lws *wsi, net *n)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/index.html", n->cfg->web_dir);
+	int r = lws_serve_http_file(wsi, path, "text/html", NULL, 0);
+	if (r < 0 || (r > 0 && lws_http_transaction_completed(wsi)))
+		return -1;
+	return 0;
+}
+
+static int route_qr(struct lws *wsi, net *n, struct hss *h, const char *rest)
+{
+	char code[32], host[256], url[512];
+	const char *dot = strstr(rest, ".svg");
+	if (!dot || dot[4] || take_code(rest, (size_t)(dot - rest), code, sizeof code) ||
+	    !seminar_exists(n, code))
+		return not_found(wsi, h);
+	request_host(wsi, host, sizeof host);
+	net_join_url(n, host, code, url, sizeof url);
+	char *svg;
+	size_t len;
+	if (qr_svg(url, &svg, &len))
+		return lws_return_http_status(wsi, HTTP_STATUS_INTERNAL_SERVER_ERROR, NULL), -1;
+	return respond(wsi, h, HTTP_STATUS_OK, "image/svg+xml", svg, len, NULL);
+}
+
+static int route_api_join(struct lws *wsi, net *n, struct hss *h, const char *rest)
+{
+	char code[32], host[256], url[512];
+	if (take_code(rest, strlen(rest), code, sizeof code) || !seminar_exists(n, code))
+		return not_found(wsi, h);
+	request_host(wsi, host, sizeof host);
+	net_join_url(n, host, code, url, sizeof url);
+	return respond_json(wsi, h, HTTP_STATUS_OK,
+	                    json_pack("{s:s,s:s}", "code", code, "url", url));
+}
+
+static int route_api_export(struct lws *wsi, net *n, struct hss *h, const char *rest)
+{
+	char code[32], key[PROTO_MAX_KEY_CHARS + 1], disp[128];
+	const char *dot = strrchr(rest, '.');
+	if (!dot || take_code(rest, (size_t)(dot - rest), code, sizeof code))
+		return not_found(wsi, h);
+	int f = export_format_parse(dot + 1);
+	if (f < 0)
+		return not_found(wsi, h);
+	if (lws_hdr_custom_copy(wsi, key, sizeof key, "x-atelier-key:", 14) <= 0 ||
+	    !store_check_key(n->st, code, key))
+		return respond_json(wsi, h, HTTP_STATUS_FORBIDDEN,
+		                    json_pack("{s:s}", "error", "bad_key"));
+	json_t *doc = NULL;
+	if (store_dump(n->st, code, &doc))
+		return not_found(wsi, h);
+	char *body = NULL;
+	size_t len = 0;
+	int r = export_render(doc, (export_format)f, &body, &len);
+	json_decref(doc);
+	if (r)
+		return respond_json(wsi, h, HTTP_STATUS_INTERNAL_SERVER_ERROR,
+		                    json_pack("{s:s}", "error", "internal"));
+	snprintf(disp, sizeof disp, "attachment; filename=\"%s-synthese.%s\"", code,
+	         export_format_ext((export_format)f));
+	return respond(wsi, h, HTTP_STATUS_OK, export_format_mime((export_format)f), body,
+	               len, disp);
+}
+
+static int route(struct lws *wsi, net *n, struct hss *h, const char *mount,
+                 const char *rest)
+{
+	if (strcmp(mount, "/j") == 0) {
+		char code[32];
+		if (*rest == '/')
+			rest++;
+		if (take_code(rest, strlen(rest), code, sizeof code))
+			return not_found(wsi, h);
+		return route_join_page(wsi, n);
+	}
+	if (strcmp(mount, "/qr") == 0 && *rest == '/')
+		return route_qr(wsi, n, h, rest + 1);
+	if (strncmp(rest, "/join/", 6) == 0)
+		return route_api_join(wsi, n, h, rest + 6);
+	if (strncmp(rest, "/export/", 8) == 0)
+		return route_api_export(wsi, n, h, rest + 8);
+	if (strcmp(rest, "/health") == 0)
+		return respond_json(wsi, h, HTTP_STATUS_OK,
+		                    json_pack("{s:s,s:s}", "status", "ok", "version",
+		                              ATELIER_VERSION));
+	return not_found(wsi, h);
+}
+
+int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+                  void *in, size_t len)
+{
+	struct hss *h = user;
+	net *n = net_from_wsi(wsi);
+
+	switch (reason) {
+	case LWS_CALLBACK_HTTP: {
+		char mount[16] = "";
+		const char *url = in ? (const char *)in : "";
+		/* in is the part after the mount point; the mount is the
+		 * start of the full URI. */
+		char uri[512];
+		if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) > 0) {
+			size_t ml = strcspn(uri + 1, "/") + 1;
+			if (ml < sizeof mount) {
+				memcpy(mount, uri, ml);
+				mount[ml] = '\0';
+			}
+		}
+		if (route(wsi, n, h, mount, url))
+			return -1;
+		return 0;
+	}
+
+	case LWS_CALLBACK_HTTP_WRITEABLE: {
+		if (!h->body && h->len)
+			return -1;
+		unsigned char buf[LWS_PRE + CHUNK];
+		size_t left = h->len - h->off, k = left > CHUNK ? CHUNK : left;
+		int last = k == left;
+		if (k)
+			memcpy(buf + LWS_PRE, h->body + h->off, k);
+		if (lws_write(wsi, buf + LWS_PRE, k,
+		              last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) != (int)k)
+			return -1;
+		h->off += k;
+		if (!last) {
+			lws_callback_on_writable(wsi);
+			return 0;
+		}
+		free(h->body);
+		h->body = NULL;
+		h->len = h->off = 0;
+		if (lws_http_transaction_completed(wsi))
+			return -1;
+		return 0;
+	}
+
+	case LWS_CALLBACK_CLOSED_HTTP:
+		free(h ? h->body : NULL);
+		if (h)
+			memset(h, 0, sizeof *h);
+		break;
+
+	default:
+		break;
+	}
+	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}

@@ -1,0 +1,363 @@
+/*
+ * main.c — the `atelier` command line: serve, import, export, version and
+ * help. Parses options, resolves paths, opens the store and hands over to
+ * the module that does the work. Every failure is one sentence on stderr
+ * and a non-zero exit status.
+ *
+ * The only file with globals: the stop flag set by SIGINT/SIGTERM.
+ */
+#include "defn.h"
+#include "export.h"
+#include "i18n.h"
+#include "server.h"
+#include "store.h"
+
+#include <dirent.h>
+#include <stddef.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define DEFAULT_LISTEN "0.0.0.0:8080"
+#define DEFAULT_DB "atelier.db"
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+/* Prints a catalogue message (a printf format) and a newline on stderr. */
+static void fail(const char *key, ...)
+{
+	va_list ap;
+	fputs("atelier : ", stderr);
+	va_start(ap, key);
+	vfprintf(stderr, i18n(key), ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* ===== Options ===== */
+
+struct opts {
+	const char *listen, *db, *sessions, *web, *public_url, *port_file;
+	const char *format, *out;
+	const char *args[16]; /* positional arguments */
+	int nargs;
+	int help;
+};
+
+/* Option names each command accepts, with whether they take a value. */
+struct optdef {
+	const char *name;
+	int offset; /* into struct opts, or -1 for --help */
+};
+
+#define OPT(field) ((int)offsetof(struct opts, field))
+
+static const struct optdef serve_opts[] = {
+	{"--listen", OPT(listen)}, {"--db", OPT(db)}, {"--sessions", OPT(sessions)},
+	{"--web", OPT(web)}, {"--public-url", OPT(public_url)},
+	{"--port-file", OPT(port_file)}, {NULL, 0}};
+static const struct optdef import_opts[] = {{"--db", OPT(db)}, {NULL, 0}};
+static const struct optdef export_opts[] = {
+	{"--db", OPT(db)}, {"--format", OPT(format)}, {"--out", OPT(out)}, {NULL, 0}};
+
+/* Parses argv[1..] of a command. Returns 0, or -1 after saying what is
+ * wrong. Accepts "--name value" and "--name=value". */
+static int parse_opts(const char *cmd, int argc, char **argv, const struct optdef *defs,
+                      struct opts *o)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			o->help = 1;
+			continue;
+		}
+		if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
+			if (a[0] == '-' && a[1] != '\0') {
+				fail("cli.err_unknown_option", a, cmd, cmd);
+				return -1;
+			}
+			if (o->nargs == (int)(sizeof o->args / sizeof o->args[0])) {
+				fail("cli.err_too_many_args", cmd);
+				return -1;
+			}
+			o->args[o->nargs++] = a;
+			continue;
+		}
+		const char *eq = strchr(a, '=');
+		size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
+		const struct optdef *d = defs;
+		while (d->name && !(strlen(d->name) == nlen && strncmp(d->name, a, nlen) == 0))
+			d++;
+		if (!d->name) {
+			fail("cli.err_unknown_option", a, cmd, cmd);
+			return -1;
+		}
+		const char *val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+		if (!val || !*val) {
+			fail("cli.err_missing_value", d->name);
+			return -1;
+		}
+		*(const char **)((char *)o + d->offset) = val;
+	}
+	return 0;
+}
+
+/* ===== Paths ===== */
+
+static int is_dir(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* A data folder (web, sessions): the option, else ./name when present,
+ * else the source tree's. Made absolute into out. */
+static int resolve_dir(const char *opt, const char *name, char *out, size_t len)
+{
+	char tmp[PATH_MAX];
+	if (opt)
+		snprintf(tmp, sizeof tmp, "%s", opt);
+	else if (is_dir(name))
+		snprintf(tmp, sizeof tmp, "%s", name);
+	else
+		snprintf(tmp, sizeof tmp, "%s/%s", ATELIER_SOURCE_DIR, name);
+	if (!realpath(tmp, out) || !is_dir(out) || strlen(out) >= len) {
+		fail("cli.err_no_dir", tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static int open_store(const char *path, store **st)
+{
+	char err[512];
+	if (store_open(path, st, err, sizeof err)) {
+		fprintf(stderr, "atelier : %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Imports one definition file; prints its code. */
+static int import_file(store *st, const char *path, int quiet)
+{
+	char err[1024], code[32];
+	json_t *defn = NULL;
+	if (defn_load_file(path, &defn, err, sizeof err)) {
+		fprintf(stderr, "atelier : %s\n", err);
+		return -1;
+	}
+	int r = store_import(st, defn, code, sizeof code, err, sizeof err);
+	const char *title = json_string_value(json_object_get(defn, "title"));
+	if (r)
+		fprintf(stderr, "atelier : %s : %s\n", path, err);
+	else if (!quiet)
+		printf(i18n("cli.import_done"), path, title ? title : "", code);
+	if (!r && !quiet)
+		putchar('\n');
+	json_decref(defn);
+	return r ? -1 : 0;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Imports every *.json of dir, in name order. Any broken file stops the
+ * start: a facilitator must see it, not discover a missing seminar. */
+static int import_dir(store *st, const char *dir)
+{
+	DIR *d = opendir(dir);
+	char *names[256];
+	size_t n = 0;
+	int r = 0;
+	if (!d) {
+		fail("cli.err_no_dir", dir);
+		return -1;
+	}
+	for (struct dirent *e; (e = readdir(d)) && n < 256;) {
+		size_t l = strlen(e->d_name);
+		if (l > 5 && strcmp(e->d_name + l - 5, ".json") == 0 && e->d_name[0] != '.')
+			names[n++] = strdup(e->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof names[0], name_cmp);
+	for (size_t i = 0; i < n; i++) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		if (!r && import_file(st, path, 1))
+			r = -1;
+		free(names[i]);
+	}
+	return r;
+}
+
+/* ===== Commands ===== */
+
+static int cmd_serve(int argc, char **argv)
+{
+	struct opts o = {0};
+	char web[PATH_MAX], sessions[PATH_MAX], host[256];
+	store *st = NULL;
+	int port, rc = 1;
+	if (parse_opts("serve", argc, argv, serve_opts, &o))
+		return 2;
+	if (o.help) {
+		puts(i18n("cli.help_serve"));
+		return 0;
+	}
+	if (o.nargs) {
+		fail("cli.err_unexpected_arg", o.args[0], "serve");
+		return 2;
+	}
+	const char *listen = o.listen ? o.listen : DEFAULT_LISTEN;
+	const char *colon = strrchr(listen, ':');
+	char *endp;
+	long p = colon ? strtol(colon + 1, &endp, 10) : -1;
+	if (!colon || colon == listen || (size_t)(colon - listen) >= sizeof host ||
+	    colon[1] == '\0' || *endp || p < 0 || p > 65535) {
+		fail("cli.err_bad_listen", listen);
+		return 2;
+	}
+	snprintf(host, sizeof host, "%.*s", (int)(colon - listen), listen);
+	port = (int)p;
+	if (resolve_dir(o.web, "web", web, sizeof web) ||
+	    resolve_dir(o.sessions, "sessions", sessions, sizeof sessions))
+		return 1;
+	if (open_store(o.db ? o.db : DEFAULT_DB, &st))
+		return 1;
+	if (import_dir(st, sessions))
+		goto out;
+
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	server_config cfg = {host, port, web, o.public_url, o.port_file, &stop_requested};
+	if (server_run(st, &cfg) == 0) {
+		printf("%s\n", i18n("cli.serve_stopped"));
+		rc = 0;
+	}
+out:
+	store_close(st);
+	return rc;
+}
+
+static int cmd_import(int argc, char **argv)
+{
+	struct opts o = {0};
+	store *st = NULL;
+	int rc = 0;
+	if (parse_opts("import", argc, argv, import_opts, &o))
+		return 2;
+	if (o.help) {
+		puts(i18n("cli.help_import"));
+		return 0;
+	}
+	if (!o.nargs) {
+		fail("cli.err_import_no_file");
+		return 2;
+	}
+	if (open_store(o.db ? o.db : DEFAULT_DB, &st))
+		return 1;
+	for (int i = 0; i < o.nargs; i++)
+		if (import_file(st, o.args[i], 0))
+			rc = 1;
+	store_close(st);
+	return rc;
+}
+
+static int cmd_export(int argc, char **argv)
+{
+	struct opts o = {0};
+	store *st = NULL;
+	json_t *doc = NULL;
+	int rc = 1, first = 0, last = EXPORT__COUNT - 1;
+	if (parse_opts("export", argc, argv, export_opts, &o))
+		return 2;
+	if (o.help) {
+		puts(i18n("cli.help_export"));
+		return 0;
+	}
+	if (o.nargs != 1) {
+		fail("cli.err_export_code");
+		return 2;
+	}
+	if (o.format) {
+		first = last = export_format_parse(o.format);
+		if (first < 0) {
+			fail("cli.err_bad_format", o.format);
+			return 2;
+		}
+	}
+	if (access(o.db ? o.db : DEFAULT_DB, F_OK)) {
+		fail("cli.err_no_db", o.db ? o.db : DEFAULT_DB);
+		return 1;
+	}
+	if (open_store(o.db ? o.db : DEFAULT_DB, &st))
+		return 1;
+	if (store_dump(st, o.args[0], &doc)) {
+		fail("cli.err_unknown_code", o.args[0]);
+		goto out;
+	}
+	for (int f = first; f <= last; f++) {
+		char path[PATH_MAX], err[512];
+		if (export_write(doc, (export_format)f, o.out ? o.out : "exports", path,
+		                 sizeof path, err, sizeof err)) {
+			fprintf(stderr, "atelier : %s\n", err);
+			goto out;
+		}
+		printf("%s\n", path);
+	}
+	rc = 0;
+out:
+	json_decref(doc);
+	store_close(st);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	i18n_init_from_env();
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		if (argc >= 3 && strcmp(argv[1], "help") == 0) {
+			char key[64];
+			snprintf(key, sizeof key, "cli.help_%s", argv[2]);
+			if (strcmp(i18n(key), key) != 0) {
+				puts(i18n(key));
+				return 0;
+			}
+		}
+		puts(i18n("cli.help"));
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		printf("atelier %s\n", ATELIER_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "serve") == 0)
+		return cmd_serve(argc - 1, argv + 1);
+	if (strcmp(argv[1], "import") == 0)
+		return cmd_import(argc - 1, argv + 1);
+	if (strcmp(argv[1], "export") == 0)
+		return cmd_export(argc - 1, argv + 1);
+	fail("cli.err_unknown_command", argv[1]);
+	return 2;
+}

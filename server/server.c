@@ -1,0 +1,232 @@
+/*
+ * server.c — creates the libwebsockets context (one vhost, one port for
+ * HTTP and WebSocket), prints where to connect, and runs the event loop
+ * until asked to stop.
+ *
+ * Owns the mounts (web/ as static files, /j, /qr, /api as callbacks), the
+ * security headers sent with every response, and the idle policy
+ * (ping/pong). Must not touch SQLite directly nor parse messages.
+ */
+#include "net.h"
+#include "addr.h"
+#include "i18n.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* Sent with every HTTP response: a strict CSP (no inline script or style,
+ * no other host), no framing, no sniffing, no referrer. */
+static const struct lws_protocol_vhost_options hdr_perm = {
+	NULL, NULL, "permissions-policy:", "camera=(), microphone=(), geolocation=()"};
+static const struct lws_protocol_vhost_options hdr_ref = {
+	&hdr_perm, NULL, "referrer-policy:", "no-referrer"};
+static const struct lws_protocol_vhost_options hdr_frame = {
+	&hdr_ref, NULL, "x-frame-options:", "DENY"};
+static const struct lws_protocol_vhost_options hdr_nosniff = {
+	&hdr_frame, NULL, "x-content-type-options:", "nosniff"};
+static const struct lws_protocol_vhost_options hdr_csp = {
+	&hdr_nosniff, NULL, "content-security-policy:",
+	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+	"connect-src 'self' ws: wss:; font-src 'self'; manifest-src 'self'; "
+	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"};
+
+static const lws_retry_bo_t idle_policy = {
+	.secs_since_valid_ping = 30,   /* ping a silent connection after 30 s */
+	.secs_since_valid_hangup = 75, /* and drop it if nothing came back */
+};
+
+/* Checks that host:port can be listened on, to say why in one sentence
+ * instead of letting the library fail obscurely. 0 when it can. */
+static int probe_listen(const char *host, int port)
+{
+	struct sockaddr_in sa = {0};
+	int fd, one = 1, r = 0;
+	if (port == 0)
+		return 0;
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	if (inet_pton(AF_INET, host, &sa.sin_addr) != 1)
+		return 0; /* not an IPv4 address: let the library judge */
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0)
+		return 0;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof sa)) {
+		if (errno == EADDRINUSE)
+			fprintf(stderr, i18n("cli.err_port_in_use"), port, host);
+		else if (errno == EACCES)
+			fprintf(stderr, i18n("cli.err_port_denied"), port);
+		else if (errno == EADDRNOTAVAIL)
+			fprintf(stderr, i18n("cli.err_addr_unavailable"), host);
+		else
+			fprintf(stderr, i18n("cli.err_listen"), host, port, strerror(errno));
+		fputc('\n', stderr);
+		r = -1;
+	}
+	close(fd);
+	return r;
+}
+
+static int write_port_file(const char *path, int port)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "%d\n", port);
+	if (fclose(f) || rename(tmp, path)) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+struct print_ctx {
+	net *n;
+	int count;
+};
+
+static void print_seminar(void *ctx, const char *code, const char *title,
+                          const char *date, const char *key)
+{
+	struct print_ctx *pc = ctx;
+	net *n = pc->n;
+	char join[512], base[300];
+	net_join_url(n, NULL, code, join, sizeof join);
+	/* The base address is the join URL without "/j/CODE". */
+	snprintf(base, sizeof base, "%.*s", (int)(strstr(join, "/j/") - join), join);
+	printf("\n%s « %s » (%s) — %s %s\n", i18n("cli.serve_seminar"), title, date,
+	       i18n("cli.serve_code"), code);
+	printf("  %-14s %s\n", i18n("cli.serve_phones"), join);
+	printf("  %-14s %s/ecran.html?code=%s\n", i18n("cli.serve_screen"), base, code);
+	printf("  %-14s http://127.0.0.1:%d/animation.html#code=%s&cle=%s\n",
+	       i18n("cli.serve_facilitator"), n->port, code, key);
+	pc->count++;
+}
+
+static void print_addresses(net *n)
+{
+	struct print_ctx pc = {n, 0};
+	printf(i18n("cli.serve_listening"), ATELIER_VERSION, n->cfg->host, n->port);
+	putchar('\n');
+	if (!addr_is_loopback(n->cfg->host) && n->nlan) {
+		printf("  %s", i18n("cli.serve_lan"));
+		for (size_t i = 0; i < n->nlan; i++)
+			printf(" http://%s:%d", n->lan[i], n->port);
+		putchar('\n');
+	}
+	store_list_seminars(n->st, print_seminar, &pc);
+	if (!pc.count)
+		printf("%s\n", i18n("cli.serve_no_seminar"));
+	printf("\n%s\n", i18n("cli.serve_stop_hint"));
+	fflush(stdout);
+}
+
+static void check_stop(lws_sorted_usec_list_t *sul)
+{
+	net *n = lws_container_of(sul, net, stop_sul);
+	if (*n->cfg->stop) {
+		lws_cancel_service(n->ctx);
+		return;
+	}
+	lws_sul_schedule(n->ctx, 0, &n->stop_sul, check_stop, 200 * LWS_US_PER_MS);
+}
+
+int server_run(store *st, const server_config *cfg)
+{
+	struct lws_context_creation_info info;
+	struct lws_protocols protocols[3];
+	struct lws_http_mount m_root, m_j, m_qr, m_api;
+	net n;
+	int rc = -1;
+
+	memset(&n, 0, sizeof n);
+	n.st = st;
+	n.cfg = cfg;
+	n.nlan = addr_lan_ipv4(n.lan, 4);
+	n.hub = ws_hub_new();
+	if (!n.hub)
+		return -1;
+	if (probe_listen(cfg->host, cfg->port))
+		goto out;
+
+	memset(protocols, 0, sizeof protocols);
+	protocols[0] = (struct lws_protocols){"http", http_callback, http_session_size(),
+	                                      0, 0, NULL, 0};
+	protocols[1] = (struct lws_protocols){PROTO_SUBPROTOCOL, ws_callback,
+	                                      ws_session_size(), 4096, 0, NULL, 0};
+
+	memset(&m_root, 0, sizeof m_root);
+	m_root.mountpoint = "/";
+	m_root.mountpoint_len = 1;
+	m_root.origin = cfg->web_dir;
+	m_root.def = "index.html";
+	m_root.origin_protocol = LWSMPRO_FILE;
+	m_j = m_root;
+	m_j.mountpoint = "/j";
+	m_j.mountpoint_len = 2;
+	m_j.origin = "http";
+	m_j.def = NULL;
+	m_j.origin_protocol = LWSMPRO_CALLBACK;
+	m_qr = m_j;
+	m_qr.mountpoint = "/qr";
+	m_qr.mountpoint_len = 3;
+	m_api = m_j;
+	m_api.mountpoint = "/api";
+	m_api.mountpoint_len = 4;
+	m_root.mount_next = &m_j;
+	m_j.mount_next = &m_qr;
+	m_qr.mount_next = &m_api;
+
+	memset(&info, 0, sizeof info);
+	info.port = cfg->port;
+	info.iface = (strcmp(cfg->host, "0.0.0.0") == 0) ? NULL : cfg->host;
+	info.protocols = protocols;
+	info.mounts = &m_root;
+	info.headers = &hdr_csp;
+	info.user = &n;
+	info.retry_and_idle_policy = &idle_policy;
+	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8 | LWS_SERVER_OPTION_DISABLE_IPV6;
+	info.vhost_name = "atelier";
+
+	lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
+	n.ctx = lws_create_context(&info);
+	if (!n.ctx) {
+		fprintf(stderr, i18n("cli.err_listen"), cfg->host, cfg->port,
+		        "libwebsockets");
+		fputc('\n', stderr);
+		goto out;
+	}
+	struct lws_vhost *vh = lws_get_vhost_by_name(n.ctx, "atelier");
+	n.port = vh ? lws_get_vhost_listen_port(vh) : cfg->port;
+
+	print_addresses(&n);
+	if (cfg->port_file && write_port_file(cfg->port_file, n.port)) {
+		fprintf(stderr, i18n("cli.err_port_file"), cfg->port_file);
+		fputc('\n', stderr);
+		goto out;
+	}
+
+	lws_sul_schedule(n.ctx, 0, &n.stop_sul, check_stop, 200 * LWS_US_PER_MS);
+	while (!*cfg->stop)
+		if (lws_service(n.ctx, 0) < 0)
+			break;
+	/* Whatever arrived in the last turn is committed before we go. */
+	lws_sul_cancel(&n.stop_sul);
+	rc = 0;
+out:
+	if (n.ctx) {
+		ws_shutdown(&n, 1);
+		lws_context_destroy(n.ctx);
+	}
+	ws_shutdown(&n, 0);
+	bcast_hub_free(n.hub);
+	return rc;
+}

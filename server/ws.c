@@ -1,0 +1,297 @@
+/*
+ * ws.c — the "atelier.v1" WebSocket protocol: reassembles client messages,
+ * hands them to the domain rules, commits once per event-loop turn, then
+ * acknowledges and broadcasts.
+ *
+ * The path of a message: RECEIVE (fragments into a capped buffer) ->
+ * proto_parse -> seminar_handle inside the turn's transaction -> the reply
+ * waits in net.pend -> commit_turn() (a timer at 0 µs, so it runs after
+ * every message read in this turn) commits, then queues each reply on its
+ * connection and publishes the events. Nothing is acknowledged before the
+ * commit; if the commit fails every write of the turn gets a "storage"
+ * error and nothing is broadcast.
+ * Writes happen only in SERVER_WRITEABLE, one message per callback.
+ * Must not touch SQLite directly (store.h only) nor the HTTP routes.
+ */
+#include "net.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define QUEUE_MAX_MSGS 4096
+#define QUEUE_MAX_BYTES (8u << 20)
+
+/* Per connection, zeroed by lws, lives from ESTABLISHED to CLOSED. */
+struct pss {
+	struct lws *wsi;
+	seminar_session *ss;
+	bcast_queue *q;
+	char *rx;          /* reassembly of one message */
+	size_t rx_len;
+	int dropped;       /* too slow: being closed */
+};
+
+/* A reply of this turn, sent after the commit. */
+struct pending {
+	struct pss *pss;   /* NULL once the connection closed */
+	char *reply;
+	char re[PROTO_MAX_ID_CHARS + 1];
+	int is_error;
+	int wrote;         /* needs the commit (any message that reached the store) */
+	int watch;         /* the reply starts a watch: register it when sent */
+	long long seminar_id, activity_id;
+	seminar_event *events;
+	size_t nevents;
+};
+
+size_t ws_session_size(void)
+{
+	return sizeof(struct pss);
+}
+
+/* ===== Queues and wake-ups ===== */
+
+static void wake(void *conn)
+{
+	struct pss *pss = conn;
+	lws_callback_on_writable(pss->wsi);
+}
+
+static void drop_slow(void *conn)
+{
+	struct pss *pss = conn;
+	net *n = net_from_wsi(pss->wsi);
+	if (pss->dropped)
+		return;
+	pss->dropped = 1;
+	bcast_unwatch(n->hub, pss);
+	lwsl_notice("dropping a connection whose queue is full\n");
+	lws_set_timeout(pss->wsi, PENDING_TIMEOUT_LAGGING, LWS_TO_KILL_ASYNC);
+}
+
+/* Queues one text for this connection only. */
+static void send_text(struct pss *pss, const char *text)
+{
+	if (pss->dropped)
+		return;
+	bcast_msg *m = bcast_msg_new(text, strlen(text), LWS_PRE);
+	if (!m || bcast_queue_push(pss->q, m)) {
+		bcast_msg_unref(m);
+		drop_slow(pss);
+		return;
+	}
+	bcast_msg_unref(m);
+	lws_callback_on_writable(pss->wsi);
+}
+
+/* ===== The turn: pending replies and the group commit ===== */
+
+static void pending_clear(struct pending *p)
+{
+	free(p->reply);
+	for (size_t i = 0; i < p->nevents; i++)
+		free(p->events[i].payload);
+	free(p->events);
+	memset(p, 0, sizeof *p);
+}
+
+static void commit_turn(lws_sorted_usec_list_t *sul);
+
+static struct pending *pending_add(net *n, struct pss *pss)
+{
+	if (n->npend == n->cappend) {
+		size_t ncap = n->cappend ? n->cappend * 2 : 64;
+		struct pending *np = realloc(n->pend, ncap * sizeof *np);
+		if (!np)
+			return NULL;
+		n->pend = np;
+		n->cappend = ncap;
+	}
+	if (n->npend == 0)
+		lws_sul_schedule(n->ctx, 0, &n->commit_sul, commit_turn, 1);
+	struct pending *p = &n->pend[n->npend++];
+	memset(p, 0, sizeof *p);
+	p->pss = pss;
+	return p;
+}
+
+static void publish(net *n, const seminar_event *e)
+{
+	bcast_msg *m = bcast_msg_new(e->payload, e->len, LWS_PRE);
+	if (!m)
+		return;
+	bcast_publish(n->hub, e->seminar_id, e->activity_id, m);
+	bcast_msg_unref(m);
+}
+
+/* Commits the turn's transaction, then sends every reply in arrival order.
+ * A watch is registered when its reply is queued, so the watcher receives
+ * exactly the events committed after its snapshot or catch-up. */
+static void commit_turn(lws_sorted_usec_list_t *sul)
+{
+	net *n = lws_container_of(sul, net, commit_sul);
+	int failed = 0;
+	if (store_tx_active(n->st) && store_tx_commit(n->st)) {
+		lwsl_err("commit failed: %s\n", store_errmsg(n->st));
+		store_tx_rollback(n->st);
+		failed = 1;
+	}
+	for (size_t i = 0; i < n->npend; i++) {
+		struct pending *p = &n->pend[i];
+		if (failed && p->wrote && !p->is_error) {
+			free(p->reply);
+			p->reply = proto_encode_error(p->re[0] ? p->re : NULL, PROTO_ERR_STORAGE,
+			                              "the write could not be saved");
+			p->watch = 0;
+			/* nothing of this turn was saved: no event goes out */
+		}
+		if (p->pss && p->reply) {
+			send_text(p->pss, p->reply);
+			if (p->watch && !p->pss->dropped)
+				bcast_watch(n->hub, p->pss, p->pss->q, p->seminar_id, p->activity_id);
+		}
+		if (!failed)
+			for (size_t k = 0; k < p->nevents; k++)
+				publish(n, &p->events[k]);
+		pending_clear(p);
+	}
+	n->npend = 0;
+}
+
+void ws_shutdown(net *n, int commit)
+{
+	if (commit) {
+		if (n->npend) {
+			lws_sul_cancel(&n->commit_sul);
+			commit_turn(&n->commit_sul);
+		}
+		return;
+	}
+	store_tx_rollback(n->st);
+	for (size_t i = 0; i < n->npend; i++)
+		pending_clear(&n->pend[i]);
+	free(n->pend);
+	n->pend = NULL;
+	n->npend = n->cappend = 0;
+}
+
+/* ===== One complete message ===== */
+
+static void handle_message(net *n, struct pss *pss)
+{
+	proto_msg m;
+	proto_err err;
+	char detail[160], re[PROTO_MAX_ID_CHARS + 1];
+	struct pending *p = pending_add(n, pss);
+	if (!p) {
+		lws_close_reason(pss->wsi, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION, NULL, 0);
+		return;
+	}
+	if (proto_parse(pss->rx, pss->rx_len, &m, &err, detail, sizeof detail, re, sizeof re)) {
+		p->reply = proto_encode_error(re[0] ? re : NULL, err, detail);
+		p->is_error = 1;
+		return;
+	}
+	snprintf(p->re, sizeof p->re, "%s", m.id);
+
+	long long sem0, act0;
+	int full0;
+	seminar_session_watch(pss->ss, &sem0, &act0, &full0);
+
+	seminar_result r = {0};
+	seminar_handle(n->st, pss->ss, &m, &r);
+	p->reply = r.reply;
+	p->is_error = r.is_error;
+	p->wrote = 1;
+	p->events = r.events;
+	p->nevents = r.nevents;
+	r.reply = NULL;
+	r.events = NULL;
+	r.nevents = 0;
+	seminar_result_clear(&r);
+
+	if (m.type == PROTO_WATCH && !p->is_error) {
+		seminar_session_watch(pss->ss, &p->seminar_id, &p->activity_id, &full0);
+		p->watch = 1;
+		/* Until the reply goes out, events go nowhere for this
+		 * connection: they are in its snapshot or catch-up. */
+		bcast_unwatch(n->hub, pss);
+	}
+	proto_msg_clear(&m);
+}
+
+/* ===== The lws callback ===== */
+
+int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+                void *in, size_t len)
+{
+	struct pss *pss = user;
+	net *n = net_from_wsi(wsi);
+
+	switch (reason) {
+	case LWS_CALLBACK_ESTABLISHED:
+		pss->wsi = wsi;
+		pss->ss = seminar_session_new();
+		pss->q = bcast_queue_new(QUEUE_MAX_MSGS, QUEUE_MAX_BYTES);
+		pss->rx = malloc(PROTO_MAX_MESSAGE_BYTES);
+		if (!pss->ss || !pss->q || !pss->rx)
+			return -1;
+		break;
+
+	case LWS_CALLBACK_CLOSED:
+		bcast_unwatch(n->hub, pss);
+		for (size_t i = 0; i < n->npend; i++)
+			if (n->pend[i].pss == pss)
+				n->pend[i].pss = NULL;
+		seminar_session_free(pss->ss);
+		bcast_queue_free(pss->q);
+		free(pss->rx);
+		memset(pss, 0, sizeof *pss);
+		break;
+
+	case LWS_CALLBACK_RECEIVE:
+		if (lws_frame_is_binary(wsi)) {
+			lws_close_reason(wsi, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE,
+			                 (unsigned char *)"text only", 9);
+			return -1;
+		}
+		if (pss->rx_len + len > PROTO_MAX_MESSAGE_BYTES) {
+			lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
+			                 (unsigned char *)"message too large", 17);
+			return -1;
+		}
+		memcpy(pss->rx + pss->rx_len, in, len);
+		pss->rx_len += len;
+		if (!lws_is_final_fragment(wsi))
+			break;
+		handle_message(n, pss);
+		pss->rx_len = 0;
+		break;
+
+	case LWS_CALLBACK_SERVER_WRITEABLE: {
+		if (pss->dropped)
+			return -1;
+		bcast_msg *m = bcast_queue_peek(pss->q);
+		if (!m)
+			break;
+		size_t mlen = bcast_msg_len(m);
+		if (lws_write(wsi, bcast_msg_data(m), mlen, LWS_WRITE_TEXT) < (int)mlen)
+			return -1;
+		bcast_queue_pop(pss->q);
+		if (bcast_queue_count(pss->q))
+			lws_callback_on_writable(wsi);
+		break;
+	}
+
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* Keeps the wake/overflow functions private to this file while server.c
+ * builds the hub. */
+bcast_hub *ws_hub_new(void)
+{
+	return bcast_hub_new(wake, drop_slow);
+}
