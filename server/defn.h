@@ -1,5 +1,5 @@
 /*
- * defn.h — seminar definition files (sessions/*.json): reading, validating
+ * defn.h — seminar definition files (sessions/<name>.json): reading, validating
  * and normalizing them before the store imports them.
  *
  * Boundary: JSON text -> validated, normalized jansson document. No disk
