@@ -1,0 +1,593 @@
+/*
+ * proto.c — the "atelier.v1" protocol: strict parsing and validation of
+ * client messages into proto_msg, and encoding of server messages.
+ *
+ * Boundary: owns the wire shapes of docs/PROTOCOL.md (types, fields, JSON
+ * types, formats, limits, error codes). Pure text <-> structs: it must not
+ * touch the network, the disk or the domain rules (whether a seminar,
+ * activity or contribution exists, or an action is allowed, is seminar.c's
+ * business). UTF-8 details are text.c's.
+ */
+#include "proto.h"
+
+#include "text.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ===== Wire names ===== */
+
+static const char *const type_names[] = {
+	[PROTO_JOIN] = "join",           [PROTO_WATCH] = "watch",
+	[PROTO_POST] = "post",           [PROTO_EDIT] = "edit",
+	[PROTO_DELETE] = "delete",       [PROTO_VOTE] = "vote",
+	[PROTO_UNVOTE] = "unvote",       [PROTO_SET_STATE] = "set_state",
+	[PROTO_HIDE] = "hide",           [PROTO_SHOW] = "show",
+};
+#define NTYPES (sizeof type_names / sizeof type_names[0])
+
+static const char *const error_names[PROTO_ERR__COUNT] = {
+	[PROTO_OK] = "ok",
+	[PROTO_ERR_BAD_JSON] = "bad_json",
+	[PROTO_ERR_UNKNOWN_TYPE] = "unknown_type",
+	[PROTO_ERR_MISSING_FIELD] = "missing_field",
+	[PROTO_ERR_BAD_FIELD] = "bad_field",
+	[PROTO_ERR_TOO_LONG] = "too_long",
+	[PROTO_ERR_EMPTY_TEXT] = "empty_text",
+	[PROTO_ERR_UNKNOWN_SEMINAR] = "unknown_seminar",
+	[PROTO_ERR_UNKNOWN_ACTIVITY] = "unknown_activity",
+	[PROTO_ERR_UNKNOWN_BOARD] = "unknown_board",
+	[PROTO_ERR_UNKNOWN_CONTRIBUTION] = "unknown_contribution",
+	[PROTO_ERR_NOT_JOINED] = "not_joined",
+	[PROTO_ERR_NOT_OWNER] = "not_owner",
+	[PROTO_ERR_ACTIVITY_STATE] = "activity_state",
+	[PROTO_ERR_VOTE_BUDGET] = "vote_budget",
+	[PROTO_ERR_ALREADY_VOTED] = "already_voted",
+	[PROTO_ERR_NOT_VOTED] = "not_voted",
+	[PROTO_ERR_NOT_ORIENTATION] = "not_orientation",
+	[PROTO_ERR_BAD_KEY] = "bad_key",
+	[PROTO_ERR_STORAGE] = "storage",
+	[PROTO_ERR_INTERNAL] = "internal",
+};
+
+const char *proto_type_name(proto_type t)
+{
+	if ((size_t)t < NTYPES && type_names[t])
+		return type_names[t];
+	return "unknown";
+}
+
+const char *proto_error_name(proto_err e)
+{
+	if ((unsigned)e < PROTO_ERR__COUNT && error_names[e])
+		return error_names[e];
+	return error_names[PROTO_ERR_INTERNAL];
+}
+
+/* ===== Fields: what each message type takes ===== */
+
+/* How a field's value is checked. */
+enum check {
+	CHECK_ID,       /* message id: 1..64 of [A-Za-z0-9._:-] */
+	CHECK_IDENT,    /* code, token, key, slug: as sent, non-empty, no control */
+	CHECK_LABEL,    /* one-line text, trimmed */
+	CHECK_TEXT,     /* text that may hold "\n", trimmed */
+	CHECK_STATE,    /* an activity state */
+	CHECK_POSITIVE, /* integer > 0 */
+	CHECK_COUNT,    /* integer >= 0 */
+	CHECK_ACTIONS   /* array of texts */
+};
+
+enum field {
+	F_ID, F_CODE, F_TOKEN, F_NAME, F_STRUCTURE, F_KEY, F_ACTIVITY, F_BOARD,
+	F_TEXT, F_AUTHOR, F_STATE, F_CONTRIBUTION, F_PARENT, F_SINCE, F_ACTIONS,
+	F__COUNT
+};
+
+struct field_spec {
+	const char *name;
+	enum check check;
+	size_t limit; /* in characters, for strings */
+};
+
+/* Indexed by enum field; also the order in which fields are checked, so
+ * that a message with several faults always gets the same error. */
+static const struct field_spec fields[F__COUNT] = {
+	[F_ID] = {"id", CHECK_ID, PROTO_MAX_ID_CHARS},
+	[F_CODE] = {"code", CHECK_IDENT, PROTO_MAX_CODE_CHARS},
+	[F_TOKEN] = {"token", CHECK_IDENT, PROTO_MAX_TOKEN_CHARS},
+	[F_NAME] = {"name", CHECK_LABEL, PROTO_MAX_LABEL_CHARS},
+	[F_STRUCTURE] = {"structure", CHECK_LABEL, PROTO_MAX_LABEL_CHARS},
+	[F_KEY] = {"key", CHECK_IDENT, PROTO_MAX_KEY_CHARS},
+	[F_ACTIVITY] = {"activity", CHECK_IDENT, PROTO_MAX_SLUG_CHARS},
+	[F_BOARD] = {"board", CHECK_IDENT, PROTO_MAX_SLUG_CHARS},
+	[F_TEXT] = {"text", CHECK_TEXT, PROTO_MAX_TEXT_CHARS},
+	[F_AUTHOR] = {"author", CHECK_LABEL, PROTO_MAX_LABEL_CHARS},
+	[F_STATE] = {"state", CHECK_STATE, 0},
+	[F_CONTRIBUTION] = {"contribution", CHECK_POSITIVE, 0},
+	[F_PARENT] = {"parent", CHECK_POSITIVE, 0},
+	[F_SINCE] = {"since", CHECK_COUNT, 0},
+	[F_ACTIONS] = {"actions", CHECK_ACTIONS, PROTO_MAX_ACTION_CHARS},
+};
+
+#define B(f) (1u << (f))
+
+struct type_spec {
+	unsigned required, optional, nullable; /* sets of B(field) */
+};
+
+/* Indexed by proto_type. "type" itself is allowed on every message. */
+static const struct type_spec types[] = {
+	[PROTO_JOIN] = {B(F_ID) | B(F_CODE), B(F_TOKEN) | B(F_NAME) | B(F_STRUCTURE), 0},
+	[PROTO_WATCH] = {B(F_ID) | B(F_CODE), B(F_ACTIVITY) | B(F_SINCE) | B(F_KEY),
+	                 B(F_ACTIVITY)},
+	[PROTO_POST] = {B(F_ID) | B(F_ACTIVITY) | B(F_BOARD) | B(F_TEXT),
+	                B(F_AUTHOR) | B(F_PARENT) | B(F_ACTIONS), 0},
+	[PROTO_EDIT] = {B(F_ID) | B(F_CONTRIBUTION) | B(F_TEXT), 0, 0},
+	[PROTO_DELETE] = {B(F_ID) | B(F_CONTRIBUTION), 0, 0},
+	[PROTO_VOTE] = {B(F_ID) | B(F_CONTRIBUTION), 0, 0},
+	[PROTO_UNVOTE] = {B(F_ID) | B(F_CONTRIBUTION), 0, 0},
+	[PROTO_SET_STATE] = {B(F_ID) | B(F_CODE) | B(F_KEY) | B(F_ACTIVITY) | B(F_STATE),
+	                     0, 0},
+	[PROTO_HIDE] = {B(F_ID) | B(F_CODE) | B(F_KEY) | B(F_CONTRIBUTION), 0, 0},
+	[PROTO_SHOW] = {B(F_ID) | B(F_CODE) | B(F_KEY) | B(F_CONTRIBUTION), 0, 0},
+};
+
+static const char *const states[] = {"prepared", "open", "voting", "closed"};
+
+/* ===== Parsing state and error reporting ===== */
+
+struct parse {
+	proto_msg *m;
+	proto_err err;
+	char *detail;
+	size_t detail_len;
+};
+
+/* Records the first failure: code and a printf-style English detail, cut
+ * on a UTF-8 boundary so that it can always be encoded. Returns -1. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static int fail(struct parse *p, proto_err err, const char *fmt, ...)
+{
+	va_list ap;
+	size_t n;
+
+	p->err = err;
+	if (p->detail && p->detail_len) {
+		va_start(ap, fmt);
+		vsnprintf(p->detail, p->detail_len, fmt, ap);
+		va_end(ap);
+		n = strlen(p->detail);
+		while (n > 0 && !text_utf8_valid(p->detail, n))
+			p->detail[--n] = '\0';
+	}
+	return -1;
+}
+
+static void msg_reset(proto_msg *m)
+{
+	memset(m, 0, sizeof *m);
+	m->contribution = -1;
+	m->parent = -1;
+	m->since = -1;
+}
+
+void proto_msg_clear(proto_msg *m)
+{
+	if (!m)
+		return;
+	json_decref(m->root_);
+	free((void *)m->actions);
+	msg_reset(m);
+}
+
+/* The slot of proto_msg that holds a string field, or NULL. */
+static const char **string_slot(proto_msg *m, enum field f)
+{
+	switch (f) {
+	case F_ID: return &m->id;
+	case F_CODE: return &m->code;
+	case F_TOKEN: return &m->token;
+	case F_NAME: return &m->name;
+	case F_STRUCTURE: return &m->structure;
+	case F_KEY: return &m->key;
+	case F_ACTIVITY: return &m->activity;
+	case F_BOARD: return &m->board;
+	case F_TEXT: return &m->text;
+	case F_AUTHOR: return &m->author;
+	case F_STATE: return &m->state;
+	default: return NULL;
+	}
+}
+
+static long long *int_slot(proto_msg *m, enum field f)
+{
+	switch (f) {
+	case F_CONTRIBUTION: return &m->contribution;
+	case F_PARENT: return &m->parent;
+	case F_SINCE: return &m->since;
+	default: return NULL;
+	}
+}
+
+/* ===== Checks of one value ===== */
+
+static bool id_valid(const char *s, size_t len)
+{
+	if (len == 0 || len > PROTO_MAX_ID_CHARS)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == ':' ||
+		      c == '-'))
+			return false;
+	}
+	return true;
+}
+
+/* Cleans the text value v of field name (element index of an array when
+ * index >= 0): "\r\n" becomes "\n" (multiline only), control characters
+ * are refused, white space at both ends is trimmed, then the length is
+ * checked. On success *out (OUT) is a new string value for the caller to
+ * put in place of v. */
+static int clean_text(struct parse *p, const char *name, long index, json_t *v,
+                      bool multiline, size_t limit, json_t **out /* OUT */)
+{
+	const char *s = json_string_value(v);
+	size_t len = json_string_length(v), start, tlen;
+	char *norm = NULL, where[48];
+	int rc = -1;
+
+	*out = NULL;
+	if (index >= 0)
+		snprintf(where, sizeof where, "%s[%ld]", name, index);
+	else
+		snprintf(where, sizeof where, "%s", name);
+	if (multiline) {
+		if (text_normalize_newlines(s, len, &norm, &len) < 0) {
+			fail(p, PROTO_ERR_INTERNAL, "out of memory");
+			goto done;
+		}
+		s = norm;
+	}
+	if (text_has_controln(s, len, multiline)) {
+		fail(p, PROTO_ERR_BAD_FIELD, "%s: control character", where);
+		goto done;
+	}
+	text_trim(s, len, &start, &tlen);
+	if (tlen == 0) {
+		fail(p, PROTO_ERR_EMPTY_TEXT, "%s: empty", where);
+		goto done;
+	}
+	if (text_char_countn(s + start, tlen) > limit) {
+		fail(p, PROTO_ERR_TOO_LONG, "%s: over %zu characters", where, limit);
+		goto done;
+	}
+	*out = json_stringn(s + start, tlen);
+	if (!*out) {
+		fail(p, PROTO_ERR_INTERNAL, "out of memory");
+		goto done;
+	}
+	rc = 0;
+done:
+	free(norm);
+	return rc;
+}
+
+/* Checks a string field that is taken as sent (not trimmed): the message
+ * id, or an identifier (code, token, key, activity or board id). */
+static int check_ident(struct parse *p, enum field f, json_t *v)
+{
+	const struct field_spec *fs = &fields[f];
+	const char *s = json_string_value(v);
+	size_t len = json_string_length(v);
+
+	if (fs->check == CHECK_ID) {
+		if (!id_valid(s, len))
+			return fail(p, PROTO_ERR_BAD_FIELD,
+			            "id: 1 to %d characters of A-Z a-z 0-9 . _ : -",
+			            PROTO_MAX_ID_CHARS);
+		return 0;
+	}
+	if (len == 0)
+		return fail(p, PROTO_ERR_BAD_FIELD, "%s: empty", fs->name);
+	if (text_has_controln(s, len, false))
+		return fail(p, PROTO_ERR_BAD_FIELD, "%s: control character", fs->name);
+	if (text_char_countn(s, len) > fs->limit)
+		return fail(p, PROTO_ERR_BAD_FIELD, "%s: over %zu characters", fs->name,
+		            fs->limit);
+	return 0;
+}
+
+static int check_actions(struct parse *p, json_t *arr)
+{
+	const struct field_spec *fs = &fields[F_ACTIONS];
+	size_t n = json_array_size(arr);
+	const char **list = NULL;
+
+	if (n > PROTO_MAX_ACTIONS)
+		return fail(p, PROTO_ERR_TOO_LONG, "actions: more than %d",
+		            PROTO_MAX_ACTIONS);
+	if (n == 0)
+		return 0;
+	list = calloc(n, sizeof *list);
+	if (!list)
+		return fail(p, PROTO_ERR_INTERNAL, "out of memory");
+	p->m->actions = list; /* released by proto_msg_clear on any failure */
+	for (size_t i = 0; i < n; i++) {
+		json_t *v = json_array_get(arr, i), *clean;
+		if (!json_is_string(v))
+			return fail(p, PROTO_ERR_BAD_FIELD, "actions[%zu]: not a string", i);
+		if (clean_text(p, fs->name, (long)i, v, true, fs->limit, &clean) < 0)
+			return -1;
+		if (json_array_set_new(arr, i, clean) < 0)
+			return fail(p, PROTO_ERR_INTERNAL, "out of memory");
+		list[i] = json_string_value(json_array_get(arr, i));
+	}
+	p->m->nactions = n;
+	return 0;
+}
+
+/* Checks field f, present in the root as v, and stores it in the message.
+ * limit overrides the field's character limit when not 0. */
+static int check_field(struct parse *p, enum field f, json_t *v, size_t limit)
+{
+	const struct field_spec *fs = &fields[f];
+	json_t *root = p->m->root_, *clean;
+	long long n;
+
+	switch (fs->check) {
+	case CHECK_ID:
+	case CHECK_IDENT:
+	case CHECK_LABEL:
+	case CHECK_TEXT:
+	case CHECK_STATE:
+		if (!json_is_string(v))
+			return fail(p, PROTO_ERR_BAD_FIELD, "%s: not a string", fs->name);
+		break;
+	case CHECK_POSITIVE:
+	case CHECK_COUNT:
+		if (!json_is_integer(v))
+			return fail(p, PROTO_ERR_BAD_FIELD, "%s: not an integer", fs->name);
+		n = json_integer_value(v);
+		if (fs->check == CHECK_POSITIVE && n <= 0)
+			return fail(p, PROTO_ERR_BAD_FIELD, "%s: not positive", fs->name);
+		if (n < 0)
+			return fail(p, PROTO_ERR_BAD_FIELD, "%s: negative", fs->name);
+		*int_slot(p->m, f) = n;
+		return 0;
+	case CHECK_ACTIONS:
+		if (!json_is_array(v))
+			return fail(p, PROTO_ERR_BAD_FIELD, "%s: not an array", fs->name);
+		return check_actions(p, v);
+	}
+
+	switch (fs->check) {
+	case CHECK_STATE:
+		for (size_t i = 0; i < sizeof states / sizeof states[0]; i++) {
+			if (strcmp(json_string_value(v), states[i]) == 0) {
+				*string_slot(p->m, f) = states[i];
+				return 0;
+			}
+		}
+		return fail(p, PROTO_ERR_BAD_FIELD,
+		            "state: not prepared, open, voting or closed");
+	case CHECK_LABEL:
+	case CHECK_TEXT:
+		if (clean_text(p, fs->name, -1, v, fs->check == CHECK_TEXT,
+		               limit ? limit : fs->limit, &clean) < 0)
+			return -1;
+		if (json_object_set_new(root, fs->name, clean) < 0)
+			return fail(p, PROTO_ERR_INTERNAL, "out of memory");
+		v = json_object_get(root, fs->name);
+		break;
+	default:
+		if (check_ident(p, f, v) < 0)
+			return -1;
+		break;
+	}
+	*string_slot(p->m, f) = json_string_value(v);
+	return 0;
+}
+
+/* ===== Parsing a message ===== */
+
+/* Reads "type" into p->m->type, or fails. */
+static int read_type(struct parse *p, json_t *root)
+{
+	json_t *v = json_object_get(root, "type");
+	const char *s;
+
+	if (!v)
+		return fail(p, PROTO_ERR_MISSING_FIELD, "type: missing");
+	if (!json_is_string(v))
+		return fail(p, PROTO_ERR_BAD_FIELD, "type: not a string");
+	s = json_string_value(v);
+	for (size_t t = 1; t < NTYPES; t++) {
+		if (type_names[t] && strcmp(s, type_names[t]) == 0) {
+			p->m->type = (proto_type)t;
+			return 0;
+		}
+	}
+	return fail(p, PROTO_ERR_UNKNOWN_TYPE, "type: unknown \"%.32s\"", s);
+}
+
+/* Checks every field of the root against the spec of the message's type. */
+static int read_fields(struct parse *p, json_t *root)
+{
+	const struct type_spec *ts = &types[p->m->type];
+	unsigned allowed = ts->required | ts->optional;
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(root, key, v) {
+		bool known = strcmp(key, "type") == 0;
+		for (int f = 0; f < F__COUNT && !known; f++)
+			known = (allowed & B(f)) && strcmp(key, fields[f].name) == 0;
+		if (!known)
+			return fail(p, PROTO_ERR_BAD_FIELD, "unknown field \"%.40s\" in %s",
+			            key, type_names[p->m->type]);
+	}
+	for (int f = 0; f < F__COUNT; f++) {
+		size_t limit = 0;
+		if (!(allowed & B(f)))
+			continue;
+		v = json_object_get(root, fields[f].name);
+		if (!v) {
+			if (ts->required & B(f))
+				return fail(p, PROTO_ERR_MISSING_FIELD, "%s: missing",
+				            fields[f].name);
+			continue;
+		}
+		if (json_is_null(v) && (ts->nullable & B(f)))
+			continue;
+		/* A post with "parent" is one example action: its limit applies. */
+		if (f == F_TEXT && p->m->type == PROTO_POST &&
+		    json_object_get(root, "parent"))
+			limit = PROTO_MAX_ACTION_CHARS;
+		if (check_field(p, (enum field)f, v, limit) < 0)
+			return -1;
+	}
+	if (p->m->type == PROTO_POST && json_object_get(root, "parent") &&
+	    json_object_get(root, "actions"))
+		return fail(p, PROTO_ERR_BAD_FIELD,
+		            "actions: not allowed with parent");
+	return 0;
+}
+
+int proto_parse(const char *buf, size_t len, proto_msg *out, proto_err *err,
+                char *detail, size_t detail_len, char *re, size_t re_len)
+{
+	struct parse p = {out, PROTO_OK, detail, detail_len};
+	json_error_t jerr;
+	json_t *root, *id;
+	int rc = -1;
+
+	msg_reset(out);
+	if (detail && detail_len)
+		detail[0] = '\0';
+	if (re && re_len)
+		re[0] = '\0';
+	if (!buf) {
+		fail(&p, PROTO_ERR_BAD_JSON, "message: none");
+		goto done;
+	}
+	if (len > PROTO_MAX_MESSAGE_BYTES) {
+		fail(&p, PROTO_ERR_TOO_LONG, "message: over %d bytes",
+		     PROTO_MAX_MESSAGE_BYTES);
+		goto done;
+	}
+	if (!text_utf8_valid(buf, len)) {
+		fail(&p, PROTO_ERR_BAD_JSON, "message: not valid UTF-8");
+		goto done;
+	}
+	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		fail(&p, PROTO_ERR_BAD_JSON, "not JSON (line %d, column %d): %s",
+		     jerr.line, jerr.column, jerr.text);
+		goto done;
+	}
+	out->root_ = root;
+	if (!json_is_object(root)) {
+		fail(&p, PROTO_ERR_BAD_JSON, "root: not an object");
+		goto done;
+	}
+	id = json_object_get(root, "id");
+	if (id && json_is_string(id) &&
+	    id_valid(json_string_value(id), json_string_length(id)) && re &&
+	    json_string_length(id) < re_len)
+		memcpy(re, json_string_value(id), json_string_length(id) + 1);
+	if (read_type(&p, root) < 0 || read_fields(&p, root) < 0)
+		goto done;
+	rc = 0;
+done:
+	if (rc < 0)
+		proto_msg_clear(out);
+	if (err)
+		*err = p.err;
+	return rc;
+}
+
+/* ===== Encoding ===== */
+
+/* Dumps o compactly (keys in insertion order, UTF-8 as is) and releases
+ * it. Returns a malloc'd text, or NULL if o is NULL or on failure. */
+static char *dump_and_free(json_t *o)
+{
+	char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
+	json_decref(o);
+	return s;
+}
+
+/* A new object {"type":type,"re":re|null}, or NULL. */
+static json_t *reply_head(const char *type, const char *re)
+{
+	json_t *o = json_object();
+
+	if (!o || json_object_set_new(o, "type", json_string(type)) < 0 ||
+	    json_object_set_new(o, "re", re && *re ? json_string(re) : json_null()) < 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+char *proto_encode_error(const char *re, proto_err e, const char *detail)
+{
+	json_t *o = reply_head("error", re);
+
+	if (o && (json_object_set_new(o, "code", json_string(proto_error_name(e))) < 0 ||
+	          json_object_set_new(o, "message", json_string(detail ? detail : "")) < 0)) {
+		json_decref(o);
+		o = NULL;
+	}
+	return dump_and_free(o);
+}
+
+char *proto_encode_reply(const char *type, const char *re, json_t *body)
+{
+	json_t *o = NULL, *v;
+	const char *key;
+
+	if (!type || !*type || (body && !json_is_object(body)))
+		goto fail;
+	o = reply_head(type, re);
+	if (!o)
+		goto fail;
+	json_object_foreach(body, key, v) {
+		if (strcmp(key, "type") == 0 || strcmp(key, "re") == 0)
+			continue; /* the arguments name the reply */
+		if (json_object_set(o, key, v) < 0)
+			goto fail;
+	}
+	return dump_and_free(o);
+fail:
+	json_decref(o);
+	return NULL;
+}
+
+char *proto_encode_event(long long seq, const char *kind, json_t *object)
+{
+	json_t *o = NULL;
+
+	if (!kind || !*kind || !json_is_object(object) || strcmp(kind, "type") == 0 ||
+	    strcmp(kind, "seq") == 0 || strcmp(kind, "kind") == 0)
+		goto fail;
+	o = json_object();
+	if (!o || json_object_set_new(o, "type", json_string("event")) < 0 ||
+	    json_object_set_new(o, "seq", json_integer(seq)) < 0 ||
+	    json_object_set_new(o, "kind", json_string(kind)) < 0 ||
+	    json_object_set(o, kind, object) < 0)
+		goto fail;
+	return dump_and_free(o);
+fail:
+	json_decref(o);
+	return NULL;
+}
