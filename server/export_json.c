@@ -1,0 +1,40 @@
+/*
+ * export_json.c — the synthesis as JSON: the document itself (complete,
+ * hidden contributions included, re-importable), pretty-printed.
+ *
+ * Boundary: document in, text out, through jansson's encoder (which
+ * escapes what JSON needs). Must not change the document or write files.
+ */
+#include "export.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Two-space indentation, UTF-8 left as is, keys in document order (jansson
+ * keeps insertion order), then a newline. */
+int export_json(json_t *doc, char **out, size_t *out_len)
+{
+	char *text = NULL;
+	size_t len;
+	int rc = -1;
+
+	*out = NULL;
+	*out_len = 0;
+	if (!json_is_object(doc))
+		goto done;
+	text = json_dumps(doc, JSON_INDENT(2));
+	if (!text)
+		goto done;
+	len = strlen(text);
+	*out = malloc(len + 2);
+	if (!*out)
+		goto done;
+	memcpy(*out, text, len);
+	(*out)[len] = '\n';
+	(*out)[len + 1] = '\0';
+	*out_len = len + 1;
+	rc = 0;
+done:
+	free(text);
+	return rc;
+}
