@@ -1,0 +1,122 @@
+/*
+ * store_private.h — what the store's own files (server/store*.c) share.
+ * This file is private to the store: no other module includes it, since it
+ * brings sqlite3.h with it.
+ *
+ * The store caches its prepared statements: store__stmt() keys the cache
+ * by the address of the SQL text, so callers pass string literals (or
+ * other text of static storage duration), never a built buffer.
+ */
+#ifndef ATELIER_STORE_PRIVATE_H
+#define ATELIER_STORE_PRIVATE_H
+
+#include <stddef.h>
+#include <sqlite3.h>
+#include <jansson.h>
+
+#include "store.h"
+
+/* The store's connection, one per opened database (store_open). */
+struct store {
+	sqlite3 *db;
+	char *path;               /* as given to store_open, for messages */
+	struct store_cached *cache; /* prepared statements, by SQL address */
+	size_t ncache, capcache;
+};
+
+/* Statement for sql (static text), prepared once then reset, with its
+ * bindings cleared. NULL on error (store_errmsg() says why). */
+sqlite3_stmt *store__stmt(store *s, const char *sql);
+
+/* Bindings are described by a string, one letter per parameter:
+ *   'i' long long;  'n' long long, bound as NULL when <= 0 (optional ids);
+ *   't' const char *, bound as NULL when NULL.
+ * Arguments must have exactly these types (cast integers to long long). */
+
+/* Prepares (from the cache) and binds sql. Caller steps it, then calls
+ * sqlite3_reset(). NULL on error. */
+sqlite3_stmt *store__query(store *s, const char *sql, const char *types, ...);
+
+/* Runs sql to completion. Returns STORE_OK or the mapped error. */
+int store__exec(store *s, const char *sql, const char *types, ...);
+
+/* Runs sql and reads the first column of its first row as an integer.
+ * STORE_NOT_FOUND when there is no row. */
+int store__int(store *s, long long *out /* OUT */, const char *sql,
+               const char *types, ...);
+
+/* Steps st (from store__query, may be NULL after a failed prepare) and
+ * appends build(row, flags) to the array into for each row; then, when
+ * child is not NULL, calls child(s, the new object, column 0 of the row)
+ * to fill it. Resets st. Returns STORE_OK or the mapped error. */
+typedef json_t *(*store__build_fn)(sqlite3_stmt *st, int flags);
+typedef int (*store__child_fn)(store *s, json_t *object, long long id);
+int store__collect(store *s, sqlite3_stmt *st, json_t *into, store__build_fn build,
+                   int flags, store__child_fn child);
+
+/* The same, into a new array set as member name of object. */
+int store__member(store *s, json_t *object, const char *name, sqlite3_stmt *st,
+                  store__build_fn build, int flags, store__child_fn child);
+
+/* The same, into a new array *out (caller owns it). */
+int store__many(store *s, sqlite3_stmt *st, store__build_fn build, int flags,
+                json_t **out /* OUT */);
+
+/* The same for a statement that gives one row: its object into *out
+ * (caller owns it); STORE_NOT_FOUND when there is no row. */
+int store__one(store *s, sqlite3_stmt *st, store__build_fn build, int flags,
+               store__child_fn child, json_t **out /* OUT */);
+
+/* Maps an SQLite result code to STORE_OK, STORE_READONLY, STORE_FULL or
+ * STORE_ERR. store__fail() is for a step that did not end as expected:
+ * never STORE_OK (a stray SQLITE_ROW or SQLITE_OK becomes STORE_ERR). */
+int store__code(int rc);
+int store__fail(int rc);
+
+/* Copies the French sentence of catalogue key into err[err_len],
+ * replacing "{file}" by file and "{detail}" by detail (NULL = ""). */
+void store__say(char *err, size_t err_len, const char *key, const char *file,
+                const char *detail);
+
+/* Schema migrations (store_schema.c). Brings the database up to the
+ * binary's version; refuses a newer database. err as for store_open. */
+int store__migrate(store *s, char *err, size_t err_len);
+int store__schema_latest(void);
+
+/* Random identifiers (store_random.c). store__random_hex writes 2*nbytes
+ * hex digits and a NUL into out (size >= 2*nbytes+1); store__random_code
+ * writes len characters of the join-code alphabet and a NUL. */
+int store__random_hex(char *out, size_t nbytes);
+int store__random_code(char *out, size_t len);
+
+/* Row -> JSON builders (store_objects.c), of the store__build_fn type.
+ * Each reads the current row of a statement whose columns follow the
+ * matching *_COLS list below (column 0 is always the row's id). */
+#define STORE__ACTIVITY_COLS \
+	"a.id, a.slug, a.title, a.question, a.template, a.state, a.vote_budget, a.animators"
+#define STORE__BOARD_COLS "b.id, b.slug, b.title, b.prompt, b.kind"
+#define STORE__CONTRIBUTION_COLS \
+	"c.id, a.slug, b.slug, c.parent_id, c.position, c.text, c.author, c.state," \
+	" (SELECT COUNT(*) FROM vote v WHERE v.contribution_id = c.id)," \
+	" c.created, c.edited"
+
+json_t *store__activity_row(sqlite3_stmt *st, int flags); /* flags unused */
+json_t *store__board_row(sqlite3_stmt *st, int flags);    /* flags unused */
+
+/* Flags of store__contribution_row. */
+#define STORE__FULL 1 /* give hidden contributions' text and author */
+#define STORE__DUMP 2 /* synthesis shape: no activity/board/parent/position */
+json_t *store__contribution_row(sqlite3_stmt *st, int flags);
+
+/* Sets "boards": the boards of an activity, in definition order, on the
+ * activity object a; child (may be NULL) fills each board. */
+int store__boards(store *s, json_t *a, long long activity_id, store__child_fn child);
+
+/* Sets "activities": the activities of a seminar, in programme order, on
+ * the object o; child (may be NULL) fills each activity. */
+int store__activities(store *s, json_t *o, long long seminar_id, store__child_fn child);
+
+/* Text column as a JSON string, or JSON null for SQL NULL. */
+json_t *store__text_or_null(sqlite3_stmt *st, int col);
+
+#endif

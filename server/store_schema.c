@@ -1,0 +1,154 @@
+/*
+ * store_schema.c — the database schema, as numbered migrations.
+ *
+ * Boundary: owns the list of migrations and PRAGMA user_version, which
+ * records the number of the last one run. Each migration runs in its own
+ * transaction; a database newer than this binary is refused. Migrations
+ * are only ever appended: never edit one that has shipped, add the next.
+ * Must not touch rows other than through these schema steps.
+ */
+#include "store_private.h"
+
+#include <stdio.h>
+
+/* migrations[i] brings the schema from version i to version i + 1. */
+static const char *const migrations[] = {
+	/* 1: the seminar, its programme, participants, contributions, votes,
+	 * attendance, the event log and the idempotence table. */
+	"CREATE TABLE seminar ("
+	"  id INTEGER PRIMARY KEY,"
+	"  slug TEXT NOT NULL UNIQUE,"
+	"  code TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	"  key TEXT NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  date TEXT NOT NULL DEFAULT '',"
+	"  venue TEXT NOT NULL DEFAULT '',"
+	"  description TEXT NOT NULL DEFAULT '',"
+	"  last_seq INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE activity ("
+	"  id INTEGER PRIMARY KEY,"
+	"  seminar_id INTEGER NOT NULL REFERENCES seminar(id),"
+	"  slug TEXT NOT NULL,"
+	"  position INTEGER NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  question TEXT NOT NULL DEFAULT '',"
+	"  template TEXT NOT NULL DEFAULT 'open',"
+	"  state TEXT NOT NULL DEFAULT 'prepared'"
+	"    CHECK (state IN ('prepared', 'open', 'voting', 'closed')),"
+	"  vote_budget INTEGER NOT NULL DEFAULT 0,"
+	"  animators TEXT NOT NULL DEFAULT '[]',"
+	"  UNIQUE (seminar_id, slug));"
+	"CREATE TABLE board ("
+	"  id INTEGER PRIMARY KEY,"
+	"  activity_id INTEGER NOT NULL REFERENCES activity(id),"
+	"  slug TEXT NOT NULL,"
+	"  position INTEGER NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  prompt TEXT NOT NULL DEFAULT '',"
+	"  kind TEXT NOT NULL DEFAULT 'notes' CHECK (kind IN ('notes', 'orientations')),"
+	"  UNIQUE (activity_id, slug));"
+	"CREATE TABLE participant ("
+	"  id INTEGER PRIMARY KEY,"
+	"  seminar_id INTEGER NOT NULL REFERENCES seminar(id),"
+	"  token TEXT NOT NULL UNIQUE,"
+	"  name TEXT,"
+	"  structure TEXT,"
+	"  created TEXT NOT NULL);"
+	"CREATE INDEX participant_seminar ON participant(seminar_id);"
+	"CREATE TABLE contribution ("
+	"  id INTEGER PRIMARY KEY,"
+	"  board_id INTEGER NOT NULL REFERENCES board(id),"
+	"  participant_id INTEGER NOT NULL REFERENCES participant(id),"
+	"  parent_id INTEGER REFERENCES contribution(id),"
+	"  position INTEGER NOT NULL DEFAULT 0,"
+	"  text TEXT NOT NULL,"
+	"  author TEXT,"
+	"  state TEXT NOT NULL DEFAULT 'visible'"
+	"    CHECK (state IN ('visible', 'hidden', 'deleted')),"
+	"  created TEXT NOT NULL,"
+	"  edited INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX contribution_board ON contribution(board_id, parent_id);"
+	"CREATE INDEX contribution_parent ON contribution(parent_id, position);"
+	"CREATE INDEX contribution_participant ON contribution(participant_id);"
+	"CREATE TABLE vote ("
+	"  participant_id INTEGER NOT NULL REFERENCES participant(id),"
+	"  contribution_id INTEGER NOT NULL REFERENCES contribution(id),"
+	"  PRIMARY KEY (participant_id, contribution_id)) WITHOUT ROWID;"
+	"CREATE INDEX vote_contribution ON vote(contribution_id);"
+	"CREATE TABLE attendance ("
+	"  participant_id INTEGER NOT NULL REFERENCES participant(id),"
+	"  activity_id INTEGER NOT NULL REFERENCES activity(id),"
+	"  PRIMARY KEY (participant_id, activity_id)) WITHOUT ROWID;"
+	"CREATE INDEX attendance_activity ON attendance(activity_id);"
+	"CREATE TABLE event ("
+	"  seminar_id INTEGER NOT NULL REFERENCES seminar(id),"
+	"  seq INTEGER NOT NULL,"
+	"  activity_id INTEGER REFERENCES activity(id),"
+	"  payload TEXT NOT NULL,"
+	"  PRIMARY KEY (seminar_id, seq)) WITHOUT ROWID;"
+	"CREATE TABLE request ("
+	"  participant_id INTEGER NOT NULL REFERENCES participant(id),"
+	"  client_id TEXT NOT NULL,"
+	"  reply TEXT NOT NULL,"
+	"  PRIMARY KEY (participant_id, client_id)) WITHOUT ROWID;",
+};
+
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+int store__schema_latest(void)
+{
+	return NMIGRATIONS;
+}
+
+/* Runs migration number i (0-based) and records i + 1 in user_version,
+ * in one transaction. */
+static int run_one(store *s, int i)
+{
+	char version[64];
+	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	/* PRAGMA takes no bound parameter: the number is ours, not input. */
+	snprintf(version, sizeof version, "PRAGMA user_version = %d", i + 1);
+	rc = sqlite3_exec(s->db, migrations[i], NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(s->db, version, NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK && !sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int store__migrate(store *s, char *err, size_t err_len)
+{
+	int version = store_schema_version(s);
+	char detail[64];
+
+	if (version < 0) {
+		int rc = sqlite3_errcode(s->db);
+		store__say(err, err_len,
+		           (rc & 0xff) == SQLITE_NOTADB ? "store.err.notadb" : "store.err.sqlite",
+		           s->path, sqlite3_errmsg(s->db));
+		return store__code(rc) == STORE_OK ? STORE_ERR : store__code(rc);
+	}
+	if (version > NMIGRATIONS) {
+		snprintf(detail, sizeof detail, "%d > %d", version, NMIGRATIONS);
+		store__say(err, err_len, "store.err.newer", s->path, detail);
+		return STORE_ERR;
+	}
+	for (int i = version; i < NMIGRATIONS; i++) {
+		int rc = run_one(s, i);
+		if (rc != SQLITE_OK) {
+			int code = store__code(rc);
+			store__say(err, err_len,
+			           code == STORE_READONLY ? "store.err.readonly"
+			           : code == STORE_FULL   ? "store.err.full"
+			                                  : "store.err.migration",
+			           s->path, sqlite3_errmsg(s->db));
+			return code;
+		}
+	}
+	return STORE_OK;
+}
