@@ -1,0 +1,238 @@
+/*
+ * store_domain.c — the lookups and writes behind the domain rules:
+ * seminars by code, activities and boards by slug, participants by token,
+ * contributions, votes, attendance.
+ *
+ * Boundary: one bound statement per function, nothing decided here.
+ * seminar.c checks the rules before it calls a write; this file only
+ * relies on the database's constraints. Must not encode protocol
+ * messages nor touch the event log (store_log.c).
+ */
+#include "store_private.h"
+#include "store_domain.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Copies a text column into out[len] (truncating, always terminated). */
+static void copy_text(sqlite3_stmt *st, int col, char *out, size_t len)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	snprintf(out, len, "%s", t ? (const char *)t : "");
+}
+
+/* Steps a bound lookup once: SQLITE_ROW leaves the row for the caller,
+ * which resets the statement. Returns STORE_OK on a row. */
+static int one_row(store *s, sqlite3_stmt *st)
+{
+	int rc;
+
+	if (!st)
+		return store__fail(sqlite3_errcode(s->db));
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		return STORE_OK;
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_NOT_FOUND : store__fail(rc);
+}
+
+/* ===== Lookups ===== */
+
+int store_seminar_find(store *s, const char *code, long long *seminar_id)
+{
+	return store__int(s, seminar_id, "SELECT id FROM seminar WHERE code = ?", "t", code);
+}
+
+int store_seminar_seq(store *s, long long seminar_id, long long *seq)
+{
+	return store__int(s, seq, "SELECT last_seq FROM seminar WHERE id = ?", "i",
+	                  seminar_id);
+}
+
+int store_activity_find(store *s, long long seminar_id, const char *slug,
+                        store_activity *out)
+{
+	sqlite3_stmt *st = store__query(s,
+	                                "SELECT id, seminar_id, state, vote_budget FROM activity"
+	                                " WHERE seminar_id = ? AND slug = ?",
+	                                "it", seminar_id, slug);
+	int rc = one_row(s, st);
+
+	memset(out, 0, sizeof *out);
+	if (rc != STORE_OK)
+		return rc;
+	out->id = sqlite3_column_int64(st, 0);
+	out->seminar_id = sqlite3_column_int64(st, 1);
+	copy_text(st, 2, out->state, sizeof out->state);
+	out->vote_budget = sqlite3_column_int(st, 3);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+int store_board_find(store *s, long long activity_id, const char *slug, store_board *out)
+{
+	sqlite3_stmt *st = store__query(s,
+	                                "SELECT id, activity_id, kind = 'orientations' FROM board"
+	                                " WHERE activity_id = ? AND slug = ?",
+	                                "it", activity_id, slug);
+	int rc = one_row(s, st);
+
+	memset(out, 0, sizeof *out);
+	if (rc != STORE_OK)
+		return rc;
+	out->id = sqlite3_column_int64(st, 0);
+	out->activity_id = sqlite3_column_int64(st, 1);
+	out->orientations = sqlite3_column_int(st, 2);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+int store_contribution_get(store *s, long long id, store_contribution *out)
+{
+	sqlite3_stmt *st = store__query(
+		s,
+		"SELECT c.id, c.board_id, b.activity_id, a.seminar_id, c.participant_id,"
+		" COALESCE(c.parent_id, 0), b.kind = 'orientations', c.state, a.state,"
+		" a.vote_budget"
+		" FROM contribution c JOIN board b ON b.id = c.board_id"
+		" JOIN activity a ON a.id = b.activity_id WHERE c.id = ?",
+		"i", id);
+	int rc = one_row(s, st);
+
+	memset(out, 0, sizeof *out);
+	if (rc != STORE_OK)
+		return rc;
+	out->id = sqlite3_column_int64(st, 0);
+	out->board_id = sqlite3_column_int64(st, 1);
+	out->activity_id = sqlite3_column_int64(st, 2);
+	out->seminar_id = sqlite3_column_int64(st, 3);
+	out->participant_id = sqlite3_column_int64(st, 4);
+	out->parent_id = sqlite3_column_int64(st, 5);
+	out->orientations = sqlite3_column_int(st, 6);
+	copy_text(st, 7, out->state, sizeof out->state);
+	copy_text(st, 8, out->activity_state, sizeof out->activity_state);
+	out->vote_budget = sqlite3_column_int(st, 9);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+int store_participant_find(store *s, long long seminar_id, const char *token,
+                           long long *participant_id)
+{
+	return store__int(s, participant_id,
+	                  "SELECT id FROM participant WHERE seminar_id = ? AND token = ?", "it",
+	                  seminar_id, token);
+}
+
+int store_vote_exists(store *s, long long participant_id, long long contribution_id,
+                      int *voted)
+{
+	long long one = 0;
+	int rc = store__int(s, &one,
+	                    "SELECT 1 FROM vote WHERE participant_id = ? AND contribution_id = ?",
+	                    "ii", participant_id, contribution_id);
+
+	*voted = rc == STORE_OK;
+	return rc == STORE_NOT_FOUND ? STORE_OK : rc;
+}
+
+int store_votes_used(store *s, long long participant_id, long long activity_id,
+                     long long *n)
+{
+	return store__int(s, n,
+	                  "SELECT COUNT(*) FROM vote v"
+	                  " JOIN contribution c ON c.id = v.contribution_id"
+	                  " JOIN board b ON b.id = c.board_id"
+	                  " WHERE v.participant_id = ? AND b.activity_id = ?",
+	                  "ii", participant_id, activity_id);
+}
+
+/* ===== Writes ===== */
+
+int store_participant_create(store *s, long long seminar_id, char *token_out,
+                             size_t token_len, long long *participant_id)
+{
+	char token[STORE_TOKEN_SIZE];
+	int rc;
+
+	if (token_len < sizeof token || store__random_hex(token, 16) != STORE_OK)
+		return STORE_ERR;
+	rc = store__int(s, participant_id,
+	                "INSERT INTO participant (seminar_id, token, created)"
+	                " VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) RETURNING id",
+	                "it", seminar_id, token);
+	if (rc == STORE_OK)
+		memcpy(token_out, token, sizeof token);
+	return rc == STORE_NOT_FOUND ? STORE_ERR : rc;
+}
+
+int store_participant_update(store *s, long long participant_id, const char *name,
+                             const char *structure)
+{
+	return store__exec(s,
+	                   "UPDATE participant SET name = COALESCE(?, name),"
+	                   " structure = COALESCE(?, structure) WHERE id = ?",
+	                   "tti", name, structure, participant_id);
+}
+
+int store_attendance_add(store *s, long long participant_id, long long activity_id)
+{
+	return store__exec(s,
+	                   "INSERT OR IGNORE INTO attendance (participant_id, activity_id)"
+	                   " VALUES (?, ?)",
+	                   "ii", participant_id, activity_id);
+}
+
+int store_activity_set_state(store *s, long long activity_id, const char *state)
+{
+	return store__exec(s, "UPDATE activity SET state = ? WHERE id = ?", "ti", state,
+	                   activity_id);
+}
+
+int store_contribution_add(store *s, long long board_id, long long participant_id,
+                           long long parent_id, const char *text, const char *author,
+                           long long *contribution_id)
+{
+	int rc = store__int(
+		s, contribution_id,
+		"INSERT INTO contribution"
+		" (board_id, participant_id, parent_id, position, text, author, created)"
+		" VALUES (?1, ?2, ?3, CASE WHEN ?3 IS NULL THEN 0 ELSE"
+		" (SELECT COALESCE(MAX(position) + 1, 0) FROM contribution WHERE parent_id = ?3)"
+		" END, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) RETURNING id",
+		"iintt", board_id, participant_id, parent_id, text, author);
+	return rc == STORE_NOT_FOUND ? STORE_ERR : rc;
+}
+
+int store_contribution_set_text(store *s, long long id, const char *text)
+{
+	return store__exec(s, "UPDATE contribution SET text = ?, edited = 1 WHERE id = ?",
+	                   "ti", text, id);
+}
+
+int store_contribution_set_state(store *s, long long id, const char *state)
+{
+	return store__exec(s, "UPDATE contribution SET state = ? WHERE id = ?", "ti", state,
+	                   id);
+}
+
+int store_contribution_delete(store *s, long long id)
+{
+	int rc = store__exec(s, "UPDATE contribution SET state = 'deleted' WHERE id = ?", "i",
+	                     id);
+	if (rc == STORE_OK)
+		rc = store__exec(s, "DELETE FROM vote WHERE contribution_id = ?", "i", id);
+	return rc;
+}
+
+int store_vote_add(store *s, long long participant_id, long long contribution_id)
+{
+	return store__exec(s, "INSERT INTO vote (participant_id, contribution_id) VALUES (?, ?)",
+	                   "ii", participant_id, contribution_id);
+}
+
+int store_vote_remove(store *s, long long participant_id, long long contribution_id)
+{
+	return store__exec(s, "DELETE FROM vote WHERE participant_id = ? AND contribution_id = ?",
+	                   "ii", participant_id, contribution_id);
+}
