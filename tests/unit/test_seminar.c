@@ -1,0 +1,804 @@
+/*
+ * test_seminar.c — the domain rules of docs/PROTOCOL.md, message by
+ * message, through the real parser and a fresh ":memory:" store: success
+ * and refusals of join, watch, post (orientations and their actions),
+ * edit, delete, vote, unvote, set_state, hide, show; idempotent resends;
+ * the event log and catch-up after a reconnection.
+ */
+#include "unit_fixture.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_domain.h"
+
+/* Each test: a fixture, two joined participants (a, b) and a screen that
+ * does not join. */
+struct world {
+	fixture f;
+	seminar_session *a, *b, *screen;
+	char token_a[64], token_b[64];
+};
+
+static int setup(void **state)
+{
+	struct world *w = calloc(1, sizeof *w);
+	fx_open(&w->f);
+	w->a = seminar_session_new();
+	w->b = seminar_session_new();
+	w->screen = seminar_session_new();
+	fx_join(&w->f, w->a, w->token_a, sizeof w->token_a);
+	fx_join(&w->f, w->b, w->token_b, sizeof w->token_b);
+	*state = w;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct world *w = *state;
+	seminar_session_free(w->a);
+	seminar_session_free(w->b);
+	seminar_session_free(w->screen);
+	fx_close(&w->f);
+	free(w);
+	return 0;
+}
+
+/* The error code of the reply to one message (NULL for success). The
+ * returned text stays valid: it is one of the static wire names. */
+static const char *refusal(struct world *w, seminar_session *ss, const char *fmt, ...)
+{
+	char text[4096];
+	va_list ap;
+	json_t *r;
+	const char *code;
+	static const char *const names[] = {
+		"bad_field", "unknown_seminar", "unknown_activity", "unknown_board",
+		"unknown_contribution", "not_joined", "not_owner", "activity_state",
+		"vote_budget", "already_voted", "not_voted", "not_orientation", "bad_key",
+		"missing_field", "too_long", "storage", "internal"};
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	r = fx_send(&w->f, ss, NULL, "%s", text);
+	code = fx_error(r);
+	for (size_t i = 0; code && i < sizeof names / sizeof names[0]; i++) {
+		if (strcmp(code, names[i]) == 0) {
+			json_decref(r);
+			return names[i];
+		}
+	}
+	json_decref(r);
+	return code ? "?" : NULL;
+}
+
+static json_t *member(json_t *o, const char *a, const char *b)
+{
+	json_t *v = json_object_get(o, a);
+	return b ? json_object_get(v, b) : v;
+}
+
+static long long contribution_id(json_t *reply)
+{
+	return json_integer_value(member(reply, "contribution", "id"));
+}
+
+static long long last_seq(struct world *w)
+{
+	long long sid, seq;
+	assert_int_equal(store_seminar_find(w->f.st, w->f.code, &sid), STORE_OK);
+	assert_int_equal(store_seminar_seq(w->f.st, sid, &seq), STORE_OK);
+	return seq;
+}
+
+/* ===== join ===== */
+
+static void join_creates_and_finds_participants(void **state)
+{
+	struct world *w = *state;
+	seminar_session *ss = seminar_session_new();
+	json_t *r, *sem;
+
+	assert_int_equal(strlen(w->token_a), 32);
+	assert_string_not_equal(w->token_a, w->token_b);
+	r = fx_send(&w->f, ss, NULL,
+	            "{\"type\":\"join\",\"id\":\"x1\",\"code\":\"%s\",\"token\":\"%s\","
+	            "\"name\":\"Animatrice\",\"structure\":\"Centre social\"}",
+	            w->f.code, w->token_a);
+	assert_string_equal(json_string_value(member(r, "type", NULL)), "joined");
+	assert_string_equal(json_string_value(member(r, "re", NULL)), "x1");
+	assert_string_equal(json_string_value(member(r, "token", NULL)), w->token_a);
+	sem = member(r, "seminar", NULL);
+	assert_string_equal(json_string_value(member(sem, "code", NULL)), w->f.code);
+	assert_string_equal(json_string_value(member(sem, "date", NULL)), "2022-10-11");
+	assert_int_equal(json_array_size(member(sem, "activities", NULL)), 2);
+	json_t *a0 = json_array_get(member(sem, "activities", NULL), 0);
+	assert_string_equal(json_string_value(member(a0, "id", NULL)), "axe-1");
+	assert_string_equal(json_string_value(member(a0, "state", NULL)), "prepared");
+	assert_int_equal(json_integer_value(member(a0, "vote_budget", NULL)), 3);
+	assert_int_equal(json_array_size(member(a0, "boards", NULL)), 3);
+	assert_string_equal(json_string_value(json_object_get(
+		                    json_array_get(member(a0, "boards", NULL), 2), "id")),
+	                    "inventer");
+	assert_int_equal(json_array_size(member(r, "my_contributions", NULL)), 0);
+	assert_int_equal(json_array_size(member(r, "my_votes", NULL)), 0);
+	json_decref(r);
+
+	/* An unknown token gets a new participant and a new token. */
+	r = fx_send(&w->f, ss, NULL,
+	            "{\"type\":\"join\",\"id\":\"x2\",\"code\":\"%s\",\"token\":\"inconnu\"}",
+	            w->f.code);
+	assert_null(fx_error(r));
+	assert_string_not_equal(json_string_value(member(r, "token", NULL)), "inconnu");
+	assert_int_equal(strlen(json_string_value(member(r, "token", NULL))), 32);
+	json_decref(r);
+
+	assert_string_equal(refusal(w, ss, "{\"type\":\"join\",\"id\":\"x3\",\"code\":\"NOPE99\"}"),
+	                    "unknown_seminar");
+	seminar_session_free(ss);
+}
+
+static void join_lists_my_contributions_and_votes(void **state)
+{
+	struct world *w = *state;
+	seminar_session *again = seminar_session_new();
+	long long mine, theirs;
+	json_t *r;
+
+	fx_state(&w->f, "axe-1", "open");
+	mine = fx_post(&w->f, w->a, "axe-1", "maintenir", "Le périscolaire");
+	theirs = fx_post(&w->f, w->b, "axe-1", "maintenir", "Les études du soir");
+	assert_null(refusal(w, w->a, "{\"type\":\"vote\",\"id\":\"v\",\"contribution\":%lld}",
+	                    theirs));
+	r = fx_send(&w->f, again, NULL,
+	            "{\"type\":\"join\",\"id\":\"again\",\"code\":\"%s\",\"token\":\"%s\"}",
+	            w->f.code, w->token_a);
+	assert_int_equal(json_array_size(member(r, "my_contributions", NULL)), 1);
+	assert_int_equal(json_integer_value(json_array_get(member(r, "my_contributions", NULL), 0)),
+	                 mine);
+	assert_int_equal(json_array_size(member(r, "my_votes", NULL)), 1);
+	assert_int_equal(json_integer_value(json_array_get(member(r, "my_votes", NULL), 0)), theirs);
+	json_decref(r);
+	/* The second connection writes as the same participant. */
+	assert_string_equal(refusal(w, again,
+	                            "{\"type\":\"vote\",\"id\":\"v2\",\"contribution\":%lld}",
+	                            theirs),
+	                    "already_voted");
+	seminar_session_free(again);
+}
+
+/* ===== post ===== */
+
+static void post_rules(void **state)
+{
+	struct world *w = *state;
+	seminar_result r = {0};
+	json_t *reply, *c, *ev;
+
+	assert_string_equal(refusal(w, w->screen,
+	                            "{\"type\":\"post\",\"id\":\"p\",\"activity\":\"axe-1\","
+	                            "\"board\":\"inventer\",\"text\":\"x\"}"),
+	                    "not_joined");
+	assert_string_equal(refusal(w, w->a,
+	                            "{\"type\":\"post\",\"id\":\"p\",\"activity\":\"axe-1\","
+	                            "\"board\":\"inventer\",\"text\":\"x\"}"),
+	                    "activity_state");
+	fx_state(&w->f, "axe-1", "open");
+	assert_string_equal(refusal(w, w->a,
+	                            "{\"type\":\"post\",\"id\":\"p\",\"activity\":\"axe-9\","
+	                            "\"board\":\"inventer\",\"text\":\"x\"}"),
+	                    "unknown_activity");
+	assert_string_equal(refusal(w, w->a,
+	                            "{\"type\":\"post\",\"id\":\"p\",\"activity\":\"axe-1\","
+	                            "\"board\":\"orientations\",\"text\":\"x\"}"),
+	                    "unknown_board");
+	assert_string_equal(refusal(w, w->a,
+	                            "{\"type\":\"post\",\"id\":\"p\",\"activity\":\"axe-1\","
+	                            "\"board\":\"inventer\",\"text\":\"x\",\"actions\":[\"y\"]}"),
+	                    "bad_field");
+
+	long long seq = last_seq(w);
+	reply = fx_send(&w->f, w->a, &r,
+	                "{\"type\":\"post\",\"id\":\"p\",\"activity\":\"axe-1\","
+	                "\"board\":\"inventer\",\"text\":\"Une maison des familles\","
+	                "\"author\":\"Parent d'élève\"}");
+	assert_string_equal(json_string_value(member(reply, "type", NULL)), "ack");
+	assert_string_equal(json_string_value(member(reply, "re", NULL)), "p");
+	c = member(reply, "contribution", NULL);
+	assert_true(json_integer_value(member(c, "id", NULL)) > 0);
+	assert_string_equal(json_string_value(member(c, "activity", NULL)), "axe-1");
+	assert_string_equal(json_string_value(member(c, "board", NULL)), "inventer");
+	assert_true(json_is_null(member(c, "parent", NULL)));
+	assert_int_equal(json_integer_value(member(c, "position", NULL)), 0);
+	assert_string_equal(json_string_value(member(c, "text", NULL)), "Une maison des familles");
+	assert_string_equal(json_string_value(member(c, "author", NULL)), "Parent d'élève");
+	assert_string_equal(json_string_value(member(c, "state", NULL)), "visible");
+	assert_int_equal(json_integer_value(member(c, "votes", NULL)), 0);
+	assert_int_equal(strlen(json_string_value(member(c, "created", NULL))), 20);
+	assert_true(json_is_false(member(c, "edited", NULL)));
+
+	/* One event, the next sequence number, carrying the same object. */
+	assert_int_equal(r.nevents, 1);
+	assert_int_equal(r.events[0].seq, seq + 1);
+	assert_int_equal(last_seq(w), seq + 1);
+	assert_true(r.events[0].activity_id > 0);
+	assert_int_equal(r.events[0].len, strlen(r.events[0].payload));
+	ev = json_loads(r.events[0].payload, 0, NULL);
+	assert_string_equal(json_string_value(member(ev, "type", NULL)), "event");
+	assert_string_equal(json_string_value(member(ev, "kind", NULL)), "contribution");
+	assert_int_equal(json_integer_value(member(ev, "seq", NULL)), seq + 1);
+	assert_true(json_equal(member(ev, "contribution", NULL), c));
+	json_decref(ev);
+	json_decref(reply);
+	seminar_result_clear(&r);
+
+	fx_state(&w->f, "axe-1", "voting");
+	assert_string_equal(refusal(w, w->a,
+	                            "{\"type\":\"post\",\"id\":\"p2\",\"activity\":\"axe-1\","
+	                            "\"board\":\"inventer\",\"text\":\"x\"}"),
+	                    "activity_state");
+}
+
+static void resend_returns_the_same_reply_and_stores_once(void **state)
+{
+	struct world *w = *state;
+	seminar_result r1 = {0}, r2 = {0};
+	json_t *a, *b, *doc = NULL;
+	long long seq;
+	const char *msg = "{\"type\":\"post\",\"id\":\"uuid-1\",\"activity\":\"axe-1\","
+	                  "\"board\":\"abandonner\",\"text\":\"Les réunions le soir\"}";
+
+	fx_state(&w->f, "axe-1", "open");
+	a = fx_send(&w->f, w->a, &r1, "%s", msg);
+	seq = last_seq(w);
+	b = fx_send(&w->f, w->a, &r2, "%s", msg);
+	assert_string_equal(r1.reply, r2.reply);
+	assert_int_equal(r2.nevents, 0);
+	assert_int_equal(r2.is_error, 0);
+	assert_int_equal(last_seq(w), seq);
+	assert_int_equal(store_dump(w->f.st, w->f.code, &doc), STORE_OK);
+	assert_int_equal(json_integer_value(member(doc, "totals", "contributions")), 1);
+	json_decref(doc);
+
+	/* The same id from another participant is another message. */
+	json_t *c = fx_send(&w->f, w->b, NULL, "%s", msg);
+	assert_int_not_equal(contribution_id(c), contribution_id(a));
+
+	/* A vote resent after the activity closed still gets its ack. */
+	long long id = contribution_id(c);
+	json_t *v1 = fx_send(&w->f, w->a, NULL,
+	                     "{\"type\":\"vote\",\"id\":\"vote-1\",\"contribution\":%lld}", id);
+	fx_state(&w->f, "axe-1", "closed");
+	json_t *v2 = fx_send(&w->f, w->a, NULL,
+	                     "{\"type\":\"vote\",\"id\":\"vote-1\",\"contribution\":%lld}", id);
+	assert_true(json_equal(v1, v2));
+	assert_int_equal(json_integer_value(member(v2, "contribution", "votes")), 1);
+	json_decref(v1);
+	json_decref(v2);
+	json_decref(c);
+	json_decref(a);
+	json_decref(b);
+	seminar_result_clear(&r1);
+	seminar_result_clear(&r2);
+}
+
+/* ===== Orientations ===== */
+
+static void orientations_with_actions_and_parent(void **state)
+{
+	struct world *w = *state;
+	seminar_result r = {0};
+	json_t *reply, *actions, *c;
+	long long orient, note, action1;
+
+	fx_state(&w->f, "orient", "open");
+	fx_state(&w->f, "axe-1", "open");
+	reply = fx_send(&w->f, w->a, &r,
+	                "{\"type\":\"post\",\"id\":\"o\",\"activity\":\"orient\","
+	                "\"board\":\"orientations\",\"text\":\"Ouvrir l'école aux parents\","
+	                "\"actions\":[\"Cafés des parents\",\"Portes ouvertes\"]}");
+	assert_null(fx_error(reply));
+	orient = contribution_id(reply);
+	actions = member(reply, "contribution", "actions");
+	assert_int_equal(json_array_size(actions), 2);
+	c = json_array_get(actions, 1);
+	assert_int_equal(json_integer_value(member(c, "parent", NULL)), orient);
+	assert_int_equal(json_integer_value(member(c, "position", NULL)), 1);
+	assert_string_equal(json_string_value(member(c, "text", NULL)), "Portes ouvertes");
+	action1 = json_integer_value(member(json_array_get(actions, 0), "id", NULL));
+	assert_int_equal(r.nevents, 3); /* the orientation, then each action */
+	json_decref(reply);
+	seminar_result_clear(&r);
+
+	reply = fx_send(&w->f, w->b, NULL,
+	                "{\"type\":\"post\",\"id\":\"a3\",\"activity\":\"orient\","
+	                "\"board\":\"orientations\",\"text\":\"Un forum des associations\","
+	                "\"parent\":%lld}",
+	                orient);
+	assert_null(fx_error(reply));
+	assert_int_equal(json_integer_value(member(reply, "contribution", "parent")), orient);
+	assert_int_equal(json_integer_value(member(reply, "contribution", "position")), 2);
+	assert_null(member(reply, "contribution", "actions"));
+	json_decref(reply);
+
+	/* parent must be a top-level orientation of the same board. */
+	assert_string_equal(refusal(w, w->b,
+	                            "{\"type\":\"post\",\"id\":\"a4\",\"activity\":\"orient\","
+	                            "\"board\":\"orientations\",\"text\":\"x\",\"parent\":%lld}",
+	                            action1),
+	                    "not_orientation");
+	note = fx_post(&w->f, w->a, "axe-1", "inventer", "Une note");
+	assert_string_equal(refusal(w, w->b,
+	                            "{\"type\":\"post\",\"id\":\"a5\",\"activity\":\"axe-1\","
+	                            "\"board\":\"inventer\",\"text\":\"x\",\"parent\":%lld}",
+	                            note),
+	                    "not_orientation");
+	assert_string_equal(refusal(w, w->b,
+	                            "{\"type\":\"post\",\"id\":\"a6\",\"activity\":\"orient\","
+	                            "\"board\":\"orientations\",\"text\":\"x\",\"parent\":999999}"),
+	                    "not_orientation");
+
+	/* Deleting the orientation deletes its example actions. */
+	json_t *d = fx_send(&w->f, w->a, &r, "{\"type\":\"delete\",\"id\":\"del\",\"contribution\":%lld}",
+	                    orient);
+	assert_null(fx_error(d));
+	assert_int_equal(r.nevents, 4);
+	json_decref(d);
+	seminar_result_clear(&r);
+	assert_string_equal(refusal(w, w->b,
+	                            "{\"type\":\"post\",\"id\":\"a7\",\"activity\":\"orient\","
+	                            "\"board\":\"orientations\",\"text\":\"x\",\"parent\":%lld}",
+	                            orient),
+	                    "not_orientation");
+}
+
+/* ===== edit, delete ===== */
+
+static void edit_and_delete_own_only(void **state)
+{
+	struct world *w = *state;
+	seminar_result r = {0};
+	json_t *reply;
+	long long id;
+
+	fx_state(&w->f, "axe-1", "open");
+	id = fx_post(&w->f, w->a, "axe-1", "maintenir", "Le conseil d'enfants");
+	assert_string_equal(refusal(w, w->b,
+	                            "{\"type\":\"edit\",\"id\":\"e\",\"contribution\":%lld,"
+	                            "\"text\":\"pirate\"}",
+	                            id),
+	                    "not_owner");
+	assert_string_equal(refusal(w, w->b,
+	                            "{\"type\":\"delete\",\"id\":\"d\",\"contribution\":%lld}", id),
+	                    "not_owner");
+	assert_string_equal(refusal(w, w->screen,
+	                            "{\"type\":\"delete\",\"id\":\"d\",\"contribution\":%lld}", id),
+	                    "not_joined");
+	assert_string_equal(refusal(w, w->a,
+	                            "{\"type\":\"edit\",\"id\":\"e\",\"contribution\":999999,"
+	                            "\"text\":\"x\"}"),
+	                    "unknown_contribution");
+
+	reply = fx_send(&w->f, w->a, &r,
+	                "{\"type\":\"edit\",\"id\":\"e1\",\"contribution\":%lld,"
+	                "\"text\":\"Le conseil municipal d'enfants\"}",
+	                id);
+	assert_string_equal(json_string_value(member(reply, "contribution", "text")),
+	                    "Le conseil municipal d'enfants");
+	assert_true(json_is_true(member(reply, "contribution", "edited")));
+	assert_int_equal(r.nevents, 1);
+	json_decref(reply);
+	seminar_result_clear(&r);
+
+	fx_state(&w->f, "axe-1", "closed");
+	assert_string_equal(refusal(w, w->a,
+	                            "{\"type\":\"edit\",\"id\":\"e2\",\"contribution\":%lld,"
+	                            "\"text\":\"x\"}",
+	                            id),
+	                    "activity_state");
+	fx_state(&w->f, "axe-1", "open");
+
+	/* A vote on it is given back when it is deleted. */
+	assert_null(refusal(w, w->b, "{\"type\":\"vote\",\"id\":\"v\",\"contribution\":%lld}", id));
+	reply = fx_send(&w->f, w->a, &r,
+	                "{\"type\":\"delete\",\"id\":\"d1\",\"contribution\":%lld}", id);
+	assert_string_equal(json_string_value(member(reply, "contribution", "state")), "deleted");
+	assert_true(json_is_null(member(reply, "contribution", "text")));
+	assert_int_equal(json_integer_value(member(reply, "contribution", "votes")), 0);
+	assert_int_equal(r.nevents, 1);
+	json_decref(reply);
+	seminar_result_clear(&r);
+	assert_string_equal(refusal(w, w->a,
+	                            "{\"type\":\"edit\",\"id\":\"e3\",\"contribution\":%lld,"
+	                            "\"text\":\"x\"}",
+	                            id),
+	                    "unknown_contribution");
+	assert_string_equal(refusal(w, w->b, "{\"type\":\"vote\",\"id\":\"v2\",\"contribution\":%lld}",
+	                            id),
+	                    "unknown_contribution");
+	reply = fx_send(&w->f, w->b, NULL,
+	                "{\"type\":\"join\",\"id\":\"jb\",\"code\":\"%s\",\"token\":\"%s\"}",
+	                w->f.code, w->token_b);
+	assert_int_equal(json_array_size(member(reply, "my_votes", NULL)), 0);
+	json_decref(reply);
+}
+
+/* ===== vote, unvote ===== */
+
+static json_t *vote(struct world *w, seminar_session *ss, const char *type, long long id)
+{
+	return fx_send(&w->f, ss, NULL, "{\"type\":\"%s\",\"id\":\"%s-%d\",\"contribution\":%lld}",
+	               type, type, ++w->f.serial, id);
+}
+
+static void votes_budget_and_states(void **state)
+{
+	struct world *w = *state;
+	long long id[4];
+	json_t *r;
+
+	fx_state(&w->f, "axe-1", "open");
+	for (int i = 0; i < 4; i++)
+		id[i] = fx_post(&w->f, w->b, "axe-1", "inventer", "Idée");
+	fx_state(&w->f, "axe-1", "prepared");
+	r = vote(w, w->a, "vote", id[0]);
+	assert_string_equal(fx_error(r), "activity_state");
+	json_decref(r);
+	fx_state(&w->f, "axe-1", "voting");
+
+	for (int i = 0; i < 3; i++) {
+		r = vote(w, w->a, "vote", id[i]);
+		assert_null(fx_error(r));
+		assert_int_equal(json_integer_value(member(r, "votes_left", NULL)), 2 - i);
+		assert_int_equal(json_integer_value(member(r, "contribution", "votes")), 1);
+		json_decref(r);
+	}
+	r = vote(w, w->a, "vote", id[3]);
+	assert_string_equal(fx_error(r), "vote_budget");
+	json_decref(r);
+	r = vote(w, w->a, "vote", id[0]);
+	assert_string_equal(fx_error(r), "already_voted");
+	json_decref(r);
+
+	r = vote(w, w->a, "unvote", id[0]);
+	assert_null(fx_error(r));
+	assert_int_equal(json_integer_value(member(r, "votes_left", NULL)), 1);
+	assert_int_equal(json_integer_value(member(r, "contribution", "votes")), 0);
+	json_decref(r);
+	r = vote(w, w->a, "unvote", id[0]);
+	assert_string_equal(fx_error(r), "not_voted");
+	json_decref(r);
+	r = vote(w, w->a, "vote", id[3]);
+	assert_null(fx_error(r));
+	assert_int_equal(json_integer_value(member(r, "votes_left", NULL)), 0);
+	json_decref(r);
+
+	/* The budget is per activity: the other one has its own. */
+	fx_state(&w->f, "orient", "open");
+	long long o = fx_post(&w->f, w->b, "orient", "orientations", "Orientation");
+	r = vote(w, w->a, "vote", o);
+	assert_null(fx_error(r));
+	assert_int_equal(json_integer_value(member(r, "votes_left", NULL)), 1);
+	json_decref(r);
+
+	/* Hidden: no new vote; an existing one may be taken back. */
+	r = fx_send(&w->f, w->screen, NULL,
+	            "{\"type\":\"hide\",\"id\":\"h\",\"code\":\"%s\",\"key\":\"%s\","
+	            "\"contribution\":%lld}",
+	            w->f.code, w->f.key, id[1]);
+	json_decref(r);
+	r = vote(w, w->b, "vote", id[1]);
+	assert_string_equal(fx_error(r), "unknown_contribution");
+	json_decref(r);
+	r = vote(w, w->a, "unvote", id[1]);
+	assert_null(fx_error(r));
+	json_decref(r);
+
+	fx_state(&w->f, "axe-1", "closed");
+	r = vote(w, w->a, "unvote", id[2]);
+	assert_string_equal(fx_error(r), "activity_state");
+	json_decref(r);
+	r = vote(w, w->a, "vote", 999999);
+	assert_string_equal(fx_error(r), "unknown_contribution");
+	json_decref(r);
+}
+
+/* ===== Facilitator messages ===== */
+
+static void set_state_needs_the_key(void **state)
+{
+	struct world *w = *state;
+	seminar_result r = {0};
+	json_t *reply, *ev;
+	long long seq = last_seq(w);
+
+	assert_string_equal(refusal(w, w->screen,
+	                            "{\"type\":\"set_state\",\"id\":\"s\",\"code\":\"%s\","
+	                            "\"key\":\"0000\",\"activity\":\"axe-1\",\"state\":\"open\"}",
+	                            w->f.code),
+	                    "bad_key");
+	assert_string_equal(refusal(w, w->screen,
+	                            "{\"type\":\"set_state\",\"id\":\"s\",\"code\":\"NOPE99\","
+	                            "\"key\":\"%s\",\"activity\":\"axe-1\",\"state\":\"open\"}",
+	                            w->f.key),
+	                    "unknown_seminar");
+	assert_string_equal(refusal(w, w->screen,
+	                            "{\"type\":\"set_state\",\"id\":\"s\",\"code\":\"%s\","
+	                            "\"key\":\"%s\",\"activity\":\"axe-9\",\"state\":\"open\"}",
+	                            w->f.code, w->f.key),
+	                    "unknown_activity");
+	assert_int_equal(last_seq(w), seq);
+
+	reply = fx_send(&w->f, w->screen, &r,
+	                "{\"type\":\"set_state\",\"id\":\"s\",\"code\":\"%s\",\"key\":\"%s\","
+	                "\"activity\":\"orient\",\"state\":\"voting\"}",
+	                w->f.code, w->f.key);
+	assert_string_equal(json_string_value(member(reply, "type", NULL)), "ack");
+	assert_string_equal(json_string_value(member(reply, "activity", "id")), "orient");
+	assert_string_equal(json_string_value(member(reply, "activity", "state")), "voting");
+	assert_int_equal(json_array_size(member(reply, "activity", "boards")), 1);
+	assert_int_equal(r.nevents, 1);
+	assert_int_equal(r.events[0].activity_id, 0); /* seminar-wide */
+	ev = json_loads(r.events[0].payload, 0, NULL);
+	assert_string_equal(json_string_value(member(ev, "kind", NULL)), "activity");
+	assert_true(json_equal(member(ev, "activity", NULL), member(reply, "activity", NULL)));
+	json_decref(ev);
+	json_decref(reply);
+	seminar_result_clear(&r);
+
+	/* The same state again changes nothing: no event. */
+	reply = fx_send(&w->f, w->screen, &r,
+	                "{\"type\":\"set_state\",\"id\":\"s2\",\"code\":\"%s\",\"key\":\"%s\","
+	                "\"activity\":\"orient\",\"state\":\"voting\"}",
+	                w->f.code, w->f.key);
+	assert_null(fx_error(reply));
+	assert_int_equal(r.nevents, 0);
+	json_decref(reply);
+	seminar_result_clear(&r);
+}
+
+static void hide_and_show(void **state)
+{
+	struct world *w = *state;
+	seminar_result r = {0};
+	json_t *reply, *ev;
+	long long id;
+
+	fx_state(&w->f, "axe-1", "open");
+	id = fx_post(&w->f, w->a, "axe-1", "inventer", "Texte à masquer");
+	assert_string_equal(refusal(w, w->b,
+	                            "{\"type\":\"hide\",\"id\":\"h\",\"code\":\"%s\",\"key\":\"nope\","
+	                            "\"contribution\":%lld}",
+	                            w->f.code, id),
+	                    "bad_key");
+	assert_string_equal(refusal(w, w->b,
+	                            "{\"type\":\"hide\",\"id\":\"h\",\"code\":\"%s\",\"key\":\"%s\","
+	                            "\"contribution\":999999}",
+	                            w->f.code, w->f.key),
+	                    "unknown_contribution");
+
+	reply = fx_send(&w->f, w->screen, &r,
+	                "{\"type\":\"hide\",\"id\":\"h\",\"code\":\"%s\",\"key\":\"%s\","
+	                "\"contribution\":%lld}",
+	                w->f.code, w->f.key, id);
+	assert_string_equal(json_string_value(member(reply, "contribution", "state")), "hidden");
+	assert_string_equal(json_string_value(member(reply, "contribution", "text")),
+	                    "Texte à masquer");
+	assert_int_equal(r.nevents, 1);
+	ev = json_loads(r.events[0].payload, 0, NULL);
+	assert_string_equal(json_string_value(member(member(ev, "contribution", NULL), "state",
+	                                             NULL)),
+	                    "hidden");
+	assert_true(json_is_null(member(member(ev, "contribution", NULL), "text", NULL)));
+	json_decref(ev);
+	json_decref(reply);
+	seminar_result_clear(&r);
+
+	reply = fx_send(&w->f, w->screen, &r,
+	                "{\"type\":\"show\",\"id\":\"s\",\"code\":\"%s\",\"key\":\"%s\","
+	                "\"contribution\":%lld}",
+	                w->f.code, w->f.key, id);
+	assert_string_equal(json_string_value(member(reply, "contribution", "state")), "visible");
+	assert_int_equal(r.nevents, 1);
+	ev = json_loads(r.events[0].payload, 0, NULL);
+	assert_string_equal(json_string_value(member(member(ev, "contribution", NULL), "text",
+	                                             NULL)),
+	                    "Texte à masquer");
+	json_decref(ev);
+	json_decref(reply);
+	seminar_result_clear(&r);
+}
+
+/* ===== watch ===== */
+
+static json_t *watch(struct world *w, seminar_session *ss, const char *extra)
+{
+	return fx_send(&w->f, ss, NULL, "{\"type\":\"watch\",\"id\":\"w%d\",\"code\":\"%s\"%s}",
+	               ++w->f.serial, w->f.code, extra);
+}
+
+static void watch_snapshot_masks_hidden_unless_key(void **state)
+{
+	struct world *w = *state;
+	long long sid, aid, full_id;
+	int full;
+	json_t *r, *list;
+	char extra[256];
+
+	fx_state(&w->f, "axe-1", "open");
+	fx_state(&w->f, "orient", "open");
+	long long visible = fx_post(&w->f, w->a, "axe-1", "inventer", "Visible");
+	long long hidden = fx_post(&w->f, w->a, "axe-1", "inventer", "Masquée");
+	long long gone = fx_post(&w->f, w->a, "axe-1", "inventer", "Effacée");
+	fx_post(&w->f, w->a, "orient", "orientations", "Ailleurs");
+	json_decref(fx_send(&w->f, w->screen, NULL,
+	                    "{\"type\":\"hide\",\"id\":\"h\",\"code\":\"%s\",\"key\":\"%s\","
+	                    "\"contribution\":%lld}",
+	                    w->f.code, w->f.key, hidden));
+	json_decref(fx_send(&w->f, w->a, NULL,
+	                    "{\"type\":\"delete\",\"id\":\"d\",\"contribution\":%lld}", gone));
+
+	r = watch(w, w->screen, ",\"activity\":\"axe-1\"");
+	assert_string_equal(json_string_value(member(r, "type", NULL)), "synced");
+	assert_string_equal(json_string_value(member(r, "mode", NULL)), "snapshot");
+	assert_int_equal(json_integer_value(member(r, "seq", NULL)), last_seq(w));
+	assert_non_null(member(r, "seminar", "activities"));
+	list = member(r, "contributions", NULL);
+	assert_int_equal(json_array_size(list), 3);
+	assert_int_equal(json_integer_value(member(json_array_get(list, 0), "id", NULL)), visible);
+	assert_string_equal(json_string_value(member(json_array_get(list, 0), "text", NULL)),
+	                    "Visible");
+	assert_true(json_is_null(member(json_array_get(list, 1), "text", NULL)));
+	assert_string_equal(json_string_value(member(json_array_get(list, 2), "state", NULL)),
+	                    "deleted");
+	assert_true(json_is_null(member(json_array_get(list, 2), "text", NULL)));
+	json_decref(r);
+	seminar_session_watch(w->screen, &sid, &aid, &full);
+	assert_int_equal(store_seminar_find(w->f.st, w->f.code, &full_id), STORE_OK);
+	assert_int_equal(sid, full_id);
+	assert_true(aid > 0);
+	assert_int_equal(full, 0);
+
+	snprintf(extra, sizeof extra, ",\"key\":\"%s\"", w->f.key);
+	r = watch(w, w->screen, extra);
+	list = member(r, "contributions", NULL);
+	assert_int_equal(json_array_size(list), 4); /* every activity */
+	assert_string_equal(json_string_value(member(json_array_get(list, 1), "text", NULL)),
+	                    "Masquée");
+	assert_true(json_is_null(member(json_array_get(list, 2), "text", NULL)));
+	json_decref(r);
+	seminar_session_watch(w->screen, &sid, &aid, &full);
+	assert_int_equal(aid, 0);
+	assert_int_equal(full, 1);
+
+	r = watch(w, w->screen, ",\"key\":\"faux\"");
+	assert_string_equal(fx_error(r), "bad_key");
+	json_decref(r);
+	r = watch(w, w->screen, ",\"activity\":\"axe-9\"");
+	assert_string_equal(fx_error(r), "unknown_activity");
+	json_decref(r);
+	/* A refused watch leaves the previous one in place. */
+	seminar_session_watch(w->screen, &sid, &aid, &full);
+	assert_int_equal(full, 1);
+	assert_string_equal(refusal(w, w->screen,
+	                            "{\"type\":\"watch\",\"id\":\"w\",\"code\":\"NOPE99\"}"),
+	                    "unknown_seminar");
+}
+
+static void watch_since_returns_exactly_the_missed_events(void **state)
+{
+	struct world *w = *state;
+	json_t *r, *events;
+	char extra[64];
+	long long since, mine;
+
+	fx_state(&w->f, "axe-1", "open");
+	fx_state(&w->f, "orient", "open");
+	fx_post(&w->f, w->a, "axe-1", "inventer", "Avant");
+	since = last_seq(w);
+
+	mine = fx_post(&w->f, w->a, "axe-1", "inventer", "Manquée 1");
+	fx_post(&w->f, w->b, "orient", "orientations", "Autre activité");
+	fx_state(&w->f, "orient", "voting");
+	json_decref(vote(w, w->b, "vote", mine));
+
+	snprintf(extra, sizeof extra, ",\"activity\":\"axe-1\",\"since\":%lld", since);
+	r = watch(w, w->screen, extra);
+	assert_string_equal(json_string_value(member(r, "mode", NULL)), "events");
+	assert_int_equal(json_integer_value(member(r, "seq", NULL)), since + 4);
+	assert_null(member(r, "contributions", NULL));
+	events = member(r, "events", NULL);
+	assert_int_equal(json_array_size(events), 3); /* not the other activity's post */
+	assert_int_equal(json_integer_value(member(json_array_get(events, 0), "seq", NULL)),
+	                 since + 1);
+	assert_int_equal(json_integer_value(member(json_array_get(events, 1), "seq", NULL)),
+	                 since + 3);
+	assert_string_equal(json_string_value(member(json_array_get(events, 1), "kind", NULL)),
+	                    "activity");
+	assert_int_equal(json_integer_value(member(member(json_array_get(events, 2),
+	                                                  "contribution", NULL),
+	                                           "votes", NULL)),
+	                 1);
+	json_decref(r);
+
+	snprintf(extra, sizeof extra, ",\"since\":%lld", since);
+	r = watch(w, w->screen, extra);
+	assert_int_equal(json_array_size(member(r, "events", NULL)), 4);
+	json_decref(r);
+
+	snprintf(extra, sizeof extra, ",\"since\":%lld", since + 4);
+	r = watch(w, w->screen, extra);
+	assert_string_equal(json_string_value(member(r, "mode", NULL)), "events");
+	assert_int_equal(json_array_size(member(r, "events", NULL)), 0);
+	json_decref(r);
+
+	/* A client ahead of the server (a database restored) resyncs. */
+	snprintf(extra, sizeof extra, ",\"since\":%lld", since + 50);
+	r = watch(w, w->screen, extra);
+	assert_string_equal(json_string_value(member(r, "mode", NULL)), "snapshot");
+	json_decref(r);
+}
+
+static void watch_too_far_behind_gets_a_snapshot(void **state)
+{
+	struct world *w = *state;
+	json_t *r;
+	long long start = last_seq(w);
+	char extra[64];
+
+	for (int i = 0; i < 1001; i++)
+		fx_state(&w->f, "axe-1", i % 2 ? "prepared" : "open");
+	assert_int_equal(last_seq(w), start + 1001);
+	snprintf(extra, sizeof extra, ",\"since\":%lld", start);
+	r = watch(w, w->screen, extra);
+	assert_string_equal(json_string_value(member(r, "mode", NULL)), "snapshot");
+	json_decref(r);
+	snprintf(extra, sizeof extra, ",\"since\":%lld", start + 1);
+	r = watch(w, w->screen, extra);
+	assert_string_equal(json_string_value(member(r, "mode", NULL)), "events");
+	assert_int_equal(json_array_size(member(r, "events", NULL)), 1000);
+	json_decref(r);
+}
+
+static void watch_records_attendance(void **state)
+{
+	struct world *w = *state;
+	json_t *doc = NULL, *r;
+
+	r = watch(w, w->a, ",\"activity\":\"orient\"");
+	json_decref(r);
+	r = watch(w, w->screen, ",\"activity\":\"axe-1\""); /* not joined: not counted */
+	json_decref(r);
+	r = watch(w, w->b, ""); /* every activity: none in particular */
+	json_decref(r);
+	assert_int_equal(store_dump(w->f.st, w->f.code, &doc), STORE_OK);
+	json_t *acts = member(doc, "activities", NULL);
+	assert_int_equal(json_integer_value(member(json_array_get(acts, 0), "participants", NULL)),
+	                 0);
+	assert_int_equal(json_integer_value(member(json_array_get(acts, 1), "participants", NULL)),
+	                 1);
+	json_decref(doc);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(join_creates_and_finds_participants),
+		T(join_lists_my_contributions_and_votes),
+		T(post_rules),
+		T(resend_returns_the_same_reply_and_stores_once),
+		T(orientations_with_actions_and_parent),
+		T(edit_and_delete_own_only),
+		T(votes_budget_and_states),
+		T(set_state_needs_the_key),
+		T(hide_and_show),
+		T(watch_snapshot_masks_hidden_unless_key),
+		T(watch_since_returns_exactly_the_missed_events),
+		T(watch_too_far_behind_gets_a_snapshot),
+		T(watch_records_attendance),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,532 @@
+/*
+ * test_store.c — the store: opening and migrations (memory and file,
+ * reopening, a newer or foreign file refused), transactions and
+ * savepoints, import (codes, keys, re-import, updates, all or nothing),
+ * the facilitator key check and the synthesis document.
+ */
+#include "unit_fixture.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store_domain.h"
+
+/* ===== Files ===== */
+
+struct tmp {
+	char dir[64];
+	char path[128];
+};
+
+static void tmp_make(struct tmp *t)
+{
+	snprintf(t->dir, sizeof t->dir, "/tmp/atelier-store-XXXXXX");
+	assert_non_null(mkdtemp(t->dir));
+	snprintf(t->path, sizeof t->path, "%s/atelier.db", t->dir);
+}
+
+static void tmp_remove(struct tmp *t)
+{
+	char p[160];
+	const char *suffix[] = {"", "-wal", "-shm", "-journal"};
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(p, sizeof p, "%s%s", t->path, suffix[i]);
+		unlink(p);
+	}
+	rmdir(t->dir);
+}
+
+/* Writes PRAGMA user_version directly into a closed database file: it is
+ * the big-endian 32-bit integer at offset 60 of the header (SQLite file
+ * format, "database header"). */
+static void poke_user_version(const char *path, unsigned v)
+{
+	unsigned char b[4] = {v >> 24, v >> 16, v >> 8, v};
+	FILE *f = fopen(path, "r+b");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 60, SEEK_SET), 0);
+	assert_int_equal(fwrite(b, 1, 4, f), 4);
+	fclose(f);
+}
+
+static void count_seminar(void *ctx, const char *code, const char *title, const char *date,
+                          const char *key)
+{
+	(void)code, (void)title, (void)date, (void)key;
+	(*(int *)ctx)++;
+}
+
+static int seminars(store *st)
+{
+	int n = 0;
+	assert_int_equal(store_list_seminars(st, count_seminar, &n), STORE_OK);
+	return n;
+}
+
+/* ===== Opening and migrations ===== */
+
+static void open_memory_runs_migrations(void **state)
+{
+	(void)state;
+	store *st = NULL;
+	char err[256];
+	assert_int_equal(store_open(":memory:", &st, err, sizeof err), STORE_OK);
+	assert_non_null(st);
+	assert_true(store_schema_version(st) >= 1);
+	assert_int_equal(seminars(st), 0);
+	store_close(st);
+	store_close(NULL); /* a no-op */
+}
+
+static void reopen_file_keeps_data(void **state)
+{
+	(void)state;
+	struct tmp t;
+	store *st = NULL;
+	char err[256], code[32], code2[32];
+	json_t *d = fx_definition();
+	int version;
+
+	tmp_make(&t);
+	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_OK);
+	version = store_schema_version(st);
+	assert_int_equal(store_import(st, d, code, sizeof code, err, sizeof err), STORE_OK);
+	store_close(st);
+
+	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_schema_version(st), version);
+	assert_int_equal(seminars(st), 1);
+	assert_int_equal(store_import(st, d, code2, sizeof code2, err, sizeof err), STORE_OK);
+	assert_string_equal(code, code2); /* the same seminar, not a new one */
+	assert_int_equal(seminars(st), 1);
+	store_close(st);
+	json_decref(d);
+	tmp_remove(&t);
+}
+
+static void newer_database_refused(void **state)
+{
+	(void)state;
+	struct tmp t;
+	store *st = NULL;
+	char err[512];
+
+	tmp_make(&t);
+	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_OK);
+	store_close(st);
+	poke_user_version(t.path, 999);
+	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_ERR);
+	assert_null(st);
+	assert_non_null(strstr(err, t.path));
+	assert_non_null(strstr(err, "plus récente"));
+	tmp_remove(&t);
+}
+
+static void foreign_file_refused(void **state)
+{
+	(void)state;
+	struct tmp t;
+	store *st = NULL;
+	char err[512];
+	FILE *f;
+
+	tmp_make(&t);
+	f = fopen(t.path, "wb");
+	assert_non_null(f);
+	for (int i = 0; i < 200; i++)
+		fputs("Ceci n'est pas une base de données.\n", f);
+	fclose(f);
+	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_ERR);
+	assert_null(st);
+	assert_non_null(strstr(err, t.path));
+	assert_non_null(strstr(err, "n'est pas une base"));
+	tmp_remove(&t);
+}
+
+static void missing_folder_refused(void **state)
+{
+	(void)state;
+	store *st = NULL;
+	char err[512];
+	assert_true(store_open("/nonexistent-atelier-dir/a.db", &st, err, sizeof err) < 0);
+	assert_null(st);
+	assert_non_null(strstr(err, "/nonexistent-atelier-dir/a.db"));
+}
+
+static void readonly_file_refused(void **state)
+{
+	(void)state;
+	struct tmp t;
+	store *st = NULL;
+	char err[512];
+
+	if (geteuid() == 0)
+		skip(); /* root writes read-only files anyway */
+	tmp_make(&t);
+	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_OK);
+	store_close(st);
+	assert_int_equal(chmod(t.path, 0444), 0);
+	assert_int_equal(chmod(t.dir, 0555), 0);
+	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_READONLY);
+	assert_non_null(strstr(err, t.path));
+	chmod(t.dir, 0755);
+	tmp_remove(&t);
+}
+
+/* ===== Transactions ===== */
+
+static void savepoint_rollback_undoes_one_message(void **state)
+{
+	(void)state;
+	fixture f;
+	long long sid, p1, p2, found;
+	char token1[STORE_TOKEN_SIZE], token2[STORE_TOKEN_SIZE];
+
+	fx_open(&f);
+	assert_int_equal(store_seminar_find(f.st, f.code, &sid), STORE_OK);
+	assert_int_equal(store_tx_active(f.st), 0);
+	assert_int_equal(store_tx_begin(f.st), STORE_OK);
+	assert_int_equal(store_tx_begin(f.st), STORE_OK); /* already open: no-op */
+	assert_int_equal(store_tx_active(f.st), 1);
+
+	assert_int_equal(store_savepoint(f.st), STORE_OK);
+	assert_int_equal(store_participant_create(f.st, sid, token1, sizeof token1, &p1), 0);
+	assert_int_equal(store_savepoint_release(f.st), STORE_OK);
+
+	assert_int_equal(store_savepoint(f.st), STORE_OK);
+	assert_int_equal(store_participant_create(f.st, sid, token2, sizeof token2, &p2), 0);
+	store_savepoint_rollback(f.st);
+
+	assert_int_equal(store_tx_commit(f.st), STORE_OK);
+	assert_int_equal(store_tx_active(f.st), 0);
+	assert_int_equal(store_participant_find(f.st, sid, token1, &found), STORE_OK);
+	assert_int_equal(found, p1);
+	assert_int_equal(store_participant_find(f.st, sid, token2, &found), STORE_NOT_FOUND);
+	assert_int_equal(strlen(token1), 32);
+	assert_string_not_equal(token1, token2);
+
+	assert_int_equal(store_tx_begin(f.st), STORE_OK);
+	assert_int_equal(store_participant_create(f.st, sid, token2, sizeof token2, &p2), 0);
+	store_tx_rollback(f.st);
+	assert_int_equal(store_participant_find(f.st, sid, token2, &found), STORE_NOT_FOUND);
+	assert_int_equal(store_tx_commit(f.st), STORE_OK); /* none open: no-op */
+	fx_close(&f);
+}
+
+/* ===== Import ===== */
+
+static void import_generates_code_and_key(void **state)
+{
+	(void)state;
+	fixture f;
+	char wrong[160];
+
+	fx_open(&f);
+	assert_int_equal(strlen(f.code), 6);
+	assert_int_equal(strspn(f.code, "ABCDEFGHJKMNPQRSTUVWXYZ23456789"), 6);
+	assert_true(strlen(f.key) >= 32);
+	assert_int_equal(strspn(f.key, "0123456789abcdef"), strlen(f.key));
+	assert_int_equal(store_check_key(f.st, f.code, f.key), 1);
+	snprintf(wrong, sizeof wrong, "%s", f.key);
+	wrong[5] = wrong[5] == 'a' ? 'b' : 'a';
+	assert_int_equal(store_check_key(f.st, f.code, wrong), 0);
+	wrong[strlen(wrong) - 1] = '\0';
+	assert_int_equal(store_check_key(f.st, f.code, wrong), 0);
+	assert_int_equal(store_check_key(f.st, f.code, ""), 0);
+	assert_int_equal(store_check_key(f.st, "NOPE99", f.key), 0);
+	fx_close(&f);
+}
+
+/* The dump without its "generated" time, as text, for comparisons. */
+static char *dump_text(store *st, const char *code)
+{
+	json_t *doc = NULL;
+	char *text;
+	assert_int_equal(store_dump(st, code, &doc), STORE_OK);
+	json_object_del(doc, "generated");
+	text = json_dumps(doc, JSON_SORT_KEYS);
+	json_decref(doc);
+	return text;
+}
+
+static void import_twice_changes_nothing(void **state)
+{
+	(void)state;
+	fixture f;
+	seminar_session *ss = seminar_session_new();
+	char token[64], code[32], err[256];
+	json_t *d = fx_definition();
+	char *before, *after;
+
+	fx_open(&f);
+	fx_join(&f, ss, token, sizeof token);
+	fx_state(&f, "axe-1", "open");
+	fx_post(&f, ss, "axe-1", "inventer", "Un conseil des jeunes");
+	before = dump_text(f.st, f.code);
+	assert_int_equal(store_import(f.st, d, code, sizeof code, err, sizeof err), STORE_OK);
+	assert_string_equal(code, f.code);
+	after = dump_text(f.st, f.code);
+	assert_string_equal(before, after);
+	assert_int_equal(seminars(f.st), 1);
+	assert_int_equal(store_check_key(f.st, f.code, f.key), 1); /* key kept */
+	free(before);
+	free(after);
+	json_decref(d);
+	seminar_session_free(ss);
+	fx_close(&f);
+}
+
+static void import_update_adds_and_keeps(void **state)
+{
+	(void)state;
+	fixture f;
+	seminar_session *ss = seminar_session_new();
+	char token[64], code[32], err[256];
+	json_t *d = fx_definition(), *doc = NULL, *acts, *a1, *boards;
+
+	fx_open(&f);
+	fx_join(&f, ss, token, sizeof token);
+	fx_state(&f, "axe-1", "open");
+	fx_post(&f, ss, "axe-1", "maintenir", "Les cafés des parents");
+
+	json_object_set_new(d, "title", json_string("Séminaire d'essai, version 2"));
+	acts = json_object_get(d, "activities");
+	a1 = json_array_get(acts, 0);
+	json_object_set_new(a1, "question", json_string("Nouvelle question"));
+	json_array_append_new(json_object_get(a1, "boards"),
+	                      json_pack("{s:s, s:s, s:s, s:s}", "id", "questions", "title",
+	                                "Questions", "prompt", "Vos questions", "kind", "notes"));
+	json_array_insert_new(acts, 0,
+	                      json_pack("{s:s, s:s, s:s, s:s, s:[], s:i, s:[{s:s, s:s, s:s, s:s}]}",
+	                                "id", "accueil", "title", "Accueil", "question", "",
+	                                "template", "open", "animators", "vote_budget", 0,
+	                                "boards", "id", "salle", "title", "La salle", "prompt",
+	                                "Questions à la salle", "kind", "notes"));
+	assert_int_equal(store_import(f.st, d, code, sizeof code, err, sizeof err), STORE_OK);
+	assert_string_equal(code, f.code);
+
+	assert_int_equal(store_dump(f.st, f.code, &doc), STORE_OK);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "seminar"),
+	                                                      "title")),
+	                    "Séminaire d'essai, version 2");
+	acts = json_object_get(doc, "activities");
+	assert_int_equal(json_array_size(acts), 3);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(acts, 0), "id")),
+	                    "accueil");
+	a1 = json_array_get(acts, 1);
+	assert_string_equal(json_string_value(json_object_get(a1, "question")),
+	                    "Nouvelle question");
+	assert_string_equal(json_string_value(json_object_get(a1, "state")), "open");
+	boards = json_object_get(a1, "boards");
+	assert_int_equal(json_array_size(boards), 4);
+	assert_int_equal(json_array_size(json_object_get(json_array_get(boards, 1),
+	                                                 "contributions")),
+	                 1);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "totals"),
+	                                                    "contributions")),
+	                 1);
+	json_decref(doc);
+	json_decref(d);
+	seminar_session_free(ss);
+	fx_close(&f);
+}
+
+static void import_is_all_or_nothing(void **state)
+{
+	(void)state;
+	store *st = NULL;
+	char err[512], code[32];
+	long long sid;
+	json_t *d = fx_definition();
+
+	assert_int_equal(store_open(":memory:", &st, err, sizeof err), STORE_OK);
+	/* The last board breaks a constraint after the rest was written. */
+	json_object_set_new(json_array_get(json_object_get(json_array_get(
+	                                                       json_object_get(d, "activities"), 1),
+	                                                   "boards"),
+	                                   0),
+	                    "kind", json_string("bogus"));
+	assert_true(store_import(st, d, code, sizeof code, err, sizeof err) < 0);
+	assert_non_null(strstr(err, "essai-2022"));
+	assert_int_equal(seminars(st), 0);
+	assert_int_equal(store_tx_active(st), 0);
+
+	/* Inside the caller's transaction, only the import is undone. */
+	json_t *good = fx_definition();
+	json_object_set_new(good, "id", json_string("autre"));
+	json_object_set_new(good, "code", json_string("AUTRE2"));
+	assert_int_equal(store_tx_begin(st), STORE_OK);
+	assert_int_equal(store_import(st, good, code, sizeof code, err, sizeof err), STORE_OK);
+	assert_string_equal(code, "AUTRE2");
+	assert_true(store_import(st, d, code, sizeof code, err, sizeof err) < 0);
+	assert_int_equal(store_tx_commit(st), STORE_OK);
+	assert_int_equal(seminars(st), 1);
+	assert_int_equal(store_seminar_find(st, "AUTRE2", &sid), STORE_OK);
+	json_decref(good);
+	json_decref(d);
+	store_close(st);
+}
+
+static void import_code_from_definition_must_be_free(void **state)
+{
+	(void)state;
+	fixture f;
+	char err[512], code[32];
+	json_t *d = fx_definition();
+
+	fx_open(&f);
+	json_object_set_new(d, "id", json_string("autre-seminaire"));
+	json_object_set_new(d, "code", json_string(f.code));
+	assert_true(store_import(f.st, d, code, sizeof code, err, sizeof err) < 0);
+	assert_non_null(strstr(err, f.code));
+	assert_int_equal(seminars(f.st), 1);
+	json_object_set_new(d, "code", json_string("RBX22"));
+	assert_int_equal(store_import(f.st, d, code, sizeof code, err, sizeof err), STORE_OK);
+	assert_string_equal(code, "RBX22");
+	assert_int_equal(seminars(f.st), 2);
+	json_decref(d);
+	fx_close(&f);
+}
+
+/* ===== Synthesis ===== */
+
+static json_t *board_of(json_t *doc, size_t activity, size_t board)
+{
+	json_t *a = json_array_get(json_object_get(doc, "activities"), activity);
+	return json_array_get(json_object_get(a, "boards"), board);
+}
+
+static long long id_at(json_t *list, size_t i)
+{
+	return json_integer_value(json_object_get(json_array_get(list, i), "id"));
+}
+
+static void vote(fixture *f, seminar_session *ss, long long id)
+{
+	json_t *r = fx_send(f, ss, NULL, "{\"type\":\"vote\",\"id\":\"v%d\",\"contribution\":%lld}",
+	                    ++f->serial, id);
+	assert_null(fx_error(r));
+	json_decref(r);
+}
+
+static void dump_shape_and_order(void **state)
+{
+	(void)state;
+	fixture f;
+	seminar_session *a = seminar_session_new(), *b = seminar_session_new(),
+	                *c = seminar_session_new();
+	char token[64];
+	long long first, second, third, hidden, gone, orient;
+	json_t *doc = NULL, *r, *list, *act, *o;
+
+	fx_open(&f);
+	fx_join(&f, a, token, sizeof token);
+	fx_join(&f, b, token, sizeof token);
+	fx_join(&f, c, token, sizeof token); /* joined, never took part */
+	fx_state(&f, "axe-1", "open");
+	fx_state(&f, "orient", "open");
+	first = fx_post(&f, a, "axe-1", "inventer", "Premier");
+	second = fx_post(&f, a, "axe-1", "inventer", "Deuxième");
+	third = fx_post(&f, b, "axe-1", "inventer", "Troisième");
+	hidden = fx_post(&f, b, "axe-1", "inventer", "Masqué");
+	gone = fx_post(&f, b, "axe-1", "inventer", "Effacé");
+	vote(&f, a, third);
+	vote(&f, b, third);
+	vote(&f, b, second);
+	vote(&f, b, hidden);
+	r = fx_send(&f, b, NULL, "{\"type\":\"delete\",\"id\":\"d1\",\"contribution\":%lld}", gone);
+	json_decref(r);
+	r = fx_send(&f, a, NULL,
+	            "{\"type\":\"hide\",\"id\":\"h1\",\"code\":\"%s\",\"key\":\"%s\","
+	            "\"contribution\":%lld}",
+	            f.code, f.key, hidden);
+	json_decref(r);
+	r = fx_send(&f, a, NULL,
+	            "{\"type\":\"post\",\"id\":\"o1\",\"activity\":\"orient\","
+	            "\"board\":\"orientations\",\"text\":\"Ouvrir l'école\","
+	            "\"author\":\"chef de file\",\"actions\":[\"Cafés des parents\","
+	            "\"Portes ouvertes\"]}");
+	orient = json_integer_value(json_object_get(json_object_get(r, "contribution"), "id"));
+	json_decref(r);
+
+	assert_int_equal(store_dump(f.st, "NOPE99", &doc), STORE_NOT_FOUND);
+	assert_int_equal(store_dump(f.st, f.code, &doc), STORE_OK);
+	assert_string_equal(json_string_value(json_object_get(doc, "format")), "atelier-synthese");
+	assert_int_equal(json_integer_value(json_object_get(doc, "version")), 1);
+	assert_int_equal(strlen(json_string_value(json_object_get(doc, "generated"))), 20);
+	o = json_object_get(doc, "seminar");
+	assert_string_equal(json_string_value(json_object_get(o, "id")), "essai-2022");
+	assert_string_equal(json_string_value(json_object_get(o, "code")), f.code);
+	assert_string_equal(json_string_value(json_object_get(o, "venue")), "Salle du conseil");
+	o = json_object_get(doc, "totals");
+	assert_int_equal(json_integer_value(json_object_get(o, "participants")), 3);
+	/* first, second, third + orientation and its two actions */
+	assert_int_equal(json_integer_value(json_object_get(o, "contributions")), 6);
+	assert_int_equal(json_integer_value(json_object_get(o, "votes")), 3);
+
+	act = json_array_get(json_object_get(doc, "activities"), 0);
+	assert_string_equal(json_string_value(json_object_get(act, "id")), "axe-1");
+	assert_int_equal(json_integer_value(json_object_get(act, "participants")), 2);
+	assert_int_equal(json_integer_value(json_object_get(act, "contributions")), 3);
+	assert_int_equal(json_integer_value(json_object_get(act, "votes")), 3);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(act, "animators"), 0)),
+	                    "animateur·rice");
+	assert_string_equal(json_string_value(json_object_get(board_of(doc, 0, 0), "id")),
+	                    "abandonner");
+	list = json_object_get(board_of(doc, 0, 2), "contributions");
+	assert_int_equal(json_array_size(list), 4); /* deleted left out, hidden kept */
+	assert_int_equal(id_at(list, 0), third);     /* 2 votes */
+	assert_int_equal(id_at(list, 1), second);    /* 1 vote */
+	assert_int_equal(id_at(list, 2), hidden);    /* 1 vote, created later */
+	assert_int_equal(id_at(list, 3), first);     /* 0 votes */
+	o = json_array_get(list, 2);
+	assert_string_equal(json_string_value(json_object_get(o, "state")), "hidden");
+	assert_string_equal(json_string_value(json_object_get(o, "text")), "Masqué");
+	assert_true(json_is_null(json_object_get(o, "author")));
+	assert_false(json_is_true(json_object_get(o, "edited")));
+	assert_int_equal(json_array_size(json_object_get(o, "actions")), 0);
+	assert_null(json_object_get(o, "board")); /* synthesis shape */
+
+	act = json_array_get(json_object_get(doc, "activities"), 1);
+	assert_int_equal(json_integer_value(json_object_get(act, "participants")), 1);
+	list = json_object_get(board_of(doc, 1, 0), "contributions");
+	assert_int_equal(json_array_size(list), 1);
+	o = json_array_get(list, 0);
+	assert_int_equal(id_at(list, 0), orient);
+	assert_string_equal(json_string_value(json_object_get(o, "author")), "chef de file");
+	list = json_object_get(o, "actions");
+	assert_int_equal(json_array_size(list), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "text")),
+	                    "Cafés des parents");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(list, 1), "text")),
+	                    "Portes ouvertes");
+	assert_null(json_object_get(json_array_get(list, 0), "actions"));
+	json_decref(doc);
+	seminar_session_free(a);
+	seminar_session_free(b);
+	seminar_session_free(c);
+	fx_close(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(open_memory_runs_migrations),
+		cmocka_unit_test(reopen_file_keeps_data),
+		cmocka_unit_test(newer_database_refused),
+		cmocka_unit_test(foreign_file_refused),
+		cmocka_unit_test(missing_folder_refused),
+		cmocka_unit_test(readonly_file_refused),
+		cmocka_unit_test(savepoint_rollback_undoes_one_message),
+		cmocka_unit_test(import_generates_code_and_key),
+		cmocka_unit_test(import_twice_changes_nothing),
+		cmocka_unit_test(import_update_adds_and_keeps),
+		cmocka_unit_test(import_is_all_or_nothing),
+		cmocka_unit_test(import_code_from_definition_must_be_free),
+		cmocka_unit_test(dump_shape_and_order),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,54 @@
+/*
+ * unit_fixture.h — a fresh store holding one small seminar, and a way to
+ * send protocol messages through the real parser and rules, for the store
+ * and seminar tests.
+ */
+#ifndef ATELIER_UNIT_FIXTURE_H
+#define ATELIER_UNIT_FIXTURE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "seminar.h"
+#include "store.h"
+
+typedef struct fixture {
+	store *st;
+	char code[32];  /* join code of the imported seminar */
+	char key[160];  /* its facilitator key */
+	int serial;     /* for message ids made by the helpers */
+} fixture;
+
+/* The normalized definition (defn.h shape) of a small seminar, slug
+ * "essai-2022": activity "axe-1" (template ami, three notes boards,
+ * vote_budget 3) and activity "orient" (one orientations board
+ * "orientations", vote_budget 2). Caller owns it. */
+json_t *fx_definition(void);
+
+/* Opens ":memory:", imports fx_definition(), fills code and key. */
+void fx_open(fixture *f);
+void fx_close(fixture *f);
+
+/* Sends one message (printf-style JSON text) from the session through
+ * proto_parse and seminar_handle, commits, and returns the parsed reply.
+ * *r keeps the raw result (events) until the caller clears it; r may be
+ * NULL. Fails the test if the text does not parse. */
+json_t *fx_send(fixture *f, seminar_session *ss, seminar_result *r, const char *fmt, ...);
+
+/* The "code" of an error reply, or NULL if it is not an error. */
+const char *fx_error(json_t *reply);
+
+/* Joins the session to the fixture's seminar; its token into token. */
+void fx_join(fixture *f, seminar_session *ss, char *token, size_t len);
+
+/* Sets an activity's state with the facilitator key. */
+void fx_state(fixture *f, const char *activity, const char *state);
+
+/* Posts text to activity/board and returns the new contribution id. */
+long long fx_post(fixture *f, seminar_session *ss, const char *activity, const char *board,
+                  const char *text);
+
+#endif
