@@ -7,6 +7,7 @@
  */
 #include "unit_fixture.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +138,12 @@ static void join_creates_and_finds_participants(void **state)
 
 	assert_string_equal(refusal(w, ss, "{\"type\":\"join\",\"id\":\"x3\",\"code\":\"NOPE99\"}"),
 	                    "unknown_seminar");
+
+	/* Codes are read without regard to case, as people type them. */
+	char lower[32];
+	for (size_t i = 0; i <= strlen(w->f.code); i++)
+		lower[i] = (char)tolower((unsigned char)w->f.code[i]);
+	assert_null(refusal(w, ss, "{\"type\":\"join\",\"id\":\"x4\",\"code\":\"%s\"}", lower));
 	seminar_session_free(ss);
 }
 
