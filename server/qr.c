@@ -22,9 +22,13 @@ struct out {
 
 static void put(struct out *o, const char *fmt, int a, int b, int c)
 {
-	char tmp[96];
+	char tmp[160];
 	int n = snprintf(tmp, sizeof tmp, fmt, a, b, c);
-	if (n < 0 || o->failed)
+	if (n < 0 || (size_t)n >= sizeof tmp) {
+		o->failed = 1;
+		return;
+	}
+	if (o->failed)
 		return;
 	if (o->len + (size_t)n + 1 > o->cap) {
 		size_t ncap = (o->cap + (size_t)n + 1) * 2;
