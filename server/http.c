@@ -278,6 +278,11 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return 0;
 	}
 
+	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
+		/* A WebSocket handshake without the "atelier.v1" subprotocol
+		 * lands on this first protocol: refuse it. */
+		return -1;
+
 	case LWS_CALLBACK_CLOSED_HTTP:
 		free(h ? h->body : NULL);
 		if (h)
