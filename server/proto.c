@@ -440,6 +440,10 @@ static int read_fields(struct parse *p, json_t *root)
 			continue;
 		v = json_object_get(root, fields[f].name);
 		if (!v) {
+			/* A facilitator message without its key is refused
+			 * as any wrong key is (docs/PROTOCOL.md). */
+			if ((ts->required & B(f)) && f == F_KEY)
+				return fail(p, PROTO_ERR_BAD_KEY, "key: missing");
 			if (ts->required & B(f))
 				return fail(p, PROTO_ERR_MISSING_FIELD, "%s: missing",
 				            fields[f].name);
