@@ -70,8 +70,10 @@ void net_join_url(const net *n, const char *host, const char *code, char *out,
 		snprintf(out, out_len, "http://%s/j/%s", host, code);
 	} else if (n->nlan && !addr_is_loopback(n->cfg->host)) {
 		snprintf(out, out_len, "http://%s:%d/j/%s", n->lan[0], n->port, code);
+	} else if (host && *host) {
+		snprintf(out, out_len, "http://%s/j/%s", host, code);
 	} else {
-		snprintf(out, out_len, "http://%s/j/%s", host && *host ? host : "127.0.0.1", code);
+		snprintf(out, out_len, "http://127.0.0.1:%d/j/%s", n->port, code);
 	}
 }
 
@@ -205,24 +207,22 @@ static int route_api_export(struct lws *wsi, net *n, struct hss *h, const char *
 	               len, disp);
 }
 
-static int route(struct lws *wsi, net *n, struct hss *h, const char *mount,
-                 const char *rest)
+/* path is the whole URI path (lws gives it so for callback mounts). */
+static int route(struct lws *wsi, net *n, struct hss *h, const char *path)
 {
-	if (strcmp(mount, "/j") == 0) {
+	if (strncmp(path, "/j/", 3) == 0) {
 		char code[32];
-		if (*rest == '/')
-			rest++;
-		if (take_code(rest, strlen(rest), code, sizeof code))
+		if (take_code(path + 3, strlen(path + 3), code, sizeof code))
 			return not_found(wsi, h);
 		return route_join_page(wsi, n);
 	}
-	if (strcmp(mount, "/qr") == 0 && *rest == '/')
-		return route_qr(wsi, n, h, rest + 1);
-	if (strncmp(rest, "/join/", 6) == 0)
-		return route_api_join(wsi, n, h, rest + 6);
-	if (strncmp(rest, "/export/", 8) == 0)
-		return route_api_export(wsi, n, h, rest + 8);
-	if (strcmp(rest, "/health") == 0)
+	if (strncmp(path, "/qr/", 4) == 0)
+		return route_qr(wsi, n, h, path + 4);
+	if (strncmp(path, "/api/join/", 10) == 0)
+		return route_api_join(wsi, n, h, path + 10);
+	if (strncmp(path, "/api/export/", 12) == 0)
+		return route_api_export(wsi, n, h, path + 12);
+	if (strcmp(path, "/api/health") == 0)
 		return respond_json(wsi, h, HTTP_STATUS_OK,
 		                    json_pack("{s:s,s:s}", "status", "ok", "version",
 		                              ATELIER_VERSION));
@@ -236,23 +236,10 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	net *n = net_from_wsi(wsi);
 
 	switch (reason) {
-	case LWS_CALLBACK_HTTP: {
-		char mount[16] = "";
-		const char *url = in ? (const char *)in : "";
-		/* in is the part after the mount point; the mount is the
-		 * start of the full URI. */
-		char uri[512];
-		if (lws_hdr_copy(wsi, uri, sizeof uri, WSI_TOKEN_GET_URI) > 0) {
-			size_t ml = strcspn(uri + 1, "/") + 1;
-			if (ml < sizeof mount) {
-				memcpy(mount, uri, ml);
-				mount[ml] = '\0';
-			}
-		}
-		if (route(wsi, n, h, mount, url))
+	case LWS_CALLBACK_HTTP:
+		if (route(wsi, n, h, in ? (const char *)in : ""))
 			return -1;
 		return 0;
-	}
 
 	case LWS_CALLBACK_HTTP_WRITEABLE: {
 		if (!h->body && h->len)

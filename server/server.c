@@ -88,6 +88,16 @@ static int write_port_file(const char *path, int port)
 	return 0;
 }
 
+/* Prints "  label" padded to width characters (not bytes: labels are
+ * French). */
+static void print_label(const char *label, int width)
+{
+	int chars = 0;
+	for (const char *c = label; *c; c++)
+		chars += ((unsigned char)*c & 0xC0) != 0x80;
+	printf("  %s%*s", label, width > chars ? width - chars : 1, "");
+}
+
 struct print_ctx {
 	net *n;
 	int count;
@@ -104,10 +114,12 @@ static void print_seminar(void *ctx, const char *code, const char *title,
 	snprintf(base, sizeof base, "%.*s", (int)(strstr(join, "/j/") - join), join);
 	printf("\n%s « %s » (%s) — %s %s\n", i18n("cli.serve_seminar"), title, date,
 	       i18n("cli.serve_code"), code);
-	printf("  %-14s %s\n", i18n("cli.serve_phones"), join);
-	printf("  %-14s %s/ecran.html?code=%s\n", i18n("cli.serve_screen"), base, code);
-	printf("  %-14s http://127.0.0.1:%d/animation.html#code=%s&cle=%s\n",
-	       i18n("cli.serve_facilitator"), n->port, code, key);
+	print_label(i18n("cli.serve_phones"), 14);
+	printf("%s\n", join);
+	print_label(i18n("cli.serve_screen"), 14);
+	printf("%s/ecran.html?code=%s\n", base, code);
+	print_label(i18n("cli.serve_facilitator"), 14);
+	printf("http://127.0.0.1:%d/animation.html#code=%s&cle=%s\n", n->port, code, key);
 	pc->count++;
 }
 
