@@ -58,6 +58,7 @@ static int probe_listen(const char *host, int port)
 		return 0;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
 	if (bind(fd, (struct sockaddr *)&sa, sizeof sa)) {
+		fputs("atelier : ", stderr);
 		if (errno == EADDRINUSE)
 			fprintf(stderr, i18n("cli.err_port_in_use"), port, host);
 		else if (errno == EACCES)
@@ -211,6 +212,7 @@ int server_run(store *st, const server_config *cfg)
 	lws_set_log_level(LLL_ERR | LLL_WARN, NULL);
 	n.ctx = lws_create_context(&info);
 	if (!n.ctx) {
+		fputs("atelier : ", stderr);
 		fprintf(stderr, i18n("cli.err_listen"), cfg->host, cfg->port,
 		        "libwebsockets");
 		fputc('\n', stderr);
@@ -221,6 +223,7 @@ int server_run(store *st, const server_config *cfg)
 
 	print_addresses(&n);
 	if (cfg->port_file && write_port_file(cfg->port_file, n.port)) {
+		fputs("atelier : ", stderr);
 		fprintf(stderr, i18n("cli.err_port_file"), cfg->port_file);
 		fputc('\n', stderr);
 		goto out;
