@@ -1,0 +1,42 @@
+/*
+ * ui.js — small interface pieces the three pages share: the connection
+ * indicator, activity state labels, the language switch.
+ *
+ * Owns: turning a status or a state into catalogue text and classes. Must
+ * not touch the network, storage or the page's own layout.
+ */
+
+import { t, bindSwitch } from './i18n.js';
+import { setText } from './dom.js';
+
+export const STATES = ['prepared', 'open', 'voting', 'closed'];
+
+/* Fills node with the connection status (connecting, connected,
+ * reconnecting, offline) and sets its class "status status-<s>". */
+export function renderStatus(node, status) {
+  node.className = 'status status-' + status;
+  setText(node, t('common.status_' + status));
+}
+
+/* The French (or English) name of an activity state. */
+export function stateText(state) {
+  return t('common.state_' + state);
+}
+
+/* Fills node with an activity state as a badge "state state-<s>". */
+export function renderState(node, state) {
+  node.className = 'state state-' + state;
+  setText(node, stateText(state));
+}
+
+/* Wires the language switch button present on every page (id "lang"). */
+export function bindLang() {
+  const button = document.getElementById('lang');
+  if (button) bindSwitch(button);
+}
+
+/* Sets the document title from a catalogue key and an optional prefix
+ * (the seminar or activity title). */
+export function setTitle(key, prefix) {
+  document.title = prefix ? prefix + ' — ' + t(key) : t(key);
+}

@@ -1,0 +1,344 @@
+/*
+ * ws.js — the WebSocket client of protocol atelier.v1 (docs/PROTOCOL.md).
+ *
+ * Owns: one connection to ws(s)://host/ws, reconnection with exponential
+ * back-off and jitter, the join (with the stored participant token) and
+ * watch (with "since" = the last sequence seen) that follow every
+ * connection, dropping events already seen, applying snapshots, events and
+ * acknowledgements to a Model, and routing replies to their requests.
+ * Resends unanswered writes after a reconnect (the server answers a resent
+ * id with the original reply). Must not touch the DOM or the outbox.
+ */
+
+import { newId } from './ids.js';
+import { getLocal, setLocal } from './storage.js';
+
+export const SUBPROTOCOL = 'atelier.v1';
+
+const BACKOFF_MIN_MS = 500;
+const BACKOFF_MAX_MS = 15000;
+const CONNECT_TIMEOUT_MS = 10000;
+const REPLY_TIMEOUT_MS = 20000;
+const WATCHDOG_MS = 4000;
+
+/* Status values given to onStatus. */
+export const CONNECTING = 'connecting';
+export const CONNECTED = 'connected';
+export const RECONNECTING = 'reconnecting';
+export const OFFLINE = 'offline';
+
+function socketUrl() {
+  const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return scheme + '//' + window.location.host + '/ws';
+}
+
+function tokenKey(code) {
+  return 'atelier.token.' + code;
+}
+
+export class AtelierClient {
+  /*
+   * options:
+   *   code        seminar join code
+   *   model       a Model to keep up to date
+   *   participant true: join before watching (phones)
+   *   profile()   returns {name, structure} to send with join (optional)
+   *   key         facilitator key for watch (optional)
+   *   activity    activity to watch, or null for all
+   *   onStatus(status), onJoined(reply), onReady(synced), onError(error)
+   */
+  constructor(options) {
+    this.options = options;
+    this.model = options.model;
+    this.code = options.code;
+    this.activity = options.activity || null;
+    this.socket = null;
+    this.status = CONNECTING;
+    this.lastSeq = 0;
+    this.attempt = 0;
+    this.ready = false;
+    this.stopped = true;
+    this.retryTimer = null;
+    this.pending = new Map(); /* id -> {msg, cb, resend, sentAt} */
+    this.watchId = null;
+    this.generation = 0; /* counts connections: what was sent on which */
+    this.watchedActivity = undefined; /* scope of the last watch sent */
+    this.syncedActivity = undefined;  /* scope of the last snapshot applied */
+    this.watchdog = null;
+    const self = this;
+    this.wake = function () {
+      if (!self.stopped && !self.isOpen()) self.reconnectNow();
+    };
+    this.offline = function () {
+      self.setStatus(OFFLINE);
+    };
+  }
+
+  /* The stored participant token for this seminar, or null. */
+  token() {
+    return getLocal(tokenKey(this.code), null);
+  }
+
+  start() {
+    if (!this.stopped) return;
+    this.stopped = false;
+    window.addEventListener('online', this.wake);
+    window.addEventListener('offline', this.offline);
+    document.addEventListener('visibilitychange', this.wake);
+    const self = this;
+    this.watchdog = setInterval(function () { self.checkHealth(); }, WATCHDOG_MS);
+    this.connect();
+  }
+
+  stop() {
+    this.stopped = true;
+    window.removeEventListener('online', this.wake);
+    window.removeEventListener('offline', this.offline);
+    document.removeEventListener('visibilitychange', this.wake);
+    clearInterval(this.watchdog);
+    clearTimeout(this.retryTimer);
+    if (this.socket) this.socket.close(1000);
+    this.socket = null;
+  }
+
+  isOpen() {
+    return !!this.socket && this.socket.readyState === 1;
+  }
+
+  setStatus(status) {
+    if (navigator.onLine === false && status !== CONNECTED) status = OFFLINE;
+    if (this.status === status) return;
+    this.status = status;
+    if (this.options.onStatus) this.options.onStatus(status);
+  }
+
+  connect() {
+    clearTimeout(this.retryTimer);
+    this.ready = false;
+    this.generation += 1;
+    this.pending.forEach(function (p) { p.sentAt = 0; }); /* not on this socket */
+    let socket;
+    try {
+      socket = new WebSocket(socketUrl(), SUBPROTOCOL);
+    } catch (e) {
+      this.scheduleRetry();
+      return;
+    }
+    this.socket = socket;
+    this.openedAt = Date.now();
+    const self = this;
+    socket.onopen = function () {
+      if (self.socket !== socket) return;
+      self.setStatus(CONNECTED);
+      self.hello();
+    };
+    socket.onmessage = function (ev) {
+      if (self.socket !== socket) return;
+      let msg;
+      try {
+        msg = JSON.parse(ev.data);
+      } catch (e) {
+        return;
+      }
+      self.dispatch(msg);
+    };
+    socket.onclose = function () {
+      if (self.socket !== socket) return;
+      self.socket = null;
+      self.ready = false;
+      if (!self.stopped) self.scheduleRetry();
+    };
+    socket.onerror = function () {
+      /* onclose follows and schedules the retry */
+    };
+  }
+
+  scheduleRetry() {
+    this.setStatus(RECONNECTING);
+    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * Math.pow(2, this.attempt));
+    const delay = ceiling / 2 + Math.random() * ceiling / 2;
+    this.attempt = Math.min(this.attempt + 1, 16);
+    const self = this;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(function () { self.connect(); }, delay);
+  }
+
+  /* Drops the current connection and connects again at once. */
+  reconnectNow() {
+    this.attempt = 0;
+    const old = this.socket;
+    this.socket = null;
+    if (old) {
+      old.onclose = null;
+      try { old.close(); } catch (e) { /* already closing */ }
+    }
+    this.connect();
+  }
+
+  /* A connection that does not open, or a reply that never comes, means
+   * the network is gone without the browser noticing: start again. */
+  checkHealth() {
+    if (this.stopped || !this.socket) return;
+    const now = Date.now();
+    if (this.socket.readyState === 0 && now - this.openedAt > CONNECT_TIMEOUT_MS) {
+      this.reconnectNow();
+      return;
+    }
+    if (!this.isOpen()) return;
+    let stale = false;
+    this.pending.forEach(function (p) {
+      if (p.sentAt && now - p.sentAt > REPLY_TIMEOUT_MS) stale = true;
+    });
+    if (stale) this.reconnectNow();
+  }
+
+  /* First messages of every connection: join (phones), then watch. */
+  hello() {
+    if (this.options.participant) {
+      const msg = { type: 'join', id: newId(), code: this.code };
+      const token = this.token();
+      if (token) msg.token = token;
+      const profile = this.options.profile ? this.options.profile() : null;
+      if (profile && profile.name) msg.name = profile.name;
+      if (profile && profile.structure) msg.structure = profile.structure;
+      const self = this;
+      this.request(msg, function (err, reply) {
+        if (err) {
+          self.fail(err);
+          return;
+        }
+        self.sendWatch(true);
+      }, { resend: false });
+    } else {
+      this.sendWatch(true);
+    }
+  }
+
+  fail(err) {
+    if (this.options.onError) this.options.onError(err);
+  }
+
+  sendWatch(catchUp) {
+    const msg = { type: 'watch', id: newId(), code: this.code };
+    if (this.activity) msg.activity = this.activity;
+    /* "since" is only valid for the scope the last snapshot covered. */
+    if (catchUp && this.lastSeq > 0 && this.syncedActivity === this.activity) msg.since = this.lastSeq;
+    this.watchedActivity = this.activity;
+    if (this.options.key) msg.key = this.options.key;
+    this.watchId = msg.id;
+    const self = this;
+    this.request(msg, function (err) {
+      if (err) self.fail(err);
+    }, { resend: false });
+  }
+
+  /* Watches another activity (null: all): a fresh snapshot follows. */
+  watch(activity) {
+    this.activity = activity || null;
+    this.ready = false;
+    if (this.isOpen()) this.sendWatch(false);
+  }
+
+  /* Sends join again (to update the name or structure). */
+  rejoin() {
+    if (this.isOpen()) this.hello();
+  }
+
+  /* Sends msg if the socket is open. Returns true when sent. */
+  send(msg) {
+    if (!this.isOpen()) return false;
+    try {
+      this.socket.send(JSON.stringify(msg));
+      return true;
+    } catch (e) {
+      return false;
+    }
+  }
+
+  /*
+   * Sends msg (which has its id) and calls cb(error, reply) when its reply
+   * comes: error is the "error" message, or null. With opts.resend (the
+   * default) the message is sent again after every reconnect until it is
+   * answered. Returns true when sent now.
+   */
+  request(msg, cb, opts) {
+    const resend = !opts || opts.resend !== false;
+    const sent = this.send(msg);
+    this.pending.set(msg.id, { msg: msg, cb: cb, resend: resend, sentAt: sent ? Date.now() : 0 });
+    if (!sent && !resend) this.pending.delete(msg.id);
+    return sent;
+  }
+
+  /* Forgets a request (its reply, if any, will be ignored). */
+  forget(id) {
+    this.pending.delete(id);
+  }
+
+  resendPending() {
+    const self = this;
+    this.pending.forEach(function (p, id) {
+      if (!p.resend) {
+        if (p.sentAt) self.pending.delete(id);
+        return;
+      }
+      if (self.send(p.msg)) p.sentAt = Date.now();
+    });
+  }
+
+  dispatch(msg) {
+    switch (msg.type) {
+      case 'joined':
+        if (msg.token) setLocal(tokenKey(this.code), msg.token);
+        this.model.setSeminar(msg.seminar);
+        if (this.options.onJoined) this.options.onJoined(msg);
+        break;
+      case 'synced':
+        if (msg.re !== this.watchId) break; /* reply to a replaced watch */
+        this.applySynced(msg);
+        break;
+      case 'event':
+        this.applyEvent(msg);
+        break;
+      case 'ack':
+        if (msg.contribution) this.model.upsertContribution(msg.contribution);
+        if (msg.activity) this.model.upsertActivity(msg.activity);
+        break;
+      case 'error':
+        if (msg.re === null || msg.re === undefined || !this.pending.has(msg.re)) this.fail(msg);
+        break;
+      default:
+        return;
+    }
+    this.answer(msg);
+  }
+
+  answer(msg) {
+    if (msg.re === undefined || msg.re === null) return;
+    const p = this.pending.get(msg.re);
+    if (!p) return;
+    this.pending.delete(msg.re);
+    if (p.cb) p.cb(msg.type === 'error' ? msg : null, msg.type === 'error' ? null : msg);
+  }
+
+  applySynced(msg) {
+    this.model.setSeminar(msg.seminar);
+    if (msg.mode === 'events') {
+      (msg.events || []).forEach(function (ev) { this.applyEvent(ev); }, this);
+    } else {
+      this.model.replaceContributions(msg.contributions);
+    }
+    if (typeof msg.seq === 'number' && msg.seq > this.lastSeq) this.lastSeq = msg.seq;
+    this.syncedActivity = this.watchedActivity;
+    this.ready = true;
+    this.attempt = 0;
+    this.resendPending();
+    if (this.options.onReady) this.options.onReady(msg);
+  }
+
+  applyEvent(ev) {
+    if (typeof ev.seq !== 'number' || ev.seq <= this.lastSeq) return;
+    this.lastSeq = ev.seq;
+    if (ev.kind === 'contribution') this.model.upsertContribution(ev.contribution);
+    else if (ev.kind === 'activity') this.model.upsertActivity(ev.activity);
+  }
+}
