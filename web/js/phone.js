@@ -1,0 +1,534 @@
+/*
+ * phone.js — the participant's page (web/index.html, served for / and
+ * /j/CODE).
+ *
+ * Owns: joining a seminar by code or link, the participant's choices
+ * (activity, board, order, name), the outbox (every post saved before it
+ * is sent, resent after every reconnection until acknowledged), votes,
+ * edits and deletions, and the status line. The board list and the
+ * writing forms are drawn by phone-board.js and phone-compose.js; the
+ * connection is ws.js. Must not put any user text into markup.
+ */
+
+import { bindIds, el, setText, show, syncList, onFrame, charCount } from './dom.js';
+import * as i18n from './i18n.js';
+import { t, tn, errorText } from './i18n.js';
+import { Model } from './model.js';
+import { AtelierClient, CONNECTED } from './ws.js';
+import { Outbox } from './outbox.js';
+import { newId } from './ids.js';
+import { getLocal, setLocal } from './storage.js';
+import { renderStatus, renderState, bindLang, setTitle } from './ui.js';
+import { createBoard } from './phone-board.js';
+import { createCompose } from './phone-compose.js';
+
+const MAX_TEXT = 500;
+const MAX_ACTION = 300; /* a post with parent: one example action */
+const RETRY_MS = 5000;
+/* Errors after which a post is worth sending again later. */
+const TRANSIENT = ['storage', 'internal'];
+
+const ui = {};
+const state = {
+  code: null,
+  model: null,
+  client: null,
+  outbox: null,
+  board: null,
+  compose: null,
+  joined: false,
+  activity: null,      /* activity shown, or null: the list */
+  browsing: false,     /* the participant went back to the list */
+  boards: {},          /* activity id -> board id shown */
+  sort: getLocal('atelier.sort', 'recent'),
+  mine: new Set(),     /* my contribution ids */
+  myVotes: new Set(),  /* contribution ids I voted for */
+  votesLeft: new Map(), /* activity id -> votes left, from vote acks */
+  busy: new Set(),     /* contribution ids with a request in flight */
+  sentOn: new Map(),   /* outbox id -> connection generation it was sent on */
+  retryTimer: null,
+  fresh: 0,            /* new contributions not yet announced */
+  freshTimer: null
+};
+
+const schedule = onFrame(render);
+
+function profile() {
+  return getLocal('atelier.profile', {}) || {};
+}
+
+/* "Name — Structure", what a signed post carries as author (80 max). */
+function signature() {
+  const p = profile();
+  const label = [p.name, p.structure].filter(function (s) { return s; }).join(' — ');
+  return Array.from(label).slice(0, 80).join('');
+}
+
+function normalizeCode(text) {
+  return String(text || '').replace(/\s+/g, '').toUpperCase();
+}
+
+/* ===== Announcements (aria-live) and messages ===== */
+
+function announce(text) {
+  setText(ui.live, '');
+  setTimeout(function () { setText(ui.live, text); }, 50);
+}
+
+function countFresh() {
+  state.fresh += 1;
+  clearTimeout(state.freshTimer);
+  state.freshTimer = setTimeout(function () {
+    announce(tn('phone.new_items', state.fresh));
+    state.fresh = 0;
+  }, 1500);
+}
+
+function notice(text) {
+  setText(ui.notice, text || '');
+  show(ui.notice, !!text);
+}
+
+/* ===== Joining ===== */
+
+function connect(code) {
+  if (state.client) state.client.stop();
+  state.code = code;
+  state.joined = false;
+  state.model = new Model();
+  state.outbox = new Outbox(code);
+  state.sentOn = new Map();
+  state.model.onChange(function (change) {
+    const c = change.item;
+    if (change.kind === 'contribution' && change.isNew && c.state === 'visible' &&
+        c.activity === state.activity && !state.mine.has(c.id) &&
+        (c.parent === null || c.parent === undefined)) countFresh();
+    schedule();
+  });
+  state.outbox.onChange(schedule);
+  state.client = new AtelierClient({
+    code: code,
+    model: state.model,
+    participant: true,
+    profile: profile,
+    onStatus: schedule,
+    onJoined: onJoined,
+    onReady: onReady,
+    onError: onError
+  });
+  state.client.start();
+  setText(ui.joinError, '');
+  show(ui.joinError, false);
+  schedule();
+}
+
+function actionable(a) {
+  return a && (a.state === 'open' || a.state === 'voting');
+}
+
+/* Which activity to watch: the one shown, else the one chosen last time,
+ * else the only one open; when none, the first (for state changes). */
+function chooseActivity() {
+  const model = state.model;
+  if (state.activity && !model.activity(state.activity)) state.activity = null;
+  if (!state.activity && !state.browsing) {
+    const saved = getLocal('atelier.activity.' + state.code, null);
+    const open = model.activityList().filter(actionable);
+    if (saved && actionable(model.activity(saved))) state.activity = saved;
+    else if (open.length === 1) state.activity = open[0].id;
+  }
+  if (state.activity) return state.activity;
+  const first = model.activityList()[0];
+  return first ? first.id : null;
+}
+
+function onJoined(msg) {
+  state.joined = true;
+  state.mine = new Set(msg.my_contributions || []);
+  state.myVotes = new Set(msg.my_votes || []);
+  state.votesLeft = new Map();
+  setLocal('atelier.last', state.code);
+  const path = '/j/' + encodeURIComponent(state.code);
+  if (window.location.pathname !== path && window.history.replaceState) {
+    window.history.replaceState(null, '', path);
+  }
+  state.client.activity = chooseActivity();
+  schedule();
+}
+
+function onReady() {
+  flushOutbox();
+  schedule();
+}
+
+function onError(err) {
+  if (!state.joined && (err.code === 'unknown_seminar' || err.code === 'bad_field')) {
+    leave();
+    setText(ui.joinError, errorText(err.code === 'bad_field' ? 'unknown_seminar' : err.code));
+    show(ui.joinError, true);
+    ui.joinCode.focus();
+    return;
+  }
+  notice(errorText(err.code));
+}
+
+function leave() {
+  if (state.client) state.client.stop();
+  state.client = null;
+  state.joined = false;
+  state.activity = null;
+  state.browsing = false;
+  if (window.history.replaceState) window.history.replaceState(null, '', '/');
+  schedule();
+}
+
+/* ===== Outbox ===== */
+
+function flushOutbox() {
+  const client = state.client;
+  if (!client || !client.ready) return;
+  state.outbox.list().forEach(function (entry) {
+    const msg = entry.msg;
+    if (state.sentOn.get(msg.id) === client.generation) return;
+    sendPost(msg);
+  });
+}
+
+function sendPost(msg) {
+  const client = state.client;
+  if (client.request(msg, function (err, reply) { postResult(msg, err, reply); }, { resend: false })) {
+    state.sentOn.set(msg.id, client.generation);
+  }
+}
+
+function retryLater() {
+  clearTimeout(state.retryTimer);
+  state.retryTimer = setTimeout(function () {
+    state.sentOn = new Map();
+    flushOutbox();
+  }, RETRY_MS);
+}
+
+function postResult(msg, err, reply) {
+  state.sentOn.delete(msg.id);
+  if (!err) {
+    state.outbox.remove(msg.id);
+    const c = reply.contribution;
+    if (c) {
+      state.mine.add(c.id);
+      (c.actions || []).forEach(function (a) { state.mine.add(a.id); });
+    }
+    schedule();
+    return;
+  }
+  if (TRANSIENT.indexOf(err.code) >= 0) {
+    retryLater();
+    return;
+  }
+  if (err.code === 'not_joined') {
+    state.client.rejoin();
+    return;
+  }
+  /* Final: the server will never take it. Give the text back. */
+  state.outbox.remove(msg.id);
+  const message = errorText(err.code);
+  if (!state.compose.restore(msg, message)) {
+    state.compose.showError(t('phone.post_refused', { error: message, text: msg.text }));
+  }
+  announce(message);
+}
+
+/* Saves a post in the outbox, then sends it. Returns true when taken. */
+function queuePost(msg) {
+  if (!state.outbox.add(msg)) notice(t('phone.storage_warning'));
+  sendPost(msg);
+  if (state.client.status !== CONNECTED) announce(t('phone.saved_offline'));
+  schedule();
+  return true;
+}
+
+/* From the compose forms: a note, or an orientation with its actions. */
+function post(data) {
+  const a = state.model.activity(state.activity);
+  if (!a || !state.boards[a.id]) return false;
+  const msg = { type: 'post', id: newId(), activity: a.id, board: state.boards[a.id], text: data.text };
+  if (data.author) msg.author = data.author;
+  if (data.actions && data.actions.length) msg.actions = data.actions;
+  return queuePost(msg);
+}
+
+/* From an orientation card: one more example action. */
+function addAction(orientation, value) {
+  const text = value.trim();
+  let problem = null;
+  if (text === '') problem = errorText('empty_text');
+  else if (charCount(text) > MAX_ACTION) problem = errorText('too_long');
+  if (problem) {
+    notice(problem);
+    return false;
+  }
+  notice(null);
+  const msg = { type: 'post', id: newId(), activity: orientation.activity,
+    board: orientation.board, text: text, parent: orientation.id };
+  const sig = ui.sign.checked ? signature() : '';
+  if (sig) msg.author = sig;
+  return queuePost(msg);
+}
+
+/* ===== Votes, edits, deletions (sent again after a reconnect) ===== */
+
+function write(msg, c, done) {
+  state.busy.add(c.id);
+  notice(null);
+  state.client.request(msg, function (err, reply) {
+    state.busy.delete(c.id);
+    done(err, reply);
+    schedule();
+  });
+  schedule();
+}
+
+function vote(c) {
+  write({ type: 'vote', id: newId(), contribution: c.id }, c, function (err, reply) {
+    if (!err || err.code === 'already_voted') state.myVotes.add(c.id);
+    if (!err && typeof reply.votes_left === 'number') state.votesLeft.set(c.activity, reply.votes_left);
+    if (err && err.code !== 'already_voted') notice(errorText(err.code));
+    else announce(t('phone.vote_done'));
+  });
+}
+
+function unvote(c) {
+  write({ type: 'unvote', id: newId(), contribution: c.id }, c, function (err, reply) {
+    if (!err || err.code === 'not_voted') state.myVotes.delete(c.id);
+    if (!err && typeof reply.votes_left === 'number') state.votesLeft.set(c.activity, reply.votes_left);
+    if (err && err.code !== 'not_voted') notice(errorText(err.code));
+    else announce(t('phone.unvote_done'));
+  });
+}
+
+function edit(c, value, done) {
+  const text = value.trim();
+  if (text === '') return done('empty_text', errorText('empty_text'));
+  if (charCount(text) > MAX_TEXT) return done('too_long', errorText('too_long'));
+  write({ type: 'edit', id: newId(), contribution: c.id, text: text }, c, function (err) {
+    if (err) done(err.code, errorText(err.code));
+    else done(null);
+  });
+}
+
+function remove(c) {
+  write({ type: 'delete', id: newId(), contribution: c.id }, c, function (err) {
+    if (err) notice(errorText(err.code));
+    else announce(t('phone.deleted'));
+  });
+}
+
+/* ===== Choosing ===== */
+
+function selectActivity(id) {
+  state.activity = id;
+  state.browsing = false;
+  setLocal('atelier.activity.' + state.code, id);
+  if (state.client.activity !== id) state.client.watch(id);
+  notice(null);
+  render();
+  ui.activityTitle.focus();
+}
+
+function backToList() {
+  state.activity = null;
+  state.browsing = true;
+  setLocal('atelier.activity.' + state.code, null);
+  render();
+  ui.activitiesHeading.focus();
+}
+
+function votesLeft(a) {
+  if (state.votesLeft.has(a.id)) return state.votesLeft.get(a.id);
+  let used = 0;
+  state.myVotes.forEach(function (id) {
+    const c = state.model.contribution(id);
+    if (c && c.activity === a.id) used += 1;
+  });
+  return Math.max(0, a.vote_budget - used);
+}
+
+/* ===== Rendering ===== */
+
+function renderHeader() {
+  const seminar = state.model && state.joined ? state.model.seminar : null;
+  setText(ui.title, seminar ? seminar.title : t('phone.app_name'));
+  setTitle('phone.page_title', seminar ? seminar.title : '');
+  const client = state.client;
+  show(ui.status, !!client);
+  if (client) renderStatus(ui.status, client.status);
+  const waiting = state.outbox && client ? state.outbox.size() : 0;
+  setText(ui.pending, waiting ? tn('phone.pending_count', waiting) : '');
+  show(ui.pending, waiting > 0);
+}
+
+function renderActivities() {
+  const list = state.model.activityList();
+  syncList(ui.activityList, list, function (a) { return a.id; }, function () {
+    const title = el('span', { class: 'activity-name' });
+    const badge = el('span', { class: 'state' });
+    const button = el('button', { type: 'button', class: 'activity-button' }, [title, badge]);
+    button.addEventListener('click', function () {
+      selectActivity(button.parentNode.dataset.key);
+    });
+    return el('li', {}, [button]);
+  }, function (li, a) {
+    const button = li.firstChild;
+    setText(button.firstChild, a.title);
+    renderState(button.lastChild, a.state);
+    button.disabled = !actionable(a);
+  });
+  show(ui.noActivity, !list.some(actionable));
+}
+
+function renderBoardTabs(a, boardId) {
+  syncList(ui.boardTabs, a.boards, function (b) { return b.id; }, function () {
+    const button = el('button', { type: 'button', class: 'tab' });
+    button.addEventListener('click', function () {
+      state.boards[state.activity] = button.dataset.key;
+      render();
+    });
+    return button;
+  }, function (button, b) {
+    setText(button, b.title);
+    button.setAttribute('aria-pressed', b.id === boardId ? 'true' : 'false');
+  });
+  show(ui.boardTabs, a.boards.length > 1);
+}
+
+function renderActivity(rebuild) {
+  const a = state.model.activity(state.activity);
+  if (!a) return;
+  setText(ui.activityTitle, a.title);
+  setText(ui.activityQuestion, a.question || '');
+  show(ui.activityQuestion, !!a.question);
+  renderState(ui.activityState, a.state);
+
+  let board = null;
+  a.boards.forEach(function (b) { if (b.id === state.boards[a.id]) board = b; });
+  if (!board) board = a.boards[0];
+  if (!board) return;
+  state.boards[a.id] = board.id;
+  renderBoardTabs(a, board.id);
+  setText(ui.boardPrompt, board.prompt || '');
+  show(ui.boardPrompt, !!board.prompt);
+
+  const canWrite = a.state === 'open';
+  const canVote = actionable(a) && a.vote_budget > 0;
+  const left = canVote ? votesLeft(a) : null;
+  setText(ui.votesLeft, canVote ? tn('phone.votes_left', left) : '');
+  show(ui.votesLeft, canVote);
+  setText(ui.stateNote, canWrite ? '' : t('phone.note_' + a.state));
+  show(ui.stateNote, !canWrite);
+
+  state.compose.render({ activity: a.id, board: board.id, kind: board.kind,
+    canWrite: canWrite, signature: signature() });
+  ui.sortRecent.setAttribute('aria-pressed', state.sort === 'recent' ? 'true' : 'false');
+  ui.sortVotes.setAttribute('aria-pressed', state.sort === 'votes' ? 'true' : 'false');
+
+  const pending = state.outbox.list().filter(function (e) {
+    return e.msg.activity === a.id && e.msg.board === board.id;
+  });
+  state.board.render({ model: state.model, activity: a.id, board: board.id, kind: board.kind,
+    sort: state.sort, mine: state.mine, myVotes: state.myVotes, busy: state.busy,
+    votesLeft: left, canVote: canVote, canWrite: canWrite, pending: pending }, rebuild);
+  show(ui.boardEmpty, ui.boardList.children.length === 0);
+}
+
+function render(rebuild) {
+  renderHeader();
+  const joined = !!state.client && state.joined;
+  show(ui.joinView, !state.client);
+  show(ui.connecting, !!state.client && !state.joined);
+  show(ui.activitiesView, joined && !state.activity);
+  show(ui.activityView, joined && !!state.activity);
+  if (!joined) return;
+  if (state.activity && !state.model.activity(state.activity)) state.activity = null;
+  if (!state.activity && !state.browsing) {
+    chooseActivity();
+    if (state.activity && state.client.activity !== state.activity) state.client.watch(state.activity);
+  }
+  if (state.activity) renderActivity(rebuild === true);
+  else renderActivities();
+}
+
+/* ===== Start ===== */
+
+function bind() {
+  bindIds(ui, ['title', 'status', 'pending', 'notice', 'live', 'joinView', 'joinForm', 'joinCode',
+    'joinName', 'joinStructure', 'joinError', 'connecting', 'activitiesView', 'activitiesHeading',
+    'activityList', 'noActivity', 'profileForm', 'profileName', 'profileStructure', 'leave',
+    'activityView', 'back', 'activityTitle', 'activityQuestion', 'activityState', 'votesLeft',
+    'boardTabs', 'boardPrompt', 'stateNote', 'sortRecent', 'sortVotes', 'boardList',
+    'boardEmpty', 'sign']);
+}
+
+function init() {
+  bind();
+  bindLang();
+  i18n.onLangChange(function () { render(true); });
+  state.compose = createCompose(function () { return state.code; }, { post: post });
+  state.board = createBoard(ui.boardList, {
+    vote: vote, unvote: unvote, edit: edit, remove: remove, addAction: addAction
+  });
+
+  const p = profile();
+  ui.joinName.value = p.name || '';
+  ui.joinStructure.value = p.structure || '';
+  ui.profileName.value = p.name || '';
+  ui.profileStructure.value = p.structure || '';
+
+  ui.joinForm.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    const code = normalizeCode(ui.joinCode.value);
+    if (!code) {
+      setText(ui.joinError, t('phone.code_missing'));
+      show(ui.joinError, true);
+      ui.joinCode.focus();
+      return;
+    }
+    setLocal('atelier.profile', { name: ui.joinName.value.trim(), structure: ui.joinStructure.value.trim() });
+    ui.profileName.value = ui.joinName.value.trim();
+    ui.profileStructure.value = ui.joinStructure.value.trim();
+    connect(code);
+  });
+  ui.profileForm.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    setLocal('atelier.profile', { name: ui.profileName.value.trim(), structure: ui.profileStructure.value.trim() });
+    if (state.client) state.client.rejoin();
+    announce(t('phone.profile_saved'));
+    schedule();
+  });
+  ui.leave.addEventListener('click', function () {
+    leave();
+    ui.joinCode.value = '';
+    ui.joinCode.focus();
+  });
+  ui.back.addEventListener('click', backToList);
+  ui.sortRecent.addEventListener('click', function () { setSort('recent'); });
+  ui.sortVotes.addEventListener('click', function () { setSort('votes'); });
+
+  const match = /^\/j\/([^/?#]+)/.exec(window.location.pathname);
+  const last = getLocal('atelier.last', null);
+  if (match) {
+    connect(normalizeCode(decodeURIComponent(match[1])));
+  } else if (last) {
+    ui.joinCode.value = last;
+    /* Posts still waiting from last time: go back and send them. */
+    if (new Outbox(last).size() > 0) connect(last);
+  }
+  render();
+}
+
+function setSort(sort) {
+  state.sort = sort;
+  setLocal('atelier.sort', sort);
+  render();
+}
+
+i18n.load().then(init);
