@@ -1,0 +1,277 @@
+/*
+ * integ_cli.c — the atelier command line: --version, --help of each
+ * subcommand, and the refusals an operator meets (unknown option, port in
+ * use, database that cannot be written, missing directory, missing
+ * definition): one sentence on stderr, a non-zero exit, never a crash.
+ *
+ * Boundary: runs the binary ($ATELIER_BIN) as a child process in a
+ * scratch directory; reads only its exit status, stdout and stderr.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "proc.h"
+
+#define RUN_MS 15000
+
+typedef struct scratch {
+	char dir[1024];
+	char db[1100];
+	char sessions[1100];
+	char port_file[1100];
+} scratch;
+
+static int scratch_setup(void **state)
+{
+	scratch *s = calloc(1, sizeof *s);
+	if (!s || !proc_bin() || proc_mkdtemp(s->dir, sizeof s->dir)) {
+		print_error("no scratch directory, or ATELIER_BIN unset\n");
+		free(s);
+		return -1;
+	}
+	snprintf(s->db, sizeof s->db, "%s/atelier.db", s->dir);
+	snprintf(s->sessions, sizeof s->sessions, "%s/sessions", s->dir);
+	snprintf(s->port_file, sizeof s->port_file, "%s/port", s->dir);
+	mkdir(s->sessions, 0700);
+	*state = s;
+	return 0;
+}
+
+static int scratch_teardown(void **state)
+{
+	scratch *s = *state;
+	if (s)
+		proc_rmtree(s->dir);
+	free(s);
+	return 0;
+}
+
+/* The output of one finished run. */
+typedef struct run {
+	int code;  /* exit code */
+	char *out;
+	char *err;
+} run;
+
+static void run_free(run *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+/* Runs the binary with args (NULL-terminated, without argv[0]); fails the
+ * test if it does not end in time or ends by a signal. */
+static run run_atelier(const scratch *s, const char *const args[])
+{
+	const char *argv[16] = {proc_bin()};
+	size_t n = 1;
+	for (; args[n - 1] && n < 15; n++)
+		argv[n] = args[n - 1];
+	argv[n] = NULL;
+	int status = 0;
+	run r = {0};
+	char st[32];
+	int rc = proc_run(argv, s->dir, RUN_MS, &status, &r.out, &r.err);
+	if (rc == PROC_TIMEOUT)
+		fail_msg("atelier %s ... did not end within %d ms; stderr: %s", args[0], RUN_MS,
+		         r.err ? r.err : "");
+	assert_int_equal(rc, PROC_OK);
+	if (!WIFEXITED(status))
+		fail_msg("atelier %s ... crashed (%s); stderr: %s", args[0],
+		         proc_status_text(status, st, sizeof st), r.err ? r.err : "");
+	r.code = WEXITSTATUS(status);
+	assert_non_null(r.out);
+	assert_non_null(r.err);
+	return r;
+}
+
+static int count_lines(const char *text)
+{
+	int n = 0;
+	for (const char *p = text; *p;) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		size_t blank = strspn(p, " \t\r");
+		n += blank < len;
+		p += len + (e != NULL);
+	}
+	return n;
+}
+
+/* A refusal: non-zero exit and one sentence on stderr. */
+static void want_refusal(run *r, const char *what)
+{
+	if (r->code == 0)
+		fail_msg("%s: exit 0; stderr: %s", what, r->err);
+	if (count_lines(r->err) != 1)
+		fail_msg("%s: want one sentence on stderr, got:\n%s", what, r->err);
+}
+
+static void test_version(void **state)
+{
+	const char *args[] = {"--version", NULL};
+	run r = run_atelier(*state, args);
+	assert_int_equal(r.code, 0);
+	assert_non_null(strstr(r.out, ATELIER_VERSION));
+	run_free(&r);
+}
+
+static void test_help_of_each_subcommand(void **state)
+{
+	const char *top[] = {"--help", NULL};
+	const char *serve[] = {"serve", "--help", NULL};
+	const char *import[] = {"import", "--help", NULL};
+	const char *const *cases[] = {top, serve, import};
+	const char *mentions[] = {"serve", "--port-file", "--db"};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		run r = run_atelier(*state, cases[i]);
+		if (r.code != 0)
+			fail_msg("atelier %s --help: exit %d; stderr: %s", cases[i][0], r.code, r.err);
+		if (!strstr(r.out, mentions[i]) && !strstr(r.err, mentions[i]))
+			fail_msg("help for %s does not mention %s", cases[i][0], mentions[i]);
+		run_free(&r);
+	}
+}
+
+static void test_unknown_options(void **state)
+{
+	const char *top[] = {"--frobnicate", NULL};
+	const char *serve[] = {"serve", "--frobnicate", NULL};
+	const char *import[] = {"import", "--frobnicate", NULL};
+	const char *sub[] = {"frobnicate", NULL};
+	const char *const *cases[] = {top, serve, import, sub};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		run r = run_atelier(*state, cases[i]);
+		want_refusal(&r, "unknown option");
+		if (!strstr(r.err, "frobnicate"))
+			fail_msg("the message does not name the unknown word: %s", r.err);
+		run_free(&r);
+	}
+}
+
+/* Runs `atelier serve` on the given listen address and database. */
+static run serve(const scratch *s, const char *listen, const char *db)
+{
+	const char *args[] = {"serve",    "--listen", listen, "--db", db, "--sessions",
+	                      s->sessions, "--port-file", s->port_file, NULL};
+	return run_atelier(s, args);
+}
+
+static void test_port_in_use(void **state)
+{
+	scratch *s = *state;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = 0};
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	socklen_t sl = sizeof sa;
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	assert_int_equal(listen(fd, 1), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &sl), 0);
+	char listen_on[64];
+	snprintf(listen_on, sizeof listen_on, "127.0.0.1:%d", ntohs(sa.sin_port));
+
+	run r = serve(s, listen_on, s->db);
+	close(fd);
+	want_refusal(&r, "port in use");
+	assert_int_not_equal(access(s->port_file, F_OK), 0);
+	run_free(&r);
+}
+
+/* A database file nobody may create: under a read-only directory, or for
+ * root (who writes anywhere) in sysfs. Returns 0 and the path, or -1 when
+ * this machine has no such place. */
+static int unwritable_path(const scratch *s, char *out, size_t len)
+{
+	if (geteuid() != 0) {
+		snprintf(out, len, "%s/ro", s->dir);
+		if (mkdir(out, 0500))
+			return -1;
+		snprintf(out, len, "%s/ro/atelier.db", s->dir);
+		return 0;
+	}
+	snprintf(out, len, "/sys/atelier-test-%d.db", (int)getpid());
+	int fd = open(out, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd >= 0) {
+		close(fd);
+		unlink(out);
+		return -1;
+	}
+	return 0;
+}
+
+static void test_unwritable_database(void **state)
+{
+	scratch *s = *state;
+	char db[1200];
+	if (unwritable_path(s, db, sizeof db))
+		skip();
+	run r = serve(s, "127.0.0.1:0", db);
+	want_refusal(&r, "unwritable database");
+	run_free(&r);
+}
+
+static void test_missing_database_directory(void **state)
+{
+	scratch *s = *state;
+	char db[1200];
+	snprintf(db, sizeof db, "%s/no/such/dir/atelier.db", s->dir);
+	run r = serve(s, "127.0.0.1:0", db);
+	want_refusal(&r, "missing database directory");
+	run_free(&r);
+
+	const char *args[] = {"import", "x.json", "--db", db, NULL};
+	r = run_atelier(s, args);
+	want_refusal(&r, "import into a missing directory");
+	run_free(&r);
+}
+
+static void test_import_missing_or_invalid_definition(void **state)
+{
+	scratch *s = *state;
+	char bad[1200];
+	snprintf(bad, sizeof bad, "%s/cassé.json", s->sessions);
+	FILE *fp = fopen(bad, "w");
+	assert_non_null(fp);
+	fputs("{\"id\": \"x\", \"title\": ", fp);
+	fclose(fp);
+
+	const char *missing[] = {"import", "absent.json", "--db", s->db, NULL};
+	run r = run_atelier(s, missing);
+	want_refusal(&r, "import of a missing file");
+	run_free(&r);
+
+	const char *broken[] = {"import", bad, "--db", s->db, NULL};
+	r = run_atelier(s, broken);
+	want_refusal(&r, "import of broken JSON");
+	run_free(&r);
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_version),
+		T(test_help_of_each_subcommand),
+		T(test_unknown_options),
+		T(test_port_in_use),
+		T(test_unwritable_database),
+		T(test_missing_database_directory),
+		T(test_import_missing_or_invalid_definition),
+	};
+#undef T
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
