@@ -1,0 +1,267 @@
+/*
+ * run.mjs — end-to-end check of the pages in a real browser against the
+ * real server: the facilitator opens an activity from the console, a
+ * phone joins by code and posts, the projection screen and a second phone
+ * see the post live without reload, votes and hiding travel too, and a
+ * post written while the server is down waits in the outbox and arrives
+ * after the server comes back. Also: no request to another host, no CSP
+ * violation, no script error.
+ *
+ * Usage: ATELIER_BIN=build/atelier node tests/browser/run.mjs
+ *    or: node tests/browser/run.mjs build/atelier
+ * Prints "N passed, N failed"; exits non-zero on any failure.
+ */
+
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Server, launchBrowser, until, definitions } from './lib.mjs';
+
+/* Without node_modules the check cannot run: skipped on a developer's
+ * machine (ctest reads "SKIP browser_pages:"), a failure in CI. */
+const modules = fileURLToPath(new URL('./node_modules/playwright-core', import.meta.url));
+if (!existsSync(modules)) {
+  if (process.env.CI) {
+    console.log('FAIL tests/browser/node_modules is missing: run npm ci --prefix tests/browser');
+    console.log('0 passed, 1 failed');
+    process.exit(1);
+  }
+  console.log('SKIP browser_pages: tests/browser/node_modules is missing (npm ci --prefix tests/browser)');
+  process.exit(0);
+}
+
+if (!process.env.ATELIER_BIN && process.argv[2]) process.env.ATELIER_BIN = process.argv[2];
+
+const DEADLINE_MS = 55000;
+const WAIT_MS = 8000;
+
+let server = null;
+let passed = 0;
+let failed = 0;
+
+function check(name, ok, detail) {
+  if (ok) {
+    passed += 1;
+    console.log('ok   ' + name);
+  } else {
+    failed += 1;
+    console.log('FAIL ' + name + (detail ? ': ' + detail : ''));
+  }
+}
+
+/* Runs one step; an exception fails it (and says why) without stopping
+ * the steps that do not depend on it. */
+async function step(name, fn) {
+  try {
+    const detail = await fn();
+    check(name, detail === undefined || detail === true, typeof detail === 'string' ? detail : '');
+    return detail === undefined || detail === true;
+  } catch (e) {
+    check(name, false, e.message.split('\n')[0]);
+    return false;
+  }
+}
+
+/* Watches a page for requests to other hosts, CSP reports and errors. */
+function guard(page, label, server, problems) {
+  page.on('request', (req) => {
+    const url = new URL(req.url());
+    if (url.protocol === 'data:' || url.protocol === 'blob:') return;
+    if (url.host !== '127.0.0.1:' + server.port) problems.hosts.push(label + ' ' + req.url());
+  });
+  page.on('console', (msg) => {
+    const text = msg.text();
+    if (/Content Security Policy|Refused to/i.test(text)) problems.csp.push(label + ': ' + text);
+  });
+  page.on('pageerror', (err) => problems.errors.push(label + ': ' + err.message));
+}
+
+async function textOf(page, selector) {
+  return page.$$eval(selector, (nodes) => nodes.map((n) => n.textContent));
+}
+
+async function main() {
+  const defs = definitions();
+  const code = 'RBX22';
+  const def = defs.get(code);
+  if (!def) throw new Error('sessions/ has no seminar with code ' + code);
+  const activity = def.activities.find((a) => a.template === 'open');
+
+  server = new Server();
+  const browser = await launchBrowser();
+  const problems = { hosts: [], csp: [], errors: [] };
+  try {
+    await server.start();
+    const key = server.seminars.get(code);
+    check('server prints the facilitator link with the key', !!key);
+    const base = server.base;
+
+    const contexts = [];
+    async function open(label, viewport) {
+      const context = await browser.newContext({ viewport: viewport, locale: 'fr-FR' });
+      context.setDefaultTimeout(WAIT_MS);
+      contexts.push(context);
+      const page = await context.newPage();
+      guard(page, label, server, problems);
+      return page;
+    }
+
+    /* ===== Facilitator: open the activity ===== */
+    const facil = await open('console', { width: 1280, height: 900 });
+    const response = await facil.goto(base + '/animation.html#code=' + code + '&cle=' + encodeURIComponent(key));
+    await step('pages are served with a Content-Security-Policy', async () =>
+      /script-src 'self'/.test(response.headers()['content-security-policy'] || ''));
+    const article = 'article[data-key="' + activity.id + '"]';
+    await step('console lists the activities with their state', async () => {
+      await facil.waitForSelector(article + ' .state-prepared', { timeout: WAIT_MS });
+    });
+    await step('console removes the key from the address bar', async () => {
+      const hash = await facil.evaluate(() => window.location.hash);
+      return hash.indexOf('cle=') < 0 || 'hash still has the key: ' + hash;
+    });
+    await step('console opens the activity (set_state)', async () => {
+      await facil.click(article + ' button[data-state="open"]');
+      await facil.waitForSelector(article + ' .state-open', { timeout: WAIT_MS });
+    });
+
+    /* ===== Projection screen ===== */
+    const screen = await open('screen', { width: 1920, height: 1080 });
+    await screen.goto(base + '/ecran.html?code=' + code + '&activite=' + activity.id);
+    await step('screen shows the activity, the code and the QR code', async () => {
+      await screen.waitForFunction((t) => document.getElementById('activity-title').textContent === t,
+        activity.title, { timeout: WAIT_MS });
+      const joinCode = await screen.textContent('#join-code');
+      await screen.waitForFunction(() => {
+        const img = document.getElementById('qr');
+        return img && !img.hidden && img.complete && img.naturalWidth > 0;
+      }, null, { timeout: WAIT_MS });
+      const url = await screen.textContent('#join-url');
+      return (joinCode === code && url.indexOf('/j/' + code) >= 0) || 'code ' + joinCode + ', url ' + url;
+    });
+    await screen.evaluate(() => { window.notReloaded = true; });
+
+    /* ===== Phone 1 joins by code and posts ===== */
+    const phone = await open('phone1', { width: 360, height: 740 });
+    await phone.goto(base + '/');
+    await step('phone page is in French from the catalogue', async () => {
+      const label = await phone.textContent('#join-form button[type=submit]');
+      return label === 'Rejoindre' || 'join button says ' + JSON.stringify(label);
+    });
+    await step('phone joins by code and lands on the open activity', async () => {
+      await phone.fill('#join-code', code.toLowerCase());
+      await phone.click('#join-form button[type=submit]');
+      await phone.waitForFunction((t) => document.getElementById('activity-title').textContent === t,
+        activity.title, { timeout: WAIT_MS });
+      await phone.waitForSelector('#status.status-connected', { timeout: WAIT_MS });
+      const path = await phone.evaluate(() => window.location.pathname);
+      return path === '/j/' + code || 'address is ' + path;
+    });
+    const first = 'Ouvrir les écoles le samedi <b>pas de balise</b> ' + Date.now();
+    await step('phone posts and gets the acknowledgement', async () => {
+      await phone.fill('#note-text', first);
+      await phone.click('#note-form button[type=submit]');
+      await phone.waitForFunction((t) => Array.from(document.querySelectorAll('#board-list .card:not(.pending) .card-text'))
+        .some((n) => n.textContent === t), first, { timeout: WAIT_MS });
+      const outbox = await phone.evaluate((c) => localStorage.getItem('atelier.outbox.' + c), code);
+      const input = await phone.inputValue('#note-text');
+      return (outbox === null && input === '') || 'outbox ' + outbox + ', input ' + input;
+    });
+    await step('text is shown as text, not markup', async () => {
+      const bold = await phone.$$('#board-list .card-text b');
+      return bold.length === 0;
+    });
+
+    /* ===== The screen and a second phone see it live ===== */
+    await step('screen shows the post live, without reload', async () => {
+      await screen.waitForFunction((t) => Array.from(document.querySelectorAll('.column-cards .card-text'))
+        .some((n) => n.textContent === t), first, { timeout: WAIT_MS });
+      return (await screen.evaluate(() => window.notReloaded === true)) || 'the screen reloaded';
+    });
+    await step('screen highlights the new contribution', async () =>
+      (await screen.$$('.column-cards .card.fresh')).length > 0);
+
+    const phone2 = await open('phone2', { width: 360, height: 740 });
+    await step('second phone joins by link and sees the post', async () => {
+      await phone2.goto(base + '/j/' + code);
+      await phone2.waitForFunction((t) => Array.from(document.querySelectorAll('#board-list .card-text'))
+        .some((n) => n.textContent === t), first, { timeout: WAIT_MS });
+    });
+    await step('second phone cannot edit the first phone\'s post', async () => {
+      const visible = await phone2.$$eval('#board-list .card', (cards) =>
+        cards.filter((c) => c.querySelector('.card-tools .own:not([hidden])')).length);
+      return visible === 0;
+    });
+
+    /* ===== Votes ===== */
+    await step('second phone votes; the screen counts it', async () => {
+      const before = await phone2.textContent('#votes-left');
+      await phone2.click('#board-list .card .vote');
+      await phone2.waitForSelector('#board-list .card .vote[aria-pressed="true"]', { timeout: WAIT_MS });
+      await screen.waitForFunction(() => Array.from(document.querySelectorAll('.card-votes'))
+        .some((n) => /^1 vote$/.test(n.textContent)), null, { timeout: WAIT_MS });
+      const after = await phone2.textContent('#votes-left');
+      return before !== after || 'votes left did not change: ' + after;
+    });
+
+    /* ===== Outbox across a server restart ===== */
+    const second = 'Écrit pendant la coupure ' + Date.now();
+    await step('post written while the server is down waits in the outbox', async () => {
+      await server.stop();
+      await phone.waitForSelector('#status.status-reconnecting, #status.status-offline', { timeout: WAIT_MS });
+      await phone.fill('#note-text', second);
+      await phone.click('#note-form button[type=submit]');
+      const stored = await phone.evaluate((c) => localStorage.getItem('atelier.outbox.' + c), code);
+      await phone.waitForFunction(() => /^1 en attente/.test(document.getElementById('pending').textContent),
+        null, { timeout: WAIT_MS });
+      return (stored !== null && stored.indexOf(second) >= 0) || 'outbox ' + stored;
+    });
+    await step('after the restart the outbox is resent and the screen catches up', async () => {
+      await server.start();
+      await screen.waitForFunction((t) => Array.from(document.querySelectorAll('.column-cards .card-text'))
+        .some((n) => n.textContent === t), second, { timeout: 20000 });
+      await until(async () => (await phone.evaluate((c) => localStorage.getItem('atelier.outbox.' + c), code)) === null,
+        WAIT_MS, 'the outbox to empty');
+      const texts = await textOf(screen, '.column-cards .card-text');
+      return texts.filter((t) => t === second).length === 1 || 'shown ' + texts.filter((t) => t === second).length + ' times';
+    });
+
+    /* ===== Moderation ===== */
+    await step('facilitator hides the post; screen and phone drop it', async () => {
+      await facil.waitForSelector('#status.status-connected', { timeout: 20000 });
+      const item = await facil.waitForSelector(article + ' li.item:has-text("' + second + '") .toggle', { timeout: WAIT_MS });
+      await item.click();
+      await facil.waitForSelector(article + ' li.item.is-hidden', { timeout: WAIT_MS });
+      await screen.waitForFunction((t) => !Array.from(document.querySelectorAll('.column-cards .card-text'))
+        .some((n) => n.textContent === t), second, { timeout: WAIT_MS });
+      await phone2.waitForFunction((t) => !Array.from(document.querySelectorAll('#board-list .card-text'))
+        .some((n) => n.textContent === t), second, { timeout: WAIT_MS });
+      const kept = await facil.textContent(article + ' li.item.is-hidden .item-text');
+      return kept === second || 'console shows ' + JSON.stringify(kept);
+    });
+
+    await step('no request left for another host', async () =>
+      problems.hosts.length === 0 || problems.hosts.join(', '));
+    await step('no Content-Security-Policy violation', async () =>
+      problems.csp.length === 0 || problems.csp.join(' | '));
+    await step('no script error', async () =>
+      problems.errors.length === 0 || problems.errors.join(' | '));
+    for (const c of contexts) await c.close();
+  } finally {
+    await browser.close();
+    await server.cleanup();
+  }
+}
+
+const deadline = setTimeout(() => {
+  console.log('FAIL the run took more than ' + DEADLINE_MS / 1000 + ' s');
+  console.log(passed + ' passed, ' + (failed + 1) + ' failed');
+  if (server && server.proc && server.proc.exitCode === null) server.proc.kill('SIGKILL');
+  process.exit(1);
+}, DEADLINE_MS);
+
+main().catch((e) => {
+  check('browser test setup', false, e.message.split('\n')[0]);
+}).finally(() => {
+  clearTimeout(deadline);
+  console.log(passed + ' passed, ' + failed + ' failed');
+  process.exitCode = failed ? 1 : 0;
+});

@@ -1,0 +1,108 @@
+/*
+ * screenshots.mjs — pictures of the pages for a human to look at (not a
+ * test): the phone at 360x740, the projection screen at 1920x1080, the
+ * facilitator console at 1280x900, with a few sample contributions.
+ *
+ * Usage: ATELIER_BIN=build/atelier node tests/browser/screenshots.mjs [OUT_DIR]
+ * Writes PNG files into OUT_DIR (default: a new temporary folder) and
+ * prints their paths.
+ */
+
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Server, launchBrowser } from './lib.mjs';
+
+const out = process.argv[2] || mkdtempSync(join(tmpdir(), 'atelier-shots-'));
+mkdirSync(out, { recursive: true });
+
+const code = 'RBX22';
+const notes = [
+  'Ouvrir les cours d\'école le samedi matin pour les familles',
+  'Un temps d\'échange régulier entre enseignant·es et animateur·rices du périscolaire',
+  'Mieux faire connaître les dispositifs aux parents : un guide simple, traduit',
+  'Les jeunes veulent être associés aux décisions, pas seulement consultés'
+];
+
+async function shot(page, name) {
+  const path = join(out, name + '.png');
+  await page.screenshot({ path: path, fullPage: page.viewportSize().width < 500 });
+  console.log(path);
+}
+
+async function main() {
+  const server = new Server();
+  const browser = await launchBrowser();
+  try {
+    await server.start();
+    const key = server.seminars.get(code);
+    const base = server.base;
+    const context = (viewport) => browser.newContext({ viewport: viewport, locale: 'fr-FR' });
+
+    const facil = await (await context({ width: 1280, height: 900 })).newPage();
+    await facil.goto(base + '/animation.html#code=' + code + '&cle=' + key);
+    for (const id of ['axe-1', 'demain', 'cite-de-demain']) {
+      await facil.click('article[data-key="' + id + '"] button[data-state="open"]');
+      await facil.waitForSelector('article[data-key="' + id + '"] .state-open');
+    }
+
+    const phone = await (await context({ width: 360, height: 740 })).newPage();
+    await phone.goto(base + '/');
+    await shot(phone, 'phone-join');
+    await phone.fill('#join-code', code);
+    await phone.click('#join-form button[type=submit]');
+    await phone.waitForSelector('#activities-view:not([hidden])');
+    await shot(phone, 'phone-activities');
+    await phone.click('#activity-list li[data-key="axe-1"] button');
+    for (const text of notes) {
+      await phone.fill('#note-text', text);
+      await phone.click('#note-form button[type=submit]');
+    }
+    await phone.waitForFunction((n) => document.querySelectorAll('#board-list .card:not(.pending)').length === n, notes.length);
+    await phone.click('#board-list .card .vote');
+    await phone.fill('#note-text', 'Un brouillon en cours d\'écriture');
+    await shot(phone, 'phone-board');
+
+    await phone.click('#back');
+    await phone.click('#activity-list li[data-key="cite-de-demain"] button');
+    await phone.fill('#ori-title', 'Faire de l\'école un lieu ouvert sur le quartier');
+    await phone.fill('#ori-actions input', 'Cours d\'école ouvertes le samedi');
+    await phone.click('#ori-add-line');
+    await phone.fill('#ori-actions li:last-child input', 'Cafés des parents animés par les centres sociaux');
+    await phone.click('#ori-form button[type=submit]');
+    await phone.waitForSelector('#board-list .card.orientation:not(.pending)');
+    await phone.fill('#board-list .add-action-text', 'Une fête de quartier par trimestre');
+    await phone.click('#board-list .add-action button');
+    await phone.waitForFunction(() => document.querySelectorAll('#board-list .actions li:not(.pending)').length === 3);
+    await shot(phone, 'phone-orientations');
+
+    const screen = await (await context({ width: 1920, height: 1080 })).newPage();
+    await screen.goto(base + '/ecran.html?code=' + code + '&activite=axe-1');
+    await screen.waitForSelector('.column-cards .card');
+    await shot(screen, 'screen-axe-1');
+    await screen.goto(base + '/ecran.html?code=' + code + '&activite=cite-de-demain');
+    await screen.waitForSelector('.column-cards .card');
+    await shot(screen, 'screen-orientations');
+    await phone.click('#back');
+    await phone.click('#activity-list li[data-key="demain"] button');
+    await phone.fill('#note-text', 'Abandonner les réunions d\'information descendantes');
+    await phone.click('#note-form button[type=submit]');
+    await screen.goto(base + '/ecran.html?code=' + code + '&activite=demain');
+    await screen.waitForSelector('.column-cards .card');
+    await shot(screen, 'screen-ami');
+    await screen.goto(base + '/ecran.html?code=' + code);
+    await screen.waitForSelector('#activity-links li');
+    await shot(screen, 'screen-chooser');
+
+    await facil.waitForSelector('li.item');
+    await shot(facil, 'console');
+  } finally {
+    await browser.close();
+    await server.cleanup();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
