@@ -195,11 +195,11 @@ export function createCompose(code, handlers) {
   /*
    * Puts the text of a post the server refused back where it was typed,
    * with the error. Returns true when it could (the post's board is the
-   * one shown and its field is free), else the caller shows the text.
+   * one shown, open for writing, and its field is free), else the caller
+   * shows the text.
    */
   function restore(msg, message) {
-    showError(message);
-    if (!view || msg.activity !== view.activity || msg.board !== view.board) return false;
+    if (!view || !view.canWrite || msg.activity !== view.activity || msg.board !== view.board) return false;
     if (msg.parent !== undefined) return false;
     if (view.kind === 'orientations') {
       if (oriTitle.value.trim() !== '') return false;
@@ -212,8 +212,9 @@ export function createCompose(code, handlers) {
       counter(noteCount, noteText, MAX_TEXT);
     }
     saveDraft();
+    showError(message);
     return true;
   }
 
-  return { render: render, restore: restore, showError: showError };
+  return { render: render, restore: restore };
 }

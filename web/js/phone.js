@@ -229,11 +229,14 @@ function postResult(msg, err, reply) {
     state.client.rejoin();
     return;
   }
-  /* Final: the server will never take it. Give the text back. */
+  /* Final: the server will never take it. Give the text back, in its
+   * board's field when that board's activity is the one shown. */
   state.outbox.remove(msg.id);
   const message = errorText(err.code);
+  if (msg.activity === state.activity && msg.parent === undefined) state.boards[msg.activity] = msg.board;
+  render();
   if (!state.compose.restore(msg, message)) {
-    state.compose.showError(t('phone.post_refused', { error: message, text: msg.text }));
+    notice(t('phone.post_refused', { error: message, text: msg.text }));
   }
   announce(message);
 }
