@@ -12,7 +12,7 @@
  * Prints "N passed, N failed"; exits non-zero on any failure.
  */
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Server, launchBrowser, until, definitions } from './lib.mjs';
 
@@ -146,6 +146,15 @@ async function main() {
       const label = await phone.textContent('#join-form button[type=submit]');
       return label === 'Rejoindre' || 'join button says ' + JSON.stringify(label);
     });
+    await step('language switch turns the page to English and back', async () => {
+      await phone.click('#lang');
+      const english = await phone.textContent('#join-form button[type=submit]');
+      const lang = await phone.evaluate(() => document.documentElement.lang);
+      await phone.click('#lang');
+      const french = await phone.textContent('#join-form button[type=submit]');
+      return (english === 'Join' && lang === 'en' && french === 'Rejoindre') ||
+        [english, lang, french].join(' / ');
+    });
     await step('phone joins by code and lands on the open activity', async () => {
       await phone.fill('#join-code', code.toLowerCase());
       await phone.click('#join-form button[type=submit]');
@@ -224,6 +233,25 @@ async function main() {
       return texts.filter((t) => t === second).length === 1 || 'shown ' + texts.filter((t) => t === second).length + ' times';
     });
 
+    await step('a post the server refuses for good comes back into the input', async () => {
+      const long = 'x'.repeat(600);
+      await phone.evaluate((args) => {
+        const msg = { type: 'post', id: 'refused-' + Date.now(), activity: args.activity, board: args.board, text: args.text };
+        localStorage.setItem('atelier.outbox.' + args.code, JSON.stringify([{ msg: msg, saved: new Date().toISOString() }]));
+        localStorage.removeItem('atelier.draft.' + args.code + '.' + args.activity + '.' + args.board);
+      }, { code: code, activity: activity.id, board: activity.boards ? activity.boards[0].id : 'salle', text: long });
+      await phone.reload();
+      await phone.waitForFunction((t) => document.getElementById('note-text').value === t, long, { timeout: WAIT_MS })
+        .catch(async (e) => {
+          throw new Error(e.message.split('\n')[0] + '; input ' + JSON.stringify((await phone.inputValue('#note-text')).slice(0, 20)) +
+            ', notice ' + JSON.stringify(await phone.textContent('#notice')) + ', outbox ' +
+            await phone.evaluate((c) => localStorage.getItem('atelier.outbox.' + c), code));
+        });
+      const error = await phone.textContent('#compose-error');
+      const outbox = await phone.evaluate((c) => localStorage.getItem('atelier.outbox.' + c), code);
+      return (error === 'Texte trop long.' && outbox === null) || 'error ' + JSON.stringify(error) + ', outbox ' + outbox;
+    });
+
     /* ===== Moderation ===== */
     await step('facilitator hides the post; screen and phone drop it', async () => {
       await facil.waitForSelector('#status.status-connected', { timeout: 20000 });
@@ -236,6 +264,47 @@ async function main() {
         .some((n) => n.textContent === t), second, { timeout: WAIT_MS });
       const kept = await facil.textContent(article + ' li.item.is-hidden .item-text');
       return kept === second || 'console shows ' + JSON.stringify(kept);
+    });
+
+    /* ===== Orientations with example actions ===== */
+    const orient = def.activities.find((a) => a.template === 'orientations');
+    await step('orientation with example actions reaches the screen', async () => {
+      const art = 'article[data-key="' + orient.id + '"]';
+      await facil.click(art + ' button[data-state="open"]');
+      await facil.waitForSelector(art + ' .state-open');
+      await phone2.click('#back');
+      await phone2.click('#activity-list li[data-key="' + orient.id + '"] button');
+      await phone2.waitForSelector('#ori-form:not([hidden])');
+      await phone2.fill('#ori-title', 'Ouvrir l\'école sur le quartier');
+      await phone2.fill('#ori-actions li:last-child input', 'Cours ouvertes le samedi');
+      await phone2.click('#ori-add-line');
+      await phone2.fill('#ori-actions li:last-child input', 'Cafés des parents');
+      await phone2.click('#ori-form button[type=submit]');
+      await phone2.waitForSelector('#board-list .card.orientation:not(.pending) .add-action-text');
+      await phone2.fill('#board-list .add-action-text', 'Une fête de quartier');
+      await phone2.click('#board-list .add-action button');
+      const screen2 = await open('screen2', { width: 1920, height: 1080 });
+      await screen2.goto(base + '/ecran.html?code=' + code + '&activite=' + orient.id);
+      await screen2.waitForFunction(() => document.querySelectorAll('.column-cards .actions li').length === 3,
+        null, { timeout: WAIT_MS });
+      const actions = await textOf(screen2, '.column-cards .actions li');
+      const title = await screen2.textContent('.column-cards .card-text');
+      return (title === 'Ouvrir l\'école sur le quartier' &&
+        actions.join('|') === 'Cours ouvertes le samedi|Cafés des parents|Une fête de quartier') ||
+        title + ': ' + actions.join('|');
+    });
+
+    /* ===== Export download ===== */
+    await step('console downloads the JSON synthesis with the key header', async () => {
+      const [download] = await Promise.all([
+        facil.waitForEvent('download', { timeout: WAIT_MS }),
+        facil.click('button.export[data-format="json"]')
+      ]);
+      const path = await download.path();
+      const doc = JSON.parse(readFileSync(path, 'utf8'));
+      const texts = JSON.stringify(doc);
+      return (doc.format === 'atelier-synthese' && texts.indexOf(first) >= 0 &&
+        download.suggestedFilename() === code + '-synthese.json') || 'got ' + download.suggestedFilename();
     });
 
     await step('no request left for another host', async () =>
