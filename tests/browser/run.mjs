@@ -294,6 +294,25 @@ async function main() {
         title + ': ' + actions.join('|');
     });
 
+    /* ===== A phone waiting on the list enters the activity that opens ===== */
+    await step('waiting phone enters an activity as soon as it opens', async () => {
+      const other = [...defs.keys()].find((c) => c !== code);
+      if (!other) return 'sessions/ has a single seminar';
+      const first = defs.get(other).activities[0];
+      const phone3 = await open('phone3', { width: 360, height: 740 });
+      await phone3.goto(base + '/j/' + other);
+      await phone3.waitForSelector('#no-activity:not([hidden])');
+      const console2 = await open('console2', { width: 1280, height: 900 });
+      await console2.goto(base + '/animation.html#code=' + other + '&cle=' + server.seminars.get(other));
+      await console2.click('article[data-key="' + first.id + '"] button[data-state="open"]');
+      await phone3.waitForFunction((t) => document.getElementById('activity-title').textContent === t &&
+        !document.getElementById('activity-view').hidden, first.title, { timeout: WAIT_MS });
+      const tabs = await phone3.$$eval('#board-tabs button', (b) => b.length);
+      const byTemplate = { swot: 4, ami: 3, open: 1, orientations: 1 };
+      const boards = first.boards ? first.boards.length : byTemplate[first.template];
+      return tabs === boards || tabs + ' board tabs';
+    });
+
     /* ===== Export download ===== */
     await step('console downloads the JSON synthesis with the key header', async () => {
       const [download] = await Promise.all([

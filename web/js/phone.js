@@ -446,16 +446,16 @@ function renderActivity(rebuild) {
 function render(rebuild) {
   renderHeader();
   const joined = !!state.client && state.joined;
+  if (joined && !state.browsing) {
+    /* An activity that opens while the list is shown is entered. */
+    chooseActivity();
+    if (state.activity && state.client.activity !== state.activity) state.client.watch(state.activity);
+  }
   show(ui.joinView, !state.client);
   show(ui.connecting, !!state.client && !state.joined);
   show(ui.activitiesView, joined && !state.activity);
   show(ui.activityView, joined && !!state.activity);
   if (!joined) return;
-  if (state.activity && !state.model.activity(state.activity)) state.activity = null;
-  if (!state.activity && !state.browsing) {
-    chooseActivity();
-    if (state.activity && state.client.activity !== state.activity) state.client.watch(state.activity);
-  }
   if (state.activity) renderActivity(rebuild === true);
   else renderActivities();
 }
