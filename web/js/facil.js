@@ -287,6 +287,11 @@ function init() {
       });
     });
   });
+  /* A new link pasted into the address bar changes only the fragment:
+   * start again with its credentials. */
+  window.addEventListener('hashchange', function () {
+    if (parseParams(window.location.hash).cle) window.location.reload();
+  });
   const stored = readCredentials();
   if (stored) start(stored);
   else showLogin(null);

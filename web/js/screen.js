@@ -10,7 +10,7 @@
  * Read-only: it watches, never joins nor writes. No user text as markup.
  */
 
-import { bindIds, el, setText, show, syncList, onFrame, parseParams } from './dom.js';
+import { bindIds, append, clear, el, setText, show, syncList, onFrame, parseParams } from './dom.js';
 import * as i18n from './i18n.js';
 import { t, tn, errorText } from './i18n.js';
 import { Model } from './model.js';
@@ -31,6 +31,14 @@ const schedule = onFrame(render);
 
 /* ===== Join panel ===== */
 
+/* The join address, with line-break opportunities after each "/". */
+function showAddress(address) {
+  clear(ui.joinUrl);
+  address.split('/').forEach(function (part, i, all) {
+    append(ui.joinUrl, [part + (i < all.length - 1 ? '/' : ''), el('wbr')]);
+  });
+}
+
 function loadJoinAddress() {
   setText(ui.joinCode, code);
   ui.qr.src = '/qr/' + encodeURIComponent(code) + '.svg';
@@ -41,12 +49,12 @@ function loadJoinAddress() {
     })
     .then(function (data) {
       const url = String(data.url || '');
-      setText(ui.joinUrl, url.replace(/^https?:\/\//, ''));
+      showAddress(url.replace(/^https?:\/\//, ''));
       ui.qr.alt = t('screen.qr_alt', { url: url });
       show(ui.qr, true);
     })
     .catch(function () {
-      setText(ui.joinUrl, window.location.host + '/j/' + code);
+      showAddress(window.location.host + '/j/' + code);
       ui.qr.alt = t('screen.qr_alt', { url: window.location.host + '/j/' + code });
       show(ui.qr, true);
     });
