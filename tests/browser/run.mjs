@@ -211,6 +211,26 @@ async function main() {
       return before !== after || 'votes left did not change: ' + after;
     });
 
+    /* ===== Own edits and deletions ===== */
+    await step('phone edits then deletes its own post; the screen follows', async () => {
+      const extra = 'À corriger ' + Date.now();
+      const fixed = 'Corrigé ' + Date.now();
+      await phone.fill('#note-text', extra);
+      await phone.click('#note-form button[type=submit]');
+      const card = '#board-list .card:not(.pending):has(.card-text:text-is("' + extra + '"))';
+      await phone.click(card + ' .own button >> nth=0');
+      await phone.fill(card + ' textarea', fixed);
+      await phone.click(card + ' .editor button[type=submit]');
+      await screen.waitForFunction((t) => Array.from(document.querySelectorAll('.column-cards .card-text'))
+        .some((n) => n.textContent === t), fixed, { timeout: WAIT_MS });
+      phone.once('dialog', (d) => d.accept());
+      const edited = '#board-list .card:not(.pending):has(.card-text:text-is("' + fixed + '"))';
+      await phone.click(edited + ' .own button >> nth=1');
+      await screen.waitForFunction((t) => !Array.from(document.querySelectorAll('.column-cards .card-text'))
+        .some((n) => n.textContent === t), fixed, { timeout: WAIT_MS });
+      await phone.waitForSelector(edited, { state: 'detached' });
+    });
+
     /* ===== Outbox across a server restart ===== */
     const second = 'Écrit pendant la coupure ' + Date.now();
     await step('post written while the server is down waits in the outbox', async () => {
