@@ -59,15 +59,17 @@ export class AtelierClient {
     this.ready = false;
     this.stopped = true;
     this.retryTimer = null;
-    this.pending = new Map(); /* id -> {msg, cb, resend, sentAt} */
+    this.pending = new Map(); /* id -> {msg, cb, resend, gen: connection, sentAt} */
     this.watchId = null;
     this.generation = 0; /* counts connections: what was sent on which */
     this.watchedActivity = undefined; /* scope of the last watch sent */
     this.syncedActivity = undefined;  /* scope of the last snapshot applied */
     this.watchdog = null;
     const self = this;
+    /* Back online, or the page shown again: do not wait for the
+     * back-off timer when no connection is open or opening. */
     this.wake = function () {
-      if (!self.stopped && !self.isOpen()) self.reconnectNow();
+      if (!self.stopped && !self.socket) self.reconnectNow();
     };
     this.offline = function () {
       self.setStatus(OFFLINE);
@@ -116,7 +118,6 @@ export class AtelierClient {
     clearTimeout(this.retryTimer);
     this.ready = false;
     this.generation += 1;
-    this.pending.forEach(function (p) { p.sentAt = 0; }); /* not on this socket */
     let socket;
     try {
       socket = new WebSocket(socketUrl(), SUBPROTOCOL);
@@ -186,8 +187,9 @@ export class AtelierClient {
     }
     if (!this.isOpen()) return;
     let stale = false;
+    const generation = this.generation;
     this.pending.forEach(function (p) {
-      if (p.sentAt && now - p.sentAt > REPLY_TIMEOUT_MS) stale = true;
+      if (p.gen === generation && p.sentAt && now - p.sentAt > REPLY_TIMEOUT_MS) stale = true;
     });
     if (stale) this.reconnectNow();
   }
@@ -264,8 +266,10 @@ export class AtelierClient {
   request(msg, cb, opts) {
     const resend = !opts || opts.resend !== false;
     const sent = this.send(msg);
-    this.pending.set(msg.id, { msg: msg, cb: cb, resend: resend, sentAt: sent ? Date.now() : 0 });
-    if (!sent && !resend) this.pending.delete(msg.id);
+    if (sent || resend) {
+      this.pending.set(msg.id, { msg: msg, cb: cb, resend: resend, gen: this.generation,
+        sentAt: sent ? Date.now() : 0 });
+    }
     return sent;
   }
 
@@ -274,14 +278,19 @@ export class AtelierClient {
     this.pending.delete(id);
   }
 
+  /* After a (re)connection is ready: writes sent on an earlier
+   * connection go again; other requests of earlier connections will never
+   * be answered and are dropped. */
   resendPending() {
     const self = this;
     this.pending.forEach(function (p, id) {
+      if (p.gen === self.generation && p.sentAt) return;
       if (!p.resend) {
-        if (p.sentAt) self.pending.delete(id);
+        self.pending.delete(id);
         return;
       }
-      if (self.send(p.msg)) p.sentAt = Date.now();
+      p.gen = self.generation;
+      p.sentAt = self.send(p.msg) ? Date.now() : 0;
     });
   }
 
