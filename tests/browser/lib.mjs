@@ -72,6 +72,8 @@ export class Server {
       '--db', this.db, '--sessions', join(SOURCE_DIR, 'sessions'), '--web', join(SOURCE_DIR, 'web')];
     const proc = spawn(atelierBin(), args, { cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
+    /* Never leave a server behind, whatever ends this process. */
+    process.once('exit', () => { if (proc.exitCode === null) proc.kill('SIGKILL'); });
     proc.stdout.on('data', (d) => { this.output += d; });
     proc.stderr.on('data', (d) => { this.output += d; });
     const exited = new Promise((done) => proc.on('exit', (code) => done(code)));
