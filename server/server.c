@@ -182,12 +182,18 @@ int server_run(store *st, const server_config *cfg)
 	m_root.origin = cfg->web_dir;
 	m_root.def = "index.html";
 	m_root.origin_protocol = LWSMPRO_FILE;
+	/* Pages may be cached a minute, then revalidated (ETag, 304): a phone on
+	 * saturated Wi-Fi loads them once, and never runs a stale page. */
+	m_root.cache_reusable = 1;
+	m_root.cache_revalidate = 1;
+	m_root.cache_max_age = 60;
 	m_j = m_root;
 	m_j.mountpoint = "/j";
 	m_j.mountpoint_len = 2;
 	m_j.origin = "http";
 	m_j.def = NULL;
 	m_j.origin_protocol = LWSMPRO_CALLBACK;
+	m_j.cache_reusable = m_j.cache_revalidate = 0;
 	m_qr = m_j;
 	m_qr.mountpoint = "/qr";
 	m_qr.mountpoint_len = 3;
