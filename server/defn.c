@@ -177,13 +177,16 @@ static int fail_count(check *c, const char *where, const char *key, size_t got,
 /* out = base.key (or key when base is empty). */
 static void field_path(char *out, size_t n, const char *base, const char *key)
 {
-	snprintf(out, n, "%s%s%s", base, *base ? "." : "", key);
+	/* A path longer than the buffer is cut: it still names its start. */
+	if (snprintf(out, n, "%s%s%s", base, *base ? "." : "", key) >= (int)n)
+		out[n - 1] = '\0';
 }
 
 /* out = base[i]. */
 static void item_path(char *out, size_t n, const char *base, size_t i)
 {
-	snprintf(out, n, "%s[%zu]", base, i);
+	if (snprintf(out, n, "%s[%zu]", base, i) >= (int)n)
+		out[n - 1] = '\0';
 }
 
 static int in_list(const char *s, const char *const *list)

@@ -123,8 +123,9 @@ static void item(void *ctx, export_text *t, int depth, long long number,
 	int n = number ? snprintf(marker, sizeof marker, "%lld. ", number)
 	               : snprintf(marker, sizeof marker, "- ");
 
-	snprintf(s->indent[depth], sizeof s->indent[depth], "%s%*s",
-	         outer(s, depth), n, "");
+	char indent[sizeof s->indent[0]];
+	snprintf(indent, sizeof indent, "%s%*s", outer(s, depth), n, "");
+	memcpy(s->indent[depth], indent, sizeof indent);
 	export_text_put(t, outer(s, depth));
 	export_text_put(t, marker);
 	if (number)

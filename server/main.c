@@ -197,8 +197,11 @@ static int import_dir(store *st, const char *dir)
 	qsort(names, n, sizeof names[0], name_cmp);
 	for (size_t i = 0; i < n; i++) {
 		char path[PATH_MAX];
-		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-		if (!r && import_file(st, path, 1))
+		if (snprintf(path, sizeof path, "%s/%s", dir, names[i]) >= (int)sizeof path) {
+			if (!r)
+				fail("cli.err_no_dir", dir); /* a path too long to open */
+			r = -1;
+		} else if (!r && import_file(st, path, 1))
 			r = -1;
 		free(names[i]);
 	}

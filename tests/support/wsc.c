@@ -415,9 +415,9 @@ int wsc_recv(wsc *c, int timeout_ms, char **msg, size_t *len, int *opcode)
 		return fail(c, WSC_CLOSED, "connection already closed (%d)", c->close_code);
 	long long deadline = now_ms() + timeout_ms;
 	for (;;) {
-		int fin, op;
-		const unsigned char *p;
-		size_t n, used;
+		int fin = 0, op = 0;
+		const unsigned char *p = NULL;
+		size_t n = 0, used = 0;
 		int rc = parse_frame(c, &fin, &op, &p, &n, &used);
 		if (rc < 0)
 			return rc;
