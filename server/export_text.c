@@ -156,6 +156,15 @@ static void put_char(export_text *t, const char *s, uint32_t c, size_t size)
 
 /* ===== Escaping ===== */
 
+/* Appends the spaces and tabs of [from, to): a run of white space that
+ * may hold left-out characters, which are not written. */
+static void put_blanks(export_text *t, const char *from, const char *to)
+{
+	for (const char *q = from; q < to; q++)
+		if (*q == ' ' || *q == '\t')
+			export_text_putn(t, q, 1);
+}
+
 #define MD_SYNTAX "\\`*_{}[]()#+-.!|<>~&@=$^"
 
 int export_text_md(export_text *t, const char *s, const char *indent)
@@ -181,7 +190,7 @@ int export_text_md(export_text *t, const char *s, const char *indent)
 			if (broken && indent)
 				export_text_put(t, indent);
 			else if (nblank && started)
-				export_text_putn(t, blank, nblank);
+				put_blanks(t, blank, p);
 			if (c < 0x80 && strchr(MD_SYNTAX, (int)c))
 				export_text_put(t, "\\");
 			else if (c == ':' && strncmp(p + 1, "//", 2) == 0)
