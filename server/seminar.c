@@ -573,8 +573,9 @@ int seminar_handle(store *st, seminar_session *ss, const proto_msg *m, seminar_r
 		r->err = j.err;
 		rc = 0;
 	} else {
-		r->err = rc == STORE_FULL || rc == STORE_READONLY ? PROTO_ERR_STORAGE
-		                                                  : PROTO_ERR_INTERNAL;
+		r->err = rc == STORE_FULL || rc == STORE_READONLY || rc == STORE_IOERR
+		             ? PROTO_ERR_STORAGE
+		             : PROTO_ERR_INTERNAL;
 		snprintf(j.detail, sizeof j.detail, "%s",
 		         r->err == PROTO_ERR_STORAGE ? "the write could not be saved"
 		                                     : "server fault");

@@ -36,6 +36,8 @@ int store__code(int rc)
 		return STORE_READONLY;
 	case SQLITE_FULL:
 		return STORE_FULL;
+	case SQLITE_IOERR:
+		return STORE_IOERR;
 	default:
 		return STORE_ERR;
 	}
@@ -362,16 +364,28 @@ int store_schema_version(store *s)
 
 /* ===== Transactions and savepoints ===== */
 
-int store_tx_active(store *s)
+/* 1 while SQLite holds a transaction open on the connection. */
+static int sqlite_tx_open(store *s)
 {
 	return s && s->db && !sqlite3_get_autocommit(s->db);
 }
 
+int store_tx_active(store *s)
+{
+	return s && (s->tx || sqlite_tx_open(s));
+}
+
 int store_tx_begin(store *s)
 {
-	if (store_tx_active(s))
+	int rc;
+
+	if (sqlite_tx_open(s))
 		return STORE_OK;
-	return store__exec(s, "BEGIN IMMEDIATE", "");
+	if (s->tx) /* SQLite rolled this turn back after a disk error */
+		return STORE_IOERR;
+	rc = store__exec(s, "BEGIN IMMEDIATE", "");
+	s->tx = rc == STORE_OK;
+	return rc;
 }
 
 int store_tx_commit(store *s)
@@ -380,16 +394,23 @@ int store_tx_commit(store *s)
 
 	if (!store_tx_active(s))
 		return STORE_OK;
+	if (!sqlite_tx_open(s)) {
+		s->tx = 0;
+		return STORE_IOERR; /* rolled back by SQLite: nothing was saved */
+	}
 	rc = store__exec(s, "COMMIT", "");
-	if (rc != STORE_OK && store_tx_active(s))
+	if (rc != STORE_OK && sqlite_tx_open(s))
 		store__exec(s, "ROLLBACK", "");
+	s->tx = 0;
 	return rc;
 }
 
 void store_tx_rollback(store *s)
 {
-	if (store_tx_active(s))
+	if (sqlite_tx_open(s))
 		store__exec(s, "ROLLBACK", "");
+	if (s)
+		s->tx = 0;
 }
 
 int store_savepoint(store *s)

@@ -21,6 +21,7 @@ typedef struct store store;
 #define STORE_NOT_FOUND -2
 #define STORE_READONLY -3     /* the database file cannot be written */
 #define STORE_FULL -4         /* disk full */
+#define STORE_IOERR -5        /* the disk failed to read, write or sync */
 
 /* Opens (creating if needed) the database at path (":memory:" for tests),
  * sets WAL, foreign keys, busy timeout, and runs the pending migrations.
@@ -41,7 +42,14 @@ int store_schema_version(store *s);
  * The network layer groups every write of one event-loop turn into one
  * transaction: store_tx_begin() (BEGIN IMMEDIATE, no-op when one is
  * already open), then store_tx_commit() once per turn. Each message runs
- * inside a savepoint so a failed message does not undo the others. */
+ * inside a savepoint so a failed message does not undo the others.
+ * After a disk error SQLite may roll the whole transaction back by itself
+ * in the middle of a turn: the turn is then lost as a whole. Until it
+ * ends, store_tx_active() stays 1, store_tx_begin() refuses with
+ * STORE_IOERR (rather than open a second transaction that would commit the
+ * end of the turn without its beginning), and store_tx_commit() returns
+ * STORE_IOERR. After store_tx_commit() or store_tx_rollback() no
+ * transaction is open, whatever they return. */
 int store_tx_begin(store *s);
 int store_tx_commit(store *s);   /* no-op when none is open */
 void store_tx_rollback(store *s); /* no-op when none is open */

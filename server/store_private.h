@@ -22,6 +22,7 @@ struct store {
 	char *path;               /* as given to store_open, for messages */
 	struct store_cached *cache; /* prepared statements, by SQL address */
 	size_t ncache, capcache;
+	int tx;                   /* store_tx_begin opened the turn's transaction */
 };
 
 /* Statement for sql (static text), prepared once then reset, with its
