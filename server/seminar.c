@@ -24,6 +24,7 @@
 struct seminar_session {
 	long long participant_id; /* 0 until a join */
 	long long joined_seminar;  /* the seminar of that participant */
+	char token[STORE_TOKEN_SIZE]; /* that participant's token */
 	long long watch_seminar;   /* 0 until a watch */
 	long long watch_activity;  /* 0: every activity */
 	int full;                  /* the watch carried the facilitator key */
@@ -226,6 +227,29 @@ static int own_open_contribution(struct job *j, store_contribution *c)
 
 /* ===== join, watch ===== */
 
+/* 1 when the connection's participant is in the database, 0 when it is
+ * not (and the connection is then no longer joined), or a store code.
+ * The session is set when a join is handled, before the commit; if that
+ * commit failed the participant does not exist, and its id may be given
+ * to the next one to join: the token, random, tells them apart. */
+static int joined(struct job *j)
+{
+	long long pid = 0;
+	int rc;
+
+	if (!j->ss->participant_id)
+		return 0;
+	rc = store_participant_find(j->st, j->ss->joined_seminar, j->ss->token, &pid);
+	if (rc != STORE_OK && rc != STORE_NOT_FOUND)
+		return rc;
+	if (rc == STORE_OK && pid == j->ss->participant_id)
+		return 1;
+	j->ss->participant_id = j->ss->joined_seminar = 0;
+	j->ss->token[0] = '\0';
+	j->next = *j->ss;
+	return 0;
+}
+
 static int do_join(struct job *j)
 {
 	const proto_msg *m = j->m;
@@ -259,6 +283,7 @@ static int do_join(struct job *j)
 		rc = STORE_ERR;
 	j->next.participant_id = pid;
 	j->next.joined_seminar = sid;
+	snprintf(j->next.token, sizeof j->next.token, "%s", token);
 done:
 	json_decref(seminar);
 	json_decref(mine);
@@ -283,8 +308,9 @@ static int do_watch(struct job *j)
 	}
 	if (m->activity && (rc = find_activity(j, sid, m->activity, &a)))
 		return rc;
-	if (j->ss->participant_id && j->ss->joined_seminar == sid && a.id &&
-	    (rc = store_attendance_add(j->st, j->ss->participant_id, a.id)))
+	if (j->ss->joined_seminar == sid && a.id && (rc = joined(j)) < 0)
+		return rc;
+	if (rc == 1 && (rc = store_attendance_add(j->st, j->ss->participant_id, a.id)))
 		return rc;
 	if ((rc = store_seminar_seq(j->st, sid, &seq)) ||
 	    (rc = store_seminar_json(j->st, sid, &seminar)))
@@ -531,9 +557,11 @@ static int dispatch(struct job *j)
  * Returns ANSWERED when found, 0 when new, REFUSED or a store code. */
 static int answered_before(struct job *j)
 {
-	int rc;
+	int rc = joined(j);
 
-	if (!j->ss->participant_id)
+	if (rc < 0)
+		return rc;
+	if (rc == 0)
 		return refuse(j, PROTO_ERR_NOT_JOINED, "join first");
 	rc = store_request_find(j->st, j->ss->participant_id, j->m->id, &j->r->reply);
 	if (rc == STORE_NOT_FOUND)
