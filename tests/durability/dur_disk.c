@@ -9,12 +9,16 @@
  * broadcast, the server keeps answering others, and once the space is
  * back the same post, resent with the same id, is stored once.
  *
+ * The same with EROFS: the file system was remounted read-only while the
+ * server runs (as Linux does after an I/O error with errors=remount-ro).
+ *
  * Read-only database: `atelier serve` on a database file, or a folder,
  * that the server's user cannot write ends with a non-zero status and one
  * French sentence, never a crash. Root writes anywhere, so as root the
  * server runs as nobody (setpriv); the test is skipped when neither is
  * possible. Boundary: the atelier binary and the integration fixture.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -36,9 +40,10 @@
 /* ===== Disk full ===== */
 
 /* Restarts the fixture's server with the enospc library preloaded, its
- * writes to f->db* failing while the file flag exists. */
-static void restart_with_enospc(fixture *f, const char *flag)
+ * writes to f->db* failing with error err while the file flag exists. */
+static void restart_with_enospc(fixture *f, const char *flag, int err)
 {
+	char errtext[16];
 	const char *lib = getenv("ATELIER_ENOSPC_LIB");
 	const char *asan = getenv("ASAN_OPTIONS");
 	char *saved = asan ? strdup(asan) : NULL;
@@ -54,6 +59,8 @@ static void restart_with_enospc(fixture *f, const char *flag)
 	assert_int_equal(setenv("LD_PRELOAD", lib, 1), 0);
 	assert_int_equal(setenv("ATELIER_ENOSPC_PREFIX", f->db, 1), 0);
 	assert_int_equal(setenv("ATELIER_ENOSPC_FLAG", flag, 1), 0);
+	snprintf(errtext, sizeof errtext, "%d", err);
+	assert_int_equal(setenv("ATELIER_ENOSPC_ERRNO", errtext, 1), 0);
 	fixture_start(f);
 	unsetenv("LD_PRELOAD");
 	if (saved)
@@ -83,7 +90,8 @@ static long long next_event_id(fixture *f, wsc *screen)
 	return id;
 }
 
-static void test_disk_full_while_serving(void **state)
+/* The disk refuses writes with error err, then accepts them again. */
+static void disk_fails_while_serving(void **state, int err)
 {
 	fixture *f = *state;
 	char flag[1200], board[80], token[80];
@@ -92,7 +100,7 @@ static void test_disk_full_while_serving(void **state)
 	const char *lost = "Écrite quand le disque était plein";
 
 	snprintf(flag, sizeof flag, "%s/disque-plein", f->dir);
-	restart_with_enospc(f, flag);
+	restart_with_enospc(f, flag, err);
 	wsc *fac = fixture_connect(f);
 	fixture_set_state(f, fac, QUESTIONS, "open");
 	wsc_close(fac);
@@ -153,6 +161,16 @@ static void test_disk_full_while_serving(void **state)
 	assert_int_equal(json_array_size(json_object_get(joined, "my_contributions")), 3);
 	json_decref(joined);
 	wsc_close(c);
+}
+
+static void test_disk_full_while_serving(void **state)
+{
+	disk_fails_while_serving(state, ENOSPC);
+}
+
+static void test_read_only_while_serving(void **state)
+{
+	disk_fails_while_serving(state, EROFS);
 }
 
 /* ===== Read-only database at start-up ===== */
@@ -220,6 +238,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_disk_full_while_serving, fixture_setup,
+		                                fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_read_only_while_serving, fixture_setup,
 		                                fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_readonly_database_at_start, fixture_setup,
 		                                fixture_teardown),

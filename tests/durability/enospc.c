@@ -6,6 +6,8 @@
  * begins with $ATELIER_ENOSPC_PREFIX and the control file
  * $ATELIER_ENOSPC_FLAG exists. The test creates the control file to fill
  * the disk and removes it to give the space back, while the server runs.
+ * $ATELIER_ENOSPC_ERRNO (a number) gives another error instead, e.g.
+ * EROFS for a file system remounted read-only after an error.
  *
  * With the prefix set to the database's path, the database, its -wal and
  * -shm files fail as they would on a full disk, while the server's stderr
@@ -24,6 +26,14 @@
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <unistd.h>
+
+/* The error to give: ENOSPC, or the number in $ATELIER_ENOSPC_ERRNO. */
+static int failure(void)
+{
+	const char *e = getenv("ATELIER_ENOSPC_ERRNO");
+	int n = e ? atoi(e) : 0;
+	return n > 0 ? n : ENOSPC;
+}
 
 /* 1 when writes to fd must fail now. Keeps errno as it was. */
 static int refuse(int fd)
@@ -54,7 +64,7 @@ static int refuse(int fd)
 #define FULL(fd, ret) \
 	do { \
 		if (refuse(fd)) { \
-			errno = ENOSPC; \
+			errno = failure(); \
 			return ret; \
 		} \
 	} while (0)
@@ -113,7 +123,7 @@ int posix_fallocate(int fd, off_t off, off_t len)
 {
 	NEXT(posix_fallocate);
 	if (refuse(fd))
-		return ENOSPC;
+		return failure();
 	return next_posix_fallocate(fd, off, len);
 }
 
@@ -121,7 +131,7 @@ int posix_fallocate64(int fd, off64_t off, off64_t len)
 {
 	NEXT(posix_fallocate64);
 	if (refuse(fd))
-		return ENOSPC;
+		return failure();
 	return next_posix_fallocate64(fd, off, len);
 }
 
