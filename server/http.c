@@ -9,8 +9,15 @@
  *                      attachment; needs the header X-Atelier-Key
  *   /api/health        {"status":"ok","version"}
  *
+ * Also the gate of WebSocket handshakes: one whose Origin header names
+ * another site than the Host it came to (and than --public-url and
+ * --allow-origin) is refused with 403, so a page elsewhere cannot use a
+ * visitor's browser to talk to Atelier. No Origin (a non-browser client)
+ * is let through.
+ *
  * Every response carries the vhost's security headers (server.c). Bodies
- * are built whole, then written in chunks on HTTP_WRITEABLE.
+ * are built whole, then written in chunks on HTTP_WRITEABLE. The key of
+ * /api/export is rate-limited and never logged.
  * Must not touch SQLite directly (store.h only) nor WebSocket state.
  */
 #include "net.h"
@@ -18,6 +25,7 @@
 #include "export.h"
 #include "qr.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +186,22 @@ static int route_api_join(struct lws *wsi, net *n, struct hss *h, const char *re
 	                    json_pack("{s:s,s:s}", "code", code, "url", url));
 }
 
+/* The rate limits of a request carrying a key: an HTTP request counts as
+ * a connection of its own (the address's buckets and lock-out are what
+ * hold). Returns 1 when refused; *rc (may be NULL when limits are off) is
+ * the caller's to free. */
+static int key_refused(struct lws *wsi, net *n, rate_conn **rc)
+{
+	char addr[64] = "";
+	*rc = NULL;
+	if (!n->rl)
+		return 0;
+	lws_get_peer_simple(wsi, addr, sizeof addr);
+	*rc = rate_conn_new(n->rl, addr);
+	return !*rc || rate_secret_check(*rc, RATE_SECRET_KEY) != RATE_OK ||
+	       rate_take(*rc, RATE_KEY) != RATE_OK;
+}
+
 static int route_api_export(struct lws *wsi, net *n, struct hss *h, const char *rest)
 {
 	char code[32], key[PROTO_MAX_KEY_CHARS + 1], disp[128];
@@ -187,10 +211,21 @@ static int route_api_export(struct lws *wsi, net *n, struct hss *h, const char *
 	int f = export_format_parse(dot + 1);
 	if (f < 0)
 		return not_found(wsi, h);
+	rate_conn *rc;
+	if (key_refused(wsi, n, &rc)) {
+		rate_conn_free(rc);
+		return respond_json(wsi, h, 429 /* Too Many Requests */,
+		                    json_pack("{s:s}", "error", "rate_limited"));
+	}
 	if (lws_hdr_custom_copy(wsi, key, sizeof key, "x-atelier-key:", 14) <= 0 ||
-	    !store_check_key(n->st, code, key))
+	    !store_check_key(n->st, code, key)) {
+		if (rc)
+			rate_secret_failed(rc, RATE_SECRET_KEY);
+		rate_conn_free(rc);
 		return respond_json(wsi, h, HTTP_STATUS_FORBIDDEN,
 		                    json_pack("{s:s}", "error", "bad_key"));
+	}
+	rate_conn_free(rc);
 	json_t *doc = NULL;
 	if (store_dump(n->st, code, &doc))
 		return not_found(wsi, h);
@@ -205,6 +240,70 @@ static int route_api_export(struct lws *wsi, net *n, struct hss *h, const char *
 	         export_format_ext((export_format)f));
 	return respond(wsi, h, HTTP_STATUS_OK, export_format_mime((export_format)f), body,
 	               len, disp);
+}
+
+/* ===== The Origin of WebSocket handshakes ===== */
+
+/* Lower-cases "scheme://host[:port][/path]" into "scheme://host[:port]",
+ * dropping the scheme's default port. -1 when it is not of that form. */
+static int origin_normalize(const char *in, char *out, size_t len)
+{
+	const char *sep = strstr(in, "://");
+	size_t k = 0;
+	if (!sep || sep == in)
+		return -1;
+	for (const char *c = in; *c && *c != '/' && *c != '?' && *c != '#' && k + 1 < len;
+	     c = c == sep ? c + 3 : c + 1) {
+		if (c == sep) {
+			if (k + 4 >= len)
+				return -1;
+			memcpy(out + k, "://", 3);
+			k += 3;
+			continue;
+		}
+		out[k++] = (char)tolower((unsigned char)*c);
+	}
+	out[k] = '\0';
+	const char *host = strstr(out, "://") + 3;
+	if (!*host)
+		return -1;
+	size_t hl = strlen(host);
+	int secure = strncmp(out, "https:", 6) == 0 || strncmp(out, "wss:", 4) == 0;
+	const char *dflt = secure ? ":443" : ":80";
+	size_t dl = strlen(dflt);
+	if (hl > dl && strcmp(host + hl - dl, dflt) == 0)
+		out[k - dl] = '\0';
+	return 0;
+}
+
+/* 1 when a WebSocket handshake with this Origin may proceed. */
+static int origin_allowed(struct lws *wsi, const net *n)
+{
+	char origin[512], want[512], host[300], tmp[320];
+	int l = lws_hdr_total_length(wsi, WSI_TOKEN_ORIGIN);
+	if (l <= 0)
+		return 1; /* not a browser: nothing to protect against */
+	if (l >= (int)sizeof origin || lws_hdr_copy(wsi, origin, sizeof origin,
+	                                            WSI_TOKEN_ORIGIN) <= 0 ||
+	    origin_normalize(origin, tmp, sizeof tmp))
+		return 0;
+	snprintf(origin, sizeof origin, "%s", tmp);
+	/* The page's own site: same host and port as the request's Host. */
+	request_host(wsi, host, sizeof host);
+	if (host[0]) {
+		const char *sep = strstr(origin, "://");
+		snprintf(tmp, sizeof tmp, "%.*s%s", (int)(sep + 3 - origin), origin, host);
+		if (!origin_normalize(tmp, want, sizeof want) && !strcmp(want, origin))
+			return 1;
+	}
+	if (n->cfg->public_url && !origin_normalize(n->cfg->public_url, want, sizeof want) &&
+	    !strcmp(want, origin))
+		return 1;
+	for (size_t i = 0; i < n->cfg->nallow_origins; i++)
+		if (!origin_normalize(n->cfg->allow_origins[i], want, sizeof want) &&
+		    !strcmp(want, origin))
+			return 1;
+	return 0;
 }
 
 /* path is the whole URI path (lws gives it so for callback mounts). */
@@ -264,6 +363,15 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			return -1;
 		return 0;
 	}
+
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+		if (origin_allowed(wsi, n))
+			return 0;
+		/* Refused with a 403 (with the vhost's security headers); lws
+		 * ends the transaction when told so by 1. */
+		if (lws_return_http_status(wsi, HTTP_STATUS_FORBIDDEN, "origin not allowed"))
+			return -1;
+		return 1;
 
 	case LWS_CALLBACK_FILTER_PROTOCOL_CONNECTION:
 		/* A WebSocket handshake without the "atelier.v1" subprotocol

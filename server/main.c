@@ -48,29 +48,45 @@ static void fail(const char *key, ...)
 
 /* ===== Options ===== */
 
+#define MAX_ORIGINS 16
+
 struct opts {
 	const char *listen, *db, *sessions, *web, *public_url, *port_file;
 	const char *format, *out;
+	const char *idle_timeout, *header_timeout;
+	const char *origins[MAX_ORIGINS]; /* --allow-origin, repeatable */
+	int norigins;
+	int no_rate_limit;
 	const char *args[16]; /* positional arguments */
 	int nargs;
 	int help;
 };
 
-/* Option names each command accepts, with whether they take a value. */
-struct optdef {
-	const char *name;
-	int offset; /* into struct opts, or -1 for --help */
+/* Option names each command accepts, and what they set. */
+enum opt_kind {
+	OPT_VALUE = 0, /* a const char * set once (the last one wins) */
+	OPT_LIST,      /* appended to origins[] */
+	OPT_FLAG,      /* an int set to 1; takes no value */
 };
 
-#define OPT(field) ((int)offsetof(struct opts, field))
+struct optdef {
+	const char *name;
+	int offset; /* into struct opts */
+	enum opt_kind kind;
+};
+
+#define OPT(field) ((int)offsetof(struct opts, field)), OPT_VALUE
+#define OPT_AS(field, kind) ((int)offsetof(struct opts, field)), kind
 
 static const struct optdef serve_opts[] = {
 	{"--listen", OPT(listen)}, {"--db", OPT(db)}, {"--sessions", OPT(sessions)},
 	{"--web", OPT(web)}, {"--public-url", OPT(public_url)},
-	{"--port-file", OPT(port_file)}, {NULL, 0}};
-static const struct optdef import_opts[] = {{"--db", OPT(db)}, {NULL, 0}};
+	{"--port-file", OPT(port_file)}, {"--allow-origin", OPT_AS(origins, OPT_LIST)},
+	{"--idle-timeout", OPT(idle_timeout)}, {"--header-timeout", OPT(header_timeout)},
+	{"--no-rate-limit", OPT_AS(no_rate_limit, OPT_FLAG)}, {NULL, 0, OPT_VALUE}};
+static const struct optdef import_opts[] = {{"--db", OPT(db)}, {NULL, 0, OPT_VALUE}};
 static const struct optdef export_opts[] = {
-	{"--db", OPT(db)}, {"--format", OPT(format)}, {"--out", OPT(out)}, {NULL, 0}};
+	{"--db", OPT(db)}, {"--format", OPT(format)}, {"--out", OPT(out)}, {NULL, 0, OPT_VALUE}};
 
 /* Parses argv[1..] of a command. Returns 0, or -1 after saying what is
  * wrong. Accepts "--name value" and "--name=value". */
@@ -104,12 +120,61 @@ static int parse_opts(const char *cmd, int argc, char **argv, const struct optde
 			fail("cli.err_unknown_option", a, cmd, cmd);
 			return -1;
 		}
+		if (d->kind == OPT_FLAG) {
+			if (eq) {
+				fail("cli.err_unknown_option", a, cmd, cmd);
+				return -1;
+			}
+			*(int *)((char *)o + d->offset) = 1;
+			continue;
+		}
 		const char *val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
 		if (!val || !*val) {
 			fail("cli.err_missing_value", d->name);
 			return -1;
 		}
+		if (d->kind == OPT_LIST) {
+			if (o->norigins == MAX_ORIGINS) {
+				fail("cli.err_too_many_args", cmd);
+				return -1;
+			}
+			o->origins[o->norigins++] = val;
+			continue;
+		}
 		*(const char **)((char *)o + d->offset) = val;
+	}
+	return 0;
+}
+
+/* Seconds from an option: a whole number from 1 to 3600; *out stays as
+ * it is when the option is absent. -1 after saying what is wrong. */
+static int parse_secs(const char *name, const char *val, int *out)
+{
+	char *end;
+	long v;
+	if (!val)
+		return 0;
+	v = strtol(val, &end, 10);
+	if (*end || end == val || v < 1 || v > 3600) {
+		fail("cli.err_bad_seconds", name, val);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+/* An allowed origin: http:// or https:// and a host, nothing after. */
+static int check_origin(const char *val)
+{
+	const char *host = strncmp(val, "http://", 7) == 0    ? val + 7
+	                   : strncmp(val, "https://", 8) == 0 ? val + 8
+	                                                      : NULL;
+	size_t l = host ? strlen(host) : 0;
+	const char *slash = host ? strchr(host, '/') : NULL;
+	if (!host || !l || host[0] == '/' || (slash && slash != host + l - 1) ||
+	    strpbrk(host, "?#@ ")) {
+		fail("cli.err_bad_origin", val);
+		return -1;
 	}
 	return 0;
 }
@@ -237,6 +302,13 @@ static int cmd_serve(int argc, char **argv)
 	}
 	snprintf(host, sizeof host, "%.*s", (int)(colon - listen), listen);
 	port = (int)p;
+	int idle = 0, header = 0;
+	if (parse_secs("--idle-timeout", o.idle_timeout, &idle) ||
+	    parse_secs("--header-timeout", o.header_timeout, &header))
+		return 2;
+	for (int i = 0; i < o.norigins; i++)
+		if (check_origin(o.origins[i]))
+			return 2;
 	if (resolve_dir(o.web, "web", web, sizeof web) ||
 	    resolve_dir(o.sessions, "sessions", sessions, sizeof sessions))
 		return 1;
@@ -252,7 +324,9 @@ static int cmd_serve(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	server_config cfg = {host, port, web, o.public_url, o.port_file, &stop_requested};
+	server_config cfg = {host,           port,       web,    o.public_url, o.port_file,
+	                     &stop_requested, o.origins, (size_t)o.norigins,
+	                     idle,           header,     o.no_rate_limit};
 	if (server_run(st, &cfg) == 0) {
 		printf("%s\n", i18n("cli.serve_stopped"));
 		rc = 0;

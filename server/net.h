@@ -7,6 +7,7 @@
 
 #include <libwebsockets.h>
 #include "bcast.h"
+#include "rate.h"
 #include "seminar.h"
 #include "server.h"
 #include "store.h"
@@ -23,6 +24,7 @@ typedef struct net {
 	char lan[4][16];         /* LAN addresses, private ranges first */
 	size_t nlan;
 	bcast_hub *hub;
+	rate *rl;                /* rate limits; NULL when turned off */
 	struct pending *pend;    /* replies of this turn, in arrival order */
 	size_t npend, cappend;
 	lws_sorted_usec_list_t commit_sul; /* fires once per turn with writes */

@@ -51,6 +51,7 @@ static const char *const error_names[PROTO_ERR__COUNT] = {
 	[PROTO_ERR_BAD_KEY] = "bad_key",
 	[PROTO_ERR_STORAGE] = "storage",
 	[PROTO_ERR_INTERNAL] = "internal",
+	[PROTO_ERR_RATE_LIMITED] = "rate_limited",
 };
 
 const char *proto_type_name(proto_type t)

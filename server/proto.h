@@ -63,6 +63,7 @@ typedef enum proto_err {
 	PROTO_ERR_BAD_KEY,           /* "bad_key": facilitator key missing or wrong */
 	PROTO_ERR_STORAGE,           /* "storage": the write could not be committed */
 	PROTO_ERR_INTERNAL,          /* "internal" */
+	PROTO_ERR_RATE_LIMITED,      /* "rate_limited": too many requests, try later */
 	PROTO_ERR__COUNT
 } proto_err;
 

@@ -4,8 +4,10 @@
  * until asked to stop.
  *
  * Owns the mounts (web/ as static files, /j, /qr, /api as callbacks), the
- * security headers sent with every response, and the idle policy
- * (ping/pong). Must not touch SQLite directly nor parse messages.
+ * security headers sent with every response, the timeouts (ping/pong on
+ * idle WebSockets, a bounded time to send an HTTP request head, so a
+ * slowloris client holds nothing for long) and the rate limiter's life.
+ * Must not touch SQLite directly nor parse messages.
  */
 #include "net.h"
 #include "addr.h"
@@ -36,10 +38,8 @@ static const struct lws_protocol_vhost_options hdr_csp = {
 	"connect-src 'self' ws: wss:; font-src 'self'; manifest-src 'self'; "
 	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"};
 
-static const lws_retry_bo_t idle_policy = {
-	.secs_since_valid_ping = 30,   /* ping a silent connection after 30 s */
-	.secs_since_valid_hangup = 75, /* and drop it if nothing came back */
-};
+#define IDLE_SECS_DEFAULT 75   /* silent WebSocket closed after this */
+#define HEADER_SECS_DEFAULT 10 /* to send a whole HTTP request head */
 
 /* Checks that host:port can be listened on, to say why in one sentence
  * instead of letting the library fail obscurely. 0 when it can. */
@@ -157,6 +157,13 @@ int server_run(store *st, const server_config *cfg)
 	struct lws_context_creation_info info;
 	struct lws_protocols protocols[3];
 	struct lws_http_mount m_root, m_j, m_qr, m_api;
+	/* A silent connection is pinged after 2/5 of the idle time and closed
+	 * when nothing valid (not even a pong) came back in the idle time. */
+	int idle = cfg->idle_secs > 0 ? cfg->idle_secs : IDLE_SECS_DEFAULT;
+	lws_retry_bo_t idle_policy = {
+		.secs_since_valid_ping = (uint16_t)(idle * 2 / 5 > 0 ? idle * 2 / 5 : 1),
+		.secs_since_valid_hangup = (uint16_t)(idle > 1 ? idle : 2),
+	};
 	net n;
 	int rc = -1;
 
@@ -167,6 +174,8 @@ int server_run(store *st, const server_config *cfg)
 	n.hub = ws_hub_new();
 	if (!n.hub)
 		return -1;
+	if (!cfg->no_rate_limit && !(n.rl = rate_new(NULL, NULL)))
+		goto out;
 	if (probe_listen(cfg->host, cfg->port))
 		goto out;
 
@@ -212,6 +221,11 @@ int server_run(store *st, const server_config *cfg)
 	info.headers = &hdr_csp;
 	info.user = &n;
 	info.retry_and_idle_policy = &idle_policy;
+	/* A request head (headers) must arrive whole within this time, however
+	 * slowly it trickles in; idle keep-alive connections go after 5 s. */
+	info.timeout_secs_ah_idle =
+	        (unsigned)(cfg->header_secs > 0 ? cfg->header_secs : HEADER_SECS_DEFAULT);
+	info.keepalive_timeout = 5;
 	info.options = LWS_SERVER_OPTION_VALIDATE_UTF8 | LWS_SERVER_OPTION_DISABLE_IPV6;
 	info.vhost_name = "atelier";
 
@@ -249,5 +263,6 @@ out:
 	}
 	ws_shutdown(&n, 0);
 	bcast_hub_free(n.hub);
+	rate_free(n.rl);
 	return rc;
 }

@@ -15,6 +15,15 @@ typedef struct server_config {
 	const char *public_url; /* address phones use, e.g. "http://10.0.0.2:8080"; NULL = guess */
 	const char *port_file;  /* write the port here once listening; NULL = no */
 	volatile sig_atomic_t *stop; /* set by a signal handler to stop */
+	/* Browser origins allowed to open the WebSocket besides the page's own
+	 * (Origin matching the Host it came to) and public_url's, e.g. a
+	 * reverse proxy's "https://atelier.ville.fr". Borrowed. */
+	const char *const *allow_origins;
+	size_t nallow_origins;
+	int idle_secs;          /* close a silent WebSocket after this; 0 = 75 */
+	int header_secs;        /* drop an HTTP request not fully received
+	                           after this; 0 = 10 */
+	int no_rate_limit;      /* 1: no rate limits (load tests on one host) */
 } server_config;
 
 /* Listens, prints the addresses of each seminar of st (phones, screen,

@@ -11,10 +11,15 @@
  * commit; if the commit fails every write of the turn gets a "storage"
  * error and nothing is broadcast.
  * Writes happen only in SERVER_WRITEABLE, one message per callback.
+ * Rate limits (rate.h) are applied between parsing and the domain rules:
+ * a refused message gets a "rate_limited" error and reaches nothing.
+ * Facilitator keys are never logged nor echoed.
  * Must not touch SQLite directly (store.h only) nor the HTTP routes.
  */
 #include "net.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +31,7 @@ struct pss {
 	struct lws *wsi;
 	seminar_session *ss;
 	bcast_queue *q;
+	rate_conn *rc;     /* its buckets; NULL when rate limits are off */
 	char *rx;          /* reassembly of one message */
 	size_t rx_len;
 	int dropped;       /* too slow: being closed */
@@ -175,6 +181,70 @@ void ws_shutdown(net *n, int commit)
 	n->npend = n->cappend = 0;
 }
 
+/* ===== Rate limits ===== */
+
+static rate_action action_of(proto_type t)
+{
+	switch (t) {
+	case PROTO_JOIN:
+	case PROTO_WATCH:
+		return RATE_JOIN;
+	case PROTO_VOTE:
+	case PROTO_UNVOTE:
+		return RATE_VOTE;
+	case PROTO_POST:
+	case PROTO_EDIT:
+	case PROTO_DELETE:
+		return RATE_POST;
+	default:
+		return RATE_KEY;
+	}
+}
+
+/* The secret a message guesses: the key when it carries one, else the
+ * join code of a join or watch; -1 for none. */
+static int secret_of(const proto_msg *m)
+{
+	if (m->key)
+		return RATE_SECRET_KEY;
+	if (m->type == PROTO_JOIN || m->type == PROTO_WATCH)
+		return RATE_SECRET_CODE;
+	return -1;
+}
+
+/* RATE_OK when the message may go on; else writes why into detail. An
+ * address locked out of guessing is refused before its guess is looked
+ * at, so the refusal says nothing about the secret. */
+static int rate_check(struct pss *pss, const proto_msg *m, char *detail, size_t len)
+{
+	int s = secret_of(m);
+	if (!pss->rc)
+		return RATE_OK;
+	if (s >= 0 && rate_secret_check(pss->rc, (rate_secret)s) != RATE_OK) {
+		snprintf(detail, len, "too many wrong %s from this address: retry in %.0f s",
+		         s == RATE_SECRET_KEY ? "facilitator keys" : "seminar codes",
+		         ceil(rate_secret_wait(pss->rc, (rate_secret)s)));
+		return RATE_LIMITED;
+	}
+	if (rate_take(pss->rc, action_of(m->type)) != RATE_OK ||
+	    (m->key && m->type == PROTO_WATCH && rate_take(pss->rc, RATE_KEY) != RATE_OK)) {
+		snprintf(detail, len, "too many %s requests: retry in a few seconds",
+		         proto_type_name(m->type));
+		return RATE_LIMITED;
+	}
+	return RATE_OK;
+}
+
+/* Counts a wrong guess of the key or of a join code. */
+static void rate_note(struct pss *pss, const proto_msg *m, const seminar_result *r)
+{
+	int s = secret_of(m);
+	if (!pss->rc || !r->is_error || s < 0)
+		return;
+	if (r->err == PROTO_ERR_BAD_KEY || r->err == PROTO_ERR_UNKNOWN_SEMINAR)
+		rate_secret_failed(pss->rc, (rate_secret)s);
+}
+
 /* ===== One complete message ===== */
 
 static void handle_message(net *n, struct pss *pss)
@@ -193,6 +263,12 @@ static void handle_message(net *n, struct pss *pss)
 		return;
 	}
 	snprintf(p->re, sizeof p->re, "%s", m.id);
+	if (rate_check(pss, &m, detail, sizeof detail) != RATE_OK) {
+		p->reply = proto_encode_error(m.id, PROTO_ERR_RATE_LIMITED, detail);
+		p->is_error = 1;
+		proto_msg_clear(&m);
+		return;
+	}
 
 	long long sem0, act0;
 	int full0;
@@ -200,6 +276,7 @@ static void handle_message(net *n, struct pss *pss)
 
 	seminar_result r = {0};
 	seminar_handle(n->st, pss->ss, &m, &r);
+	rate_note(pss, &m, &r);
 	p->reply = r.reply;
 	p->is_error = r.is_error;
 	p->wrote = 1;
@@ -229,14 +306,22 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	net *n = net_from_wsi(wsi);
 
 	switch (reason) {
-	case LWS_CALLBACK_ESTABLISHED:
+	case LWS_CALLBACK_ESTABLISHED: {
+		char addr[64] = "";
 		pss->wsi = wsi;
+		if (n->rl) {
+			lws_get_peer_simple(wsi, addr, sizeof addr);
+			pss->rc = rate_conn_new(n->rl, addr);
+			if (!pss->rc)
+				return -1;
+		}
 		pss->ss = seminar_session_new();
 		pss->q = bcast_queue_new(QUEUE_MAX_MSGS, QUEUE_MAX_BYTES);
 		pss->rx = malloc(PROTO_MAX_MESSAGE_BYTES);
 		if (!pss->ss || !pss->q || !pss->rx)
 			return -1;
 		break;
+	}
 
 	case LWS_CALLBACK_CLOSED:
 		bcast_unwatch(n->hub, pss);
@@ -246,6 +331,7 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		seminar_session_free(pss->ss);
 		bcast_queue_free(pss->q);
 		free(pss->rx);
+		rate_conn_free(pss->rc);
 		memset(pss, 0, sizeof *pss);
 		break;
 

@@ -1,0 +1,305 @@
+/*
+ * sec_http.c — hostile HTTP clients against the real server over raw TCP:
+ * path traversal in every encoding never serves a file outside the web
+ * folder, every kind of response carries the security headers, a
+ * slowloris client is dropped while others are served, and the key of
+ * /api/export is throttled after wrong guesses and kept out of the logs.
+ *
+ * Boundary: the atelier binary over plain sockets; one fresh server per
+ * test, on a scratch copy of the pages with a secret file just outside.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "fixture.h"
+#include "sec_server.h"
+
+#define SECRET "SECRET-OUTSIDE-WEB-5d41402abc4b2a76"
+#define WAIT FIXTURE_WAIT_MS
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* Restarts the fixture's server on dir/www (a copy of the pages it needs:
+ * index.html, css/base.css) with SECRET in dir/secret.txt,
+ * dir/www-secret.txt and dir/wwwx/secret.txt: beside the web folder, and
+ * in names that share its prefix. */
+static void serve_scratch_web(fixture *f)
+{
+	const char *src = getenv("ATELIER_SOURCE_DIR");
+	char web[1200], path[1300], from[1300];
+	assert_non_null(src);
+	snprintf(web, sizeof web, "%s/www", f->dir);
+	assert_int_equal(mkdir(web, 0700), 0);
+	snprintf(path, sizeof path, "%s/css", web);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(from, sizeof from, "%s/web/index.html", src);
+	snprintf(path, sizeof path, "%s/index.html", web);
+	assert_int_equal(proc_copy_file(from, path), 0);
+	snprintf(from, sizeof from, "%s/web/css/base.css", src);
+	snprintf(path, sizeof path, "%s/css/base.css", web);
+	assert_int_equal(proc_copy_file(from, path), 0);
+	snprintf(path, sizeof path, "%s/secret.txt", f->dir);
+	write_file(path, SECRET "\n");
+	snprintf(path, sizeof path, "%s/www-secret.txt", f->dir);
+	write_file(path, SECRET "\n");
+	snprintf(path, sizeof path, "%s/wwwx", f->dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof path, "%s/wwwx/secret.txt", f->dir);
+	write_file(path, SECRET "\n");
+	const char *extra[] = {"--web", web, NULL};
+	sec_restart(f, extra);
+}
+
+static char *get(fixture *f, const char *target, const char *headers)
+{
+	char req[16384];
+	int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n%sConnection: close\r\n\r\n",
+	                 target, f->port, headers ? headers : "");
+	assert_true(n > 0 && n < (int)sizeof req);
+	return sec_http(f->port, req, (size_t)n, WAIT);
+}
+
+/* ===== Path traversal ===== */
+
+static void test_path_traversal_never_leaves_web(void **state)
+{
+	fixture *f = *state;
+	serve_scratch_web(f);
+	/* The control: the pages themselves are served. */
+	char *ok = get(f, "/index.html", NULL);
+	assert_int_equal(sec_status(ok), 200);
+	free(ok);
+	const char *dirs[] = {"", "/css", "/j", "/qr", "/api", "/api/export", "/css/x/y"};
+	const char *ups[] = {"..", "%2e%2e", "%2E%2E", ".%2e", "%2e.", "%252e%252e", "....",
+	                     "..%00", "%c0%ae%c0%ae", "..\\", ".%u002e"};
+	const char *seps[] = {"/", "%2f", "%2F", "%252f", "\\", "%5c", "//", "/./"};
+	const char *targets[] = {"secret.txt", "www-secret.txt", "wwwx/secret.txt",
+	                         "secret.txt%00.html", "secret.txt%00"};
+	char path[2048];
+	int tried = 0;
+	for (size_t d = 0; d < sizeof dirs / sizeof dirs[0]; d++)
+		for (size_t u = 0; u < sizeof ups / sizeof ups[0]; u++)
+			for (size_t s = 0; s < sizeof seps / sizeof seps[0]; s++)
+				for (size_t t = 0; t < sizeof targets / sizeof targets[0]; t++) {
+					/* one, two and four levels up */
+					for (int depth = 1; depth <= 4; depth *= 2) {
+						int k = snprintf(path, sizeof path, "%s", dirs[d]);
+						for (int i = 0; i < depth; i++)
+							k += snprintf(path + k, sizeof path - (size_t)k, "%s%s",
+							              seps[s][0] == '/' || i ? seps[s] : "/", ups[u]);
+						snprintf(path + k, sizeof path - (size_t)k, "%s%s", seps[s],
+						         targets[t]);
+						char *resp = get(f, path, NULL);
+						if (strstr(resp, SECRET))
+							fail_msg("GET %s served the secret:\n%s", path, resp);
+						free(resp);
+						tried++;
+					}
+				}
+	/* Absolute forms, odd request targets, a very long path. */
+	char wwwdir[1300], longp[12000];
+	snprintf(wwwdir, sizeof wwwdir, "%s/secret.txt", f->dir);
+	int k = 0;
+	for (int i = 0; i < 1000; i++)
+		k += snprintf(longp + k, sizeof longp - (size_t)k, "/..");
+	snprintf(longp + k, sizeof longp - (size_t)k, "/secret.txt");
+	const char *odd[] = {wwwdir, "/etc/passwd", "//etc/passwd", "/../../../../etc/passwd",
+	                     "http://127.0.0.1/../secret.txt", "../secret.txt", "secret.txt",
+	                     "/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd", "/./../secret.txt",
+	                     "/css/./../../secret.txt", "/index.html/../../secret.txt", longp};
+	for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+		char *resp = get(f, odd[i], NULL);
+		if (strstr(resp, SECRET) || strstr(resp, "root:x:0:0"))
+			fail_msg("GET %.80s served a file outside web/", odd[i]);
+		free(resp);
+	}
+	assert_true(tried > 1000);
+	/* The server is still up and serving. */
+	ok = get(f, "/css/base.css", NULL);
+	assert_int_equal(sec_status(ok), 200);
+	free(ok);
+}
+
+/* ===== Security headers ===== */
+
+static void want_headers(const char *what, const char *resp, int status)
+{
+	char v[1024];
+	if (sec_status(resp) != status)
+		fail_msg("%s: status %d, expected %d:\n%.300s", what, sec_status(resp), status, resp);
+	if (sec_header(resp, "content-security-policy", v, sizeof v))
+		fail_msg("%s: no Content-Security-Policy", what);
+	if (!strstr(v, "frame-ancestors 'none'") || !strstr(v, "default-src 'none'") ||
+	    strstr(v, "unsafe-inline") || strstr(v, "unsafe-eval"))
+		fail_msg("%s: weak Content-Security-Policy: %s", what, v);
+	if (sec_header(resp, "x-content-type-options", v, sizeof v) || strcmp(v, "nosniff"))
+		fail_msg("%s: no X-Content-Type-Options: nosniff", what);
+	if (sec_header(resp, "referrer-policy", v, sizeof v) || strcmp(v, "no-referrer"))
+		fail_msg("%s: no Referrer-Policy: no-referrer", what);
+	if (sec_header(resp, "x-frame-options", v, sizeof v) || strcmp(v, "DENY"))
+		fail_msg("%s: no X-Frame-Options: DENY", what);
+}
+
+static void test_security_headers_on_every_response(void **state)
+{
+	fixture *f = *state;
+	char target[128], hdr[256];
+	struct {
+		const char *what, *target, *headers;
+		int status;
+	} cases[] = {
+		{"static page", "/index.html", NULL, 200},
+		{"default page", "/", NULL, 200},
+		{"stylesheet", "/css/base.css", NULL, 200},
+		{"missing file", "/nope.html", NULL, 404},
+		{"health", "/api/health", NULL, 200},
+		{"unknown api", "/api/nope", NULL, 404},
+		{"join link", "/j/%s", NULL, 200},
+		{"join link, unknown code", "/j/ZZZZ99", NULL, 200}, /* the page says so */
+		{"join link, bad code", "/j/a.b", NULL, 404},
+		{"join address", "/api/join/%s", NULL, 200},
+		{"QR code", "/qr/%s.svg", NULL, 200},
+		{"QR code, unknown", "/qr/ZZZZ99.svg", NULL, 404},
+		{"export without key", "/api/export/%s.md", NULL, 403},
+		{"export", "/api/export/%s.md", "X-Atelier-Key: %s\r\n", 200},
+		{"foreign origin", "/ws",
+		 "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+		 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: "
+		 "atelier.v1\r\nOrigin: http://evil.example\r\n",
+		 403},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(target, sizeof target, cases[i].target, f->code);
+		snprintf(hdr, sizeof hdr, cases[i].headers ? cases[i].headers : "", f->key);
+		char *resp = get(f, target, hdr);
+		want_headers(cases[i].what, resp, cases[i].status);
+		free(resp);
+	}
+}
+
+/* ===== Slowloris ===== */
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void test_slowloris_dropped_others_served(void **state)
+{
+	fixture *f = *state;
+	enum { SLOW = 40 };
+	const char *extra[] = {"--header-timeout", "2", NULL};
+	const char *head = "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: "
+	                   "slow-slow-slow-slow-slow-slow-slow-slow-slow-slow-slow\r\n"
+	                   "X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n\r\n";
+	int fds[SLOW], open_fds = SLOW;
+	size_t pos = 0;
+	sec_restart(f, extra);
+	for (int i = 0; i < SLOW; i++)
+		fds[i] = sec_tcp(f->port);
+	/* One byte per connection every 100 ms, for at most 15 s: the request
+	 * head is never complete before then. */
+	long long start = now_ms();
+	int served = 0;
+	while (open_fds && now_ms() - start < 15000 && pos < strlen(head)) {
+		for (int i = 0; i < SLOW; i++)
+			if (fds[i] >= 0 && send(fds[i], head + pos, 1, MSG_NOSIGNAL) != 1) {
+				close(fds[i]);
+				fds[i] = -1;
+				open_fds--;
+			}
+		pos++;
+		/* Meanwhile an ordinary client is served. */
+		if (pos % 10 == 0) {
+			char *resp = get(f, "/api/health", NULL);
+			if (sec_status(resp) == 200 && strstr(resp, "\"ok\""))
+				served++;
+			free(resp);
+		}
+		usleep(100 * 1000);
+	}
+	/* Whatever was not refused while sending is closed by now: reading
+	 * gives the end of the stream, never the health answer. */
+	for (int i = 0; i < SLOW; i++) {
+		if (fds[i] < 0)
+			continue;
+		int closed = 0;
+		char *rest = sec_read_all(fds[i], 3000, 4096, &closed);
+		if (strstr(rest, "\"ok\""))
+			fail_msg("a slowloris request was answered after %zu bytes", pos);
+		if (!closed)
+			fail_msg("a slowloris connection is still open after %zu bytes", pos);
+		free(rest);
+		close(fds[i]);
+	}
+	assert_true(pos < strlen(head));
+	assert_true(served >= 2);
+	assert_true(proc_running(f->server));
+}
+
+/* ===== The export key ===== */
+
+static void test_export_key_guessing_throttled_and_not_logged(void **state)
+{
+	fixture *f = *state;
+	char target[128], hdr[256];
+	int refused = 0, limited = 0;
+	snprintf(target, sizeof target, "/api/export/%s.json", f->code);
+	for (int i = 0; i < 40 && !limited; i++) {
+		snprintf(hdr, sizeof hdr, "X-Atelier-Key: guessed-key-%04d\r\n", i);
+		char *resp = get(f, target, hdr);
+		int st = sec_status(resp);
+		free(resp);
+		if (st == 403)
+			refused++;
+		else if (st == 429)
+			limited++;
+		else
+			fail_msg("guess %d: status %d", i, st);
+	}
+	assert_true(limited);
+	assert_true(refused >= 3 && refused <= 10);
+	/* Locked out: the right key is refused the same way for now. */
+	snprintf(hdr, sizeof hdr, "X-Atelier-Key: %s\r\n", f->key);
+	char *resp = get(f, target, hdr);
+	assert_int_equal(sec_status(resp), 429);
+	assert_null(strstr(resp, f->key));
+	free(resp);
+	char *err = proc_stderr(f->server);
+	assert_null(strstr(err, "guessed-key-"));
+	assert_null(strstr(err, f->key));
+	free(err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_path_traversal_never_leaves_web, fixture_setup,
+		                                fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_security_headers_on_every_response,
+		                                fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_slowloris_dropped_others_served, fixture_setup,
+		                                fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_export_key_guessing_throttled_and_not_logged,
+		                                fixture_setup, fixture_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,128 @@
+/*
+ * sec_server.c — restarting the fixture's server with extra options, and
+ * raw TCP helpers for HTTP (see sec_server.h).
+ *
+ * Boundary: drives the atelier binary through tests/support and plain
+ * sockets; knows nothing of the server's internals.
+ */
+#include "sec_server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+void sec_restart(fixture *f, const char *const *extra)
+{
+	const char *argv[32] = {proc_bin(), "serve", "--listen", "127.0.0.1:0", "--db", f->db,
+	                        "--sessions", f->sessions, "--port-file", f->port_file};
+	size_t n = 10;
+	for (size_t i = 0; extra && extra[i] && n < 30; i++)
+		argv[n++] = extra[i];
+	argv[n] = NULL;
+	if (f->server)
+		fixture_kill(f);
+	unlink(f->port_file);
+	assert_int_equal(proc_spawn(argv, f->dir, &f->server), PROC_OK);
+	int rc = proc_wait_port_file(f->server, f->port_file, FIXTURE_START_MS, &f->port);
+	if (rc) {
+		char *err = proc_stderr(f->server);
+		fail_msg("atelier serve with extra options did not start: %s", err ? err : "");
+	}
+}
+
+int sec_tcp(int port)
+{
+	struct sockaddr_in sa = {0};
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)port);
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa)) {
+		close(fd);
+		fail_msg("cannot connect to port %d", port);
+	}
+	return fd;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+char *sec_read_all(int fd, int timeout_ms, size_t max, int *closed)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap + 1);
+	long long end = now_ms() + timeout_ms;
+	assert_non_null(buf);
+	if (closed)
+		*closed = 0;
+	while (len < max) {
+		long long left = end - now_ms();
+		struct pollfd p = {fd, POLLIN, 0};
+		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+			break;
+		if (len == cap) {
+			cap *= 2;
+			buf = realloc(buf, cap + 1);
+			assert_non_null(buf);
+		}
+		ssize_t k = recv(fd, buf + len, cap - len, 0);
+		if (k <= 0) {
+			if (closed)
+				*closed = 1;
+			break;
+		}
+		len += (size_t)k;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+char *sec_http(int port, const char *req, size_t len, int timeout_ms)
+{
+	int fd = sec_tcp(port);
+	assert_int_equal(send(fd, req, len, MSG_NOSIGNAL), (ssize_t)len);
+	char *resp = sec_read_all(fd, timeout_ms, 1 << 20, NULL);
+	close(fd);
+	return resp;
+}
+
+int sec_status(const char *resp)
+{
+	int status;
+	if (strncmp(resp, "HTTP/1.", 7) || sscanf(resp + 8, " %d", &status) != 1)
+		return -1;
+	return status;
+}
+
+int sec_header(const char *resp, const char *name, char *out, size_t out_len)
+{
+	const char *end = strstr(resp, "\r\n\r\n");
+	size_t nl = strlen(name);
+	for (const char *l = strstr(resp, "\r\n"); l && (!end || l < end); l = strstr(l + 2, "\r\n")) {
+		const char *h = l + 2;
+		if (strncasecmp(h, name, nl) == 0 && h[nl] == ':') {
+			const char *v = h + nl + 1, *e = strstr(v, "\r\n");
+			while (*v == ' ')
+				v++;
+			snprintf(out, out_len, "%.*s", e ? (int)(e - v) : (int)strlen(v), v);
+			return 0;
+		}
+	}
+	return -1;
+}

@@ -1,0 +1,39 @@
+/*
+ * sec_server.h — what the security tests need beyond the integration
+ * fixture: the fixture's server restarted with extra `serve` options, and
+ * raw TCP for HTTP requests no well-behaved client would send.
+ *
+ * Every wait is bounded; a helper that cannot do its job fails the
+ * current cmocka test.
+ */
+#ifndef ATELIER_TEST_SEC_SERVER_H
+#define ATELIER_TEST_SEC_SERVER_H
+
+#include <stddef.h>
+#include "fixture.h"
+
+/* Stops f's server (SIGKILL: nothing is pending) and starts it again on
+ * the same database with the usual options plus extra (NULL-terminated,
+ * at most 16). */
+void sec_restart(fixture *f, const char *const *extra);
+
+/* A TCP connection to 127.0.0.1:port; fails the test when refused. */
+int sec_tcp(int port);
+
+/* Reads what the peer sends until it closes, timeout_ms passes or max
+ * bytes came; returns them NUL-terminated (malloc'd). *closed (optional)
+ * is 1 when the peer closed the connection. */
+char *sec_read_all(int fd, int timeout_ms, size_t max, int *closed /* OUT */);
+
+/* Sends len bytes of req on a new connection and returns the whole
+ * response (see sec_read_all), read for at most timeout_ms. */
+char *sec_http(int port, const char *req, size_t len, int timeout_ms);
+
+/* The HTTP status of a response ("HTTP/1.1 403 ..." -> 403), -1 if none. */
+int sec_status(const char *resp);
+
+/* The value of a response header (case-insensitive name, in the head
+ * only) copied into out[out_len]; 0 when found, -1 when absent. */
+int sec_header(const char *resp, const char *name, char *out, size_t out_len);
+
+#endif

@@ -1,0 +1,412 @@
+/*
+ * sec_ws.c — hostile WebSocket clients against the real server: rate
+ * limits on posts, joins and facilitator keys (error rate_limited, nothing
+ * stored, the connection stays open), lock-outs after wrong keys and
+ * unknown join codes, keys kept out of the logs, the Origin check, the
+ * 16 KiB reassembly cap (1009), invalid UTF-8 (1007) and the idle
+ * timeout (ping/pong).
+ *
+ * Boundary: the atelier binary over real sockets (tests/support, the
+ * integration fixture); one fresh server per test. Checks only what
+ * docs/PROTOCOL.md and docs/SECURITY.md promise.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "fixture.h"
+#include "sec_server.h"
+
+#define QUESTIONS FIXTURE_OPEN_ACTIVITY
+#define WAIT FIXTURE_WAIT_MS
+
+/* The code of an error reply, or its type when it is not an error
+ * ("ack", "joined"); frees reply. Copied into out. */
+static const char *outcome(json_t *reply, char *out, size_t len)
+{
+	const char *t = fixture_str(reply, "type");
+	const char *c = fixture_str(reply, "code");
+	snprintf(out, len, "%s", t && !strcmp(t, "error") && c ? c : t ? t : "?");
+	json_decref(reply);
+	return out;
+}
+
+/* A phone that joined and watches QUESTIONS, opened by a facilitator;
+ * board receives the board id. */
+static wsc *open_phone(fixture *f, char *board, size_t board_len)
+{
+	json_t *seminar = NULL;
+	wsc *fac = fixture_connect(f);
+	fixture_set_state(f, fac, QUESTIONS, "open");
+	wsc_close(fac);
+	wsc *c = fixture_phone(f, QUESTIONS, &seminar);
+	fixture_board(seminar, QUESTIONS, "notes", board, board_len);
+	json_decref(seminar);
+	return c;
+}
+
+/* ===== Rate limits ===== */
+
+static void test_post_flood_is_limited_and_nothing_extra_stored(void **state)
+{
+	fixture *f = *state;
+	char board[80], id[32], what[32];
+	int acked = 0, limited = 0;
+	wsc *c = open_phone(f, board, sizeof board);
+	/* Everything sent at once, replies read afterwards: faster than any
+	 * person, and the connection stays open throughout. */
+	for (int i = 0; i < 60; i++) {
+		snprintf(id, sizeof id, "flood-%d", i);
+		assert_int_equal(wsc_send_json(c, "{s:s,s:s,s:s,s:s,s:s}", "type", "post", "id", id,
+		                               "activity", QUESTIONS, "board", board, "text", id),
+		                 WSC_OK);
+	}
+	for (int i = 0; i < 60; i++) {
+		snprintf(id, sizeof id, "flood-%d", i);
+		json_t *r = wsc_expect_re(c, id, WAIT);
+		assert_non_null(r);
+		outcome(r, what, sizeof what);
+		if (!strcmp(what, "ack"))
+			acked++;
+		else if (!strcmp(what, "rate_limited"))
+			limited++;
+		else
+			fail_msg("post %d: unexpected %s", i, what);
+	}
+	assert_true(acked >= 10);
+	assert_true(limited >= 20);
+	/* The snapshot holds exactly the acknowledged posts. */
+	json_t *snap = fixture_snapshot(f, NULL);
+	assert_int_equal(json_array_size(snap), (size_t)acked);
+	json_decref(snap);
+	/* The connection is still usable for what is not limited. */
+	json_t *w = fixture_call(f, c, "still-here", "{s:s,s:s,s:s}", "type", "watch", "id",
+	                         "still-here", "code", f->code);
+	fixture_want(f, w, "synced");
+	json_decref(w);
+	/* Another phone from the same address (a room behind one NAT)
+	 * still posts. */
+	wsc *other = open_phone(f, board, sizeof board);
+	fixture_post(f, other, "neighbour", QUESTIONS, board, "du même réseau");
+	/* A little later the first phone posts again. */
+	sleep(2);
+	fixture_post(f, c, "later", QUESTIONS, board, "plus tard");
+	wsc_close(other);
+	wsc_close(c);
+}
+
+/* Sends a set_state with key on c and returns the outcome. */
+static const char *try_key(fixture *f, wsc *c, const char *id, const char *key, char *out,
+                           size_t len)
+{
+	return outcome(fixture_call(f, c, id, "{s:s,s:s,s:s,s:s,s:s,s:s}", "type", "set_state",
+	                            "id", id, "code", f->code, "key", key, "activity", QUESTIONS,
+	                            "state", "open"),
+	               out, len);
+}
+
+static void test_wrong_keys_lock_the_address_out(void **state)
+{
+	fixture *f = *state;
+	char id[32], what[32], wrong[64];
+	int wrong_before = 0;
+	wsc *c = fixture_connect(f);
+	/* Wrong keys: refused as bad_key, then the address is locked out. */
+	for (int i = 0; i < 20; i++) {
+		snprintf(id, sizeof id, "guess-%d", i);
+		snprintf(wrong, sizeof wrong, "not-the-key-%04d-xyzzy", i);
+		try_key(f, c, id, wrong, what, sizeof what);
+		if (!strcmp(what, "rate_limited"))
+			break;
+		assert_string_equal(what, "bad_key");
+		wrong_before++;
+	}
+	assert_true(wrong_before >= 3 && wrong_before <= 10);
+	/* Locked out: even the right key is refused, from a new connection
+	 * too, and refused the same way (it tells nothing about the key). */
+	wsc *again = fixture_connect(f);
+	assert_string_equal(try_key(f, again, "right-while-locked", f->key, what, sizeof what),
+	                    "rate_limited");
+	json_t *w = fixture_call(f, again, "watch-key", "{s:s,s:s,s:s,s:s}", "type", "watch", "id",
+	                         "watch-key", "code", f->code, "key", "still-wrong-key");
+	assert_string_equal(outcome(w, what, sizeof what), "rate_limited");
+	/* The connection stays open and a participant's join still works. */
+	json_t *j = fixture_call(f, again, "join", "{s:s,s:s,s:s}", "type", "join", "id", "join",
+	                         "code", f->code);
+	assert_string_equal(outcome(j, what, sizeof what), "joined");
+	/* Nothing was changed by the refused messages. */
+	json_t *snap = fixture_snapshot(f, NULL);
+	json_decref(snap);
+	/* No key, wrong or right, ever reaches the logs. */
+	char *err = proc_stderr(f->server);
+	assert_non_null(err);
+	assert_null(strstr(err, "not-the-key-"));
+	assert_null(strstr(err, "still-wrong-key"));
+	assert_null(strstr(err, f->key));
+	free(err);
+	wsc_close(again);
+	wsc_close(c);
+}
+
+static void test_the_lock_out_ends(void **state)
+{
+	fixture *f = *state;
+	char id[32], what[32];
+	wsc *c = fixture_connect(f);
+	int i = 0;
+	for (; i < 20; i++) {
+		snprintf(id, sizeof id, "g-%d", i);
+		if (!strcmp(try_key(f, c, id, "wrong-key-0000", what, sizeof what), "rate_limited"))
+			break;
+	}
+	assert_true(i < 20);
+	/* The first lock-out is short; once over, the right key works. */
+	int ok = 0;
+	for (int k = 0; k < 20 && !ok; k++) {
+		usleep(500 * 1000);
+		snprintf(id, sizeof id, "r-%d", k);
+		ok = !strcmp(try_key(f, c, id, f->key, what, sizeof what), "ack");
+		if (!ok)
+			assert_string_equal(what, "rate_limited");
+	}
+	assert_true(ok);
+	wsc_close(c);
+}
+
+static void test_join_code_guessing_is_throttled(void **state)
+{
+	fixture *f = *state;
+	char id[32], code[32], what[32];
+	int unknown = 0, limited = 0;
+	/* A guesser opens a new connection for each guess, so only what is
+	 * counted per address can stop it. */
+	for (int i = 0; i < 60 && !limited; i++) {
+		wsc *c = fixture_connect(f);
+		snprintf(id, sizeof id, "j-%d", i);
+		snprintf(code, sizeof code, "ZZ%04d", i);
+		json_t *r = fixture_call(f, c, id, "{s:s,s:s,s:s}", "type", i % 2 ? "join" : "watch",
+		                         "id", id, "code", code);
+		wsc_close(c);
+		outcome(r, what, sizeof what);
+		if (!strcmp(what, "unknown_seminar"))
+			unknown++;
+		else if (!strcmp(what, "rate_limited"))
+			limited++;
+		else
+			fail_msg("guess %d: unexpected %s", i, what);
+	}
+	assert_true(limited);
+	assert_true(unknown >= 5);
+	/* While locked out, a real code is refused too: guessing learns
+	 * nothing. */
+	wsc *d = fixture_connect(f);
+	json_t *r = fixture_call(f, d, "real", "{s:s,s:s,s:s}", "type", "join", "id", "real",
+	                         "code", f->code);
+	assert_string_equal(outcome(r, what, sizeof what), "rate_limited");
+	wsc_close(d);
+}
+
+/* ===== Origin ===== */
+
+/* Result of a handshake with this Origin (NULL: none); err receives the
+ * status line of a refusal. */
+static int handshake(fixture *f, const char *origin, char *err, size_t err_len)
+{
+	wsc *c = NULL;
+	err[0] = '\0';
+	int rc = wsc_connect("127.0.0.1", f->port, "/ws", "atelier.v1", origin, WAIT, &c, err,
+	                     err_len);
+	wsc_close(c);
+	return rc;
+}
+
+static void test_foreign_origin_refused(void **state)
+{
+	fixture *f = *state;
+	char own[64], err[256], bad[128];
+	snprintf(own, sizeof own, "http://127.0.0.1:%d", f->port);
+	assert_int_equal(handshake(f, own, err, sizeof err), WSC_OK);
+	assert_int_equal(handshake(f, NULL, err, sizeof err), WSC_OK);
+	snprintf(bad, sizeof bad, "HTTP://127.0.0.1:%d", f->port);
+	assert_int_equal(handshake(f, bad, err, sizeof err), WSC_OK);
+	const char *foreign[] = {"http://evil.example", "null", "http://127.0.0.1",
+	                         "https://127.0.0.1", "http://127.0.0.2", "file://", "garbage"};
+	for (size_t i = 0; i < sizeof foreign / sizeof foreign[0]; i++) {
+		assert_int_equal(handshake(f, foreign[i], err, sizeof err), WSC_REFUSED);
+		if (!strstr(err, "403"))
+			fail_msg("origin %s: refused without 403: %s", foreign[i], err);
+	}
+	snprintf(bad, sizeof bad, "http://127.0.0.1:%d.evil.example", f->port);
+	assert_int_equal(handshake(f, bad, err, sizeof err), WSC_REFUSED);
+	snprintf(bad, sizeof bad, "http://127.0.0.1:%d@evil.example", f->port);
+	assert_int_equal(handshake(f, bad, err, sizeof err), WSC_REFUSED);
+}
+
+static void test_allowed_origins_behind_a_proxy(void **state)
+{
+	fixture *f = *state;
+	char err[256];
+	const char *extra[] = {"--allow-origin", "https://atelier.example.org",
+	                       "--allow-origin", "http://10.1.2.3:8443/",
+	                       "--public-url", "https://public.example.net/seminaire/", NULL};
+	sec_restart(f, extra);
+	const char *ok[] = {"https://atelier.example.org", "https://ATELIER.example.org:443",
+	                    "http://10.1.2.3:8443", "https://public.example.net"};
+	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+		if (handshake(f, ok[i], err, sizeof err) != WSC_OK)
+			fail_msg("origin %s refused: %s", ok[i], err);
+	const char *no[] = {"http://atelier.example.org", "https://atelier.example.org:8443",
+	                    "http://10.1.2.3", "https://evil.example.net"};
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+		assert_int_equal(handshake(f, no[i], err, sizeof err), WSC_REFUSED);
+}
+
+/* ===== Frames ===== */
+
+/* Waits for the server to close c; returns its close code. */
+static int closed_with(wsc *c)
+{
+	char *msg = NULL;
+	size_t len;
+	int op, rc;
+	for (int i = 0; i < 10; i++) {
+		rc = wsc_recv(c, WAIT, &msg, &len, &op);
+		free(msg);
+		msg = NULL;
+		if (rc != WSC_OK)
+			break;
+	}
+	assert_int_equal(rc, WSC_CLOSED);
+	return wsc_close_code(c);
+}
+
+static void test_reassembly_cap_closes_1009(void **state)
+{
+	fixture *f = *state;
+	enum { CAP = 16384 };
+	char *big = malloc(3 * CAP);
+	assert_non_null(big);
+	memset(big, 'a', 3 * CAP);
+	/* Exactly the cap: an ordinary error reply, the connection stays. */
+	wsc *c = fixture_connect(f);
+	assert_int_equal(wsc_send_text(c, big, CAP, 4), WSC_OK);
+	json_t *r = wsc_expect_type(c, "error", WAIT);
+	assert_non_null(r);
+	assert_string_equal(fixture_str(r, "code"), "bad_json");
+	json_decref(r);
+	/* One byte over, in one frame. */
+	assert_int_equal(wsc_send_text(c, big, CAP + 1, 1), WSC_OK);
+	assert_int_equal(closed_with(c), 1009);
+	wsc_close(c);
+	/* Over the cap across many fragments, none of them large (and no
+	 * more than needed: what the server never reads would reset the
+	 * connection before its close frame is read). */
+	c = fixture_connect(f);
+	assert_int_equal(wsc_send_text(c, big, 17000, 17), WSC_OK);
+	assert_int_equal(closed_with(c), 1009);
+	wsc_close(c);
+	/* Fragments that never end: stopped at the cap as well. */
+	c = fixture_connect(f);
+	assert_int_equal(wsc_send_frame(c, 1, 0, big, 1000), WSC_OK);
+	for (int i = 0; i < 16; i++)
+		assert_int_equal(wsc_send_frame(c, 0, 0, big, 1000), WSC_OK);
+	assert_int_equal(closed_with(c), 1009);
+	wsc_close(c);
+	free(big);
+}
+
+static void test_invalid_utf8_closes_1007(void **state)
+{
+	fixture *f = *state;
+	const char *bad[] = {"{\"type\":\"join\",\"id\":\"\xff\"}", "\xc3\x28", "\xed\xa0\x80",
+	                     "\xc0\xaf", "\xf4\x90\x80\x80"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		wsc *c = fixture_connect(f);
+		assert_int_equal(wsc_send_text(c, bad[i], strlen(bad[i]), 1), WSC_OK);
+		if (closed_with(c) != 1007)
+			fail_msg("invalid UTF-8 case %zu not closed with 1007", i);
+		wsc_close(c);
+	}
+	/* A valid character cut between two fragments is fine... */
+	wsc *c = fixture_connect(f);
+	const char *ok = "{\"type\":\"join\",\"id\":\"u\",\"code\":\"nope\",\"name\":\"Zoé\"}";
+	const char *cut = strstr(ok, "\xc3");
+	size_t first = (size_t)(cut - ok) + 1;
+	assert_int_equal(wsc_send_frame(c, 1, 0, ok, first), WSC_OK);
+	assert_int_equal(wsc_send_frame(c, 0, 1, ok + first, strlen(ok) - first), WSC_OK);
+	json_t *r = wsc_expect_re(c, "u", WAIT);
+	assert_non_null(r);
+	json_decref(r);
+	/* ...an invalid byte in a continuation frame is not. */
+	assert_int_equal(wsc_send_frame(c, 1, 0, "{\"a\":\"", 6), WSC_OK);
+	assert_int_equal(wsc_send_frame(c, 0, 1, "\x80\"}", 3), WSC_OK);
+	assert_int_equal(closed_with(c), 1007);
+	wsc_close(c);
+}
+
+/* ===== Idle connections ===== */
+
+static void test_idle_connection_closed_live_one_kept(void **state)
+{
+	fixture *f = *state;
+	const char *extra[] = {"--idle-timeout", "2", NULL};
+	char *msg = NULL;
+	size_t len;
+	int op;
+	sec_restart(f, extra);
+	wsc *silent = fixture_connect(f);
+	wsc *live = fixture_connect(f);
+	/* live reads (and so answers pings) for 6 s; silent reads nothing:
+	 * a half-open peer. */
+	for (int i = 0; i < 12; i++) {
+		int rc = wsc_recv(live, 500, &msg, &len, &op);
+		free(msg);
+		msg = NULL;
+		assert_int_equal(rc, WSC_TIMEOUT);
+	}
+	json_t *r = fixture_call(f, live, "alive", "{s:s,s:s,s:s}", "type", "join", "id", "alive",
+	                         "code", f->code);
+	fixture_want(f, r, "joined");
+	json_decref(r);
+	/* The silent one was closed by the server meanwhile. */
+	int rc = WSC_OK;
+	for (int i = 0; i < 10 && rc == WSC_OK; i++) {
+		rc = wsc_recv(silent, WAIT, &msg, &len, &op);
+		free(msg);
+		msg = NULL;
+	}
+	assert_int_equal(rc, WSC_CLOSED);
+	wsc_close(silent);
+	wsc_close(live);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_post_flood_is_limited_and_nothing_extra_stored,
+		                                fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_keys_lock_the_address_out, fixture_setup,
+		                                fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_the_lock_out_ends, fixture_setup,
+		                                fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_join_code_guessing_is_throttled, fixture_setup,
+		                                fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_foreign_origin_refused, fixture_setup,
+		                                fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_allowed_origins_behind_a_proxy, fixture_setup,
+		                                fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_reassembly_cap_closes_1009, fixture_setup,
+		                                fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_invalid_utf8_closes_1007, fixture_setup,
+		                                fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_idle_connection_closed_live_one_kept,
+		                                fixture_setup, fixture_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
