@@ -37,7 +37,7 @@ struct limit {
 static const struct limit conn_limits[RATE__COUNT] = {
 	[RATE_POST] = {20, 1},   /* an outbox of 20 posts resent at once */
 	[RATE_VOTE] = {30, 2},
-	[RATE_JOIN] = {10, 0.5}, /* join + watch per (re)connection */
+	[RATE_JOIN] = {20, 1},   /* join, watch, and a watch per activity switch */
 	[RATE_KEY] = {30, 2},    /* a facilitator moderating quickly */
 };
 

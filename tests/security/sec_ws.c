@@ -51,34 +51,45 @@ static wsc *open_phone(fixture *f, char *board, size_t board_len)
 	return c;
 }
 
-/* ===== Rate limits ===== */
-
-static void test_post_flood_is_limited_and_nothing_extra_stored(void **state)
+/* Sends n posts at once on c (ids prefix-0..n-1) and counts the acks; any
+ * reply other than ack or rate_limited fails the test. */
+static int post_burst(wsc *c, const char *prefix, const char *board, int n, int *limited)
 {
-	fixture *f = *state;
-	char board[80], id[32], what[32];
-	int acked = 0, limited = 0;
-	wsc *c = open_phone(f, board, sizeof board);
-	/* Everything sent at once, replies read afterwards: faster than any
-	 * person, and the connection stays open throughout. */
-	for (int i = 0; i < 60; i++) {
-		snprintf(id, sizeof id, "flood-%d", i);
+	char id[48], what[32];
+	int acked = 0;
+	*limited = 0;
+	for (int i = 0; i < n; i++) {
+		snprintf(id, sizeof id, "%s-%d", prefix, i);
 		assert_int_equal(wsc_send_json(c, "{s:s,s:s,s:s,s:s,s:s}", "type", "post", "id", id,
 		                               "activity", QUESTIONS, "board", board, "text", id),
 		                 WSC_OK);
 	}
-	for (int i = 0; i < 60; i++) {
-		snprintf(id, sizeof id, "flood-%d", i);
+	for (int i = 0; i < n; i++) {
+		snprintf(id, sizeof id, "%s-%d", prefix, i);
 		json_t *r = wsc_expect_re(c, id, WAIT);
 		assert_non_null(r);
 		outcome(r, what, sizeof what);
 		if (!strcmp(what, "ack"))
 			acked++;
 		else if (!strcmp(what, "rate_limited"))
-			limited++;
+			(*limited)++;
 		else
-			fail_msg("post %d: unexpected %s", i, what);
+			fail_msg("post %s: unexpected %s", id, what);
 	}
+	return acked;
+}
+
+/* ===== Rate limits ===== */
+
+static void test_post_flood_is_limited_and_nothing_extra_stored(void **state)
+{
+	fixture *f = *state;
+	char board[80];
+	int acked, limited;
+	wsc *c = open_phone(f, board, sizeof board);
+	/* Everything sent at once, replies read afterwards: faster than any
+	 * person, and the connection stays open throughout. */
+	acked = post_burst(c, "flood", board, 60, &limited);
 	assert_true(acked >= 10);
 	assert_true(limited >= 20);
 	/* The snapshot holds exactly the acknowledged posts. */
@@ -98,6 +109,56 @@ static void test_post_flood_is_limited_and_nothing_extra_stored(void **state)
 	sleep(2);
 	fixture_post(f, c, "later", QUESTIONS, board, "plus tard");
 	wsc_close(other);
+	wsc_close(c);
+}
+
+static void test_room_of_300_behind_one_address(void **state)
+{
+	fixture *f = *state;
+	enum { ROOM = 300 };
+	static wsc *phones[ROOM];
+	char board[80], id[32];
+	int limited;
+	wsc *first = open_phone(f, board, sizeof board);
+	wsc_close(first);
+	/* 300 phones from 127.0.0.1 join, then all post twice at once. */
+	for (int i = 0; i < ROOM; i++)
+		phones[i] = fixture_join(f, NULL, NULL, 0, NULL);
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < ROOM; i++) {
+			snprintf(id, sizeof id, "room-%d-%d", round, i);
+			assert_int_equal(wsc_send_json(phones[i], "{s:s,s:s,s:s,s:s,s:s}", "type", "post",
+			                               "id", id, "activity", QUESTIONS, "board", board,
+			                               "text", id),
+			                 WSC_OK);
+		}
+		for (int i = 0; i < ROOM; i++) {
+			snprintf(id, sizeof id, "room-%d-%d", round, i);
+			json_t *r = wsc_expect_re(phones[i], id, WAIT);
+			fixture_want(f, r, "ack");
+			json_decref(r);
+		}
+	}
+	json_t *snap = fixture_snapshot(f, NULL);
+	assert_int_equal(json_array_size(snap), 2 * ROOM);
+	json_decref(snap);
+	/* The per-connection limit still holds for each of them. */
+	assert_true(post_burst(phones[0], "one", board, 40, &limited) > 0);
+	assert_true(limited > 0);
+	for (int i = 0; i < ROOM; i++)
+		wsc_close(phones[i]);
+}
+
+static void test_limits_can_be_turned_off_for_load_tests(void **state)
+{
+	fixture *f = *state;
+	char board[80];
+	int limited;
+	const char *extra[] = {"--no-rate-limit", NULL};
+	sec_restart(f, extra);
+	wsc *c = open_phone(f, board, sizeof board);
+	assert_int_equal(post_burst(c, "load", board, 60, &limited), 60);
+	assert_int_equal(limited, 0);
 	wsc_close(c);
 }
 
@@ -390,6 +451,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_post_flood_is_limited_and_nothing_extra_stored,
+		                                fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_room_of_300_behind_one_address, fixture_setup,
+		                                fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_limits_can_be_turned_off_for_load_tests,
 		                                fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_keys_lock_the_address_out, fixture_setup,
 		                                fixture_teardown),
