@@ -25,8 +25,10 @@ import { createCompose } from './phone-compose.js';
 const MAX_TEXT = 500;
 const MAX_ACTION = 300; /* a post with parent: one example action */
 const RETRY_MS = 5000;
-/* Errors after which a post is worth sending again later. */
-const TRANSIENT = ['storage', 'internal'];
+/* Errors after which a post is worth sending again later: it stays in
+ * the outbox (its text kept, shown as waiting) and the page says why.
+ * Every other error is final: the text goes back to its field. */
+const TRANSIENT = ['rate_limited', 'storage', 'internal'];
 
 const ui = {};
 const state = {
@@ -47,6 +49,7 @@ const state = {
   busy: new Set(),     /* contribution ids with a request in flight */
   sentOn: new Map(),   /* outbox id -> connection generation it was sent on */
   retryTimer: null,
+  delayed: false,      /* the notice says why posts wait (transient error) */
   fresh: 0,            /* new contributions not yet announced */
   freshTimer: null
 };
@@ -213,6 +216,10 @@ function postResult(msg, err, reply) {
   state.sentOn.delete(msg.id);
   if (!err) {
     state.outbox.remove(msg.id);
+    if (state.delayed && state.outbox.size() === 0) {
+      state.delayed = false;
+      notice(null);
+    }
     const c = reply.contribution;
     if (c) {
       state.mine.add(c.id);
@@ -222,6 +229,9 @@ function postResult(msg, err, reply) {
     return;
   }
   if (TRANSIENT.indexOf(err.code) >= 0) {
+    if (!state.delayed) announce(errorText(err.code));
+    state.delayed = true;
+    notice(errorText(err.code));
     retryLater();
     return;
   }
