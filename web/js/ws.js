@@ -71,8 +71,12 @@ export class AtelierClient {
     this.wake = function () {
       if (!self.stopped && !self.socket) self.reconnectNow();
     };
+    /* The browser says the network is gone. A socket it leaves open
+     * would swallow requests that may never arrive: drop it now (the new
+     * attempt fails and backs off until 'online' wakes it up). */
     this.offline = function () {
       self.setStatus(OFFLINE);
+      if (!self.stopped && self.socket) self.reconnectNow();
     };
   }
 
