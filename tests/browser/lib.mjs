@@ -126,3 +126,169 @@ export function definitions() {
   }
   return out;
 }
+
+/*
+ * A tally of named checks for the scripts of this folder: ok(name, cond,
+ * detail) records one; step(name, fn) runs fn and records it (fn returns
+ * true/undefined for success, a string saying what went wrong, or throws).
+ * finish() prints "N passed, N failed" and sets the exit code.
+ */
+export class Report {
+  constructor() {
+    this.passed = 0;
+    this.failed = 0;
+  }
+
+  ok(name, cond, detail) {
+    if (cond) this.passed += 1;
+    else this.failed += 1;
+    const said = detail && detail.length > 400 ? detail.slice(0, 400) + '…' : detail;
+    console.log((cond ? 'ok   ' : 'FAIL ') + name + (!cond && said ? ': ' + said : ''));
+    return !!cond;
+  }
+
+  async step(name, fn) {
+    let result;
+    try {
+      result = await fn();
+    } catch (e) {
+      return this.ok(name, false, String(e.message || e).split('\n')[0]);
+    }
+    const good = result === undefined || result === true;
+    return this.ok(name, good, typeof result === 'string' ? result : '');
+  }
+
+  finish() {
+    console.log(this.passed + ' passed, ' + this.failed + ' failed');
+    process.exitCode = this.failed ? 1 : 0;
+  }
+}
+
+/*
+ * Records on `seen` what a page must never do: a request to a host other
+ * than the server (seen.hosts), a dialog (seen.dialogs: alert, confirm,
+ * prompt; dismissed at once), a CSP refusal (seen.csp), a script error
+ * (seen.errors).
+ */
+export function watchPage(page, label, server, seen) {
+  for (const k of ['hosts', 'dialogs', 'csp', 'errors']) seen[k] = seen[k] || [];
+  page.on('request', (req) => {
+    const url = new URL(req.url());
+    if (url.protocol !== 'data:' && url.protocol !== 'blob:' && url.host !== '127.0.0.1:' + server.port) {
+      seen.hosts.push(label + ' ' + req.url());
+    }
+  });
+  page.on('dialog', (d) => {
+    seen.dialogs.push(label + ' ' + d.type() + ' ' + d.message());
+    d.dismiss().catch(() => {});
+  });
+  page.on('console', (msg) => {
+    if (/Content Security Policy|Refused to/i.test(msg.text())) seen.csp.push(label + ': ' + msg.text());
+  });
+  page.on('pageerror', (err) => seen.errors.push(label + ': ' + err.message));
+}
+
+/*
+ * Speaks atelier.v1 from inside a page of the server's origin, on a new
+ * WebSocket: sends each message in turn and resolves with the replies (the
+ * message whose "re" is its id, or an error whose "re" is null). A
+ * rate_limited refusal is waited out and the message sent again under a
+ * new id, up to `ms` in all. The socket is closed at the end.
+ */
+export function atelierCall(page, messages, ms) {
+  return page.evaluate(async ({ messages, ms }) => {
+    const end = Date.now() + ms;
+    const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws',
+      'atelier.v1');
+    const inbox = [];
+    ws.onmessage = (ev) => { inbox.push(JSON.parse(ev.data)); };
+    await new Promise((ok, ko) => { ws.onopen = ok; ws.onerror = () => ko(new Error('WebSocket refused')); });
+    const next = (id) => new Promise((ok, ko) => {
+      const look = () => {
+        const i = inbox.findIndex((m) => m.type !== 'event' && (m.re === id || (m.re === null && m.type === 'error')));
+        if (i >= 0) return ok(inbox.splice(i, 1)[0]);
+        if (Date.now() > end) return ko(new Error('no reply to ' + id));
+        setTimeout(look, 20);
+      };
+      look();
+    });
+    const replies = [];
+    for (const msg of messages) {
+      for (let attempt = 0; ; attempt++) {
+        const id = msg.id + (attempt ? '-' + attempt : '');
+        ws.send(JSON.stringify(Object.assign({}, msg, { id: id })));
+        const reply = await next(id);
+        if (reply.code !== 'rate_limited') {
+          replies.push(reply);
+          break;
+        }
+        await new Promise((ok) => setTimeout(ok, 500));
+      }
+    }
+    ws.close();
+    return replies;
+  }, { messages, ms });
+}
+
+/* The hostile texts of tests/hostile/payloads.json: each case with its
+ * text as sent (repeat applied) and, when the server stores it, `stored`. */
+export function hostilePayloads() {
+  const doc = JSON.parse(readFileSync(join(SOURCE_DIR, 'tests', 'hostile', 'payloads.json'), 'utf8'));
+  return doc.cases.filter((c) => typeof c.text === 'string').map((c) => {
+    const text = c.text.repeat(c.repeat || 1);
+    const ok = (c.text_reply || 'ack') === 'ack';
+    const labelOk = (c.label_reply || 'ack') === 'ack';
+    const stored = c.stored !== undefined ? c.stored : text;
+    return { name: c.name, text: text, stored: ok ? stored : null, label: labelOk ? stored : null };
+  });
+}
+
+/*
+ * The frame of a browser script: without node_modules it says "SKIP
+ * <name>: ..." and exits 0 (ctest counts it skipped), except in CI where
+ * that is a failure. Otherwise it launches Chromium, starts `server`, runs
+ * main(browser) and always closes both; a run longer than deadlineMs fails
+ * and kills the server. Ends with report.finish().
+ */
+export async function runScript(name, report, server, deadlineMs, main) {
+  const modules = fileURLToPath(new URL('./node_modules/playwright-core', import.meta.url));
+  if (!existsSync(modules)) {
+    if (process.env.CI) {
+      report.ok('tests/browser/node_modules is present (npm ci --prefix tests/browser)', false);
+      report.finish();
+      return;
+    }
+    console.log('SKIP ' + name + ': tests/browser/node_modules is missing (npm ci --prefix tests/browser)');
+    return;
+  }
+  const deadline = setTimeout(() => {
+    report.ok('the run ends within ' + deadlineMs / 1000 + ' s', false);
+    report.finish();
+    if (server.proc && server.proc.exitCode === null) server.proc.kill('SIGKILL');
+    process.exit(1);
+  }, deadlineMs);
+  let browser = null;
+  try {
+    browser = await launchBrowser();
+    await server.start();
+    await main(browser);
+  } catch (e) {
+    report.ok(name + ' setup', false, String(e.message || e).split('\n')[0]);
+  } finally {
+    if (browser) await browser.close();
+    await server.cleanup();
+    clearTimeout(deadline);
+    report.finish();
+  }
+}
+
+/* A page in a context of its own (French, this viewport, waits bounded by
+ * waitMs), watched with watchPage, opened at url. */
+export async function openPage(browser, server, seen, label, url, viewport, waitMs) {
+  const context = await browser.newContext({ viewport: viewport, locale: 'fr-FR' });
+  context.setDefaultTimeout(waitMs);
+  const page = await context.newPage();
+  watchPage(page, label, server, seen);
+  await page.goto(url);
+  return page;
+}
