@@ -2,8 +2,9 @@
  * sec_http.c — hostile HTTP clients against the real server over raw TCP:
  * path traversal in every encoding never serves a file outside the web
  * folder, every kind of response carries the security headers, a
- * slowloris client is dropped while others are served, and the key of
- * /api/export is throttled after wrong guesses and kept out of the logs.
+ * slowloris client (or one that never sends a byte) is dropped while
+ * others are served, and the key of /api/export is throttled after wrong
+ * guesses and kept out of the logs.
  *
  * Boundary: the atelier binary over plain sockets; one fresh server per
  * test, on a scratch copy of the pages with a secret file just outside.
@@ -214,8 +215,11 @@ static void test_slowloris_dropped_others_served(void **state)
 	int fds[SLOW], open_fds = SLOW;
 	size_t pos = 0;
 	sec_restart(f, extra);
+	int silent[5];
 	for (int i = 0; i < SLOW; i++)
 		fds[i] = sec_tcp(f->port);
+	for (int i = 0; i < 5; i++)
+		silent[i] = sec_tcp(f->port); /* connect and never send a byte */
 	/* One byte per connection every 100 ms, for at most 15 s: the request
 	 * head is never complete before then. */
 	long long start = now_ms();
@@ -253,6 +257,13 @@ static void test_slowloris_dropped_others_served(void **state)
 			fail_msg("a slowloris connection is still open after %zu bytes", pos);
 		free(rest);
 		close(fds[i]);
+	}
+	for (int i = 0; i < 5; i++) {
+		int closed = 0;
+		free(sec_read_all(silent[i], 3000, 4096, &closed));
+		close(silent[i]);
+		if (!closed)
+			fail_msg("a connection that never sent anything is still open");
 	}
 	assert_true(pos < strlen(head));
 	assert_int_equal(served, asked);
