@@ -159,13 +159,59 @@ static int route_join_page(struct lws *wsi, net *n)
 	return 0;
 }
 
+/* ===== Rate limits of requests that name a secret ===== */
+
+/* The limits of a request carrying a key, or a join code in its path: an
+ * HTTP request counts as a connection of its own (the address's buckets
+ * and lock-out are what hold). Returns 1 when refused; *rc (NULL when
+ * limits are off) is the caller's to free. */
+static int guard(struct lws *wsi, net *n, rate_secret s, rate_action a, rate_conn **rc)
+{
+	char addr[64] = "";
+	*rc = NULL;
+	if (!n->rl)
+		return 0;
+	lws_get_peer_simple(wsi, addr, sizeof addr);
+	*rc = rate_conn_new(n->rl, addr);
+	return !*rc || rate_secret_check(*rc, s) != RATE_OK || rate_take(*rc, a) != RATE_OK;
+}
+
+static int too_many(struct lws *wsi, struct hss *h)
+{
+	return respond_json(wsi, h, 429 /* Too Many Requests */,
+	                    json_pack("{s:s}", "error", "rate_limited"));
+}
+
+/* 1 when code names a seminar. Else the answer is sent and its result is
+ * in *ret: 404, counted as a wrong code guess of the address, or 429
+ * while the address is locked out (the same for a real code then), so
+ * these routes are no faster an oracle for codes than join is. */
+static int known_code(struct lws *wsi, net *n, struct hss *h, const char *code, int *ret)
+{
+	rate_conn *rc;
+	if (guard(wsi, n, RATE_SECRET_CODE, RATE_JOIN, &rc)) {
+		rate_conn_free(rc);
+		*ret = too_many(wsi, h);
+		return 0;
+	}
+	int found = seminar_exists(n, code);
+	if (!found && rc)
+		rate_secret_failed(rc, RATE_SECRET_CODE);
+	rate_conn_free(rc);
+	if (!found)
+		*ret = not_found(wsi, h);
+	return found;
+}
+
 static int route_qr(struct lws *wsi, net *n, struct hss *h, const char *rest)
 {
 	char code[32], host[256], url[512];
 	const char *dot = strstr(rest, ".svg");
-	if (!dot || dot[4] || take_code(rest, (size_t)(dot - rest), code, sizeof code) ||
-	    !seminar_exists(n, code))
+	int ret;
+	if (!dot || dot[4] || take_code(rest, (size_t)(dot - rest), code, sizeof code))
 		return not_found(wsi, h);
+	if (!known_code(wsi, n, h, code, &ret))
+		return ret;
 	request_host(wsi, host, sizeof host);
 	net_join_url(n, host, code, url, sizeof url);
 	char *svg;
@@ -178,28 +224,15 @@ static int route_qr(struct lws *wsi, net *n, struct hss *h, const char *rest)
 static int route_api_join(struct lws *wsi, net *n, struct hss *h, const char *rest)
 {
 	char code[32], host[256], url[512];
-	if (take_code(rest, strlen(rest), code, sizeof code) || !seminar_exists(n, code))
+	int ret;
+	if (take_code(rest, strlen(rest), code, sizeof code))
 		return not_found(wsi, h);
+	if (!known_code(wsi, n, h, code, &ret))
+		return ret;
 	request_host(wsi, host, sizeof host);
 	net_join_url(n, host, code, url, sizeof url);
 	return respond_json(wsi, h, HTTP_STATUS_OK,
 	                    json_pack("{s:s,s:s}", "code", code, "url", url));
-}
-
-/* The rate limits of a request carrying a key: an HTTP request counts as
- * a connection of its own (the address's buckets and lock-out are what
- * hold). Returns 1 when refused; *rc (may be NULL when limits are off) is
- * the caller's to free. */
-static int key_refused(struct lws *wsi, net *n, rate_conn **rc)
-{
-	char addr[64] = "";
-	*rc = NULL;
-	if (!n->rl)
-		return 0;
-	lws_get_peer_simple(wsi, addr, sizeof addr);
-	*rc = rate_conn_new(n->rl, addr);
-	return !*rc || rate_secret_check(*rc, RATE_SECRET_KEY) != RATE_OK ||
-	       rate_take(*rc, RATE_KEY) != RATE_OK;
 }
 
 static int route_api_export(struct lws *wsi, net *n, struct hss *h, const char *rest)
@@ -212,10 +245,9 @@ static int route_api_export(struct lws *wsi, net *n, struct hss *h, const char *
 	if (f < 0)
 		return not_found(wsi, h);
 	rate_conn *rc;
-	if (key_refused(wsi, n, &rc)) {
+	if (guard(wsi, n, RATE_SECRET_KEY, RATE_KEY, &rc)) {
 		rate_conn_free(rc);
-		return respond_json(wsi, h, 429 /* Too Many Requests */,
-		                    json_pack("{s:s}", "error", "rate_limited"));
+		return too_many(wsi, h);
 	}
 	if (lws_hdr_custom_copy(wsi, key, sizeof key, "x-atelier-key:", 14) <= 0 ||
 	    !store_check_key(n->st, code, key)) {

@@ -3,8 +3,9 @@
  * path traversal in every encoding never serves a file outside the web
  * folder, every kind of response carries the security headers, a
  * slowloris client (or one that never sends a byte) is dropped while
- * others are served, and the key of /api/export is throttled after wrong
- * guesses and kept out of the logs.
+ * others are served, the key of /api/export is throttled after wrong
+ * guesses and kept out of the logs, and so are join codes guessed
+ * through /api/join and /qr.
  *
  * Boundary: the atelier binary over plain sockets; one fresh server per
  * test, on a scratch copy of the pages with a secret file just outside.
@@ -308,6 +309,45 @@ static void test_export_key_guessing_throttled_and_not_logged(void **state)
 	free(err);
 }
 
+static void test_code_guessing_over_http_throttled(void **state)
+{
+	fixture *f = *state;
+	char target[128];
+	int unknown = 0, limited = 0;
+	for (int i = 0; i < 60 && !limited; i++) {
+		if (i % 2)
+			snprintf(target, sizeof target, "/api/join/ZZ%04d", i);
+		else
+			snprintf(target, sizeof target, "/qr/ZZ%04d.svg", i);
+		char *resp = get(f, target, NULL);
+		int st = sec_status(resp);
+		free(resp);
+		if (st == 404)
+			unknown++;
+		else if (st == 429)
+			limited++;
+		else
+			fail_msg("guess %d: status %d", i, st);
+	}
+	assert_true(limited);
+	assert_true(unknown >= 5);
+	/* Locked out: a real code gets the same answer, on every route that
+	 * would tell, and over the WebSocket too. */
+	snprintf(target, sizeof target, "/api/join/%s", f->code);
+	char *resp = get(f, target, NULL);
+	assert_int_equal(sec_status(resp), 429);
+	free(resp);
+	snprintf(target, sizeof target, "/qr/%s.svg", f->code);
+	resp = get(f, target, NULL);
+	assert_int_equal(sec_status(resp), 429);
+	free(resp);
+	wsc *c = fixture_connect(f);
+	json_t *r = fixture_call(f, c, "j", "{s:s,s:s,s:s}", "type", "join", "id", "j", "code",
+	                         f->code);
+	fixture_want_error(f, r, "rate_limited");
+	wsc_close(c);
+}
+
 /* ===== Options ===== */
 
 static void test_bad_security_options_refused(void **state)
@@ -351,6 +391,8 @@ int main(void)
 		                                fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_export_key_guessing_throttled_and_not_logged,
 		                                fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_code_guessing_over_http_throttled, fixture_setup,
+		                                fixture_teardown),
 		cmocka_unit_test(test_bad_security_options_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
