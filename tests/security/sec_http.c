@@ -275,29 +275,69 @@ static void test_slowloris_dropped_others_served(void **state)
 	assert_true(proc_running(f->server));
 }
 
-/* ===== The export key ===== */
+/* ===== Guessing secrets over HTTP ===== */
+
+/* One wrong guess; returns the status. */
+typedef int (*guess_fn)(fixture *f, int i);
+
+static int guess_key(fixture *f, int i)
+{
+	char target[128], hdr[256];
+	snprintf(target, sizeof target, "/api/export/%s.json", f->code);
+	snprintf(hdr, sizeof hdr, "X-Atelier-Key: guessed-key-%04d\r\n", i);
+	char *resp = get(f, target, hdr);
+	int st = sec_status(resp);
+	free(resp);
+	return st;
+}
+
+static int guess_code(fixture *f, int i)
+{
+	char target[128];
+	if (i % 2)
+		snprintf(target, sizeof target, "/api/join/ZZ%04d", i);
+	else
+		snprintf(target, sizeof target, "/qr/ZZ%04d.svg", i);
+	char *resp = get(f, target, NULL);
+	int st = sec_status(resp);
+	free(resp);
+	return st;
+}
+
+/* Guesses until answered 429; returns how many were answered
+ * free_status before. Then, twice, waits for the lock-out to end and
+ * guesses wrong again, so that it lasts 4 s and the checks that follow
+ * run inside it even on a slow machine. */
+static int guess_until_locked(fixture *f, guess_fn guess, int free_status)
+{
+	int i = 0, st;
+	for (; i < 60 && (st = guess(f, i)) != 429; i++)
+		if (st != free_status)
+			fail_msg("guess %d: status %d", i, st);
+	if (i == 60)
+		fail_msg("no lock-out after %d wrong guesses", i);
+	for (int round = 0; round < 2; round++) {
+		int k = 0;
+		for (; k < 50; k++) {
+			usleep(200 * 1000);
+			st = guess(f, 100 * (round + 1) + k);
+			if (st == free_status)
+				break;
+			assert_int_equal(st, 429);
+		}
+		assert_true(k < 50);
+	}
+	return i;
+}
 
 static void test_export_key_guessing_throttled_and_not_logged(void **state)
 {
 	fixture *f = *state;
 	char target[128], hdr[256];
-	int refused = 0, limited = 0;
-	snprintf(target, sizeof target, "/api/export/%s.json", f->code);
-	for (int i = 0; i < 40 && !limited; i++) {
-		snprintf(hdr, sizeof hdr, "X-Atelier-Key: guessed-key-%04d\r\n", i);
-		char *resp = get(f, target, hdr);
-		int st = sec_status(resp);
-		free(resp);
-		if (st == 403)
-			refused++;
-		else if (st == 429)
-			limited++;
-		else
-			fail_msg("guess %d: status %d", i, st);
-	}
-	assert_true(limited);
+	int refused = guess_until_locked(f, guess_key, 403);
 	assert_true(refused >= 3 && refused <= 10);
 	/* Locked out: the right key is refused the same way for now. */
+	snprintf(target, sizeof target, "/api/export/%s.json", f->code);
 	snprintf(hdr, sizeof hdr, "X-Atelier-Key: %s\r\n", f->key);
 	char *resp = get(f, target, hdr);
 	assert_int_equal(sec_status(resp), 429);
@@ -313,24 +353,7 @@ static void test_code_guessing_over_http_throttled(void **state)
 {
 	fixture *f = *state;
 	char target[128];
-	int unknown = 0, limited = 0;
-	for (int i = 0; i < 60 && !limited; i++) {
-		if (i % 2)
-			snprintf(target, sizeof target, "/api/join/ZZ%04d", i);
-		else
-			snprintf(target, sizeof target, "/qr/ZZ%04d.svg", i);
-		char *resp = get(f, target, NULL);
-		int st = sec_status(resp);
-		free(resp);
-		if (st == 404)
-			unknown++;
-		else if (st == 429)
-			limited++;
-		else
-			fail_msg("guess %d: status %d", i, st);
-	}
-	assert_true(limited);
-	assert_true(unknown >= 5);
+	assert_true(guess_until_locked(f, guess_code, 404) >= 5);
 	/* Locked out: a real code gets the same answer, on every route that
 	 * would tell, and over the WebSocket too. */
 	snprintf(target, sizeof target, "/api/join/%s", f->code);

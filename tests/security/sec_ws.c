@@ -172,23 +172,78 @@ static const char *try_key(fixture *f, wsc *c, const char *id, const char *key, 
 	               out, len);
 }
 
+/* One wrong guess of a secret on a fresh connection; returns its outcome
+ * ("bad_key", "unknown_seminar", "rate_limited"). */
+typedef const char *(*guess_fn)(fixture *f, int i, char *out, size_t len);
+
+static const char *guess_key(fixture *f, int i, char *out, size_t len)
+{
+	char id[32], wrong[64];
+	wsc *c = fixture_connect(f);
+	snprintf(id, sizeof id, "guess-%d", i);
+	snprintf(wrong, sizeof wrong, "not-the-key-%04d-xyzzy", i);
+	try_key(f, c, id, wrong, out, len);
+	wsc_close(c);
+	return out;
+}
+
+static const char *guess_code(fixture *f, int i, char *out, size_t len)
+{
+	char id[32], code[32];
+	wsc *c = fixture_connect(f);
+	snprintf(id, sizeof id, "j-%d", i);
+	snprintf(code, sizeof code, "ZZ%04d", i);
+	outcome(fixture_call(f, c, id, "{s:s,s:s,s:s}", "type", i % 2 ? "join" : "watch", "id", id,
+	                     "code", code),
+	        out, len);
+	wsc_close(c);
+	return out;
+}
+
+/* Guesses until the address is locked out; returns the number of wrong
+ * guesses answered with free_code before. */
+static int guess_until_locked(fixture *f, guess_fn guess, const char *free_code)
+{
+	char what[32];
+	int i = 0;
+	for (; i < 60; i++) {
+		if (!strcmp(guess(f, i, what, sizeof what), "rate_limited"))
+			return i;
+		if (strcmp(what, free_code))
+			fail_msg("guess %d: unexpected %s", i, what);
+	}
+	fail_msg("no lock-out after %d wrong guesses", i);
+	return i;
+}
+
+/* The lock-out doubles with each wrong guess after it ends: twice, wait
+ * for its end and guess wrong again, so that it lasts 4 s and the checks
+ * that follow run inside it even on a slow machine. */
+static void lengthen_lock_out(fixture *f, guess_fn guess, const char *free_code)
+{
+	char what[32];
+	for (int round = 0; round < 2; round++) {
+		int i = 0;
+		for (; i < 50; i++) {
+			usleep(200 * 1000);
+			if (!strcmp(guess(f, 100 * (round + 1) + i, what, sizeof what), free_code))
+				break;
+			assert_string_equal(what, "rate_limited");
+		}
+		assert_true(i < 50);
+	}
+}
+
 static void test_wrong_keys_lock_the_address_out(void **state)
 {
 	fixture *f = *state;
-	char id[32], what[32], wrong[64];
-	int wrong_before = 0;
+	char what[32];
 	wsc *c = fixture_connect(f);
-	/* Wrong keys: refused as bad_key, then the address is locked out. */
-	for (int i = 0; i < 20; i++) {
-		snprintf(id, sizeof id, "guess-%d", i);
-		snprintf(wrong, sizeof wrong, "not-the-key-%04d-xyzzy", i);
-		try_key(f, c, id, wrong, what, sizeof what);
-		if (!strcmp(what, "rate_limited"))
-			break;
-		assert_string_equal(what, "bad_key");
-		wrong_before++;
-	}
+	/* Wrong keys, each from a new connection: refused as bad_key, then
+	 * the address is locked out. */
+	int wrong_before = guess_until_locked(f, guess_key, "bad_key");
 	assert_true(wrong_before >= 3 && wrong_before <= 10);
+	lengthen_lock_out(f, guess_key, "bad_key");
 	/* Locked out: even the right key is refused, from a new connection
 	 * too, and refused the same way (it tells nothing about the key). */
 	wsc *again = fixture_connect(f);
@@ -219,15 +274,9 @@ static void test_the_lock_out_ends(void **state)
 {
 	fixture *f = *state;
 	char id[32], what[32];
-	wsc *c = fixture_connect(f);
-	int i = 0;
-	for (; i < 20; i++) {
-		snprintf(id, sizeof id, "g-%d", i);
-		if (!strcmp(try_key(f, c, id, "wrong-key-0000", what, sizeof what), "rate_limited"))
-			break;
-	}
-	assert_true(i < 20);
+	assert_true(guess_until_locked(f, guess_key, "bad_key") > 0);
 	/* The first lock-out is short; once over, the right key works. */
+	wsc *c = fixture_connect(f);
 	int ok = 0;
 	for (int k = 0; k < 20 && !ok; k++) {
 		usleep(500 * 1000);
@@ -243,27 +292,11 @@ static void test_the_lock_out_ends(void **state)
 static void test_join_code_guessing_is_throttled(void **state)
 {
 	fixture *f = *state;
-	char id[32], code[32], what[32];
-	int unknown = 0, limited = 0;
+	char what[32];
 	/* A guesser opens a new connection for each guess, so only what is
 	 * counted per address can stop it. */
-	for (int i = 0; i < 60 && !limited; i++) {
-		wsc *c = fixture_connect(f);
-		snprintf(id, sizeof id, "j-%d", i);
-		snprintf(code, sizeof code, "ZZ%04d", i);
-		json_t *r = fixture_call(f, c, id, "{s:s,s:s,s:s}", "type", i % 2 ? "join" : "watch",
-		                         "id", id, "code", code);
-		wsc_close(c);
-		outcome(r, what, sizeof what);
-		if (!strcmp(what, "unknown_seminar"))
-			unknown++;
-		else if (!strcmp(what, "rate_limited"))
-			limited++;
-		else
-			fail_msg("guess %d: unexpected %s", i, what);
-	}
-	assert_true(limited);
-	assert_true(unknown >= 5);
+	assert_true(guess_until_locked(f, guess_code, "unknown_seminar") >= 5);
+	lengthen_lock_out(f, guess_code, "unknown_seminar");
 	/* While locked out, a real code is refused too: guessing learns
 	 * nothing. */
 	wsc *d = fixture_connect(f);
