@@ -160,6 +160,10 @@ function onJoined(msg) {
 }
 
 function onReady() {
+  if (state.delayed && state.outbox.size() === 0) {
+    state.delayed = false;
+    notice(null);
+  }
   flushOutbox();
   schedule();
 }
@@ -172,6 +176,8 @@ function onError(err) {
     ui.joinCode.focus();
     return;
   }
+  /* A join or watch refused for now is asked again by ws.js. */
+  if (TRANSIENT.indexOf(err.code) >= 0) state.delayed = true;
   notice(errorText(err.code));
 }
 

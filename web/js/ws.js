@@ -20,6 +20,8 @@ const BACKOFF_MAX_MS = 15000;
 const CONNECT_TIMEOUT_MS = 10000;
 const REPLY_TIMEOUT_MS = 20000;
 const WATCHDOG_MS = 4000;
+/* Refusals of a join or watch that pass by themselves: asked again. */
+const TRANSIENT = ['rate_limited', 'storage', 'internal'];
 
 /* Status values given to onStatus. */
 export const CONNECTING = 'connecting';
@@ -210,7 +212,7 @@ export class AtelierClient {
       const self = this;
       this.request(msg, function (err, reply) {
         if (err) {
-          self.fail(err);
+          self.askAgain(err, function () { self.hello(); });
           return;
         }
         self.sendWatch(true);
@@ -224,6 +226,21 @@ export class AtelierClient {
     if (this.options.onError) this.options.onError(err);
   }
 
+  /* A join or watch was refused: the page is told why; when the refusal
+   * is transient, again() runs after the back-off delay, on this same
+   * connection (nothing is resent on another one: its hello does that). */
+  askAgain(err, again) {
+    this.fail(err);
+    if (TRANSIENT.indexOf(err.code) < 0) return;
+    const generation = this.generation;
+    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * Math.pow(2, this.attempt));
+    this.attempt = Math.min(this.attempt + 1, 16);
+    const self = this;
+    setTimeout(function () {
+      if (!self.stopped && self.generation === generation && self.isOpen()) again();
+    }, ceiling / 2 + Math.random() * ceiling / 2);
+  }
+
   sendWatch(catchUp) {
     const msg = { type: 'watch', id: newId(), code: this.code };
     if (this.activity) msg.activity = this.activity;
@@ -234,7 +251,10 @@ export class AtelierClient {
     this.watchId = msg.id;
     const self = this;
     this.request(msg, function (err) {
-      if (err) self.fail(err);
+      if (!err) return;
+      self.askAgain(err, function () {
+        if (self.watchId === msg.id) self.sendWatch(catchUp); /* not replaced since */
+      });
     }, { resend: false });
   }
 
