@@ -10,6 +10,8 @@
  *  - posts the server refuses for now (rate_limited) keep their text in
  *    the outbox, the phone says why (catalogue err.rate_limited) and sends
  *    them again later until each is stored once;
+ *  - a watch refused with rate_limited (a phone switching activities
+ *    quickly) is asked again, so the phone follows its activity;
  *  - a post refused for good (activity_state) gives its text back with
  *    the reason; every error code of docs/PROTOCOL.md has its err.<code>
  *    text in French and English.
@@ -25,7 +27,7 @@ import { Server, Report, SOURCE_DIR, runScript, openPage, atelierCall, definitio
 const WAIT_MS = 15000;
 const DEADLINE_MS = 110000;
 /* More posts at once than any per-connection burst the server allows. */
-const BURST = 45;
+const BURST = 30;
 
 const report = new Report();
 const server = new Server();
@@ -155,6 +157,52 @@ async function main(browser) {
     const notice = await phone.evaluate(() => document.getElementById('notice').hidden);
     return (inSnap.every((n) => n === 1) && notice) ||
       'snapshot counts ' + inSnap.join(',') + (notice ? '' : ', the notice stays');
+  });
+
+  /* ===== A watch refused for now is asked again ===== */
+  const other = def.activities.find((a) => a.id !== activity.id);
+  await report.step('a watch refused with rate_limited is asked again: the phone follows its activity', async () => {
+    const [r] = await atelierCall(poster, [{ type: 'set_state', id: 'st-other', code: code, key: key,
+      activity: other.id, state: 'open' }], WAIT_MS);
+    if (r.type !== 'ack') return 'set_state: ' + JSON.stringify(r);
+    /* The phone's watches, in order, with the server's answer. */
+    const watches = [];
+    const byId = new Map();
+    for (const s of sockets) {
+      s.ws.on('framesent', (f) => {
+        const m = JSON.parse(f.payload);
+        if (m.type !== 'watch') return;
+        const w = { activity: m.activity, answer: null };
+        watches.push(w);
+        byId.set(m.id, w);
+      });
+      s.ws.on('framereceived', (f) => {
+        const m = JSON.parse(f.payload);
+        if (byId.has(m.re)) byId.get(m.re).answer = m.type === 'error' ? m.code : m.type;
+      });
+    }
+    /* Switches quickly until the last watch (of the activity under test)
+     * is refused while the last one taken was of the other activity: the
+     * server then sends this phone the other activity's events only. */
+    const stuck = () => {
+      const last = watches[watches.length - 1];
+      const taken = watches.filter((w) => w.answer === 'synced').pop();
+      return last && last.activity === activity.id && last.answer === 'rate_limited' &&
+        taken && taken.activity === other.id;
+    };
+    for (let i = 0; i < 120 && !stuck(); i++) {
+      await phone.click('#back');
+      await phone.click('#activity-list li[data-key="' + other.id + '"] button');
+      await phone.click('#back');
+      await phone.click('#activity-list li[data-key="' + activity.id + '"] button');
+      await until(() => watches.length && watches[watches.length - 1].answer, WAIT_MS, 'the watch answer');
+    }
+    if (!stuck()) return 'never refused a watch with rate_limited: ' + watches.length + ' watches';
+    const [joined, posted] = await atelierCall(poster, [{ type: 'join', id: 'other-j', code: code },
+      { type: 'post', id: 'other-p', activity: activity.id, board: board, text: 'Par un voisin ' + stamp }], WAIT_MS);
+    if (joined.type !== 'joined' || posted.type !== 'ack') return 'post: ' + JSON.stringify(posted);
+    await phone.waitForFunction((t) => Array.from(document.querySelectorAll('#board-list .card-text'))
+      .some((n) => n.textContent === t), 'Par un voisin ' + stamp, { timeout: 30000 });
   });
 
   /* ===== A post refused for good gives its text back ===== */
