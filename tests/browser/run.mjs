@@ -143,6 +143,10 @@ async function main() {
     const phone = await open('phone1', { width: 360, height: 740 });
     await phone.goto(base + '/');
     await step('phone page is in French from the catalogue', async () => {
+      /* The catalogue arrives after the load event. */
+      await phone.waitForFunction(() => document.querySelector('#join-form button[type=submit]').textContent !== '',
+        null, { timeout: WAIT_MS })
+        .catch(() => {});
       const label = await phone.textContent('#join-form button[type=submit]');
       return label === 'Rejoindre' || 'join button says ' + JSON.stringify(label);
     });
