@@ -5,7 +5,8 @@
  * opens (an alert() run from user text would), no request leaves for
  * another host, no element is created from user text (the img, script,
  * a, svg... inside each board stay as many as the page itself draws), no
- * CSP refusal and no script error.
+ * CSP refusal and no script error; nor from a hostile code or key in the
+ * address of a page.
  *
  * Usage: ATELIER_BIN=build/atelier node tests/browser/hostile.mjs
  * Prints "N passed, N failed"; exits non-zero on any failure.
@@ -14,7 +15,7 @@
 import { Server, Report, runScript, openPage, atelierCall, hostilePayloads, definitions } from './lib.mjs';
 
 const WAIT_MS = 15000;
-const DEADLINE_MS = 80000;
+const DEADLINE_MS = 110000;
 /* Elements that user text must never create. */
 const RISKY = 'img,script,a,svg,math,iframe,object,embed,link,style,base,meta,video,audio,source,template';
 
@@ -146,6 +147,36 @@ async function main(browser) {
         'before ' + JSON.stringify(before[name]) + ', after ' + JSON.stringify(after);
     });
   }
+  await report.step('hostile codes and keys in the addresses create nothing', async () => {
+    const evil = '<img src=x onerror=alert(4)>';
+    const evil2 = '"><svg onload=alert(5)>';
+    /* The phone takes its code from the join form (/j/ answers 404 to
+     * anything that is not a code), the others from their address. */
+    const urls = (c, a) => [{ url: base + '/', code: c },
+      { url: base + '/ecran.html?code=' + encodeURIComponent(c) + '&activite=' + encodeURIComponent(a) },
+      { url: base + '/animation.html#code=' + encodeURIComponent(c) + '&cle=' + encodeURIComponent(a) }];
+    const plain = urls('ZZZZ9', 'nope');
+    const wrong = [];
+    for (const [i, target] of urls(evil, evil2).entries()) {
+      const counts = [];
+      for (const t of [plain[i], target]) {
+        const page = await open('address ' + i, t.url, { width: 800, height: 600 });
+        if (t.code) {
+          await page.fill('#join-code', t.code);
+          await page.click('#join-form button[type=submit]');
+        }
+        await page.waitForTimeout(1500);
+        counts.push(await page.evaluate((risky) => {
+          const handlers = Array.from(document.querySelectorAll('*')).filter((n) =>
+            Array.from(n.attributes).some((a) => /^on/i.test(a.name) || /^\s*javascript:/i.test(a.value))).length;
+          return document.querySelectorAll(risky).length + '/' + handlers;
+        }, RISKY));
+        await page.context().close();
+      }
+      if (counts[0] !== counts[1]) wrong.push(target.url + ': ' + counts.join(' vs '));
+    }
+    return wrong.length === 0 || wrong.join(' | ');
+  });
   report.ok('no dialog opened', seen.dialogs.length === 0, seen.dialogs.join(' | '));
   report.ok('no request to another host', seen.hosts.length === 0, seen.hosts.join(' | '));
   report.ok('no Content-Security-Policy refusal', seen.csp.length === 0, seen.csp.join(' | '));
