@@ -38,15 +38,29 @@ typedef struct stored {
 	const char *name;  /* the payload case */
 	char *text;        /* as the server sent it back */
 	long long id;      /* contribution holding it */
-	int author;        /* 1: an author label, 0: a contribution text */
+	int kind;          /* KIND_* */
 } stored;
+
+/* Where a stored text is: what field, and in Markdown which context. */
+#define KIND_TEXT 0   /* a note's text: a list item */
+#define KIND_AUTHOR 1 /* an author label: emphasis, one line */
+#define KIND_TITLE 2  /* an orientation's title: strong, in a list item */
+#define KIND_ACTION 3 /* an example action: a list item */
+#define ACTION_MAX 300 /* characters of an example action */
+
+/* The field of the contribution that holds a text of this kind. */
+static const char *kind_field(int kind)
+{
+	return kind == KIND_AUTHOR ? "author" : "text";
+}
 
 /* Filled by the first test, read by the export tests. */
 static struct {
 	json_t *cases;
 	stored *list;
 	size_t n, cap;
-	char board[80];
+	char board[80];  /* notes board of QUESTIONS */
+	char oboard[80]; /* orientations board of FIXTURE_ORIENT_ACTIVITY */
 } run;
 
 /* ===== Payloads ===== */
@@ -180,14 +194,23 @@ static const char *outcome(json_t *r, int closed)
 	return type ? type : "?";
 }
 
-static void remember(const char *name, const char *text, long long id, int author)
+static void remember(const char *name, const char *text, long long id, int kind)
 {
 	if (run.n == run.cap) {
 		run.cap = run.cap ? 2 * run.cap : 64;
 		run.list = realloc(run.list, run.cap * sizeof *run.list);
 		assert_non_null(run.list);
 	}
-	run.list[run.n++] = (stored){ name, strdup(text), id, author };
+	run.list[run.n++] = (stored){ name, strdup(text), id, kind };
+}
+
+/* Number of code points of a valid UTF-8 text. */
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
 }
 
 /* A joined participant connection (re-made after the server closed one). */
@@ -219,15 +242,21 @@ static void test_payloads_stored_or_refused(void **state)
 
 	wsc *fac = fixture_connect(f);
 	fixture_set_state(f, fac, QUESTIONS, "open");
+	fixture_set_state(f, fac, FIXTURE_ORIENT_ACTIVITY, "open");
 	wsc *c = fixture_phone(f, QUESTIONS, &seminar);
 	fixture_board(seminar, QUESTIONS, "notes", run.board, sizeof run.board);
+	fixture_board(seminar, FIXTURE_ORIENT_ACTIVITY, "orientations", run.oboard, sizeof run.oboard);
 	json_decref(seminar);
 	wsc_close(c);
 
-	char post_text[512], post_author[512], join_name[256], join_structure[256];
+	char post_text[512], post_author[512], post_orient[512], join_name[256], join_structure[256];
 	snprintf(post_text, sizeof post_text,
 	         "{\"type\":\"post\",\"id\":\"%%s\",\"activity\":\"%s\",\"board\":\"%s\",\"text\":%%s}",
 	         QUESTIONS, run.board);
+	snprintf(post_orient, sizeof post_orient,
+	         "{\"type\":\"post\",\"id\":\"%%s\",\"activity\":\"%s\",\"board\":\"%s\","
+	         "\"text\":%%s]}",
+	         FIXTURE_ORIENT_ACTIVITY, run.oboard);
 	snprintf(join_name, sizeof join_name,
 	         "{\"type\":\"join\",\"id\":\"%%s\",\"code\":\"%s\",\"name\":%%s}", f->code);
 	snprintf(join_structure, sizeof join_structure,
@@ -256,7 +285,7 @@ static void test_payloads_stored_or_refused(void **state)
 			if (!got || strcmp(got, want))
 				fail_msg("payload \"%s\": stored as \"%s\", wanted \"%s\"", name,
 				         got ? got : "(null)", want);
-			remember(name, got, fixture_int(contrib, "id"), 0);
+			remember(name, got, fixture_int(contrib, "id"), KIND_TEXT);
 			free(want);
 		}
 		json_decref(r);
@@ -280,10 +309,32 @@ static void test_payloads_stored_or_refused(void **state)
 			const char *got = fixture_str(contrib, "author");
 			if (!got || strcmp(got, want))
 				fail_msg("payload \"%s\": author stored as \"%s\"", name, got ? got : "(null)");
-			remember(name, got, fixture_int(contrib, "id"), 1);
+			remember(name, got, fixture_int(contrib, "id"), KIND_AUTHOR);
 			free(want);
 		}
 		json_decref(r);
+
+		/* As an orientation's title and its one example action, when the
+		 * case is stored and short enough for an action. */
+		char *keep = case_stored(cs);
+		if (!strcmp(expected(cs, "text_reply"), "ack") && utf8_chars(keep) <= ACTION_MAX) {
+			size_t cap = 2 * strlen(literal) + 32;
+			char *both = malloc(cap);
+			assert_non_null(both);
+			snprintf(both, cap, "%s,\"actions\":[%s", literal, literal);
+			snprintf(id, sizeof id, "orient-%zu", i);
+			r = send_case(c, id, post_orient, both, &closed);
+			check_reply(name, "orientation", "ack", r, closed);
+			json_t *o = json_object_get(r, "contribution");
+			json_t *a = json_array_get(json_object_get(o, "actions"), 0);
+			if (strcmp(fixture_str(o, "text"), keep) || !a || strcmp(fixture_str(a, "text"), keep))
+				fail_msg("payload \"%s\": orientation or action not stored as sent", name);
+			remember(name, keep, fixture_int(o, "id"), KIND_TITLE);
+			remember(name, keep, fixture_int(a, "id"), KIND_ACTION);
+			json_decref(r);
+			free(both);
+		}
+		free(keep);
 		wsc_close(c);
 
 		/* As a participant's name, then structure, on a fresh connection. */
@@ -304,7 +355,7 @@ static void test_payloads_stored_or_refused(void **state)
 	json_t *snap = fixture_snapshot(f, f->key);
 	for (size_t k = 0; k < run.n; k++) {
 		json_t *got = fixture_find(snap, run.list[k].id);
-		const char *v = fixture_str(got, run.list[k].author ? "author" : "text");
+		const char *v = fixture_str(got, kind_field(run.list[k].kind));
 		if (!v || strcmp(v, run.list[k].text))
 			fail_msg("snapshot: payload \"%s\" is \"%s\"", run.list[k].name, v ? v : "(null)");
 	}
@@ -655,7 +706,8 @@ static void test_markdown_inert(void **state)
 	}
 
 	for (size_t k = 0; k < run.n; k++) {
-		char *want = rendered(run.list[k].text, run.list[k].author ? " " : "\n", 1);
+		int one_line = run.list[k].kind == KIND_AUTHOR;
+		char *want = rendered(run.list[k].text, one_line ? " " : "\n", 1);
 		if (!strstr(plain, want))
 			fail_msg("Markdown: payload \"%s\" is not shown as its text \"%s\"",
 			         run.list[k].name, want);
@@ -794,9 +846,14 @@ static void test_json_exact(void **state)
 	if (!doc)
 		fail_msg("JSON export: line %d: %s", err.line, err.text);
 	for (size_t k = 0; k < run.n; k++) {
-		int n = json_count(doc, run.list[k].author ? "author" : "text", run.list[k].text);
-		if (n != 1)
-			fail_msg("JSON: payload \"%s\" is there %d times", run.list[k].name, n);
+		const char *field = kind_field(run.list[k].kind);
+		int want = 0;
+		for (size_t j = 0; j < run.n; j++)
+			want += !strcmp(kind_field(run.list[j].kind), field) &&
+			        !strcmp(run.list[j].text, run.list[k].text);
+		int n = json_count(doc, field, run.list[k].text);
+		if (n != want)
+			fail_msg("JSON: payload \"%s\" is there %d times, not %d", run.list[k].name, n, want);
 	}
 	json_decref(doc);
 	free(text);
