@@ -1,7 +1,8 @@
 /*
  * hostile.c — the hostile texts of payloads.json through the real server
  * and every export: each one is posted as a contribution, as an author
- * label and as a participant's name and structure; each reply is the one
+ * label, as an orientation with the same text as its example action, and
+ * as a participant's name and structure; each reply is the one
  * docs/PROTOCOL.md gives (stored, cleaned, or refused with its code); then
  * the synthesis is downloaded over HTTP in every format and each stored
  * text must be there, exactly, and inert: no element or attribute in the
