@@ -25,6 +25,9 @@ import { createCompose } from './phone-compose.js';
 const MAX_TEXT = 500;
 const MAX_ACTION = 300; /* a post with parent: one example action */
 const RETRY_MS = 5000;
+/* docs/PROTOCOL.md: one message at most; the server closes a connection
+ * that sends more (1009), so such a post would never get through. */
+const MAX_MESSAGE_BYTES = 16384;
 /* Errors after which a post is worth sending again later: it stays in
  * the outbox (its text kept, shown as waiting) and the page says why.
  * Every other error is final: the text goes back to its field. */
@@ -193,13 +196,21 @@ function leave() {
 
 /* ===== Outbox ===== */
 
+/* True when msg, as sent, is over the protocol's message limit (an
+ * orientation with many long actions in a script of 3- or 4-byte
+ * characters can be, while each field is within its own limit). */
+function tooBig(msg) {
+  return new TextEncoder().encode(JSON.stringify(msg)).length > MAX_MESSAGE_BYTES;
+}
+
 function flushOutbox() {
   const client = state.client;
   if (!client || !client.ready) return;
   state.outbox.list().forEach(function (entry) {
     const msg = entry.msg;
     if (state.sentOn.get(msg.id) === client.generation) return;
-    sendPost(msg);
+    if (tooBig(msg)) postResult(msg, { code: 'too_long' }, null);
+    else sendPost(msg);
   });
 }
 
@@ -257,8 +268,14 @@ function postResult(msg, err, reply) {
   announce(message);
 }
 
-/* Saves a post in the outbox, then sends it. Returns true when taken. */
+/* Saves a post in the outbox, then sends it. Returns true when taken;
+ * false when it is too big to send (the text stays where it was typed). */
 function queuePost(msg) {
+  if (tooBig(msg)) {
+    notice(errorText('too_long'));
+    announce(errorText('too_long'));
+    return false;
+  }
   if (!state.outbox.add(msg)) notice(t('phone.storage_warning'));
   sendPost(msg);
   if (state.client.status !== CONNECTED) announce(t('phone.saved_offline'));
