@@ -12,6 +12,8 @@
  *    them again later until each is stored once;
  *  - a watch refused with rate_limited (a phone switching activities
  *    quickly) is asked again, so the phone follows its activity;
+ *  - a post too big for one protocol message is given back as too long
+ *    instead of closing the connection again and again;
  *  - a post refused for good (activity_state) gives its text back with
  *    the reason; every error code of docs/PROTOCOL.md has its err.<code>
  *    text in French and English.
@@ -204,6 +206,30 @@ async function main(browser) {
     await phone.waitForFunction((t) => Array.from(document.querySelectorAll('#board-list .card-text'))
       .some((n) => n.textContent === t), 'Par un voisin ' + stamp, { timeout: 30000 });
   });
+
+  /* ===== A post over the message limit is never sent ===== */
+  await report.step('a post over the message limit gives back its text as too long, and the phone stays connected', async () => {
+    const text = 'Trop de place ' + stamp;
+    const actions = Array.from({ length: 20 }, () => '\u{1F600}'.repeat(300));
+    await phone.evaluate((a) => {
+      const msg = { type: 'post', id: 'huge-' + a.stamp, activity: a.activity, board: a.board, text: a.text,
+        actions: a.actions };
+      localStorage.setItem('atelier.outbox.' + a.code, JSON.stringify([{ msg: msg, saved: new Date().toISOString() }]));
+      localStorage.removeItem('atelier.draft.' + a.code + '.' + a.activity + '.' + a.board);
+    }, { stamp: stamp, activity: activity.id, board: board, text: text, actions: actions, code: code });
+    const before = sockets.length;
+    await phone.reload();
+    const why = catalogue['err.too_long'].fr;
+    await phone.waitForFunction((a) => document.getElementById('note-text').value === a.text &&
+      document.getElementById('compose-error').textContent === a.why, { text: text, why: why });
+    await phone.waitForTimeout(1500);
+    const kept = await outboxOf(phone, code);
+    const opened = sockets.length - before;
+    const status = await phone.getAttribute('#status', 'class');
+    return (kept.length === 0 && opened === 1 && /status-connected/.test(status)) ||
+      'outbox ' + kept.length + ', sockets opened ' + opened + ', status ' + status;
+  });
+  await phone.fill('#note-text', '');
 
   /* ===== A post refused for good gives its text back ===== */
   const late = 'Écrit avant la fermeture ' + stamp;
