@@ -276,7 +276,19 @@ static int accepts(int port)
 	return ok;
 }
 
+static int start_mirror_once(const char *bin, target **out, char *err, size_t err_len);
+
+/* The port is chosen before the server binds it, so another program may
+ * take it in between: a failed start is tried again on another port. */
 int target_start_mirror(const char *bin, target **out, char *err, size_t err_len)
+{
+	int rc = -1;
+	for (int attempt = 0; attempt < 5 && rc; attempt++)
+		rc = start_mirror_once(bin, out, err, err_len);
+	return rc;
+}
+
+static int start_mirror_once(const char *bin, target **out, char *err, size_t err_len)
 {
 	char portarg[32];
 	target *t = target_new(err, err_len);
@@ -306,7 +318,7 @@ int target_start_mirror(const char *bin, target **out, char *err, size_t err_len
 	*out = t;
 	return 0;
 fail:
-	target_free(t, 1);
+	target_free(t, 0);
 	return -1;
 }
 
