@@ -20,7 +20,7 @@ struct bcast_msg {
 	unsigned char bytes[]; /* headroom, payload, NUL */
 };
 
-bcast_msg *bcast_msg_new(const char *data, size_t len, size_t headroom)
+bcast_msg *bcast_msg_alloc(size_t len, size_t headroom)
 {
 	bcast_msg *m = malloc(sizeof *m + headroom + len + 1);
 	if (!m)
@@ -28,8 +28,15 @@ bcast_msg *bcast_msg_new(const char *data, size_t len, size_t headroom)
 	m->refs = 1;
 	m->len = len;
 	m->headroom = headroom;
-	memcpy(m->bytes + headroom, data, len);
 	m->bytes[headroom + len] = '\0';
+	return m;
+}
+
+bcast_msg *bcast_msg_new(const char *data, size_t len, size_t headroom)
+{
+	bcast_msg *m = bcast_msg_alloc(len, headroom);
+	if (m)
+		memcpy(m->bytes + headroom, data, len);
 	return m;
 }
 

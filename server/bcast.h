@@ -18,6 +18,9 @@ typedef struct bcast_msg bcast_msg;
 /* Copies len bytes of data. Returns NULL when out of memory. The new
  * message has one reference, owned by the caller. */
 bcast_msg *bcast_msg_new(const char *data, size_t len, size_t headroom);
+/* A message of len bytes for the caller to fill through bcast_msg_data()
+ * (a NUL follows them). NULL when out of memory. One reference. */
+bcast_msg *bcast_msg_alloc(size_t len, size_t headroom);
 void bcast_msg_ref(bcast_msg *m);
 void bcast_msg_unref(bcast_msg *m); /* NULL is a no-op */
 unsigned char *bcast_msg_data(bcast_msg *m); /* the payload, headroom before it */

@@ -29,7 +29,12 @@ typedef struct net {
 	size_t npend, cappend;
 	lws_sorted_usec_list_t commit_sul; /* fires once per turn with writes */
 	lws_sorted_usec_list_t stop_sul;   /* polls cfg->stop */
+	unsigned char *wbuf;     /* ws.c: LWS_PRE + NET_WRITE_BATCH bytes where a
+	                          * connection's pending frames are gathered */
 } net;
+
+/* At most this many bytes of frames go out in one write. */
+#define NET_WRITE_BATCH 65536
 
 static inline net *net_from_wsi(struct lws *wsi)
 {

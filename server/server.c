@@ -172,8 +172,12 @@ int server_run(store *st, const server_config *cfg)
 	n.cfg = cfg;
 	n.nlan = addr_lan_ipv4(n.lan, 4);
 	n.hub = ws_hub_new();
-	if (!n.hub)
+	n.wbuf = malloc(LWS_PRE + NET_WRITE_BATCH);
+	if (!n.hub || !n.wbuf) {
+		bcast_hub_free(n.hub);
+		free(n.wbuf);
 		return -1;
+	}
 	if (!cfg->no_rate_limit && !(n.rl = rate_new(NULL, NULL)))
 		goto out;
 	if (probe_listen(cfg->host, cfg->port))
@@ -264,5 +268,6 @@ out:
 	ws_shutdown(&n, 0);
 	bcast_hub_free(n.hub);
 	rate_free(n.rl);
+	free(n.wbuf);
 	return rc;
 }

@@ -10,7 +10,10 @@
  * connection and publishes the events. Nothing is acknowledged before the
  * commit; if the commit fails every write of the turn gets a "storage"
  * error and nothing is broadcast.
- * Writes happen only in SERVER_WRITEABLE, one message per callback.
+ * Every server message is framed once (RFC 6455 text frame, header and
+ * payload in one shared buffer); on each SERVER_WRITEABLE a connection
+ * sends all its pending frames, up to NET_WRITE_BATCH bytes, in one write
+ * (issued raw: lws does not frame it again, and buffers a partial send).
  * Rate limits (rate.h) are applied between parsing and the domain rules:
  * a refused message gets a "rate_limited" error and reaches nothing.
  * Facilitator keys are never logged nor echoed.
@@ -76,11 +79,38 @@ static void drop_slow(void *conn)
 }
 
 /* Queues one text for this connection only. */
+/* A complete server-to-client text frame holding text: the header (2, 4
+ * or 10 bytes, unmasked, FIN) then the payload, built once however many
+ * connections will send it. */
+static bcast_msg *frame_new(const char *text, size_t len)
+{
+	unsigned char hdr[10];
+	size_t h = 0;
+	hdr[h++] = 0x81;
+	if (len < 126) {
+		hdr[h++] = (unsigned char)len;
+	} else if (len < 65536) {
+		hdr[h++] = 126;
+		hdr[h++] = (unsigned char)(len >> 8);
+		hdr[h++] = (unsigned char)len;
+	} else {
+		hdr[h++] = 127;
+		for (int shift = 56; shift >= 0; shift -= 8)
+			hdr[h++] = (unsigned char)((unsigned long long)len >> shift);
+	}
+	bcast_msg *m = bcast_msg_alloc(h + len, LWS_PRE);
+	if (!m)
+		return NULL;
+	memcpy(bcast_msg_data(m), hdr, h);
+	memcpy(bcast_msg_data(m) + h, text, len);
+	return m;
+}
+
 static void send_text(struct pss *pss, const char *text)
 {
 	if (pss->dropped)
 		return;
-	bcast_msg *m = bcast_msg_new(text, strlen(text), LWS_PRE);
+	bcast_msg *m = frame_new(text, strlen(text));
 	if (!m || bcast_queue_push(pss->q, m)) {
 		bcast_msg_unref(m);
 		drop_slow(pss);
@@ -123,7 +153,7 @@ static struct pending *pending_add(net *n, struct pss *pss)
 
 static void publish(net *n, const seminar_event *e)
 {
-	bcast_msg *m = bcast_msg_new(e->payload, e->len, LWS_PRE);
+	bcast_msg *m = frame_new(e->payload, e->len);
 	if (!m)
 		return;
 	bcast_publish(n->hub, e->seminar_id, e->activity_id, m);
@@ -297,6 +327,34 @@ static void handle_message(net *n, struct pss *pss)
 	proto_msg_clear(&m);
 }
 
+/* Sends the connection's pending frames, oldest first, in one write of at
+ * most NET_WRITE_BATCH bytes (a larger frame goes alone, from its shared
+ * buffer). LWS_WRITE_HTTP makes lws send the bytes as they are: they are
+ * whole frames already. Returns 0, or -1 when the connection failed. */
+static int write_pending(net *n, struct pss *pss)
+{
+	unsigned char *out = n->wbuf + LWS_PRE;
+	size_t used = 0;
+	bcast_msg *m;
+	while ((m = bcast_queue_peek(pss->q))) {
+		size_t len = bcast_msg_len(m);
+		if (used + len > NET_WRITE_BATCH) {
+			if (used)
+				break;
+			if (lws_write(pss->wsi, bcast_msg_data(m), len, LWS_WRITE_HTTP) < (int)len)
+				return -1;
+			bcast_queue_pop(pss->q);
+			return 0;
+		}
+		memcpy(out + used, bcast_msg_data(m), len);
+		used += len;
+		bcast_queue_pop(pss->q);
+	}
+	if (used && lws_write(pss->wsi, out, used, LWS_WRITE_HTTP) < (int)used)
+		return -1;
+	return 0;
+}
+
 /* ===== The lws callback ===== */
 
 int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
@@ -357,13 +415,8 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	case LWS_CALLBACK_SERVER_WRITEABLE: {
 		if (pss->dropped)
 			return -1;
-		bcast_msg *m = bcast_queue_peek(pss->q);
-		if (!m)
-			break;
-		size_t mlen = bcast_msg_len(m);
-		if (lws_write(wsi, bcast_msg_data(m), mlen, LWS_WRITE_TEXT) < (int)mlen)
+		if (write_pending(n, pss))
 			return -1;
-		bcast_queue_pop(pss->q);
 		if (bcast_queue_count(pss->q))
 			lws_callback_on_writable(wsi);
 		break;
