@@ -250,6 +250,23 @@ fail:
 
 /* ===== The libwebsockets mirror test server ===== */
 
+/* Writes the last error line the mirror server logged ("E: ...") into
+ * out[len], for a message about a failed start (its scratch directory is
+ * removed afterwards). */
+static void last_error(const char *path, char *out, size_t len)
+{
+	char buf[256];
+	FILE *f = fopen(path, "r");
+	snprintf(out, len, "no error logged");
+	while (f && fgets(buf, sizeof buf, f))
+		if (strstr(buf, "E: ")) {
+			buf[strcspn(buf, "\n")] = '\0';
+			snprintf(out, len, "%s", buf);
+		}
+	if (f)
+		fclose(f);
+}
+
 /* A port nobody listens on right now (the kernel's choice). */
 static int free_port(void)
 {
@@ -306,7 +323,9 @@ static int start_mirror_once(const char *bin, target **out, char *err, size_t er
 	for (int waited = 0; !accepts(t->port); waited += 20) {
 		if (gone(t->pid)) {
 			t->pid = -1;
-			snprintf(err, err_len, "%s ended at start (see %s)", argv[0], t->log);
+			int n = snprintf(err, err_len, "%s ended at start: ", argv[0]);
+			if (n > 0 && (size_t)n < err_len)
+				last_error(t->log, err + n, err_len - (size_t)n);
 			goto fail;
 		}
 		if (waited >= START_MS) {
