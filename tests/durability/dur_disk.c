@@ -179,9 +179,16 @@ static void test_read_only_while_serving(void **state)
  * Returns the raw status, or -1 when this machine cannot run the case. */
 static int serve_unprivileged(fixture *f, char **err)
 {
+	/* Pages of its own beside the database: nobody may not be able to
+	 * enter the source tree (a private clone), and the start-up must get
+	 * as far as the database. */
+	char web[1200];
+	snprintf(web, sizeof web, "%s/web", f->dir);
+	if (mkdir(web, 0755) && errno != EEXIST)
+		fail_msg("mkdir %s: %s", web, strerror(errno));
 	const char *as_root[] = {SETPRIV, "--reuid=65534", "--regid=65534", "--clear-groups",
 	                         proc_bin(), "serve", "--listen", "127.0.0.1:0", "--db", f->db,
-	                         "--sessions", f->sessions, NULL};
+	                         "--sessions", f->sessions, "--web", web, NULL};
 	const char *const *argv = as_root;
 	int status = 0;
 
