@@ -35,7 +35,7 @@ struct pss {
 	seminar_session *ss;
 	bcast_queue *q;
 	rate_conn *rc;     /* its buckets; NULL when rate limits are off */
-	char *rx;          /* reassembly of one message */
+	char *rx;          /* reassembly of a fragmented message; NULL until one comes */
 	size_t rx_len;
 	int dropped;       /* too slow: being closed */
 };
@@ -277,7 +277,7 @@ static void rate_note(struct pss *pss, const proto_msg *m, const seminar_result 
 
 /* ===== One complete message ===== */
 
-static void handle_message(net *n, struct pss *pss)
+static void handle_message(net *n, struct pss *pss, const char *buf, size_t len)
 {
 	proto_msg m;
 	proto_err err;
@@ -287,7 +287,7 @@ static void handle_message(net *n, struct pss *pss)
 		lws_close_reason(pss->wsi, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION, NULL, 0);
 		return;
 	}
-	if (proto_parse(pss->rx, pss->rx_len, &m, &err, detail, sizeof detail, re, sizeof re)) {
+	if (proto_parse(buf, len, &m, &err, detail, sizeof detail, re, sizeof re)) {
 		p->reply = proto_encode_error(re[0] ? re : NULL, err, detail);
 		p->is_error = 1;
 		return;
@@ -375,8 +375,7 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		}
 		pss->ss = seminar_session_new();
 		pss->q = bcast_queue_new(QUEUE_MAX_MSGS, QUEUE_MAX_BYTES);
-		pss->rx = malloc(PROTO_MAX_MESSAGE_BYTES);
-		if (!pss->ss || !pss->q || !pss->rx)
+		if (!pss->ss || !pss->q)
 			return -1;
 		break;
 	}
@@ -404,11 +403,20 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			                 (unsigned char *)"message too large", 17);
 			return -1;
 		}
+		/* Most messages arrive whole in one callback: parsed where they
+		 * lie. Only a message that comes in pieces is gathered, in a
+		 * buffer made the first time one does (an idle phone owns none). */
+		if (pss->rx_len == 0 && lws_is_final_fragment(wsi)) {
+			handle_message(n, pss, in, len);
+			break;
+		}
+		if (!pss->rx && !(pss->rx = malloc(PROTO_MAX_MESSAGE_BYTES)))
+			return -1;
 		memcpy(pss->rx + pss->rx_len, in, len);
 		pss->rx_len += len;
 		if (!lws_is_final_fragment(wsi))
 			break;
-		handle_message(n, pss);
+		handle_message(n, pss, pss->rx, pss->rx_len);
 		pss->rx_len = 0;
 		break;
 
