@@ -93,14 +93,7 @@ static void *kill_later(void *arg)
 /* Opens the test activity and returns its notes board. */
 static void open_questions(fixture *f, char *board, size_t board_len)
 {
-	json_t *seminar = NULL;
-	wsc *fac = fixture_connect(f);
-	fixture_set_state(f, fac, QUESTIONS, "open");
-	wsc_close(fac);
-	wsc *c = fixture_phone(f, QUESTIONS, &seminar);
-	fixture_board(seminar, QUESTIONS, "notes", board, board_len);
-	json_decref(seminar);
-	wsc_close(c);
+	wsc_close(fixture_open_phone(f, board, board_len));
 }
 
 static int send_post(wsc *c, const struct post *p, const char *board)

@@ -425,3 +425,15 @@ json_t *fixture_find(json_t *contributions, long long id)
 	}
 	return NULL;
 }
+
+wsc *fixture_open_phone(fixture *f, char *board, size_t board_len)
+{
+	json_t *seminar = NULL;
+	wsc *fac = fixture_connect(f);
+	fixture_set_state(f, fac, FIXTURE_OPEN_ACTIVITY, "open");
+	wsc_close(fac);
+	wsc *c = fixture_phone(f, FIXTURE_OPEN_ACTIVITY, &seminar);
+	fixture_board(seminar, FIXTURE_OPEN_ACTIVITY, "notes", board, board_len);
+	json_decref(seminar);
+	return c;
+}

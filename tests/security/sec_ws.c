@@ -37,19 +37,6 @@ static const char *outcome(json_t *reply, char *out, size_t len)
 	return out;
 }
 
-/* A phone that joined and watches QUESTIONS, opened by a facilitator;
- * board receives the board id. */
-static wsc *open_phone(fixture *f, char *board, size_t board_len)
-{
-	json_t *seminar = NULL;
-	wsc *fac = fixture_connect(f);
-	fixture_set_state(f, fac, QUESTIONS, "open");
-	wsc_close(fac);
-	wsc *c = fixture_phone(f, QUESTIONS, &seminar);
-	fixture_board(seminar, QUESTIONS, "notes", board, board_len);
-	json_decref(seminar);
-	return c;
-}
 
 /* Sends n posts at once on c (ids prefix-0..n-1) and counts the acks; any
  * reply other than ack or rate_limited fails the test. */
@@ -86,7 +73,7 @@ static void test_post_flood_is_limited_and_nothing_extra_stored(void **state)
 	fixture *f = *state;
 	char board[80];
 	int acked, limited;
-	wsc *c = open_phone(f, board, sizeof board);
+	wsc *c = fixture_open_phone(f, board, sizeof board);
 	/* Everything sent at once, replies read afterwards: faster than any
 	 * person, and the connection stays open throughout. */
 	acked = post_burst(c, "flood", board, 60, &limited);
@@ -103,7 +90,7 @@ static void test_post_flood_is_limited_and_nothing_extra_stored(void **state)
 	json_decref(w);
 	/* Another phone from the same address (a room behind one NAT)
 	 * still posts. */
-	wsc *other = open_phone(f, board, sizeof board);
+	wsc *other = fixture_open_phone(f, board, sizeof board);
 	fixture_post(f, other, "neighbour", QUESTIONS, board, "du même réseau");
 	/* A little later the first phone posts again. */
 	sleep(2);
@@ -119,7 +106,7 @@ static void test_room_of_300_behind_one_address(void **state)
 	static wsc *phones[ROOM];
 	char board[80], id[32];
 	int limited;
-	wsc *first = open_phone(f, board, sizeof board);
+	wsc *first = fixture_open_phone(f, board, sizeof board);
 	wsc_close(first);
 	/* 300 phones from 127.0.0.1 join, then all post twice at once. */
 	for (int i = 0; i < ROOM; i++)
@@ -156,7 +143,7 @@ static void test_limits_can_be_turned_off_for_load_tests(void **state)
 	int limited;
 	const char *extra[] = {"--no-rate-limit", NULL};
 	sec_restart(f, extra);
-	wsc *c = open_phone(f, board, sizeof board);
+	wsc *c = fixture_open_phone(f, board, sizeof board);
 	assert_int_equal(post_burst(c, "load", board, 60, &limited), 60);
 	assert_int_equal(limited, 0);
 	wsc_close(c);
