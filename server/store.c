@@ -346,6 +346,7 @@ void store_close(store *s)
 		return;
 	if (s->db && !sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	store__snap_clear(s);
 	for (size_t i = 0; i < s->ncache; i++)
 		sqlite3_finalize(s->cache[i].stmt);
 	free(s->cache);
@@ -396,11 +397,15 @@ int store_tx_commit(store *s)
 		return STORE_OK;
 	if (!sqlite_tx_open(s)) {
 		s->tx = 0;
+		store__snap_clear(s);
 		return STORE_IOERR; /* rolled back by SQLite: nothing was saved */
 	}
 	rc = store__exec(s, "COMMIT", "");
-	if (rc != STORE_OK && sqlite_tx_open(s))
-		store__exec(s, "ROLLBACK", "");
+	if (rc != STORE_OK) {
+		if (sqlite_tx_open(s))
+			store__exec(s, "ROLLBACK", "");
+		store__snap_clear(s);
+	}
 	s->tx = 0;
 	return rc;
 }
@@ -411,6 +416,7 @@ void store_tx_rollback(store *s)
 		store__exec(s, "ROLLBACK", "");
 	if (s)
 		s->tx = 0;
+	store__snap_clear(s);
 }
 
 int store_savepoint(store *s)
@@ -429,4 +435,5 @@ void store_savepoint_rollback(store *s)
 	 * whole transaction back; then there is no savepoint left to undo. */
 	if (store__exec(s, "ROLLBACK TO msg", "") == STORE_OK)
 		store__exec(s, "RELEASE msg", "");
+	store__snap_clear(s);
 }

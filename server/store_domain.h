@@ -139,7 +139,9 @@ int store_activity_json(store *s, long long activity_id, json_t **out /* OUT */)
 /* The contribution object. full: give a hidden one's text and author. */
 int store_contribution_json(store *s, long long id, int full, json_t **out /* OUT */);
 /* Every contribution of a seminar (activity_id 0) or of one activity, in
- * id order, deleted ones included (text null). */
+ * id order, deleted ones included (text null). The list is kept and given
+ * again (a new reference) until the seminar's sequence number moves, so
+ * many watchers of one board cost one query: do not modify it. */
 int store_contributions_json(store *s, long long seminar_id, long long activity_id,
                              int full, json_t **out /* OUT */);
 /* Ids of the participant's contributions that are not deleted, and of the

@@ -192,14 +192,41 @@ int store_contribution_json(store *s, long long id, int full, json_t **out)
 	           store__contribution_row, full ? STORE__FULL : 0, NULL, out);
 }
 
+void store__snap_clear(store *s)
+{
+	if (!s)
+		return;
+	json_decref(s->snap.list);
+	memset(&s->snap, 0, sizeof s->snap);
+}
+
 int store_contributions_json(store *s, long long seminar_id, long long activity_id,
                              int full, json_t **out)
 {
+	long long seq = 0;
+	int rc = store_seminar_seq(s, seminar_id, &seq);
+	full = !!full;
+	if (rc)
+		return rc;
+	if (s->snap.list && s->snap.seminar_id == seminar_id &&
+	    s->snap.activity_id == activity_id && s->snap.full == full && s->snap.seq == seq) {
+		*out = json_incref(s->snap.list);
+		return STORE_OK;
+	}
 	/* One statement per shape: the seminar's, or one activity's. */
 	sqlite3_stmt *st =
 		activity_id > 0
 			? store__query(s, CONTRIBUTIONS " WHERE a.id = ? ORDER BY c.id", "i", activity_id)
 			: store__query(s, CONTRIBUTIONS " WHERE a.seminar_id = ? ORDER BY c.id", "i",
 			               seminar_id);
-	return store__many(s, st, store__contribution_row, full ? STORE__FULL : 0, out);
+	rc = store__many(s, st, store__contribution_row, full ? STORE__FULL : 0, out);
+	if (rc == STORE_OK) {
+		store__snap_clear(s);
+		s->snap.list = json_incref(*out);
+		s->snap.seminar_id = seminar_id;
+		s->snap.activity_id = activity_id;
+		s->snap.seq = seq;
+		s->snap.full = full;
+	}
+	return rc;
 }

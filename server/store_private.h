@@ -23,7 +23,19 @@ struct store {
 	struct store_cached *cache; /* prepared statements, by SQL address */
 	size_t ncache, capcache;
 	int tx;                   /* store_tx_begin opened the turn's transaction */
+	/* The last list built by store_contributions_json, reused while the
+	 * seminar's sequence number says nothing changed (every change is an
+	 * event). Dropped at every rollback: a sequence number may then be
+	 * given again to other content. */
+	struct {
+		json_t *list;
+		long long seminar_id, activity_id, seq;
+		int full;
+	} snap;
 };
+
+/* Forgets the cached contribution list (store.c calls it at rollbacks). */
+void store__snap_clear(store *s);
 
 /* Statement for sql (static text), prepared once then reset, with its
  * bindings cleared. NULL on error (store_errmsg() says why). */

@@ -694,6 +694,82 @@ static void watch_snapshot_masks_hidden_unless_key(void **state)
 	                    "unknown_seminar");
 }
 
+/* One message handled inside the open transaction, not committed. */
+static json_t *uncommitted(struct world *w, seminar_session *ss, const char *text)
+{
+	char detail[160], re[80];
+	proto_msg m;
+	proto_err err;
+	seminar_result r = {0};
+	assert_int_equal(proto_parse(text, strlen(text), &m, &err, detail, sizeof detail, re,
+	                             sizeof re),
+	                 0);
+	assert_int_equal(seminar_handle(w->f.st, ss, &m, &r), 0);
+	proto_msg_clear(&m);
+	json_t *reply = json_loads(r.reply, 0, NULL);
+	seminar_result_clear(&r);
+	assert_non_null(reply);
+	return reply;
+}
+
+/* Many watchers of one board share one snapshot until anything changes; a
+ * turn rolled back gives its sequence numbers again to other content, and
+ * no snapshot of the rolled-back content may come back. */
+static void snapshot_shared_but_never_stale(void **state)
+{
+	struct world *w = *state;
+	char text[512];
+	json_t *r, *list;
+
+	fx_state(&w->f, "axe-1", "open");
+	fx_post(&w->f, w->a, "axe-1", "inventer", "Avant");
+	long long seq = last_seq(w);
+
+	/* A turn that posts, is watched, and is rolled back. */
+	snprintf(text, sizeof text,
+	         "{\"type\":\"post\",\"id\":\"lost\",\"activity\":\"axe-1\","
+	         "\"board\":\"inventer\",\"text\":\"Annulée\"}");
+	r = uncommitted(w, w->a, text);
+	assert_null(fx_error(r));
+	json_decref(r);
+	snprintf(text, sizeof text,
+	         "{\"type\":\"watch\",\"id\":\"w-lost\",\"code\":\"%s\","
+	         "\"activity\":\"axe-1\"}", w->f.code);
+	r = uncommitted(w, w->screen, text);
+	assert_int_equal(json_array_size(member(r, "contributions", NULL)), 2);
+	json_decref(r);
+	store_tx_rollback(w->f.st);
+	assert_int_equal(last_seq(w), seq);
+
+	/* The next post takes the same sequence number. */
+	fx_post(&w->f, w->b, "axe-1", "inventer", "Gardée");
+	assert_int_equal(last_seq(w), seq + 1);
+	for (int i = 0; i < 2; i++) { /* built, then given again */
+		r = watch(w, w->screen, ",\"activity\":\"axe-1\"");
+		list = member(r, "contributions", NULL);
+		assert_int_equal(json_array_size(list), 2);
+		assert_string_equal(json_string_value(member(json_array_get(list, 0), "text", NULL)),
+		                    "Avant");
+		assert_string_equal(json_string_value(member(json_array_get(list, 1), "text", NULL)),
+		                    "Gardée");
+		json_decref(r);
+	}
+
+	/* Any change shows at once: a hide moves the sequence number. */
+	long long encore = fx_post(&w->f, w->b, "axe-1", "inventer", "Encore");
+	r = watch(w, w->screen, ",\"activity\":\"axe-1\"");
+	assert_int_equal(json_array_size(member(r, "contributions", NULL)), 3);
+	json_decref(r);
+	json_decref(fx_send(&w->f, w->screen, NULL,
+	                    "{\"type\":\"hide\",\"id\":\"h2\",\"code\":\"%s\",\"key\":\"%s\","
+	                    "\"contribution\":%lld}",
+	                    w->f.code, w->f.key, encore));
+	r = watch(w, w->screen, ",\"activity\":\"axe-1\"");
+	list = member(r, "contributions", NULL);
+	assert_true(json_is_null(member(json_array_get(list, 2), "text", NULL)));
+	json_decref(r);
+}
+
 static void watch_since_returns_exactly_the_missed_events(void **state)
 {
 	struct world *w = *state;
@@ -803,6 +879,7 @@ int main(void)
 		T(set_state_needs_the_key),
 		T(hide_and_show),
 		T(watch_snapshot_masks_hidden_unless_key),
+		T(snapshot_shared_but_never_stale),
 		T(watch_since_returns_exactly_the_missed_events),
 		T(watch_too_far_behind_gets_a_snapshot),
 		T(watch_records_attendance),
