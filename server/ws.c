@@ -14,6 +14,10 @@
  * payload in one shared buffer); on each SERVER_WRITEABLE a connection
  * sends all its pending frames, up to NET_WRITE_BATCH bytes, in one write
  * (issued raw: lws does not frame it again, and buffers a partial send).
+ * This relies on WebSocket over HTTP/1.1 with no extension negotiated,
+ * which is all Atelier serves (plain HTTP, no TLS, so never WebSocket over
+ * HTTP/2, and no permessage-deflate); adding either means framing through
+ * LWS_WRITE_TEXT again.
  * Rate limits (rate.h) are applied between parsing and the domain rules:
  * a refused message gets a "rate_limited" error and reaches nothing.
  * Facilitator keys are never logged nor echoed.
