@@ -82,7 +82,6 @@ static void drop_slow(void *conn)
 	lws_set_timeout(pss->wsi, PENDING_TIMEOUT_LAGGING, LWS_TO_KILL_ASYNC);
 }
 
-/* Queues one text for this connection only. */
 /* A complete server-to-client text frame holding text: the header (2, 4
  * or 10 bytes, unmasked, FIN) then the payload, built once however many
  * connections will send it. */
@@ -110,6 +109,7 @@ static bcast_msg *frame_new(const char *text, size_t len)
 	return m;
 }
 
+/* Queues one text for this connection only. */
 static void send_text(struct pss *pss, const char *text)
 {
 	if (pss->dropped)
@@ -304,10 +304,6 @@ static void handle_message(net *n, struct pss *pss, const char *buf, size_t len)
 		return;
 	}
 
-	long long sem0, act0;
-	int full0;
-	seminar_session_watch(pss->ss, &sem0, &act0, &full0);
-
 	seminar_result r = {0};
 	seminar_handle(n->st, pss->ss, &m, &r);
 	rate_note(pss, &m, &r);
@@ -322,7 +318,8 @@ static void handle_message(net *n, struct pss *pss, const char *buf, size_t len)
 	seminar_result_clear(&r);
 
 	if (m.type == PROTO_WATCH && !p->is_error) {
-		seminar_session_watch(pss->ss, &p->seminar_id, &p->activity_id, &full0);
+		int full;
+		seminar_session_watch(pss->ss, &p->seminar_id, &p->activity_id, &full);
 		p->watch = 1;
 		/* Until the reply goes out, events go nowhere for this
 		 * connection: they are in its snapshot or catch-up. */
