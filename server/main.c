@@ -277,7 +277,7 @@ static int import_dir(store *st, const char *dir)
 
 static int cmd_serve(int argc, char **argv)
 {
-	struct opts o = {0};
+	struct opts o = {.db = DEFAULT_DB}; /* options override */
 	char web[PATH_MAX], sessions[PATH_MAX], host[256];
 	store *st = NULL;
 	int port, rc = 1;
@@ -312,7 +312,7 @@ static int cmd_serve(int argc, char **argv)
 	if (resolve_dir(o.web, "web", web, sizeof web) ||
 	    resolve_dir(o.sessions, "sessions", sessions, sizeof sessions))
 		return 1;
-	if (open_store(o.db ? o.db : DEFAULT_DB, &st))
+	if (open_store(o.db, &st))
 		return 1;
 	if (import_dir(st, sessions))
 		goto out;
@@ -338,7 +338,7 @@ out:
 
 static int cmd_import(int argc, char **argv)
 {
-	struct opts o = {0};
+	struct opts o = {.db = DEFAULT_DB}; /* options override */
 	store *st = NULL;
 	int rc = 0;
 	if (parse_opts("import", argc, argv, import_opts, &o))
@@ -351,7 +351,7 @@ static int cmd_import(int argc, char **argv)
 		fail("cli.err_import_no_file");
 		return 2;
 	}
-	if (open_store(o.db ? o.db : DEFAULT_DB, &st))
+	if (open_store(o.db, &st))
 		return 1;
 	for (int i = 0; i < o.nargs; i++)
 		if (import_file(st, o.args[i], 0))
@@ -362,7 +362,7 @@ static int cmd_import(int argc, char **argv)
 
 static int cmd_export(int argc, char **argv)
 {
-	struct opts o = {0};
+	struct opts o = {.db = DEFAULT_DB}; /* options override */
 	store *st = NULL;
 	json_t *doc = NULL;
 	int rc = 1, first = 0, last = EXPORT__COUNT - 1;
@@ -383,11 +383,11 @@ static int cmd_export(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (access(o.db ? o.db : DEFAULT_DB, F_OK)) {
-		fail("cli.err_no_db", o.db ? o.db : DEFAULT_DB);
+	if (access(o.db, F_OK)) {
+		fail("cli.err_no_db", o.db);
 		return 1;
 	}
-	if (open_store(o.db ? o.db : DEFAULT_DB, &st))
+	if (open_store(o.db, &st))
 		return 1;
 	if (store_dump(st, o.args[0], &doc)) {
 		fail("cli.err_unknown_code", o.args[0]);
