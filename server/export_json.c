@@ -26,13 +26,17 @@ int export_json(json_t *doc, char **out, size_t *out_len)
 	if (!text)
 		goto done;
 	len = strlen(text);
-	*out = malloc(len + 2);
-	if (!*out)
+	/* The newline goes at the end of jansson's own buffer (malloc'd:
+	 * no custom allocator is set). */
+	char *grown = realloc(text, len + 2);
+	if (!grown)
 		goto done;
-	memcpy(*out, text, len);
-	(*out)[len] = '\n';
-	(*out)[len + 1] = '\0';
+	text = grown;
+	text[len] = '\n';
+	text[len + 1] = '\0';
+	*out = text;
 	*out_len = len + 1;
+	text = NULL;
 	rc = 0;
 done:
 	free(text);

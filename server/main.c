@@ -395,7 +395,7 @@ static int cmd_export(int argc, char **argv)
 	}
 	for (int f = first; f <= last; f++) {
 		char path[PATH_MAX], err[512];
-		if (export_write(doc, (export_format)f, o.out ? o.out : "exports", path,
+		if (export_write(doc, (export_format)f, o.out /* NULL: export.c's default */, path,
 		                 sizeof path, err, sizeof err)) {
 			fprintf(stderr, "atelier : %s\n", err);
 			goto out;
