@@ -673,9 +673,11 @@ int defn_load_file(const char *path, json_t **out, char *err, size_t err_len)
 		fail_memory(&c, NULL);
 		goto done;
 	}
+	errno = 0;
 	size_t n = fread(buf, 1, MAX_FILE_BYTES + 1, f);
 	if (ferror(f)) {
-		fail(&c, NULL, "defn.err.read", strerror(EIO), NULL, NULL);
+		/* e.g. EISDIR: fopen() opens a directory, reading it fails */
+		fail(&c, NULL, "defn.err.read", strerror(errno ? errno : EIO), NULL, NULL);
 		goto done;
 	}
 	if (n > MAX_FILE_BYTES) {
