@@ -435,5 +435,9 @@ void store_savepoint_rollback(store *s)
 	 * whole transaction back; then there is no savepoint left to undo. */
 	if (store__exec(s, "ROLLBACK TO msg", "") == STORE_OK)
 		store__exec(s, "RELEASE msg", "");
-	store__snap_clear(s);
+	else
+		store__snap_clear(s); /* the whole transaction went */
+	/* Otherwise the cached snapshot stays good: only a watch builds one,
+	 * and a watch emits no event, so undoing one message never gives a
+	 * sequence number of the cache to other content. */
 }

@@ -51,9 +51,6 @@ static int figures(store *s, long long seminar_id, long long activity_id, json_t
 	return rc;
 }
 
-#define CONTRIBUTIONS \
-	"SELECT " STORE__CONTRIBUTION_COLS " FROM contribution c" \
-	" JOIN board b ON b.id = c.board_id JOIN activity a ON a.id = b.activity_id"
 
 /* Each function below fills one object of the document from its id: it
  * is a store__child_fn, called by store__collect() for each row. */
@@ -63,7 +60,7 @@ static int add_actions(store *s, json_t *o, long long parent_id)
 {
 	return store__member(s, o, "actions",
 	                     store__query(s,
-	                                  CONTRIBUTIONS " WHERE c.parent_id = ?"
+	                                  STORE__CONTRIBUTIONS " WHERE c.parent_id = ?"
 	                                  " AND c.state <> 'deleted' ORDER BY c.position, c.id",
 	                                  "i", parent_id),
 	                     store__contribution_row, STORE__DUMP | STORE__FULL, NULL);
@@ -75,7 +72,7 @@ static int add_contributions(store *s, json_t *board, long long board_id)
 {
 	return store__member(s, board, "contributions",
 	                     store__query(s,
-	                                  CONTRIBUTIONS " WHERE c.board_id = ?"
+	                                  STORE__CONTRIBUTIONS " WHERE c.board_id = ?"
 	                                  " AND c.parent_id IS NULL AND c.state <> 'deleted'"
 	                                  " ORDER BY 9 DESC, c.created, c.id",
 	                                  "i", board_id),

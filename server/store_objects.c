@@ -182,13 +182,10 @@ int store_seminar_json(store *s, long long seminar_id, json_t **out)
 	           seminar_row, 0, add_activities, out);
 }
 
-#define CONTRIBUTIONS \
-	"SELECT " STORE__CONTRIBUTION_COLS " FROM contribution c" \
-	" JOIN board b ON b.id = c.board_id JOIN activity a ON a.id = b.activity_id"
 
 int store_contribution_json(store *s, long long id, int full, json_t **out)
 {
-	return store__one(s, store__query(s, CONTRIBUTIONS " WHERE c.id = ?", "i", id),
+	return store__one(s, store__query(s, STORE__CONTRIBUTIONS " WHERE c.id = ?", "i", id),
 	           store__contribution_row, full ? STORE__FULL : 0, NULL, out);
 }
 
@@ -216,8 +213,8 @@ int store_contributions_json(store *s, long long seminar_id, long long activity_
 	/* One statement per shape: the seminar's, or one activity's. */
 	sqlite3_stmt *st =
 		activity_id > 0
-			? store__query(s, CONTRIBUTIONS " WHERE a.id = ? ORDER BY c.id", "i", activity_id)
-			: store__query(s, CONTRIBUTIONS " WHERE a.seminar_id = ? ORDER BY c.id", "i",
+			? store__query(s, STORE__CONTRIBUTIONS " WHERE a.id = ? ORDER BY c.id", "i", activity_id)
+			: store__query(s, STORE__CONTRIBUTIONS " WHERE a.seminar_id = ? ORDER BY c.id", "i",
 			               seminar_id);
 	rc = store__many(s, st, store__contribution_row, full ? STORE__FULL : 0, out);
 	if (rc == STORE_OK) {

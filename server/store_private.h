@@ -112,6 +112,10 @@ int store__random_code(char *out, size_t len);
 	"c.id, a.slug, b.slug, c.parent_id, c.position, c.text, c.author, c.state," \
 	" (SELECT COUNT(*) FROM vote v WHERE v.contribution_id = c.id)," \
 	" c.created, c.edited"
+/* Contributions with their board and activity, for those columns. */
+#define STORE__CONTRIBUTIONS \
+	"SELECT " STORE__CONTRIBUTION_COLS " FROM contribution c" \
+	" JOIN board b ON b.id = c.board_id JOIN activity a ON a.id = b.activity_id"
 
 json_t *store__activity_row(sqlite3_stmt *st, int flags); /* flags unused */
 json_t *store__board_row(sqlite3_stmt *st, int flags);    /* flags unused */
