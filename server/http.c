@@ -249,8 +249,15 @@ static int route_api_export(struct lws *wsi, net *n, struct hss *h, const char *
 		rate_conn_free(rc);
 		return too_many(wsi, h);
 	}
-	if (lws_hdr_custom_copy(wsi, key, sizeof key, "x-atelier-key:", 14) <= 0 ||
-	    !store_check_key(n->st, code, key)) {
+	int ok = lws_hdr_custom_copy(wsi, key, sizeof key, "x-atelier-key:", 14) > 0
+	                 ? store_check_key(n->st, code, key)
+	                 : 0;
+	if (ok < 0) { /* the database, not the key: no guess counted */
+		rate_conn_free(rc);
+		return respond_json(wsi, h, HTTP_STATUS_INTERNAL_SERVER_ERROR,
+		                    json_pack("{s:s}", "error", "storage"));
+	}
+	if (!ok) {
 		if (rc)
 			rate_secret_failed(rc, RATE_SECRET_KEY);
 		rate_conn_free(rc);

@@ -178,14 +178,20 @@ static int find_seminar(struct job *j, long long *sid)
 }
 
 /* A facilitator message: its seminar, and its key checked. */
+/* The message's facilitator key: 0 when right, REFUSED (bad_key) when
+ * absent or wrong, a negative store code when it could not be checked. */
+static int check_key(struct job *j)
+{
+	int ok = j->m->key ? store_check_key(j->st, j->m->code, j->m->key) : 0;
+	if (ok < 0)
+		return ok;
+	return ok ? 0 : refuse(j, PROTO_ERR_BAD_KEY, "facilitator key missing or wrong");
+}
+
 static int facilitator(struct job *j, long long *sid)
 {
 	int rc = find_seminar(j, sid);
-	if (rc)
-		return rc;
-	if (!j->m->key || !store_check_key(j->st, j->m->code, j->m->key))
-		return refuse(j, PROTO_ERR_BAD_KEY, "facilitator key missing or wrong");
-	return 0;
+	return rc ? rc : check_key(j);
 }
 
 /* The activity slug of seminar sid, or unknown_activity. */
@@ -302,8 +308,8 @@ static int do_watch(struct job *j)
 	if (rc)
 		return rc;
 	if (m->key) {
-		if (!store_check_key(j->st, m->code, m->key))
-			return refuse(j, PROTO_ERR_BAD_KEY, "wrong facilitator key");
+		if ((rc = check_key(j)))
+			return rc;
 		full = 1;
 	}
 	if (m->activity && (rc = find_activity(j, sid, m->activity, &a)))

@@ -51,10 +51,13 @@ int store_check_key(store *s, const char *code, const char *key)
 		return 0;
 	st = store__query(s, "SELECT key FROM seminar WHERE code = ?", "t", code);
 	if (!st)
-		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW) {
+		return STORE_ERR;
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
 		const char *stored = (const char *)sqlite3_column_text(st, 0);
 		ok = stored && *stored && same_secret(stored, key);
+	} else if (step != SQLITE_DONE) {
+		ok = STORE_ERR;
 	}
 	sqlite3_reset(st);
 	return ok;

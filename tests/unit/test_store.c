@@ -14,6 +14,8 @@
 
 #include "store_domain.h"
 
+#include <sqlite3.h>
+
 /* ===== Files ===== */
 
 struct tmp {
@@ -66,6 +68,13 @@ static int seminars(store *st)
 	return n;
 }
 
+static void keep_key(void *ctx, const char *code, const char *title, const char *date,
+                     const char *key)
+{
+	(void)code, (void)title, (void)date;
+	snprintf(ctx, 160, "%s", key);
+}
+
 /* ===== Opening and migrations ===== */
 
 static void open_memory_runs_migrations(void **state)
@@ -102,6 +111,39 @@ static void reopen_file_keeps_data(void **state)
 	assert_int_equal(store_import(st, d, code2, sizeof code2, err, sizeof err), STORE_OK);
 	assert_string_equal(code, code2); /* the same seminar, not a new one */
 	assert_int_equal(seminars(st), 1);
+	store_close(st);
+	json_decref(d);
+	tmp_remove(&t);
+}
+
+/* A database that cannot be read is never taken for a wrong key: the
+ * facilitator must get a storage error, and no guess may be counted. */
+static void key_check_tells_a_fault_from_a_wrong_key(void **state)
+{
+	(void)state;
+	struct tmp t;
+	store *st = NULL;
+	sqlite3 *db = NULL;
+	char err[256], code[32], key[160] = "";
+	json_t *d = fx_definition();
+
+	tmp_make(&t);
+	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_import(st, d, code, sizeof code, err, sizeof err), STORE_OK);
+	assert_int_equal(store_list_seminars(st, keep_key, key), STORE_OK);
+	assert_int_equal(store_check_key(st, code, key), 1);
+	assert_int_equal(store_check_key(st, code, "0123456789abcdef0123456789abcdef"), 0);
+	assert_int_equal(store_check_key(st, "NOPE99", key), 0);
+	store_close(st);
+
+	/* The table goes behind the store's back: the lookup fails. */
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "ALTER TABLE seminar RENAME TO seminar_gone", NULL,
+	                              NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_OK);
+	assert_true(store_check_key(st, code, key) < 0);
 	store_close(st);
 	json_decref(d);
 	tmp_remove(&t);
@@ -516,6 +558,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(open_memory_runs_migrations),
 		cmocka_unit_test(reopen_file_keeps_data),
+		cmocka_unit_test(key_check_tells_a_fault_from_a_wrong_key),
 		cmocka_unit_test(newer_database_refused),
 		cmocka_unit_test(foreign_file_refused),
 		cmocka_unit_test(missing_folder_refused),
