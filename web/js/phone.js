@@ -223,10 +223,9 @@ function sendPost(msg) {
 
 function retryLater() {
   clearTimeout(state.retryTimer);
-  state.retryTimer = setTimeout(function () {
-    state.sentOn = new Map();
-    flushOutbox();
-  }, RETRY_MS);
+  /* Refused posts were already forgotten by postResult; the others are
+   * still awaited on this connection and must not be sent again. */
+  state.retryTimer = setTimeout(flushOutbox, RETRY_MS);
 }
 
 function postResult(msg, err, reply) {
