@@ -308,7 +308,10 @@ async function main() {
       await phone2.fill('#board-list .add-action-text', 'Une fête de quartier');
       await phone2.click('#board-list .add-action button');
       const screen2 = await open('screen2', { width: 1920, height: 1080 });
-      await screen2.goto(base + '/ecran.html?code=' + code + '&activite=' + orient.id);
+      /* A link with the code as people write it (lower case, a space
+       * inside) projects the same seminar as the code typed. */
+      const loose = encodeURIComponent(code.slice(0, 3).toLowerCase() + ' ' + code.slice(3));
+      await screen2.goto(base + '/ecran.html?code=' + loose + '&activite=' + orient.id);
       await screen2.waitForFunction(() => document.querySelectorAll('.column-cards .actions li').length === 3,
         null, { timeout: WAIT_MS });
       const actions = await textOf(screen2, '.column-cards .actions li');

@@ -9,7 +9,7 @@
  * connection is ws.js. No user text as markup.
  */
 
-import { bindIds, el, setText, show, syncList, onFrame, parseParams } from './dom.js';
+import { bindIds, el, setText, show, syncList, onFrame, parseParams, normalizeCode } from './dom.js';
 import * as i18n from './i18n.js';
 import { t, tn, errorText } from './i18n.js';
 import { Model } from './model.js';
@@ -45,7 +45,7 @@ function announce(text) {
  * address bar), else from this tab's sessionStorage. */
 function readCredentials() {
   const fragment = parseParams(window.location.hash);
-  const code = String(fragment.code || '').trim().toUpperCase();
+  const code = normalizeCode(fragment.code);
   if (code && fragment.cle) {
     setSession(CREDENTIALS, { code: code, key: fragment.cle });
     if (window.history.replaceState) {
@@ -254,7 +254,7 @@ function init() {
   });
   ui.loginForm.addEventListener('submit', function (ev) {
     ev.preventDefault();
-    const code = ui.loginCode.value.replace(/\s+/g, '').toUpperCase();
+    const code = normalizeCode(ui.loginCode.value);
     const key = ui.loginKey.value.trim();
     if (!code || !key) {
       setText(ui.loginError, t('facil.login_missing'));

@@ -10,7 +10,7 @@
  * connection is ws.js. Must not put any user text into markup.
  */
 
-import { bindIds, el, setText, show, syncList, onFrame, charCount } from './dom.js';
+import { bindIds, el, setText, show, syncList, onFrame, charCount, normalizeCode } from './dom.js';
 import * as i18n from './i18n.js';
 import { t, tn, errorText } from './i18n.js';
 import { Model } from './model.js';
@@ -68,10 +68,6 @@ function signature() {
   const p = profile();
   const label = [p.name, p.structure].filter(function (s) { return s; }).join(' — ');
   return Array.from(label).slice(0, 80).join('');
-}
-
-function normalizeCode(text) {
-  return String(text || '').replace(/\s+/g, '').toUpperCase();
 }
 
 /* ===== Announcements (aria-live) and messages ===== */

@@ -10,7 +10,7 @@
  * Read-only: it watches, never joins nor writes. No user text as markup.
  */
 
-import { bindIds, append, clear, el, setText, show, syncList, onFrame, parseParams } from './dom.js';
+import { bindIds, append, clear, el, setText, show, syncList, onFrame, parseParams, normalizeCode } from './dom.js';
 import * as i18n from './i18n.js';
 import { t, tn, errorText } from './i18n.js';
 import { Model } from './model.js';
@@ -21,7 +21,7 @@ const FRESH_MS = 6000;
 
 const ui = {};
 const params = parseParams(window.location.search);
-const code = String(params.code || '').trim().toUpperCase();
+const code = normalizeCode(params.code);
 const activityId = params.activite || null;
 const model = new Model();
 const fresh = new Map(); /* contribution id -> time it arrived */
@@ -190,7 +190,7 @@ function init() {
   });
   ui.codeForm.addEventListener('submit', function (ev) {
     ev.preventDefault();
-    const typed = ui.codeInput.value.replace(/\s+/g, '').toUpperCase();
+    const typed = normalizeCode(ui.codeInput.value);
     if (typed) window.location.search = '?code=' + encodeURIComponent(typed);
   });
   if (!code) {
