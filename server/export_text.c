@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "text.h"
 
 struct export_text {
 	char *buf;   /* NUL-terminated when len > 0 */
@@ -91,39 +92,12 @@ int export_text_take(export_text *t, char **out, size_t *out_len)
 #define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD, written for an invalid byte */
 
 /* Decodes the UTF-8 character at s (NUL-terminated); *size gets its length
- * in bytes. An invalid or truncated sequence decodes as one byte of value
- * 0xFFFD (jansson strings are valid UTF-8, this is only a safety net). */
+ * in bytes. A malformed sequence decodes as one byte of 0xFFFD (jansson
+ * strings are valid UTF-8: this is only a safety net). */
 static uint32_t decode(const char *s, size_t *size)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n;
-	uint32_t c;
-
-	if (u[0] < 0x80) {
-		*size = 1;
-		return u[0];
-	}
-	if (u[0] >= 0xC2 && u[0] <= 0xDF) {
-		n = 2;
-		c = u[0] & 0x1F;
-	} else if (u[0] >= 0xE0 && u[0] <= 0xEF) {
-		n = 3;
-		c = u[0] & 0x0F;
-	} else if (u[0] >= 0xF0 && u[0] <= 0xF4) {
-		n = 4;
-		c = u[0] & 0x07;
-	} else {
-		*size = 1;
-		return 0xFFFD;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((u[i] & 0xC0) != 0x80) {
-			*size = 1;
-			return 0xFFFD;
-		}
-		c = (c << 6) | (u[i] & 0x3F);
-	}
-	*size = n;
+	uint32_t c = 0;
+	*size = text_next(s, 4, &c); /* stops at the NUL, see text.h */
 	return c;
 }
 

@@ -69,6 +69,11 @@ static size_t step(const unsigned char *s, size_t len, uint32_t *cp)
 	return n;
 }
 
+size_t text_next(const char *s, size_t len, uint32_t *cp)
+{
+	return len ? step((const unsigned char *)s, len, cp) : 0;
+}
+
 static bool is_space_cp(uint32_t c)
 {
 	return (c >= 0x09 && c <= 0x0D) || c == 0x20 || c == 0x85 || c == 0xA0 ||

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* True if buf[0..len) is well-formed UTF-8: shortest forms only, no
  * surrogates (U+D800..U+DFFF), nothing above U+10FFFF. NUL bytes are
@@ -53,5 +54,12 @@ int text_trim(const char *s, size_t len, size_t *start /* OUT */,
  * length. Returns 0, or -1 on allocation failure (*out is then NULL). */
 int text_normalize_newlines(const char *s, size_t len, char **out /* OUT */,
                             size_t *out_len /* OUT */);
+
+/* Decodes the character at s[0..len) into *cp and returns its length in
+ * bytes. Malformed bytes (overlong, surrogate, truncated, stray) count as
+ * one byte of U+FFFD, so a caller always advances. A NUL stops a sequence
+ * like any non-continuation byte, so on a NUL-terminated string len may
+ * simply be 4. Returns 0 only when len is 0. */
+size_t text_next(const char *s, size_t len, uint32_t *cp);
 
 #endif

@@ -69,6 +69,9 @@ static void test_html(void **state)
 	check(export_text_html, "élève · œuvre 🎉", "élève · œuvre 🎉");
 	check(export_text_html, "\xE2\x80\xAEgpj.exe", "gpj.exe");
 	check(export_text_html, "bad \xFF byte \xC3", "bad \xEF\xBF\xBD byte \xEF\xBF\xBD");
+	/* An overlong '<' is three bad bytes, never a character. */
+	check(export_text_html, "\xE0\x80\xBC", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+	check(md_block, "a\xE0\x80\xBC", "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
 	check(export_text_html, NULL, "");
 }
 
