@@ -159,12 +159,13 @@ int export_text_md(export_text *t, const char *s, const char *indent)
 				blank = p;
 			nblank += size;
 		} else if (!dropped(c)) {
-			if (broken)
+			if (broken) { /* white space opening the new line is dropped */
 				export_text_put(t, indent ? "\\\n" : " ");
-			if (broken && indent)
-				export_text_put(t, indent);
-			else if (nblank && started)
+				if (indent)
+					export_text_put(t, indent);
+			} else if (nblank && started) {
 				put_blanks(t, blank, p);
+			}
 			if (c < 0x80 && strchr(MD_SYNTAX, (int)c))
 				export_text_put(t, "\\");
 			else if (c == ':' && strncmp(p + 1, "//", 2) == 0)

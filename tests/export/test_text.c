@@ -24,6 +24,11 @@ static int md_block(export_text *t, const char *s)
 	return export_text_md(t, s, "  ");
 }
 
+static int md_inline(export_text *t, const char *s)
+{
+	return export_text_md(t, s, NULL);
+}
+
 /* Fails unless escape(s) gives want. */
 static void check(escape_fn escape, const char *s, const char *want)
 {
@@ -69,6 +74,9 @@ static void test_html(void **state)
 	check(export_text_html, "élève · œuvre 🎉", "élève · œuvre 🎉");
 	check(export_text_html, "\xE2\x80\xAEgpj.exe", "gpj.exe");
 	check(export_text_html, "bad \xFF byte \xC3", "bad \xEF\xBF\xBD byte \xEF\xBF\xBD");
+	/* Inline Markdown joins lines with one space, whatever opened them. */
+	check(md_inline, "a\n  b\n\tc", "a b c");
+	check(md_inline, "a  b", "a  b");
 	/* An overlong '<' is three bad bytes, never a character. */
 	check(export_text_html, "\xE0\x80\xBC", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
 	check(md_block, "a\xE0\x80\xBC", "a\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
