@@ -4,8 +4,9 @@
  *
  * A message is allocated once with its headroom and freed when the last
  * queue lets it go. A queue is a ring of message pointers that grows up to
- * its bound. The watch table is a flat array scanned on publish; it is the
- * place to index by seminar when many seminars run at once.
+ * its bound. The watch table is a flat array scanned on publish (the
+ * place to index by seminar when many seminars run at once); each queue
+ * knows its slot, so watching and leaving cost O(1) however many watch.
  * Must not touch the network, the disk or JSON.
  */
 #include "bcast.h"
@@ -71,6 +72,7 @@ struct bcast_queue {
 	size_t bytes;
 	size_t max_msgs;
 	size_t max_bytes;
+	size_t slot;  /* 1 + its index in the hub's watch table; 0: watches nothing */
 };
 
 bcast_queue *bcast_queue_new(size_t max_msgs, size_t max_bytes)
@@ -177,18 +179,10 @@ void bcast_hub_free(bcast_hub *h)
 	free(h);
 }
 
-static struct watcher *find(bcast_hub *h, void *conn)
-{
-	for (size_t i = 0; i < h->n; i++)
-		if (h->w[i].conn == conn)
-			return &h->w[i];
-	return NULL;
-}
-
 int bcast_watch(bcast_hub *h, void *conn, bcast_queue *q, long long seminar_id,
                 long long activity_id)
 {
-	struct watcher *w = find(h, conn);
+	struct watcher *w = q->slot ? &h->w[q->slot - 1] : NULL;
 	if (!w) {
 		if (h->n == h->cap) {
 			size_t ncap = h->cap ? h->cap * 2 : 16;
@@ -199,19 +193,24 @@ int bcast_watch(bcast_hub *h, void *conn, bcast_queue *q, long long seminar_id,
 			h->cap = ncap;
 		}
 		w = &h->w[h->n++];
-		w->conn = conn;
+		w->q = q;
+		q->slot = h->n;
 	}
-	w->q = q;
+	w->conn = conn;
 	w->seminar_id = seminar_id;
 	w->activity_id = activity_id;
 	return 0;
 }
 
-void bcast_unwatch(bcast_hub *h, void *conn)
+void bcast_unwatch(bcast_hub *h, bcast_queue *q)
 {
-	struct watcher *w = find(h, conn);
-	if (w)
-		*w = h->w[--h->n];
+	if (!q || !q->slot)
+		return;
+	struct watcher *w = &h->w[q->slot - 1];
+	q->slot = 0;
+	*w = h->w[--h->n];
+	if (w != &h->w[h->n])
+		w->q->slot = (size_t)(w - h->w) + 1;
 }
 
 size_t bcast_watchers(const bcast_hub *h)

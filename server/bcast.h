@@ -48,11 +48,13 @@ typedef void (*bcast_conn_fn)(void *conn);
 bcast_hub *bcast_hub_new(bcast_conn_fn wake, bcast_conn_fn overflow);
 void bcast_hub_free(bcast_hub *h); /* NULL ok; does not free the queues */
 
-/* Registers (or moves) conn as watching seminar_id, and activity_id or
- * every activity when activity_id is 0. Returns 0 or -1 (memory). */
+/* Registers (or moves) the connection conn, whose queue is q, as watching
+ * seminar_id, and activity_id or every activity when activity_id is 0.
+ * A queue watches through one hub at a time. Returns 0 or -1 (memory). */
 int bcast_watch(bcast_hub *h, void *conn, bcast_queue *q, long long seminar_id,
                 long long activity_id);
-void bcast_unwatch(bcast_hub *h, void *conn); /* unknown conn is a no-op */
+/* Stops q's watch; a queue that watches nothing (or NULL) is a no-op. */
+void bcast_unwatch(bcast_hub *h, bcast_queue *q);
 size_t bcast_watchers(const bcast_hub *h);
 
 /* Queues m for every connection watching seminar_id and either every

@@ -102,8 +102,8 @@ static void test_routing(void **state)
 	/* Moving a watch replaces it; unwatch stops delivery. */
 	assert_int_equal(bcast_watch(h, &act8, act8.q, 2, 0), 0);
 	assert_int_equal(bcast_watchers(h), 4);
-	bcast_unwatch(h, &all);
-	bcast_unwatch(h, &all);
+	bcast_unwatch(h, all.q);
+	bcast_unwatch(h, all.q);
 	assert_int_equal(bcast_publish(h, 2, 5, m), 2); /* other + act8 */
 	assert_int_equal(bcast_queue_count(all.q), 2);
 
@@ -113,6 +113,40 @@ static void test_routing(void **state)
 	bcast_queue_free(act7.q);
 	bcast_queue_free(act8.q);
 	bcast_queue_free(other.q);
+}
+
+/* Leaving in any order keeps every other watch: each queue's slot follows
+ * the entry moved into a freed place. */
+static void test_unwatch_in_any_order(void **state)
+{
+	(void)state;
+	enum { N = 64 };
+	bcast_hub *h = bcast_hub_new(NULL, NULL);
+	bcast_queue *q[N];
+	for (int i = 0; i < N; i++) {
+		q[i] = bcast_queue_new(10, 1 << 20);
+		assert_int_equal(bcast_watch(h, &q[i], q[i], 1, 0), 0);
+	}
+	/* the first, then every third from the end, then one moved twice */
+	bcast_unwatch(h, q[0]);
+	for (int i = N - 1; i > 0; i -= 3)
+		bcast_unwatch(h, q[i]);
+	bcast_unwatch(h, q[1]);
+	assert_int_equal(bcast_watch(h, &q[1], q[1], 1, 0), 0);
+	assert_int_equal(bcast_watch(h, &q[1], q[1], 1, 0), 0); /* again: no second entry */
+
+	size_t left = 0;
+	for (int i = 0; i < N; i++)
+		left += !(i == 0 || (N - 1 - i) % 3 == 0);
+	assert_int_equal(bcast_watchers(h), left);
+	bcast_msg *m = bcast_msg_new("e", 1, 0);
+	assert_int_equal(bcast_publish(h, 1, 0, m), left);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(bcast_queue_count(q[i]), (i == 0 || (N - 1 - i) % 3 == 0) ? 0 : 1);
+	bcast_msg_unref(m);
+	bcast_hub_free(h);
+	for (int i = 0; i < N; i++)
+		bcast_queue_free(q[i]);
 }
 
 /* A full queue reports overflow once per message and the others still get it. */
@@ -143,6 +177,7 @@ int main(void)
 		cmocka_unit_test(test_queue_order_growth_and_bounds),
 		cmocka_unit_test(test_routing),
 		cmocka_unit_test(test_overflow_spares_others),
+		cmocka_unit_test(test_unwatch_in_any_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
