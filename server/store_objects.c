@@ -193,8 +193,9 @@ void store__snap_clear(store *s)
 {
 	if (!s)
 		return;
-	json_decref(s->snap.list);
-	memset(&s->snap, 0, sizeof s->snap);
+	for (size_t i = 0; i < STORE__SNAP_SLOTS; i++)
+		json_decref(s->snap[i].list);
+	memset(s->snap, 0, sizeof s->snap);
 }
 
 int store_contributions_json(store *s, long long seminar_id, long long activity_id,
@@ -202,14 +203,20 @@ int store_contributions_json(store *s, long long seminar_id, long long activity_
 {
 	long long seq = 0;
 	int rc = store_seminar_seq(s, seminar_id, &seq);
+	struct store__snap *sn = s->snap, *last = &s->snap[STORE__SNAP_SLOTS - 1];
 	full = !!full;
 	if (rc)
 		return rc;
-	if (s->snap.list && s->snap.seminar_id == seminar_id &&
-	    s->snap.activity_id == activity_id && s->snap.full == full && s->snap.seq == seq) {
-		*out = json_incref(s->snap.list);
-		return STORE_OK;
-	}
+	for (size_t i = 0; i < STORE__SNAP_SLOTS && sn[i].list; i++)
+		if (sn[i].seminar_id == seminar_id && sn[i].activity_id == activity_id &&
+		    sn[i].full == full) {
+			if (sn[i].seq == seq) {
+				*out = json_incref(sn[i].list);
+				return STORE_OK;
+			}
+			last = &sn[i]; /* stale: its slot is the one to reuse */
+			break;
+		}
 	/* One statement per shape: the seminar's, or one activity's. */
 	sqlite3_stmt *st =
 		activity_id > 0
@@ -218,12 +225,11 @@ int store_contributions_json(store *s, long long seminar_id, long long activity_
 			               seminar_id);
 	rc = store__many(s, st, store__contribution_row, full ? STORE__FULL : 0, out);
 	if (rc == STORE_OK) {
-		store__snap_clear(s);
-		s->snap.list = json_incref(*out);
-		s->snap.seminar_id = seminar_id;
-		s->snap.activity_id = activity_id;
-		s->snap.seq = seq;
-		s->snap.full = full;
+		/* The slot given up (stale, else the oldest) goes; the newer
+		 * ones move down one and the new list comes first. */
+		json_decref(last->list);
+		memmove(&sn[1], &sn[0], (size_t)(last - sn) * sizeof *sn);
+		sn[0] = (struct store__snap){json_incref(*out), seminar_id, activity_id, seq, full};
 	}
 	return rc;
 }

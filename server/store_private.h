@@ -17,24 +17,28 @@
 #include "store.h"
 
 /* The store's connection, one per opened database (store_open). */
+#define STORE__SNAP_SLOTS 8
+
 struct store {
 	sqlite3 *db;
 	char *path;               /* as given to store_open, for messages */
 	struct store_cached *cache; /* prepared statements, by SQL address */
 	size_t ncache, capcache;
 	int tx;                   /* store_tx_begin opened the turn's transaction */
-	/* The last list built by store_contributions_json, reused while the
-	 * seminar's sequence number says nothing changed (every change is an
-	 * event). Dropped at every rollback: a sequence number may then be
-	 * given again to other content. */
-	struct {
+	/* The last lists built by store_contributions_json (one per board
+	 * being joined: parallel ateliers, with and without the key), most
+	 * recent first, each reused while the seminar's sequence number says
+	 * nothing changed (every change is an event). Dropped at every
+	 * rollback: a sequence number may then be given again to other
+	 * content. */
+	struct store__snap {
 		json_t *list;
 		long long seminar_id, activity_id, seq;
 		int full;
-	} snap;
+	} snap[STORE__SNAP_SLOTS];
 };
 
-/* Forgets the cached contribution list (store.c calls it at rollbacks). */
+/* Forgets the cached contribution lists (store.c calls it at rollbacks). */
 void store__snap_clear(store *s);
 
 /* Statement for sql (static text), prepared once then reset, with its
