@@ -578,6 +578,33 @@ fail:
 	return NULL;
 }
 
+char *proto_encode_reply_head(const char *type, const char *re)
+{
+	char *s = type && *type ? dump_and_free(reply_head(type, re)) : NULL;
+	size_t n = s ? strlen(s) : 0;
+
+	if (n)
+		s[n - 1] = ','; /* {"type":..,"re":..} -> {"type":..,"re":.., */
+	return s;
+}
+
+char *proto_encode_reply_tail(json_t *body, size_t *len)
+{
+	char *s;
+	size_t n;
+
+	if (!json_is_object(body) || json_object_size(body) == 0 ||
+	    json_object_get(body, "type") || json_object_get(body, "re"))
+		return NULL;
+	s = json_dumps(body, JSON_COMPACT);
+	if (!s)
+		return NULL;
+	n = strlen(s);
+	memmove(s, s + 1, n); /* drops the '{'; the NUL moves too */
+	*len = n - 1;
+	return s;
+}
+
 char *proto_encode_event(long long seq, const char *kind, json_t *object)
 {
 	json_t *o = NULL;

@@ -118,6 +118,15 @@ char *proto_encode_error(const char *re, proto_err e, const char *detail);
  * "joined", "synced" and "ack". */
 char *proto_encode_reply(const char *type, const char *re, json_t *body);
 
+/* The same reply in two pieces, so that one body can end many replies:
+ * the head {"type":<type>,"re":re|null, (an open object ending with a
+ * comma) and the tail: body's members then the closing brace. head + tail
+ * is byte for byte what proto_encode_reply gives. The tail's length is
+ * stored in *len. NULL on a bad argument (body empty, not an object, or
+ * naming "type" or "re") or out of memory. */
+char *proto_encode_reply_head(const char *type, const char *re);
+char *proto_encode_reply_tail(json_t *body, size_t *len);
+
 /* {"type":"event","seq":seq,"kind":kind,<kind>:object}; kind is
  * "contribution" or "activity". object is borrowed. */
 char *proto_encode_event(long long seq, const char *kind, json_t *object);

@@ -53,10 +53,24 @@ void seminar_result_clear(seminar_result *r)
 	if (!r)
 		return;
 	free(r->reply);
+	snapshot_unref(r->tail);
 	for (size_t i = 0; i < r->nevents; i++)
 		free(r->events[i].payload);
 	free(r->events);
 	memset(r, 0, sizeof *r);
+}
+
+char *seminar_result_text(const seminar_result *r)
+{
+	size_t head = r && r->reply ? strlen(r->reply) : 0, tail = 0;
+	const char *t = r && r->tail ? snapshot_text(r->tail, &tail) : "";
+	char *s = head ? malloc(head + tail + 1) : NULL;
+
+	if (!s)
+		return NULL;
+	memcpy(s, r->reply, head);
+	memcpy(s + head, t, tail + 1);
+	return s;
 }
 
 /* ===== One message being handled ===== */
@@ -73,6 +87,7 @@ struct job {
 	seminar_result *r;
 	const char *reply_type; /* "ack", "joined", "synced" */
 	json_t *body;           /* the reply's fields besides type and re */
+	snapshot *tail;         /* instead of body: a shared snapshot's fields */
 	proto_err err;
 	char detail[160];
 	seminar_session next; /* the session once the message succeeds */
@@ -297,6 +312,25 @@ done:
 	return rc;
 }
 
+/* A snapshot's fields, made once for every watcher of list at seq. */
+static int snapshot_tail(struct job *j, long long sid, long long seq, json_t *list)
+{
+	json_t *seminar = NULL, *body = NULL;
+	int rc;
+
+	if ((j->tail = snapshot_find(list, seq)))
+		return 0;
+	if ((rc = store_seminar_json(j->st, sid, &seminar)))
+		return rc;
+	body = json_pack("{s:s, s:I, s:O, s:O}", "mode", "snapshot", "seq", (json_int_t)seq,
+	                 "seminar", seminar, "contributions", list);
+	if (!body || !(j->tail = snapshot_make(list, seq, body)))
+		rc = STORE_ERR;
+	json_decref(body);
+	json_decref(seminar);
+	return rc;
+}
+
 static int do_watch(struct job *j)
 {
 	const proto_msg *m = j->m;
@@ -318,19 +352,22 @@ static int do_watch(struct job *j)
 		return rc;
 	if (rc == 1 && (rc = store_attendance_add(j->st, j->ss->participant_id, a.id)))
 		return rc;
-	if ((rc = store_seminar_seq(j->st, sid, &seq)) ||
-	    (rc = store_seminar_json(j->st, sid, &seminar)))
-		goto done;
+	if ((rc = store_seminar_seq(j->st, sid, &seq)))
+		return rc;
+	j->reply_type = "synced";
 	events = m->since >= 0 && m->since <= seq && seq - m->since <= CATCH_UP_EVENTS;
-	rc = events ? store_events_since(j->st, sid, m->since, a.id, &list)
-	            : store_contributions_json(j->st, sid, a.id, full, &list);
+	if (events) {
+		if ((rc = store_seminar_json(j->st, sid, &seminar)) ||
+		    (rc = store_events_since(j->st, sid, m->since, a.id, &list)))
+			goto done;
+		if (put(j, "mode", json_string("events")) || put(j, "seq", json_integer(seq)) ||
+		    put(j, "seminar", json_incref(seminar)) || put(j, "events", json_incref(list)))
+			rc = STORE_ERR;
+	} else if (!(rc = store_contributions_json(j->st, sid, a.id, full, &list))) {
+		rc = snapshot_tail(j, sid, seq, list);
+	}
 	if (rc)
 		goto done;
-	j->reply_type = "synced";
-	if (put(j, "mode", json_string(events ? "events" : "snapshot")) ||
-	    put(j, "seq", json_integer(seq)) || put(j, "seminar", json_incref(seminar)) ||
-	    put(j, events ? "events" : "contributions", json_incref(list)))
-		rc = STORE_ERR;
 	j->next.watch_seminar = sid;
 	j->next.watch_activity = a.id;
 	j->next.full = full;
@@ -588,8 +625,14 @@ int seminar_handle(store *st, seminar_session *ss, const proto_msg *m, seminar_r
 			return store_savepoint_release(st) == STORE_OK ? 0 : -1;
 		if (rc == 0)
 			rc = dispatch(&j);
-		if (rc == 0 && !(r->reply = proto_encode_reply(j.reply_type, m->id, j.body)))
+		if (rc == 0 && j.tail) {
+			r->tail = j.tail;
+			j.tail = NULL;
+			if (!(r->reply = proto_encode_reply_head(j.reply_type, m->id)))
+				rc = STORE_ERR;
+		} else if (rc == 0 && !(r->reply = proto_encode_reply(j.reply_type, m->id, j.body))) {
 			rc = STORE_ERR;
+		}
 		if (rc == 0 && logged)
 			rc = store_request_save(st, ss->participant_id, m->id, r->reply);
 		if (rc == 0)
@@ -598,6 +641,7 @@ int seminar_handle(store *st, seminar_session *ss, const proto_msg *m, seminar_r
 			store_savepoint_rollback(st);
 	}
 	json_decref(j.body);
+	snapshot_unref(j.tail);
 	if (rc == 0) {
 		*ss = j.next;
 		return 0;

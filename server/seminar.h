@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include "proto.h"
+#include "snapshot.h"
 #include "store.h"
 
 /* Per-connection state, one per WebSocket connection, created by ws.c. */
@@ -41,7 +42,10 @@ typedef struct seminar_event {
 
 typedef struct seminar_result {
 	char *reply;          /* malloc'd JSON for the sender (ack, joined,
-	                         synced or error); never NULL after handle */
+	                         synced or error); never NULL after handle.
+	                         When tail is set, only the reply's head: the
+	                         reply is reply's bytes then tail's. */
+	snapshot *tail;       /* a snapshot's shared end, or NULL (owned) */
 	int is_error;         /* reply is an error; nothing was written */
 	proto_err err;
 	seminar_event *events; /* malloc'd array, to send after commit */
@@ -49,6 +53,9 @@ typedef struct seminar_result {
 } seminar_result;
 
 void seminar_result_clear(seminar_result *r); /* frees and zeroes; NULL ok */
+
+/* The whole reply (reply then tail) as one malloc'd text, or NULL. */
+char *seminar_result_text(const seminar_result *r);
 
 /* Handles one message inside the current transaction (starts one with
  * store_tx_begin when none is open) and a savepoint of its own: on a rule

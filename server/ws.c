@@ -38,6 +38,7 @@ struct pss {
 	struct lws *wsi;
 	seminar_session *ss;
 	bcast_queue *q;
+	size_t sent;       /* bytes of the queue's oldest frame already written */
 	rate_conn *rc;     /* its buckets; NULL when rate limits are off */
 	char *rx;          /* reassembly of a fragmented message; NULL until one comes */
 	size_t rx_len;
@@ -48,6 +49,7 @@ struct pss {
 struct pending {
 	struct pss *pss;   /* NULL once the connection closed */
 	char *reply;
+	snapshot *tail;    /* the reply's shared end (a snapshot), or NULL */
 	char re[PROTO_MAX_ID_CHARS + 1];
 	int is_error;
 	int wrote;         /* needs the commit (any message that reached the store) */
@@ -64,12 +66,6 @@ size_t ws_session_size(void)
 
 /* ===== Queues and wake-ups ===== */
 
-static void wake(void *conn)
-{
-	struct pss *pss = conn;
-	lws_callback_on_writable(pss->wsi);
-}
-
 static void drop_slow(void *conn)
 {
 	struct pss *pss = conn;
@@ -77,19 +73,31 @@ static void drop_slow(void *conn)
 	if (pss->dropped)
 		return;
 	pss->dropped = 1;
-	bcast_unwatch(n->hub, pss);
+	bcast_unwatch(n->hub, pss->q);
 	lwsl_notice("dropping a connection whose queue is full\n");
 	lws_set_timeout(pss->wsi, PENDING_TIMEOUT_LAGGING, LWS_TO_KILL_ASYNC);
 }
 
-/* A complete server-to-client text frame holding text: the header (2, 4
- * or 10 bytes, unmasked, FIN) then the payload, built once however many
+static void wake(void *conn)
+{
+	struct pss *pss = conn;
+	lws_callback_on_writable(pss->wsi);
+}
+
+/* Frame heads: a whole text message, or one in two frames (its start,
+ * then its continuation). */
+#define FRAME_TEXT 0x81
+#define FRAME_TEXT_START 0x01
+#define FRAME_TEXT_END 0x80
+
+/* A server-to-client frame holding text: the header (2, 4 or 10 bytes,
+ * unmasked, first byte b0) then the payload, built once however many
  * connections will send it. */
-static bcast_msg *frame_new(const char *text, size_t len)
+static bcast_msg *frame_new(unsigned char b0, const char *text, size_t len)
 {
 	unsigned char hdr[10];
 	size_t h = 0;
-	hdr[h++] = 0x81;
+	hdr[h++] = b0;
 	if (len < 126) {
 		hdr[h++] = (unsigned char)len;
 	} else if (len < 65536) {
@@ -109,19 +117,52 @@ static bcast_msg *frame_new(const char *text, size_t len)
 	return m;
 }
 
-/* Queues one text for this connection only. */
-static void send_text(struct pss *pss, const char *text)
+/* Queues m for this connection only; 0, or -1 when it was dropped. */
+static int send_frame(struct pss *pss, bcast_msg *m)
 {
 	if (pss->dropped)
-		return;
-	bcast_msg *m = frame_new(text, strlen(text));
+		return -1;
 	if (!m || bcast_queue_push(pss->q, m)) {
-		bcast_msg_unref(m);
 		drop_slow(pss);
-		return;
+		return -1;
 	}
+	wake(pss);
+	return 0;
+}
+
+static void frame_free(void *m)
+{
 	bcast_msg_unref(m);
-	lws_callback_on_writable(pss->wsi);
+}
+
+/* The tail's frame, made the first time a connection sends it and kept
+ * with it for the next ones. NULL when out of memory. */
+static bcast_msg *tail_frame(snapshot *tail)
+{
+	bcast_msg *m = snapshot_attached(tail);
+	size_t len;
+	const char *text;
+	if (m)
+		return m;
+	text = snapshot_text(tail, &len);
+	m = frame_new(FRAME_TEXT_END, text, len);
+	if (m && snapshot_attach(tail, m, frame_free)) {
+		bcast_msg_unref(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* Queues a reply for this connection only: text alone, or text as the
+ * start of a message that tail ends (one shared frame for every watcher
+ * of a board). */
+static void send_text(struct pss *pss, const char *text, snapshot *tail)
+{
+	bcast_msg *m = frame_new(tail ? FRAME_TEXT_START : FRAME_TEXT, text, strlen(text));
+	int rc = send_frame(pss, m);
+	bcast_msg_unref(m);
+	if (rc == 0 && tail)
+		send_frame(pss, tail_frame(tail));
 }
 
 /* ===== The turn: pending replies and the group commit ===== */
@@ -129,6 +170,7 @@ static void send_text(struct pss *pss, const char *text)
 static void pending_clear(struct pending *p)
 {
 	free(p->reply);
+	snapshot_unref(p->tail);
 	for (size_t i = 0; i < p->nevents; i++)
 		free(p->events[i].payload);
 	free(p->events);
@@ -157,7 +199,7 @@ static struct pending *pending_add(net *n, struct pss *pss)
 
 static void publish(net *n, const seminar_event *e)
 {
-	bcast_msg *m = frame_new(e->payload, e->len);
+	bcast_msg *m = frame_new(FRAME_TEXT, e->payload, e->len);
 	if (!m)
 		return;
 	bcast_publish(n->hub, e->seminar_id, e->activity_id, m);
@@ -180,13 +222,15 @@ static void commit_turn(lws_sorted_usec_list_t *sul)
 		struct pending *p = &n->pend[i];
 		if (failed && p->wrote && !p->is_error) {
 			free(p->reply);
+			snapshot_unref(p->tail);
+			p->tail = NULL;
 			p->reply = proto_encode_error(p->re[0] ? p->re : NULL, PROTO_ERR_STORAGE,
 			                              "the write could not be saved");
 			p->watch = 0;
 			/* nothing of this turn was saved: no event goes out */
 		}
 		if (p->pss && p->reply) {
-			send_text(p->pss, p->reply);
+			send_text(p->pss, p->reply, p->tail);
 			if (p->watch && !p->pss->dropped)
 				bcast_watch(n->hub, p->pss, p->pss->q, p->seminar_id, p->activity_id);
 		}
@@ -213,6 +257,7 @@ void ws_shutdown(net *n, int commit)
 	free(n->pend);
 	n->pend = NULL;
 	n->npend = n->cappend = 0;
+	snapshot_cache_clear();
 }
 
 /* ===== Rate limits ===== */
@@ -308,11 +353,13 @@ static void handle_message(net *n, struct pss *pss, const char *buf, size_t len)
 	seminar_handle(n->st, pss->ss, &m, &r);
 	rate_note(pss, &m, &r);
 	p->reply = r.reply;
+	p->tail = r.tail;
 	p->is_error = r.is_error;
 	p->wrote = 1;
 	p->events = r.events;
 	p->nevents = r.nevents;
 	r.reply = NULL;
+	r.tail = NULL;
 	r.events = NULL;
 	r.nevents = 0;
 	seminar_result_clear(&r);
@@ -323,32 +370,31 @@ static void handle_message(net *n, struct pss *pss, const char *buf, size_t len)
 		p->watch = 1;
 		/* Until the reply goes out, events go nowhere for this
 		 * connection: they are in its snapshot or catch-up. */
-		bcast_unwatch(n->hub, pss);
+		bcast_unwatch(n->hub, pss->q);
 	}
 	proto_msg_clear(&m);
 }
 
 /* Sends the connection's pending frames, oldest first, in one write of at
- * most NET_WRITE_BATCH bytes (a larger frame goes alone, from its shared
- * buffer). LWS_WRITE_HTTP makes lws send the bytes as they are: they are
- * whole frames already. Returns 0, or -1 when the connection failed. */
+ * most NET_WRITE_BATCH bytes; a frame that does not fit (a snapshot) goes
+ * on in the next writes from where this one stopped. LWS_WRITE_HTTP makes
+ * lws send the bytes as they are: they are frames already (lws keeps what
+ * the socket did not take and sends it before the next writeable call).
+ * Returns 0, or -1 when the connection failed. */
 static int write_pending(net *n, struct pss *pss)
 {
 	unsigned char *out = n->wbuf + LWS_PRE;
 	size_t used = 0;
 	bcast_msg *m;
-	while ((m = bcast_queue_peek(pss->q))) {
-		size_t len = bcast_msg_len(m);
-		if (used + len > NET_WRITE_BATCH) {
-			if (used)
-				break;
-			if (lws_write(pss->wsi, bcast_msg_data(m), len, LWS_WRITE_HTTP) < (int)len)
-				return -1;
-			bcast_queue_pop(pss->q);
-			return 0;
-		}
-		memcpy(out + used, bcast_msg_data(m), len);
-		used += len;
+	while (used < NET_WRITE_BATCH && (m = bcast_queue_peek(pss->q))) {
+		size_t left = bcast_msg_len(m) - pss->sent, room = NET_WRITE_BATCH - used;
+		size_t take = left < room ? left : room;
+		memcpy(out + used, bcast_msg_data(m) + pss->sent, take);
+		used += take;
+		pss->sent += take;
+		if (take < left)
+			break;
+		pss->sent = 0;
 		bcast_queue_pop(pss->q);
 	}
 	if (used && lws_write(pss->wsi, out, used, LWS_WRITE_HTTP) < (int)used)
@@ -382,7 +428,7 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	}
 
 	case LWS_CALLBACK_CLOSED:
-		bcast_unwatch(n->hub, pss);
+		bcast_unwatch(n->hub, pss->q);
 		for (size_t i = 0; i < n->npend; i++)
 			if (n->pend[i].pss == pss)
 				n->pend[i].pss = NULL;

@@ -208,7 +208,9 @@ static json_t *handle(struct scratch *s, const char *fmt, ...)
 	                 0);
 	seminar_handle(s->st, s->ss, &m, &r);
 	proto_msg_clear(&m);
-	json_t *reply = json_loads(r.reply, 0, NULL);
+	char *whole = seminar_result_text(&r);
+	json_t *reply = whole ? json_loads(whole, 0, NULL) : NULL;
+	free(whole);
 	assert_non_null(reply);
 	seminar_result_clear(&r);
 	return reply;

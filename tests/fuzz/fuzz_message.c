@@ -136,10 +136,12 @@ static void run_message(seminar_session *ss, const char *text, size_t len)
 	}
 	seminar_result r = {0};
 	seminar_handle(st, ss, &m, &r);
-	fuzz_check(r.reply != NULL);
+	char *whole = seminar_result_text(&r);
+	fuzz_check(whole != NULL);
 	if (trace)
-		fprintf(stderr, "%s -> %s\n", proto_type_name(m.type), r.reply);
-	fuzz_check_json(r.reply, strlen(r.reply));
+		fprintf(stderr, "%s -> %s\n", proto_type_name(m.type), whole);
+	fuzz_check_json(whole, strlen(whole));
+	free(whole);
 	if (r.is_error)
 		fuzz_check(r.nevents == 0);
 	else if (m.type == PROTO_JOIN)

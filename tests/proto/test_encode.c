@@ -144,6 +144,49 @@ static void reply_refuses_bad_arguments(void **state)
 	json_decref(arr);
 }
 
+/* Head + tail is the whole reply, with or without re; a body that names
+ * the head's keys, or an empty one, has no tail. */
+static void reply_in_two_pieces_is_the_reply(void **state)
+{
+	json_t *body = json_pack("{s:s, s:I, s:[{s:i, s:s}]}", "mode", "snapshot", "seq",
+	                         (json_int_t)42, "contributions", "id", 7, "text", "Élève 🙂");
+	const char *res[] = {"w-1", NULL, ""};
+	size_t len = 0;
+	char *tail;
+
+	(void)state;
+	assert_non_null(body);
+	tail = proto_encode_reply_tail(body, &len);
+	assert_non_null(tail);
+	assert_int_equal(len, strlen(tail));
+	assert_int_equal(tail[len - 1], '}');
+	for (size_t i = 0; i < sizeof res / sizeof *res; i++) {
+		char *whole = proto_encode_reply("synced", res[i], body);
+		char *head = proto_encode_reply_head("synced", res[i]);
+		char *joined = malloc(strlen(head) + len + 1);
+		assert_non_null(whole);
+		assert_non_null(head);
+		assert_non_null(joined);
+		strcpy(joined, head);
+		strcat(joined, tail);
+		assert_string_equal(joined, whole);
+		json_decref(parse_back(joined));
+		free(whole);
+		free(head);
+		free(joined);
+	}
+	free(tail);
+
+	json_object_set_new(body, "re", json_string("x"));
+	assert_null(proto_encode_reply_tail(body, &len));
+	json_decref(body);
+	body = json_object();
+	assert_null(proto_encode_reply_tail(body, &len));
+	assert_null(proto_encode_reply_tail(NULL, &len));
+	assert_null(proto_encode_reply_head("", "w"));
+	json_decref(body);
+}
+
 static void event_has_seq_kind_object(void **state)
 {
 	json_t *c = json_pack("{s:i, s:s, s:n}", "id", 12, "text", "Café \"noir\"", "parent");
@@ -239,6 +282,7 @@ int main(void)
 		cmocka_unit_test(reply_keeps_body_order_and_utf8),
 		cmocka_unit_test(reply_arguments_win_over_body),
 		cmocka_unit_test(reply_refuses_bad_arguments),
+		cmocka_unit_test(reply_in_two_pieces_is_the_reply),
 		cmocka_unit_test(event_has_seq_kind_object),
 		cmocka_unit_test(wire_names),
 		cmocka_unit_test(parse_then_encode_error_names_the_message),

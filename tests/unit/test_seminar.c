@@ -706,7 +706,9 @@ static json_t *uncommitted(struct world *w, seminar_session *ss, const char *tex
 	                 0);
 	assert_int_equal(seminar_handle(w->f.st, ss, &m, &r), 0);
 	proto_msg_clear(&m);
-	json_t *reply = json_loads(r.reply, 0, NULL);
+	char *whole = seminar_result_text(&r);
+	json_t *reply = whole ? json_loads(whole, 0, NULL) : NULL;
+	free(whole);
 	seminar_result_clear(&r);
 	assert_non_null(reply);
 	return reply;
@@ -768,6 +770,45 @@ static void snapshot_shared_but_never_stale(void **state)
 	list = member(r, "contributions", NULL);
 	assert_true(json_is_null(member(json_array_get(list, 2), "text", NULL)));
 	json_decref(r);
+}
+
+/* The end of a snapshot reply is one shared object for every watcher of
+ * a board at one point (two boards watched in turn each keep theirs); the
+ * head names each watch; a change makes a new one. */
+static void snapshot_tail_is_shared(void **state)
+{
+	struct world *w = *state;
+	seminar_result r[4] = {{0}};
+	const char *act[4] = {"axe-1", "orient", "axe-1", "orient"};
+
+	fx_state(&w->f, "axe-1", "open");
+	fx_state(&w->f, "orient", "open");
+	fx_post(&w->f, w->a, "axe-1", "inventer", "Une");
+	for (int i = 0; i < 4; i++)
+		json_decref(fx_send(&w->f, i % 2 ? w->a : w->screen, &r[i],
+		                    "{\"type\":\"watch\",\"id\":\"w-%d\",\"code\":\"%s\","
+		                    "\"activity\":\"%s\"}", i, w->f.code, act[i]));
+	for (int i = 0; i < 4; i++) {
+		char expect[32];
+		snprintf(expect, sizeof expect, "{\"type\":\"synced\",\"re\":\"w-%d\",", i);
+		assert_string_equal(r[i].reply, expect);
+		assert_non_null(r[i].tail);
+	}
+	assert_ptr_equal(r[0].tail, r[2].tail);
+	assert_ptr_equal(r[1].tail, r[3].tail);
+	assert_ptr_not_equal(r[0].tail, r[1].tail);
+
+	fx_post(&w->f, w->b, "axe-1", "inventer", "Deux");
+	seminar_result after = {0};
+	json_t *j = fx_send(&w->f, w->screen, &after,
+	                    "{\"type\":\"watch\",\"id\":\"w-9\",\"code\":\"%s\","
+	                    "\"activity\":\"axe-1\"}", w->f.code);
+	assert_ptr_not_equal(after.tail, r[0].tail);
+	assert_int_equal(json_array_size(member(j, "contributions", NULL)), 2);
+	json_decref(j);
+	seminar_result_clear(&after);
+	for (int i = 0; i < 4; i++)
+		seminar_result_clear(&r[i]);
 }
 
 static void watch_since_returns_exactly_the_missed_events(void **state)
@@ -880,6 +921,7 @@ int main(void)
 		T(hide_and_show),
 		T(watch_snapshot_masks_hidden_unless_key),
 		T(snapshot_shared_but_never_stale),
+		T(snapshot_tail_is_shared),
 		T(watch_since_returns_exactly_the_missed_events),
 		T(watch_too_far_behind_gets_a_snapshot),
 		T(watch_records_attendance),

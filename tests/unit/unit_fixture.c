@@ -7,6 +7,7 @@
 #include "unit_fixture.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "proto.h"
@@ -93,7 +94,10 @@ json_t *fx_send(fixture *f, seminar_session *ss, seminar_result *r, const char *
 	proto_msg_clear(&m);
 	assert_non_null(r->reply);
 	assert_int_equal(store_tx_commit(f->st), STORE_OK);
-	reply = json_loads(r->reply, 0, NULL);
+	char *whole = seminar_result_text(r);
+	assert_non_null(whole);
+	reply = json_loads(whole, 0, NULL);
+	free(whole);
 	assert_non_null(reply);
 	assert_int_equal(r->is_error, fx_error(reply) != NULL);
 	seminar_result_clear(&local);

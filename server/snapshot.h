@@ -1,0 +1,51 @@
+/*
+ * snapshot.h — the end of a "synced" snapshot reply, encoded once and
+ * shared by every watcher of the same board at the same point.
+ *
+ * A watch answered with a snapshot sends the seminar and every
+ * contribution of what it watches: for 500 contributions about 150 KB of
+ * JSON. Only the reply's head ({"type":"synced","re":<id>,) differs
+ * between two watchers of one board at one sequence number, so the rest
+ * (proto_encode_reply_tail) is made once, counted, and cached here.
+ *
+ * The cache keys on the contribution list the store gave (store.h keeps
+ * one list per seminar, activity, full flag and sequence number, and gives
+ * the same object until the seminar moves) and on the sequence number. It
+ * holds a reference on each list it keys on, so a list's address cannot be
+ * reused by another while it is cached. One cache per process; event-loop
+ * thread only (like the store). No network, no SQLite.
+ */
+#ifndef ATELIER_SNAPSHOT_H
+#define ATELIER_SNAPSHOT_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+typedef struct snapshot snapshot;
+
+/* The cached tail made for list at seq, as a new reference; NULL when
+ * there is none. */
+snapshot *snapshot_find(json_t *list, long long seq);
+
+/* Encodes body (the reply's members besides type and re; borrowed) as a
+ * reply tail, caches it for (list, seq) and returns a new reference. NULL
+ * when body cannot be a tail or out of memory. */
+snapshot *snapshot_make(json_t *list, long long seq, json_t *body);
+
+/* The tail's bytes (a NUL follows them) and their length. */
+const char *snapshot_text(const snapshot *s, size_t *len);
+
+/* One object the user of the tail attaches to it (ws.c: the tail framed
+ * for the wire, so that it is framed once too), released with free_fn
+ * when the tail goes. Setting replaces nothing: it fails (-1) when one is
+ * there. */
+void *snapshot_attached(const snapshot *s);
+int snapshot_attach(snapshot *s, void *obj, void (*free_fn)(void *));
+
+snapshot *snapshot_ref(snapshot *s);
+void snapshot_unref(snapshot *s); /* NULL is a no-op */
+
+/* Drops every cached tail (references held elsewhere stay valid). */
+void snapshot_cache_clear(void);
+
+#endif
