@@ -53,7 +53,7 @@ static void fail(const char *key, ...)
 struct opts {
 	const char *listen, *db, *sessions, *web, *public_url, *port_file;
 	const char *format, *out;
-	const char *idle_timeout, *header_timeout;
+	const char *idle_timeout, *header_timeout, *lag_timeout;
 	const char *origins[MAX_ORIGINS]; /* --allow-origin, repeatable */
 	int norigins;
 	int no_rate_limit;
@@ -83,6 +83,7 @@ static const struct optdef serve_opts[] = {
 	{"--web", OPT(web)}, {"--public-url", OPT(public_url)},
 	{"--port-file", OPT(port_file)}, {"--allow-origin", OPT_AS(origins, OPT_LIST)},
 	{"--idle-timeout", OPT(idle_timeout)}, {"--header-timeout", OPT(header_timeout)},
+	{"--lag-timeout", OPT(lag_timeout)},
 	{"--no-rate-limit", OPT_AS(no_rate_limit, OPT_FLAG)}, {NULL, 0, OPT_VALUE}};
 static const struct optdef import_opts[] = {{"--db", OPT(db)}, {NULL, 0, OPT_VALUE}};
 static const struct optdef export_opts[] = {
@@ -302,9 +303,10 @@ static int cmd_serve(int argc, char **argv)
 	}
 	snprintf(host, sizeof host, "%.*s", (int)(colon - listen), listen);
 	port = (int)p;
-	int idle = 0, header = 0;
+	int idle = 0, header = 0, lag = 0;
 	if (parse_secs("--idle-timeout", o.idle_timeout, &idle) ||
-	    parse_secs("--header-timeout", o.header_timeout, &header))
+	    parse_secs("--header-timeout", o.header_timeout, &header) ||
+	    parse_secs("--lag-timeout", o.lag_timeout, &lag))
 		return 2;
 	for (int i = 0; i < o.norigins; i++)
 		if (check_origin(o.origins[i]))
@@ -326,7 +328,7 @@ static int cmd_serve(int argc, char **argv)
 
 	server_config cfg = {host,           port,       web,    o.public_url, o.port_file,
 	                     &stop_requested, o.origins, (size_t)o.norigins,
-	                     idle,           header,     o.no_rate_limit};
+	                     idle,           header,     lag,    o.no_rate_limit};
 	if (server_run(st, &cfg) == 0) {
 		printf("%s\n", i18n("cli.serve_stopped"));
 		rc = 0;

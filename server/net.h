@@ -28,6 +28,7 @@ typedef struct net {
 	struct pending *pend;    /* replies of this turn, in arrival order */
 	size_t npend, cappend;
 	lws_sorted_usec_list_t commit_sul; /* fires once per turn with writes */
+	lws_usec_t now;          /* ws.c: when the turn's commit began */
 	lws_sorted_usec_list_t stop_sul;   /* polls cfg->stop */
 	unsigned char *wbuf;     /* ws.c: LWS_PRE + NET_WRITE_BATCH bytes where a
 	                          * connection's pending frames are gathered */

@@ -23,6 +23,8 @@ typedef struct server_config {
 	int idle_secs;          /* close a silent WebSocket after this; 0 = 75 */
 	int header_secs;        /* drop an HTTP request not fully received
 	                           after this; 0 = 10 */
+	int lag_secs;           /* drop a WebSocket that took nothing of what
+	                           waits for it for this long; 0 = 15 */
 	int no_rate_limit;      /* 1: no rate limits (load tests on one host) */
 } server_config;
 

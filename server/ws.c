@@ -27,11 +27,20 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* What one connection may have waiting: frames queued, their bytes, and
+ * how long it may take nothing of them before it is dropped. */
 #define QUEUE_MAX_MSGS 4096
 #define QUEUE_MAX_BYTES (8u << 20)
+#define LAG_SECS_DEFAULT 15
+/* What the kernel may hold for one connection (it doubles this): beyond,
+ * a phone that stopped reading leaves its frames in our queue, where the
+ * bounds above see them. Unbounded, loopback or a fast LAN lets the
+ * kernel absorb megabytes (minutes of events) before anything shows. */
+#define SOCKET_SEND_BUFFER (64 * 1024)
 
 /* Per connection, zeroed by lws, lives from ESTABLISHED to CLOSED. */
 struct pss {
@@ -39,6 +48,7 @@ struct pss {
 	seminar_session *ss;
 	bcast_queue *q;
 	size_t sent;       /* bytes of the queue's oldest frame already written */
+	lws_usec_t waiting; /* since when its queue waits for the socket */
 	rate_conn *rc;     /* its buckets; NULL when rate limits are off */
 	char *rx;          /* reassembly of a fragmented message; NULL until one comes */
 	size_t rx_len;
@@ -74,13 +84,25 @@ static void drop_slow(void *conn)
 		return;
 	pss->dropped = 1;
 	bcast_unwatch(n->hub, pss->q);
-	lwsl_notice("dropping a connection whose queue is full\n");
+	lwsl_notice("dropping a connection that does not read what it is sent\n");
 	lws_set_timeout(pss->wsi, PENDING_TIMEOUT_LAGGING, LWS_TO_KILL_ASYNC);
 }
 
+/* Something was queued for pss: asks to write, unless the connection has
+ * taken nothing of its queue for --lag-timeout (the phone stopped reading,
+ * its socket buffers are full): then it is dropped, and catches up with
+ * "since" when it comes back. */
 static void wake(void *conn)
 {
 	struct pss *pss = conn;
+	net *n = net_from_wsi(pss->wsi);
+	int lag = n->cfg->lag_secs > 0 ? n->cfg->lag_secs : LAG_SECS_DEFAULT;
+	if (bcast_queue_count(pss->q) == 1)
+		pss->waiting = n->now;
+	else if (n->now - pss->waiting > (lws_usec_t)lag * LWS_US_PER_SEC) {
+		drop_slow(pss);
+		return;
+	}
 	lws_callback_on_writable(pss->wsi);
 }
 
@@ -213,6 +235,7 @@ static void commit_turn(lws_sorted_usec_list_t *sul)
 {
 	net *n = lws_container_of(sul, net, commit_sul);
 	int failed = 0;
+	n->now = lws_now_usecs();
 	if (store_tx_active(n->st) && store_tx_commit(n->st)) {
 		lwsl_err("commit failed: %s\n", store_errmsg(n->st));
 		store_tx_rollback(n->st);
@@ -399,6 +422,7 @@ static int write_pending(net *n, struct pss *pss)
 	}
 	if (used && lws_write(pss->wsi, out, used, LWS_WRITE_HTTP) < (int)used)
 		return -1;
+	pss->waiting = lws_now_usecs();
 	return 0;
 }
 
@@ -413,7 +437,11 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	switch (reason) {
 	case LWS_CALLBACK_ESTABLISHED: {
 		char addr[64] = "";
+		int sndbuf = SOCKET_SEND_BUFFER;
 		pss->wsi = wsi;
+		/* best effort: without it only the kernel's own bound applies */
+		(void)setsockopt(lws_get_socket_fd(wsi), SOL_SOCKET, SO_SNDBUF, &sndbuf,
+		                 sizeof sndbuf);
 		if (n->rl) {
 			lws_get_peer_simple(wsi, addr, sizeof addr);
 			pss->rc = rate_conn_new(n->rl, addr);

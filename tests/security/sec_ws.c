@@ -467,6 +467,96 @@ static void test_idle_connection_closed_live_one_kept(void **state)
 	wsc_close(live);
 }
 
+/* ===== A reader that stops ===== */
+
+#define LAG_ROUNDS 8
+#define LAG_BURST 100 /* posts of 500 characters: 800 events, over 500 KB */
+
+/* Posts LAG_BURST long texts on phone (ids prefix-0...) and waits for
+ * every ack, and for every event on reader. */
+static void lag_burst(wsc *phone, wsc *reader, const char *board, const char *prefix)
+{
+	char id[48], text[501];
+	memset(text, 'x', 500);
+	text[500] = '\0';
+	for (int i = 0; i < LAG_BURST; i++) {
+		snprintf(id, sizeof id, "%s-%d", prefix, i);
+		memcpy(text, id, strlen(id));
+		assert_int_equal(wsc_send_json(phone, "{s:s,s:s,s:s,s:s,s:s}", "type", "post", "id",
+		                               id, "activity", QUESTIONS, "board", board, "text", text),
+		                 WSC_OK);
+	}
+	for (int i = 0; i < LAG_BURST; i++) {
+		snprintf(id, sizeof id, "%s-%d", prefix, i);
+		char what[32];
+		outcome(wsc_expect_re(phone, id, WAIT), what, sizeof what);
+		assert_string_equal(what, "ack");
+		json_t *ev = wsc_expect_event(reader, "contribution", WAIT);
+		assert_non_null(ev);
+		json_decref(ev);
+	}
+}
+
+/* A screen that stops reading is dropped once the kernel's buffers and
+ * --lag-timeout are spent, instead of holding the server's memory; the
+ * others are served all along, and the dropped one catches up with
+ * "since" when it comes back: nothing is lost. */
+static void test_reader_that_stops_is_dropped_then_catches_up(void **state)
+{
+	fixture *f = *state;
+	const char *extra[] = {"--no-rate-limit", "--lag-timeout", "2", NULL};
+	char board[80], *msg = NULL, prefix[16];
+	long long seq0 = 0, seq = 0, last = 0;
+	size_t len;
+	int op, rc = WSC_OK, got = 0;
+
+	sec_restart(f, extra);
+	wsc *phone = fixture_open_phone(f, board, sizeof board);
+	wsc *stuck = fixture_screen(f, QUESTIONS, &seq0);
+	wsc *reader = fixture_screen(f, QUESTIONS, &seq);
+	for (int r = 0; r < LAG_ROUNDS; r++) {
+		snprintf(prefix, sizeof prefix, "lag%d", r);
+		lag_burst(phone, reader, board, prefix);
+	}
+	sleep(3); /* over --lag-timeout with frames waiting for stuck */
+	lag_burst(phone, reader, board, "after");
+
+	/* stuck gets what the buffers held, then the close. */
+	while (rc == WSC_OK) {
+		rc = wsc_recv(stuck, WAIT, &msg, &len, &op);
+		json_t *ev = rc == WSC_OK ? json_loads(msg, 0, NULL) : NULL;
+		if (ev && !strcmp(fixture_str(ev, "type"), "event")) {
+			got++;
+			last = fixture_int(ev, "seq");
+		}
+		json_decref(ev);
+		free(msg);
+		msg = NULL;
+	}
+	assert_int_equal(rc, WSC_CLOSED);
+	int total = (LAG_ROUNDS + 1) * LAG_BURST;
+	assert_true(got < total);
+	wsc_close(stuck);
+
+	/* The others were never dropped. */
+	json_t *r = fixture_call(f, reader, "still", "{s:s,s:s,s:s}", "type", "join", "id", "still",
+	                         "code", f->code);
+	fixture_want(f, r, "joined");
+	json_decref(r);
+
+	/* Back with since: exactly the missed events. */
+	wsc *back = fixture_connect(f);
+	r = fixture_call(f, back, "back", "{s:s,s:s,s:s,s:s,s:I}", "type", "watch", "id", "back",
+	                 "code", f->code, "activity", QUESTIONS, "since", (json_int_t)(last ? last : seq0));
+	fixture_want(f, r, "synced");
+	assert_string_equal(fixture_str(r, "mode"), "events");
+	assert_int_equal(json_array_size(json_object_get(r, "events")), (size_t)(total - got));
+	json_decref(r);
+	wsc_close(back);
+	wsc_close(reader);
+	wsc_close(phone);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -490,6 +580,8 @@ int main(void)
 		                                fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_utf8_closes_1007, fixture_setup,
 		                                fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_reader_that_stops_is_dropped_then_catches_up,
+		                                fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_idle_connection_closed_live_one_kept,
 		                                fixture_setup, fixture_teardown),
 	};
