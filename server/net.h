@@ -34,6 +34,9 @@ typedef struct net {
 	                          * connection's pending frames are gathered */
 } net;
 
+/* The lws receive buffer of a WebSocket connection (server.c). */
+#define WS_RX_BUFFER 1024
+
 /* At most this many bytes of frames go out in one write. */
 #define NET_WRITE_BATCH 65536
 

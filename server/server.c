@@ -186,8 +186,12 @@ int server_run(store *st, const server_config *cfg)
 	memset(protocols, 0, sizeof protocols);
 	protocols[0] = (struct lws_protocols){"http", http_callback, http_session_size(),
 	                                      0, 0, NULL, 0};
+	/* Each WebSocket owns an lws receive buffer of this size: 1 KiB holds
+	 * nearly every client message whole (ws.c gathers a longer one in a
+	 * buffer of its own), where the default 4 KiB doubled an idle
+	 * connection's memory. */
 	protocols[1] = (struct lws_protocols){PROTO_SUBPROTOCOL, ws_callback,
-	                                      ws_session_size(), 4096, 0, NULL, 0};
+	                                      ws_session_size(), WS_RX_BUFFER, 0, NULL, 0};
 
 	memset(&m_root, 0, sizeof m_root);
 	m_root.mountpoint = "/";

@@ -479,8 +479,9 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			return -1;
 		}
 		/* Most messages arrive whole in one callback: parsed where they
-		 * lie. Only a message that comes in pieces is gathered, in a
-		 * buffer made the first time one does (an idle phone owns none). */
+		 * lie. Only a message that comes in pieces (fragmented, or over
+		 * the protocol's rx_buffer_size) is gathered, in a buffer made for
+		 * it and freed after it: an idle phone owns none. */
 		if (pss->rx_len == 0 && lws_is_final_fragment(wsi)) {
 			handle_message(n, pss, in, len);
 			break;
@@ -492,6 +493,8 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		if (!lws_is_final_fragment(wsi))
 			break;
 		handle_message(n, pss, pss->rx, pss->rx_len);
+		free(pss->rx);
+		pss->rx = NULL;
 		pss->rx_len = 0;
 		break;
 

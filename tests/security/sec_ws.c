@@ -400,6 +400,24 @@ static void test_reassembly_cap_closes_1009(void **state)
 	assert_int_equal(closed_with(c), 1009);
 	wsc_close(c);
 	free(big);
+
+	/* A valid message longer than the server's 1 KiB receive buffer, in
+	 * one frame (lws hands it over in pieces), twice on one connection:
+	 * gathered whole each time. 500 emoji: 2,000 bytes of text. */
+	char board[80], text[2001], id[16];
+	for (int i = 0; i < 500; i++)
+		memcpy(text + 4 * i, "\xf0\x9f\x99\x82", 4);
+	text[2000] = '\0';
+	c = fixture_open_phone(f, board, sizeof board);
+	for (int i = 0; i < 2; i++) {
+		snprintf(id, sizeof id, "long-%d", i);
+		r = fixture_call(f, c, id, "{s:s,s:s,s:s,s:s,s:s}", "type", "post", "id", id,
+		                 "activity", QUESTIONS, "board", board, "text", text);
+		fixture_want(f, r, "ack");
+		assert_string_equal(fixture_str(json_object_get(r, "contribution"), "text"), text);
+		json_decref(r);
+	}
+	wsc_close(c);
 }
 
 static void test_invalid_utf8_closes_1007(void **state)
