@@ -189,9 +189,11 @@ int server_run(store *st, const server_config *cfg)
 	/* Each WebSocket owns an lws receive buffer of this size: 1 KiB holds
 	 * nearly every client message whole (ws.c gathers a longer one in a
 	 * buffer of its own), where the default 4 KiB doubled an idle
-	 * connection's memory. */
-	protocols[1] = (struct lws_protocols){PROTO_SUBPROTOCOL, ws_callback,
-	                                      ws_session_size(), WS_RX_BUFFER, 0, NULL, 0};
+	 * connection's memory. The last field lets one send() carry a whole
+	 * batch of ws.c: left 0, lws would cut every write into sends of the
+	 * receive buffer's size and copy the rest aside. */
+	protocols[1] = (struct lws_protocols){PROTO_SUBPROTOCOL, ws_callback, ws_session_size(),
+	                                      WS_RX_BUFFER, 0, NULL, NET_WRITE_BATCH};
 
 	memset(&m_root, 0, sizeof m_root);
 	m_root.mountpoint = "/";
