@@ -462,6 +462,9 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 	return 0;
 }
 
+/* Receive buffer of each connection: messages (events, acks) are small; a
+ * snapshot comes in pieces of this size and is gathered in conn.rx. */
+#define READ_BUFFER 65536
 static const struct lws_protocols protocols[] = {
 	{"atelier.v1", callback, 0, 4096, 0, NULL, 0},
 	{"lws-mirror-protocol", callback, 0, 4096, 0, NULL, 0},
@@ -738,6 +741,9 @@ int load_run(const load_config *c, load_result *out, char *err, size_t err_len)
 	memset(&info, 0, sizeof info);
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.protocols = protocols;
+	/* One read takes up to this much of a connection's socket: a
+	 * snapshot of 150 KB in a few reads, not forty. */
+	info.pt_serv_buf_size = READ_BUFFER;
 	info.gid = -1;
 	info.uid = -1;
 	/* ATELIER_BENCH_LWS_LOG: a libwebsockets log level mask, for debugging. */
