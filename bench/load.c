@@ -599,12 +599,27 @@ static void on_tick(lws_sorted_usec_list_t *sul)
 			R->ph = P_DONE;
 		}
 		break;
-	case P_POST:
+	case P_POST: {
+		/* The server's RSS once warm, then every 10 s: its growth over a
+		 * long run (a leak, a cache without bound) shows as end / warm. */
+		int64_t warm = (int64_t)(R->c->duration * 1e5);
+		if (warm > 60 * 1000000LL)
+			warm = 60 * 1000000LL;
+		if (now - R->t_post0 >= warm && now - R->t_last_rss >= 10 * 1000000LL) {
+			target_sample s;
+			if (target_sample_now(R->c->srv, &s) == 0) {
+				if (!R->r->rss_warm_kib)
+					R->r->rss_warm_kib = s.rss_kib;
+				R->r->rss_end_kib = s.rss_kib;
+			}
+			R->t_last_rss = now;
+		}
 		if (R->next_post >= R->nposts) {
 			R->t_post_end = now;
 			R->ph = P_DRAIN;
 		}
 		break;
+	}
 	case P_DRAIN:
 		if (drained(R) || now - R->t_post_end > (int64_t)DRAIN_MS * 1000)
 			finish_posting(R, now);

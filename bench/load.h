@@ -50,6 +50,9 @@ typedef struct load_result {
 	target_sample after;      /* once delivered (peak RSS = after.hwm_kib) */
 	double server_cpu_s;      /* server CPU from first post to the end */
 	double bench_cpu_s;       /* this process, same window */
+	long rss_warm_kib;        /* server RSS once posting is warm: after a
+	                           tenth of the duration, at most 60 s */
+	long rss_end_kib;         /* ... and when posting ends (S5's soak) */
 	int slow_dropped;         /* slow phone: 1 closed by the server, 0 not */
 	size_t slow_received;     /* slow phone: events it read in the end */
 } load_result;

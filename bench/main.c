@@ -41,6 +41,8 @@ static const struct scenario scenarios[] = {
 	{"s4", "join storm: 2,000 phones join an activity holding 500 contributions", 2000, 0, 0,
 	 0, 500, 0, 0, 2000, 0, 0},
 	{"s5", "memory: 10,000 idle phones", 10000, 0, 0, 0, 0, 0, 0, 200, 1, 0},
+	{"soak", "S5's soak: S1 for 10 minutes, the server's RSS growth", 1000, 1, 100, 600, 0, 0,
+	 0, 100, 0, 0},
 	{"s6", "slow reader: S1 with one phone that stops reading", 1000, 1, 100, 60, 0, 1, 0,
 	 100, 0, 0},
 	{NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
@@ -174,6 +176,14 @@ static double connect_cpu_ms(const load_result *r)
 	return r->ready ? (r->idle.cpu_s - r->before.cpu_s) * 1e3 / (double)r->ready : 0;
 }
 
+/* Growth of the server's RSS while posting, from warm to the end, in %. */
+static double rss_growth(const load_result *r)
+{
+	return r->rss_warm_kib ? 100.0 * (double)(r->rss_end_kib - r->rss_warm_kib) /
+	                                 (double)r->rss_warm_kib
+	                       : 0;
+}
+
 static void print_result(const char *scn, const char *server, const struct scenario *s,
                          const load_result *r)
 {
@@ -212,6 +222,9 @@ static void print_result(const char *scn, const char *server, const struct scena
 	       connect_cpu_ms(r));
 	printf("  server RSS KiB      before %ld, idle %ld, peak %ld: %.2f KiB per connection\n",
 	       r->before.rss_kib, r->idle.rss_kib, r->after.hwm_kib, kib_per_conn(r));
+	if (r->rss_warm_kib)
+		printf("  server RSS posting  %ld KiB once warm, %ld KiB at the end: %+.2f%%\n",
+		       r->rss_warm_kib, r->rss_end_kib, rss_growth(r));
 	if (s->slow)
 		printf("  slow phone          %s by the server; read %zu events in the end\n",
 		       r->slow_dropped ? "dropped" : "NOT dropped", r->slow_received);
@@ -222,14 +235,16 @@ static void print_result(const char *scn, const char *server, const struct scena
 	       "delivery_p90_ms=%.3f delivery_p99_ms=%.3f delivery_max_ms=%.3f ack_p50_ms=%.3f "
 	       "ack_p99_ms=%.3f ack_max_ms=%.3f server_cpu_s=%.2f cpu_us_per_delivery=%.3f "
 	       "rss_before_kib=%ld rss_idle_kib=%ld rss_peak_kib=%ld kib_per_conn=%.3f "
-	       "connect_cpu_ms_per_client=%.3f bench_cpu_s=%.2f slow_dropped=%d\n",
+	       "connect_cpu_ms_per_client=%.3f bench_cpu_s=%.2f slow_dropped=%d "
+	       "rss_warm_kib=%ld rss_end_kib=%ld rss_growth_pct=%.2f\n",
 	       scn, server, s->phones, s->screens, s->rate, s->duration, s->prefill, r->ready,
 	       r->clients, r->failed, r->ready_s, r->join.p50, r->join.p99, r->join.max,
 	       r->snapshot_min, r->posts, r->acked, r->refused, r->expected, r->delivered,
 	       r->duplicates, r->complete, r->delivery.p50, r->delivery.p90, r->delivery.p99,
 	       r->delivery.max, r->ack.p50, r->ack.p99, r->ack.max, r->server_cpu_s,
 	       cpu_per_delivery(r), r->before.rss_kib, r->idle.rss_kib, r->after.hwm_kib,
-	       kib_per_conn(r), connect_cpu_ms(r), r->bench_cpu_s, s->slow ? r->slow_dropped : 0);
+	       kib_per_conn(r), connect_cpu_ms(r), r->bench_cpu_s, s->slow ? r->slow_dropped : 0,
+	       r->rss_warm_kib, r->rss_end_kib, rss_growth(r));
 	fflush(stdout);
 }
 
