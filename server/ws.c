@@ -10,10 +10,11 @@
  * connection and publishes the events. Nothing is acknowledged before the
  * commit; if the commit fails every write of the turn gets a "storage"
  * error and nothing is broadcast.
- * Every server message is framed once (RFC 6455 text frame, header and
- * payload in one shared buffer); on each SERVER_WRITEABLE a connection
- * sends all its pending frames, up to NET_WRITE_BATCH bytes, in one write
- * (issued raw: lws does not frame it again, and buffers a partial send).
+ * Every server message is framed once (frame.h: RFC 6455 text frames,
+ * headers and payload in one shared buffer); on each SERVER_WRITEABLE a
+ * connection sends its pending frames, whole, up to NET_WRITE_BATCH bytes,
+ * in one write (issued raw: lws does not frame it again, and buffers a
+ * partial send).
  * This relies on WebSocket over HTTP/1.1 with no extension negotiated,
  * which is all Atelier serves (plain HTTP, no TLS, so never WebSocket over
  * HTTP/2, and no permessage-deflate); adding either means framing through
@@ -24,6 +25,7 @@
  * Must not touch SQLite directly (store.h only) nor the HTTP routes.
  */
 #include "net.h"
+#include "frame.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -36,11 +38,14 @@
 #define QUEUE_MAX_MSGS 4096
 #define QUEUE_MAX_BYTES (8u << 20)
 #define LAG_SECS_DEFAULT 15
+_Static_assert(NET_WRITE_BATCH >= FRAME_MAX, "a write must hold any frame");
 /* What the kernel may hold for one connection (it doubles this): beyond,
  * a phone that stopped reading leaves its frames in our queue, where the
  * bounds above see them. Unbounded, loopback or a fast LAN lets the
  * kernel absorb megabytes (minutes of events) before anything shows. */
+#ifndef SOCKET_SEND_BUFFER
 #define SOCKET_SEND_BUFFER (64 * 1024)
+#endif
 
 /* Per connection, zeroed by lws, lives from ESTABLISHED to CLOSED. */
 struct pss {
@@ -106,39 +111,6 @@ static void wake(void *conn)
 	lws_callback_on_writable(pss->wsi);
 }
 
-/* Frame heads: a whole text message, or one in two frames (its start,
- * then its continuation). */
-#define FRAME_TEXT 0x81
-#define FRAME_TEXT_START 0x01
-#define FRAME_TEXT_END 0x80
-
-/* A server-to-client frame holding text: the header (2, 4 or 10 bytes,
- * unmasked, first byte b0) then the payload, built once however many
- * connections will send it. */
-static bcast_msg *frame_new(unsigned char b0, const char *text, size_t len)
-{
-	unsigned char hdr[10];
-	size_t h = 0;
-	hdr[h++] = b0;
-	if (len < 126) {
-		hdr[h++] = (unsigned char)len;
-	} else if (len < 65536) {
-		hdr[h++] = 126;
-		hdr[h++] = (unsigned char)(len >> 8);
-		hdr[h++] = (unsigned char)len;
-	} else {
-		hdr[h++] = 127;
-		for (int shift = 56; shift >= 0; shift -= 8)
-			hdr[h++] = (unsigned char)((unsigned long long)len >> shift);
-	}
-	bcast_msg *m = bcast_msg_alloc(h + len, LWS_PRE);
-	if (!m)
-		return NULL;
-	memcpy(bcast_msg_data(m), hdr, h);
-	memcpy(bcast_msg_data(m) + h, text, len);
-	return m;
-}
-
 /* Queues m for this connection only; 0, or -1 when it was dropped. */
 static int send_frame(struct pss *pss, bcast_msg *m)
 {
@@ -167,7 +139,7 @@ static bcast_msg *tail_frame(snapshot *tail)
 	if (m)
 		return m;
 	text = snapshot_text(tail, &len);
-	m = frame_new(FRAME_TEXT_END, text, len);
+	m = frame_text(FRAME_END, text, len, LWS_PRE);
 	if (m && snapshot_attach(tail, m, frame_free)) {
 		bcast_msg_unref(m);
 		return NULL;
@@ -180,7 +152,7 @@ static bcast_msg *tail_frame(snapshot *tail)
  * of a board). */
 static void send_text(struct pss *pss, const char *text, snapshot *tail)
 {
-	bcast_msg *m = frame_new(tail ? FRAME_TEXT_START : FRAME_TEXT, text, strlen(text));
+	bcast_msg *m = frame_text(tail ? FRAME_START : FRAME_WHOLE, text, strlen(text), LWS_PRE);
 	int rc = send_frame(pss, m);
 	bcast_msg_unref(m);
 	if (rc == 0 && tail)
@@ -221,7 +193,7 @@ static struct pending *pending_add(net *n, struct pss *pss)
 
 static void publish(net *n, const seminar_event *e)
 {
-	bcast_msg *m = frame_new(FRAME_TEXT, e->payload, e->len);
+	bcast_msg *m = frame_text(FRAME_WHOLE, e->payload, e->len, LWS_PRE);
 	if (!m)
 		return;
 	bcast_publish(n->hub, e->seminar_id, e->activity_id, m);
@@ -349,7 +321,8 @@ static void rate_note(struct pss *pss, const proto_msg *m, const seminar_result 
 
 /* ===== One complete message ===== */
 
-static void handle_message(net *n, struct pss *pss, const char *buf, size_t len)
+/* Returns 0, or -1 when the connection must close (out of memory). */
+static int handle_message(net *n, struct pss *pss, const char *buf, size_t len)
 {
 	proto_msg m;
 	proto_err err;
@@ -357,19 +330,19 @@ static void handle_message(net *n, struct pss *pss, const char *buf, size_t len)
 	struct pending *p = pending_add(n, pss);
 	if (!p) {
 		lws_close_reason(pss->wsi, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION, NULL, 0);
-		return;
+		return -1;
 	}
 	if (proto_parse(buf, len, &m, &err, detail, sizeof detail, re, sizeof re)) {
 		p->reply = proto_encode_error(re[0] ? re : NULL, err, detail);
 		p->is_error = 1;
-		return;
+		return 0;
 	}
 	snprintf(p->re, sizeof p->re, "%s", m.id);
 	if (rate_check(pss, &m, detail, sizeof detail) != RATE_OK) {
 		p->reply = proto_encode_error(m.id, PROTO_ERR_RATE_LIMITED, detail);
 		p->is_error = 1;
 		proto_msg_clear(&m);
-		return;
+		return 0;
 	}
 
 	seminar_result r = {0};
@@ -396,29 +369,33 @@ static void handle_message(net *n, struct pss *pss, const char *buf, size_t len)
 		bcast_unwatch(n->hub, pss->q);
 	}
 	proto_msg_clear(&m);
+	return 0;
 }
 
 /* Sends the connection's pending frames, oldest first, in one write of at
- * most NET_WRITE_BATCH bytes; a frame that does not fit (a snapshot) goes
- * on in the next writes from where this one stopped. LWS_WRITE_HTTP makes
- * lws send the bytes as they are: they are frames already (lws keeps what
- * the socket did not take and sends it before the next writeable call).
- * Returns 0, or -1 when the connection failed. */
+ * most NET_WRITE_BATCH bytes. Whole frames only: a control frame lws
+ * writes before the next call (ping, pong, close) must fall between two
+ * frames; a long message is made of several frames (frame.h), which may
+ * go in successive writes. LWS_WRITE_HTTP makes lws send the bytes as
+ * they are (lws keeps what the socket did not take and sends it before
+ * anything else). Returns 0, or -1 when the connection failed. */
 static int write_pending(net *n, struct pss *pss)
 {
 	unsigned char *out = n->wbuf + LWS_PRE;
 	size_t used = 0;
 	bcast_msg *m;
-	while (used < NET_WRITE_BATCH && (m = bcast_queue_peek(pss->q))) {
-		size_t left = bcast_msg_len(m) - pss->sent, room = NET_WRITE_BATCH - used;
-		size_t take = left < room ? left : room;
-		memcpy(out + used, bcast_msg_data(m) + pss->sent, take);
-		used += take;
-		pss->sent += take;
-		if (take < left)
+	while ((m = bcast_queue_peek(pss->q))) {
+		const unsigned char *at = bcast_msg_data(m) + pss->sent;
+		size_t f = frame_size(at, bcast_msg_len(m) - pss->sent);
+		if (!f || used + f > NET_WRITE_BATCH)
 			break;
-		pss->sent = 0;
-		bcast_queue_pop(pss->q);
+		memcpy(out + used, at, f);
+		used += f;
+		pss->sent += f;
+		if (pss->sent == bcast_msg_len(m)) {
+			pss->sent = 0;
+			bcast_queue_pop(pss->q);
+		}
 	}
 	if (used && lws_write(pss->wsi, out, used, LWS_WRITE_HTTP) < (int)used)
 		return -1;
@@ -440,8 +417,9 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		int sndbuf = SOCKET_SEND_BUFFER;
 		pss->wsi = wsi;
 		/* best effort: without it only the kernel's own bound applies */
-		(void)setsockopt(lws_get_socket_fd(wsi), SOL_SOCKET, SO_SNDBUF, &sndbuf,
-		                 sizeof sndbuf);
+		if (sndbuf > 0)
+			(void)setsockopt(lws_get_socket_fd(wsi), SOL_SOCKET, SO_SNDBUF, &sndbuf,
+			                 sizeof sndbuf);
 		if (n->rl) {
 			lws_get_peer_simple(wsi, addr, sizeof addr);
 			pss->rc = rate_conn_new(n->rl, addr);
@@ -482,8 +460,9 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		 * lie. Only a message that comes in pieces (fragmented, or over
 		 * the protocol's rx_buffer_size) is gathered, in a buffer made for
 		 * it and freed after it: an idle phone owns none. */
-		if (pss->rx_len == 0 && lws_is_final_fragment(wsi)) {
-			handle_message(n, pss, in, len);
+		if (!pss->rx && lws_is_final_fragment(wsi)) {
+			if (handle_message(n, pss, in, len))
+				return -1;
 			break;
 		}
 		if (!pss->rx && !(pss->rx = malloc(PROTO_MAX_MESSAGE_BYTES)))
@@ -492,10 +471,12 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		pss->rx_len += len;
 		if (!lws_is_final_fragment(wsi))
 			break;
-		handle_message(n, pss, pss->rx, pss->rx_len);
+		int rc = handle_message(n, pss, pss->rx, pss->rx_len);
 		free(pss->rx);
 		pss->rx = NULL;
 		pss->rx_len = 0;
+		if (rc)
+			return -1;
 		break;
 
 	case LWS_CALLBACK_SERVER_WRITEABLE: {

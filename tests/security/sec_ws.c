@@ -575,6 +575,44 @@ static void test_reader_that_stops_is_dropped_then_catches_up(void **state)
 	wsc_close(phone);
 }
 
+/* lws pings a quiet connection, and may do so while a snapshot larger
+ * than the socket buffers is on its way: the ping must fall between two
+ * frames of it, never inside one (the client would see a broken stream). */
+static void test_ping_never_lands_inside_a_frame(void **state)
+{
+	fixture *f = *state;
+	const char *extra[] = {"--no-rate-limit", "--idle-timeout", "5", NULL};
+	char board[80], prefix[16];
+	long long seq = 0;
+
+	sec_restart(f, extra);
+	wsc *phone = fixture_open_phone(f, board, sizeof board);
+	wsc *reader = fixture_screen(f, QUESTIONS, &seq);
+	for (int r = 0; r < LAG_ROUNDS; r++) { /* a snapshot of about 500 KB */
+		snprintf(prefix, sizeof prefix, "big%d", r);
+		lag_burst(phone, reader, board, prefix);
+	}
+	wsc *w = fixture_connect(f);
+	assert_int_equal(wsc_send_json(w, "{s:s,s:s,s:s,s:s}", "type", "watch", "id", "big", "code",
+	                               f->code, "activity", QUESTIONS),
+	                 WSC_OK);
+	sleep(3); /* silent past 40% of --idle-timeout: lws wants to ping it */
+	json_t *r = wsc_expect_re(w, "big", 3 * WAIT);
+	if (!r)
+		fail_msg("no snapshot: %s", wsc_error(w));
+	fixture_want(f, r, "synced");
+	assert_int_equal(json_array_size(json_object_get(r, "contributions")),
+	                 LAG_ROUNDS * LAG_BURST);
+	json_decref(r);
+	r = fixture_call(f, w, "after", "{s:s,s:s,s:s}", "type", "join", "id", "after", "code",
+	                 f->code);
+	fixture_want(f, r, "joined");
+	json_decref(r);
+	wsc_close(w);
+	wsc_close(reader);
+	wsc_close(phone);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -600,6 +638,8 @@ int main(void)
 		                                fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_reader_that_stops_is_dropped_then_catches_up,
 		                                fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_ping_never_lands_inside_a_frame, fixture_setup,
+		                                fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_idle_connection_closed_live_one_kept,
 		                                fixture_setup, fixture_teardown),
 	};
