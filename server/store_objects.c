@@ -201,12 +201,16 @@ void store__snap_clear(store *s)
 int store_contributions_json(store *s, long long seminar_id, long long activity_id,
                              int full, json_t **out)
 {
-	long long seq = 0;
+	long long seq = 0, version = 0;
 	int rc = store_seminar_seq(s, seminar_id, &seq);
 	struct store__snap *sn = s->snap, *last = &s->snap[STORE__SNAP_SLOTS - 1];
 	full = !!full;
-	if (rc)
+	if (rc || (rc = store__int(s, &version, "PRAGMA data_version", "")))
 		return rc;
+	if (version != s->snap_data_version) {
+		store__snap_clear(s);
+		s->snap_data_version = version;
+	}
 	for (size_t i = 0; i < STORE__SNAP_SLOTS && sn[i].list; i++)
 		if (sn[i].seminar_id == seminar_id && sn[i].activity_id == activity_id &&
 		    sn[i].full == full) {

@@ -36,6 +36,11 @@ struct store {
 		long long seminar_id, activity_id, seq;
 		int full;
 	} snap[STORE__SNAP_SLOTS];
+	/* SQLite's data_version when the lists were built: it moves when
+	 * another connection (an `atelier import` beside the server) commits,
+	 * which may change what a list or a snapshot shows without moving a
+	 * sequence number; the lists then go. */
+	long long snap_data_version;
 };
 
 /* Forgets the cached contribution lists (store.c calls it at rollbacks). */

@@ -116,6 +116,46 @@ static void reopen_file_keeps_data(void **state)
 	tmp_remove(&t);
 }
 
+/* The cached contribution list is given again while nothing changed, and
+ * built anew once another connection (an `atelier import` beside the
+ * server) committed, though no sequence number moved: what it changed may
+ * show in a snapshot. */
+static void lists_follow_another_connection(void **state)
+{
+	(void)state;
+	struct tmp t;
+	store *a = NULL, *b = NULL;
+	char err[256], code[32];
+	long long sid = 0, seq0 = 0, seq1 = 0;
+	json_t *d = fx_definition(), *l1 = NULL, *l2 = NULL, *l3 = NULL;
+
+	tmp_make(&t);
+	assert_int_equal(store_open(t.path, &a, err, sizeof err), STORE_OK);
+	assert_int_equal(store_import(a, d, code, sizeof code, err, sizeof err), STORE_OK);
+	assert_int_equal(store_seminar_find(a, code, &sid), STORE_OK);
+	assert_int_equal(store_open(t.path, &b, err, sizeof err), STORE_OK);
+
+	assert_int_equal(store_contributions_json(a, sid, 0, 0, &l1), STORE_OK);
+	assert_int_equal(store_contributions_json(a, sid, 0, 0, &l2), STORE_OK);
+	assert_ptr_equal(l1, l2);
+	assert_int_equal(store_seminar_seq(a, sid, &seq0), STORE_OK);
+
+	json_object_set_new(d, "title", json_string("Séminaire d'essai, version 2"));
+	assert_int_equal(store_import(b, d, code, sizeof code, err, sizeof err), STORE_OK);
+	assert_int_equal(store_seminar_seq(a, sid, &seq1), STORE_OK);
+	assert_int_equal(seq1, seq0);
+	assert_int_equal(store_contributions_json(a, sid, 0, 0, &l3), STORE_OK);
+	assert_ptr_not_equal(l3, l1);
+
+	json_decref(l1);
+	json_decref(l2);
+	json_decref(l3);
+	store_close(a);
+	store_close(b);
+	json_decref(d);
+	tmp_remove(&t);
+}
+
 /* A database that cannot be read is never taken for a wrong key: the
  * facilitator must get a storage error, and no guess may be counted. */
 static void key_check_tells_a_fault_from_a_wrong_key(void **state)
@@ -559,6 +599,7 @@ int main(void)
 		cmocka_unit_test(open_memory_runs_migrations),
 		cmocka_unit_test(reopen_file_keeps_data),
 		cmocka_unit_test(key_check_tells_a_fault_from_a_wrong_key),
+		cmocka_unit_test(lists_follow_another_connection),
 		cmocka_unit_test(newer_database_refused),
 		cmocka_unit_test(foreign_file_refused),
 		cmocka_unit_test(missing_folder_refused),
