@@ -169,15 +169,22 @@ async function measure(browser, seen, path, want) {
     const r = requests.get(e.requestId);
     if (r) { r.failed = e.errorText; r.end = e.timestamp; }
   });
-  cdp.on('Network.webSocketFrameReceived', (e) => {
+  const frame = (dir, e) => {
     const data = e.response.payloadData || '';
     const type = /"type":"([a-z_]+)"/.exec(data);
+    const bytes = Buffer.byteLength(data, 'utf8');
+    ws.kinds.push({ what: dir + (type ? type[1] : '?') + ' ' + bytes, at: e.timestamp });
+    return bytes;
+  };
+  cdp.on('Network.webSocketCreated', (e) => { ws.kinds.push({ what: 'open', at: null }); });
+  cdp.on('Network.webSocketWillSendHandshakeRequest', (e) => { ws.kinds.push({ what: 'handshake', at: e.timestamp }); });
+  cdp.on('Network.webSocketHandshakeResponseReceived', (e) => { ws.kinds.push({ what: '101', at: e.timestamp }); });
+  cdp.on('Network.webSocketFrameReceived', (e) => {
     ws.frames += 1;
-    ws.bytes += Buffer.byteLength(data, 'utf8');
-    ws.kinds.push((type ? type[1] : '?') + ' ' + Buffer.byteLength(data, 'utf8'));
+    ws.bytes += frame('← ', e);
   });
   cdp.on('Network.webSocketFrameSent', (e) => {
-    ws.sent += Buffer.byteLength(e.response.payloadData || '', 'utf8');
+    ws.sent += frame('→ ', e);
   });
   await cdp.send('Network.enable');
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
@@ -238,8 +245,9 @@ function printRun(run) {
         pad(r.end ? Math.round((r.end - run.t0) * 1000) : '-', 9, true));
     }
   }
-  if (!opt.quiet && run.ws.framesAtUsable) {
-    console.log('  WebSocket frames received until usable: ' + run.ws.kinds.slice(0, run.ws.framesAtUsable).join(', '));
+  if (!opt.quiet && run.ws.kinds.length) {
+    console.log('  WebSocket: ' + run.ws.kinds.filter((k) => k.at !== null).map((k) =>
+      k.what + ' @' + Math.round((k.at - run.t0) * 1000)).join(', '));
   }
   const all = total + run.ws.bytesAtUsable;
   console.log('  ' + run.requests.length + ' requests, ' + total + ' bytes; WebSocket ' +
