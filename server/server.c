@@ -4,13 +4,15 @@
  * until asked to stop.
  *
  * Owns the mounts (web/ as static files, /j, /qr, /api as callbacks), the
- * security headers sent with every response, the timeouts (ping/pong on
- * idle WebSockets, a bounded time to send an HTTP request head, so a
- * slowloris client holds nothing for long) and the rate limiter's life.
- * Must not touch SQLite directly nor parse messages.
+ * file operations behind them (text files in gzip for clients that take
+ * it, from gzcache.c), the security headers sent with every response, the
+ * timeouts (ping/pong on idle WebSockets, a bounded time to send an HTTP
+ * request head, so a slowloris client holds nothing for long) and the
+ * rate limiter's life. Must not touch SQLite directly nor parse messages.
  */
 #include "net.h"
 #include "addr.h"
+#include "gzcache.h"
 #include "i18n.h"
 
 #include <arpa/inet.h>
@@ -23,9 +25,14 @@
 #include <unistd.h>
 
 /* Sent with every HTTP response: a strict CSP (no inline script or style,
- * no other host), no framing, no sniffing, no referrer. */
+ * no other host), no framing, no sniffing, no referrer. And Vary: the
+ * files of web/ differ by Accept-Encoding (gzip or not); saying so on
+ * every response is harmless and reaches lws's own 304 answers, which
+ * carry only these headers. */
+static const struct lws_protocol_vhost_options hdr_vary = {
+	NULL, NULL, "vary:", "Accept-Encoding"};
 static const struct lws_protocol_vhost_options hdr_perm = {
-	NULL, NULL, "permissions-policy:", "camera=(), microphone=(), geolocation=()"};
+	&hdr_vary, NULL, "permissions-policy:", "camera=(), microphone=(), geolocation=()"};
 static const struct lws_protocol_vhost_options hdr_ref = {
 	&hdr_perm, NULL, "referrer-policy:", "no-referrer"};
 static const struct lws_protocol_vhost_options hdr_frame = {
@@ -37,6 +44,124 @@ static const struct lws_protocol_vhost_options hdr_csp = {
 	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
 	"connect-src 'self' ws: wss:; font-src 'self'; manifest-src 'self'; "
 	"base-uri 'none'; form-action 'self'; frame-ancestors 'none'"};
+
+/* ===== Static files in gzip ===== */
+
+/* The context's file operations: the platform's, except that a text file
+ * opened for a client that accepts gzip (lws sets
+ * LWS_FOP_FLAG_COMPR_ACCEPTABLE_GZIP from Accept-Encoding) is read from
+ * its gzip copy. The file is still opened by the platform's code, with
+ * the path and flags lws chose, and stays open (lws fstat()s its fd):
+ * what can be served is exactly what could be before. lws then says
+ * "Content-Encoding: gzip", and the ETag it makes from the length is the
+ * copy's, not the plain file's. */
+struct gz_fops {
+	struct lws_plat_file_ops ops; /* first: lws hands this pointer back */
+	const struct lws_plat_file_ops *plat;
+	gzcache *cache;
+};
+
+/* An open file served from its copy. */
+struct gz_fd {
+	struct lws_fop_fd fd; /* first: what lws sees */
+	lws_fop_fd_t file;    /* the platform's, open on the real file */
+	gzcache_copy *copy;
+};
+
+/* Text worth compressing, by the name's ending. */
+static int compressible(const char *name)
+{
+	static const char *const ext[] = {".html", ".css", ".js", ".json", ".svg", ".txt"};
+	size_t l = strlen(name);
+	for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+		size_t e = strlen(ext[i]);
+		if (l > e && strcmp(name + l - e, ext[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static lws_fop_fd_t gz_open(const struct lws_plat_file_ops *fops, const char *filename,
+                            const char *vpath, lws_fop_flags_t *flags)
+{
+	const struct gz_fops *g = (const struct gz_fops *)fops;
+	lws_fop_fd_t file = g->plat->LWS_FOP_OPEN(g->plat, filename, vpath, flags);
+	struct stat st;
+	if (!file || !(*flags & LWS_FOP_FLAG_COMPR_ACCEPTABLE_GZIP) || !compressible(filename) ||
+	    fstat(file->fd, &st))
+		return file;
+	gzcache_copy *copy = gzcache_get(g->cache, file->fd, &st);
+	struct gz_fd *z = copy ? calloc(1, sizeof *z) : NULL;
+	if (!z) {
+		gzcache_release(copy);
+		return file; /* served as it is */
+	}
+	size_t len;
+	gzcache_bytes(copy, &len);
+	*flags |= LWS_FOP_FLAG_COMPR_IS_GZIP;
+	z->fd.fd = file->fd;
+	z->fd.fops = fops;
+	z->fd.len = len;
+	z->fd.flags = *flags;
+	z->fd.mod_time = file->mod_time;
+	z->file = file;
+	z->copy = copy;
+	return &z->fd;
+}
+
+static int gz_close(lws_fop_fd_t *fop_fd)
+{
+	struct gz_fd *z = (struct gz_fd *)*fop_fd;
+	int r = lws_vfs_file_close(&z->file);
+	gzcache_release(z->copy);
+	free(z);
+	*fop_fd = NULL;
+	return r;
+}
+
+static lws_fileofs_t gz_seek_cur(lws_fop_fd_t fop_fd, lws_fileofs_t offset)
+{
+	lws_fileofs_t to = (lws_fileofs_t)fop_fd->pos + offset;
+	if (to < 0 || (lws_filepos_t)to > fop_fd->len)
+		return -1;
+	fop_fd->pos = (lws_filepos_t)to;
+	return to;
+}
+
+static int gz_read(lws_fop_fd_t fop_fd, lws_filepos_t *amount, uint8_t *buf, lws_filepos_t len)
+{
+	const struct gz_fd *z = (const struct gz_fd *)fop_fd;
+	size_t total;
+	const unsigned char *bytes = gzcache_bytes(z->copy, &total);
+	lws_filepos_t left = fop_fd->pos < total ? total - fop_fd->pos : 0;
+	*amount = len < left ? len : left;
+	memcpy(buf, bytes + fop_fd->pos, (size_t)*amount);
+	fop_fd->pos += *amount;
+	return 0;
+}
+
+static int gz_write(lws_fop_fd_t fop_fd, lws_filepos_t *amount, uint8_t *buf, lws_filepos_t len)
+{
+	(void)fop_fd;
+	(void)buf;
+	(void)len;
+	*amount = 0;
+	return -1; /* a copy is read-only */
+}
+
+/* Makes g the context's file operations, over the platform's. */
+static void gz_install(struct lws_context *ctx, struct gz_fops *g, gzcache *cache)
+{
+	memset(g, 0, sizeof *g);
+	g->plat = lws_get_fops(ctx);
+	g->cache = cache;
+	g->ops.LWS_FOP_OPEN = gz_open;
+	g->ops.LWS_FOP_CLOSE = gz_close;
+	g->ops.LWS_FOP_SEEK_CUR = gz_seek_cur;
+	g->ops.LWS_FOP_READ = gz_read;
+	g->ops.LWS_FOP_WRITE = gz_write;
+	lws_set_fops(ctx, &g->ops);
+}
 
 #define IDLE_SECS_DEFAULT 75   /* silent WebSocket closed after this */
 #define HEADER_SECS_DEFAULT 10 /* to send a whole HTTP request head */
@@ -157,6 +282,8 @@ int server_run(store *st, const server_config *cfg)
 	struct lws_context_creation_info info;
 	struct lws_protocols protocols[3];
 	struct lws_http_mount m_root, m_j, m_qr, m_api;
+	struct gz_fops gz;
+	gzcache *cache = NULL;
 	/* A silent connection is pinged after 2/5 of the idle time and closed
 	 * when nothing valid (not even a pong) came back in the idle time. */
 	int idle = cfg->idle_secs > 0 ? cfg->idle_secs : IDLE_SECS_DEFAULT;
@@ -179,6 +306,8 @@ int server_run(store *st, const server_config *cfg)
 		return -1;
 	}
 	if (!cfg->no_rate_limit && !(n.rl = rate_new(NULL, NULL)))
+		goto out;
+	if (!(cache = gzcache_new()))
 		goto out;
 	if (probe_listen(cfg->host, cfg->port))
 		goto out;
@@ -248,6 +377,7 @@ int server_run(store *st, const server_config *cfg)
 		fputc('\n', stderr);
 		goto out;
 	}
+	gz_install(n.ctx, &gz, cache);
 	struct lws_vhost *vh = lws_get_vhost_by_name(n.ctx, "atelier");
 	n.port = vh ? lws_get_vhost_listen_port(vh) : cfg->port;
 
@@ -272,6 +402,7 @@ out:
 		lws_context_destroy(n.ctx);
 	}
 	ws_shutdown(&n, 0);
+	gzcache_free(cache);
 	bcast_hub_free(n.hub);
 	rate_free(n.rl);
 	free(n.wbuf);

@@ -5,7 +5,9 @@
  * slowloris client (or one that never sends a byte) is dropped while
  * others are served, the key of /api/export is throttled after wrong
  * guesses and kept out of the logs, and so are join codes guessed
- * through /api/join and /qr.
+ * through /api/join and /qr. Text files go in gzip to the clients that
+ * take it (and only to them), revalidate by ETag, and the traversal
+ * attempts are made both ways.
  *
  * Boundary: the atelier binary over plain sockets; one fresh server per
  * test, on a scratch copy of the pages with a secret file just outside.
@@ -17,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -30,11 +33,14 @@
 #define SECRET "SECRET-OUTSIDE-WEB-5d41402abc4b2a76"
 #define WAIT FIXTURE_WAIT_MS
 
-static void write_file(const char *path, const char *text)
+/* SECRET on many lines: a text the server would compress, so that a leak
+ * through the gzip path shows only once the body is inflated. */
+static void write_secret(const char *path)
 {
 	FILE *fp = fopen(path, "w");
 	assert_non_null(fp);
-	fputs(text, fp);
+	for (int i = 0; i < 200; i++)
+		fprintf(fp, "%s line %d\n", SECRET, i);
 	assert_int_equal(fclose(fp), 0);
 }
 
@@ -58,25 +64,48 @@ static void serve_scratch_web(fixture *f)
 	snprintf(path, sizeof path, "%s/css/base.css", web);
 	assert_int_equal(proc_copy_file(from, path), 0);
 	snprintf(path, sizeof path, "%s/secret.txt", f->dir);
-	write_file(path, SECRET "\n");
+	write_secret(path);
 	snprintf(path, sizeof path, "%s/www-secret.txt", f->dir);
-	write_file(path, SECRET "\n");
+	write_secret(path);
 	snprintf(path, sizeof path, "%s/wwwx", f->dir);
 	assert_int_equal(mkdir(path, 0700), 0);
 	snprintf(path, sizeof path, "%s/wwwx/secret.txt", f->dir);
-	write_file(path, SECRET "\n");
+	write_secret(path);
 	const char *extra[] = {"--web", web, NULL};
 	sec_restart(f, extra);
 }
 
-static char *get(fixture *f, const char *target, const char *headers)
+/* GET target with extra headers (NULL: none); the response, its length
+ * in *len. */
+static char *get_n(fixture *f, const char *target, const char *headers, size_t *len)
 {
 	char req[16384];
 	int n = snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n%sConnection: close\r\n\r\n",
 	                 target, f->port, headers ? headers : "");
 	assert_true(n > 0 && n < (int)sizeof req);
-	return sec_http(f->port, req, (size_t)n, WAIT);
+	return sec_http_n(f->port, req, (size_t)n, WAIT, len);
 }
+
+static char *get(fixture *f, const char *target, const char *headers)
+{
+	size_t len;
+	return get_n(f, target, headers, &len);
+}
+
+/* 1 when the response to GET target (with headers) shows the secret,
+ * in its bytes or in its body once inflated. */
+static int leaks(fixture *f, const char *target, const char *headers)
+{
+	size_t len;
+	char *resp = get_n(f, target, headers, &len);
+	char *body = sec_body(resp, len);
+	int leak = strstr(resp, SECRET) || strstr(body, SECRET) || strstr(body, "root:x:0:0");
+	free(body);
+	free(resp);
+	return leak;
+}
+
+#define GZIP "Accept-Encoding: gzip, deflate\r\n"
 
 /* ===== Path traversal ===== */
 
@@ -108,11 +137,11 @@ static void test_path_traversal_never_leaves_web(void **state)
 							              seps[s][0] == '/' || i ? seps[s] : "/", ups[u]);
 						snprintf(path + k, sizeof path - (size_t)k, "%s%s", seps[s],
 						         targets[t]);
-						char *resp = get(f, path, NULL);
-						if (strstr(resp, SECRET))
-							fail_msg("GET %s served the secret:\n%s", path, resp);
-						free(resp);
-						tried++;
+						if (leaks(f, path, NULL))
+							fail_msg("GET %s served the secret", path);
+						if (leaks(f, path, GZIP))
+							fail_msg("GET %s served the secret in gzip", path);
+						tried += 2;
 					}
 				}
 	/* Absolute forms, odd request targets, a very long path. */
@@ -127,10 +156,8 @@ static void test_path_traversal_never_leaves_web(void **state)
 	                     "/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd", "/./../secret.txt",
 	                     "/css/./../../secret.txt", "/index.html/../../secret.txt", longp};
 	for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
-		char *resp = get(f, odd[i], NULL);
-		if (strstr(resp, SECRET) || strstr(resp, "root:x:0:0"))
+		if (leaks(f, odd[i], NULL) || leaks(f, odd[i], GZIP))
 			fail_msg("GET %.80s served a file outside web/", odd[i]);
-		free(resp);
 	}
 	assert_true(tried > 1000);
 	/* The server is still up and serving. */
@@ -168,12 +195,14 @@ static void test_security_headers_on_every_response(void **state)
 		int status;
 	} cases[] = {
 		{"static page", "/index.html", NULL, 200},
+		{"static page in gzip", "/index.html", GZIP, 200},
 		{"default page", "/", NULL, 200},
 		{"stylesheet", "/css/base.css", NULL, 200},
 		{"missing file", "/nope.html", NULL, 404},
 		{"health", "/api/health", NULL, 200},
 		{"unknown api", "/api/nope", NULL, 404},
 		{"join link", "/j/%s", NULL, 200},
+		{"join link in gzip", "/j/%s", GZIP, 200},
 		{"join link, unknown code", "/j/ZZZZ99", NULL, 200}, /* the page says so */
 		{"join link, bad code", "/j/a.b", NULL, 404},
 		{"join address", "/api/join/%s", NULL, 200},
@@ -194,6 +223,93 @@ static void test_security_headers_on_every_response(void **state)
 		want_headers(cases[i].what, resp, cases[i].status);
 		free(resp);
 	}
+}
+
+/* ===== Static files in gzip ===== */
+
+/* The body of GET target (with headers), inflated; *enc and *etag get
+ * its Content-Encoding and ETag ("" when absent). */
+static char *body_of(fixture *f, const char *target, const char *headers, int status,
+                     char *enc, char *etag)
+{
+	size_t len;
+	char *resp = get_n(f, target, headers, &len), v[256];
+	want_headers(target, resp, status);
+	if (sec_header(resp, "vary", v, sizeof v) || strcasecmp(v, "Accept-Encoding"))
+		fail_msg("GET %s: no Vary: Accept-Encoding", target);
+	if (sec_header(resp, "content-encoding", enc, 32))
+		enc[0] = '\0';
+	if (sec_header(resp, "etag", etag, 64))
+		etag[0] = '\0';
+	char *body = sec_body(resp, len);
+	free(resp);
+	return body;
+}
+
+static char *slurp(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	assert_non_null(fp);
+	char *b = calloc(1, 1 << 20);
+	assert_non_null(b);
+	assert_true(fread(b, 1, (1 << 20) - 1, fp) > 0);
+	fclose(fp);
+	return b;
+}
+
+static void test_text_files_in_gzip_to_those_who_take_it(void **state)
+{
+	fixture *f = *state;
+	char enc[32], etag_gz[64], etag[64], got[64], hdr[256], path[1300], target[64];
+	serve_scratch_web(f);
+	snprintf(path, sizeof path, "%s/www/css/base.css", f->dir);
+	char *file = slurp(path);
+
+	/* Asked with gzip: the same bytes, compressed; without: as they are. */
+	char *b = body_of(f, "/css/base.css", GZIP, 200, enc, etag_gz);
+	assert_string_equal(enc, "gzip");
+	assert_string_equal(b, file);
+	free(b);
+	const char *plain[] = {NULL, "Accept-Encoding: identity\r\n", "Accept-Encoding: br\r\n"};
+	for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++) {
+		b = body_of(f, "/css/base.css", plain[i], 200, enc, etag);
+		assert_string_equal(enc, "");
+		assert_string_equal(b, file);
+		free(b);
+	}
+	/* Each form has its own ETag, and each revalidates (304, with the
+	 * security headers and Vary). */
+	assert_true(etag_gz[0] && etag[0] && strcmp(etag_gz, etag) != 0);
+	snprintf(hdr, sizeof hdr, GZIP "If-None-Match: %s\r\n", etag_gz);
+	free(body_of(f, "/css/base.css", hdr, 304, enc, got));
+	assert_string_equal(got, etag_gz);
+	snprintf(hdr, sizeof hdr, "If-None-Match: %s\r\n", etag);
+	free(body_of(f, "/css/base.css", hdr, 304, enc, got));
+	assert_string_equal(got, etag);
+
+	/* A changed file: its new bytes, under a new ETag. */
+	FILE *fp = fopen(path, "a");
+	assert_non_null(fp);
+	fputs("\n/* changed */\n.changed { color: red; }\n", fp);
+	assert_int_equal(fclose(fp), 0);
+	free(file);
+	file = slurp(path);
+	b = body_of(f, "/css/base.css", GZIP, 200, enc, etag);
+	assert_string_equal(enc, "gzip");
+	assert_string_equal(b, file);
+	assert_string_not_equal(etag, etag_gz);
+	free(b);
+	free(file);
+
+	/* The join link's page too. */
+	snprintf(path, sizeof path, "%s/www/index.html", f->dir);
+	file = slurp(path);
+	snprintf(target, sizeof target, "/j/%s", f->code);
+	b = body_of(f, target, GZIP, 200, enc, etag);
+	assert_string_equal(enc, "gzip");
+	assert_string_equal(b, file);
+	free(b);
+	free(file);
 }
 
 /* ===== Slowloris ===== */
@@ -409,6 +525,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_path_traversal_never_leaves_web, fixture_setup,
 		                                fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_security_headers_on_every_response,
+		                                fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_text_files_in_gzip_to_those_who_take_it,
 		                                fixture_setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_slowloris_dropped_others_served, fixture_setup,
 		                                fixture_teardown),

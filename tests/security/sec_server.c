@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 #include <cmocka.h>
 
 void sec_restart(fixture *f, const char *const *extra)
@@ -63,7 +64,8 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-char *sec_read_all(int fd, int timeout_ms, size_t max, int *closed)
+/* sec_read_all, with the number of bytes read in *got. */
+static char *read_all(int fd, int timeout_ms, size_t max, int *closed, size_t *got)
 {
 	size_t len = 0, cap = 4096;
 	char *buf = malloc(cap + 1);
@@ -90,16 +92,67 @@ char *sec_read_all(int fd, int timeout_ms, size_t max, int *closed)
 		len += (size_t)k;
 	}
 	buf[len] = '\0';
+	*got = len;
 	return buf;
+}
+
+char *sec_read_all(int fd, int timeout_ms, size_t max, int *closed)
+{
+	size_t got;
+	return read_all(fd, timeout_ms, max, closed, &got);
+}
+
+char *sec_http_n(int port, const char *req, size_t len, int timeout_ms, size_t *resp_len)
+{
+	int fd = sec_tcp(port);
+	assert_int_equal(send(fd, req, len, MSG_NOSIGNAL), (ssize_t)len);
+	char *resp = read_all(fd, timeout_ms, 1 << 20, NULL, resp_len);
+	close(fd);
+	return resp;
 }
 
 char *sec_http(int port, const char *req, size_t len, int timeout_ms)
 {
-	int fd = sec_tcp(port);
-	assert_int_equal(send(fd, req, len, MSG_NOSIGNAL), (ssize_t)len);
-	char *resp = sec_read_all(fd, timeout_ms, 1 << 20, NULL);
-	close(fd);
-	return resp;
+	size_t got;
+	return sec_http_n(port, req, len, timeout_ms, &got);
+}
+
+char *sec_body(const char *resp, size_t resp_len)
+{
+	const char *head_end = strstr(resp, "\r\n\r\n");
+	char v[64];
+	if (!head_end)
+		return strdup("");
+	const char *body = head_end + 4;
+	size_t avail = resp_len - (size_t)(body - resp), len = avail;
+	if (!sec_header(resp, "content-length", v, sizeof v))
+		len = (size_t)strtoull(v, NULL, 10);
+	if (len > avail)
+		fail_msg("response body cut: %zu of %zu bytes", avail, len);
+	if (sec_header(resp, "content-encoding", v, sizeof v)) {
+		char *plain = malloc(len + 1);
+		assert_non_null(plain);
+		memcpy(plain, body, len);
+		plain[len] = '\0';
+		return plain;
+	}
+	if (strcmp(v, "gzip"))
+		fail_msg("unknown Content-Encoding: %s", v);
+	z_stream z;
+	size_t cap = 4 << 20;
+	char *plain = malloc(cap + 1);
+	assert_non_null(plain);
+	memset(&z, 0, sizeof z);
+	assert_int_equal(inflateInit2(&z, 15 + 16), Z_OK);
+	z.next_in = (Bytef *)(uintptr_t)body;
+	z.avail_in = (uInt)len;
+	z.next_out = (Bytef *)plain;
+	z.avail_out = (uInt)cap;
+	if (inflate(&z, Z_FINISH) != Z_STREAM_END || z.avail_in)
+		fail_msg("a gzip body that does not inflate whole (%zu bytes)", len);
+	plain[z.total_out] = '\0';
+	inflateEnd(&z);
+	return plain;
 }
 
 int sec_status(const char *resp)

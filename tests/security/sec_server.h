@@ -29,6 +29,17 @@ char *sec_read_all(int fd, int timeout_ms, size_t max, int *closed /* OUT */);
  * response (see sec_read_all), read for at most timeout_ms. */
 char *sec_http(int port, const char *req, size_t len, int timeout_ms);
 
+/* sec_http, with the number of bytes of the response in *resp_len
+ * (a body may hold NUL bytes). */
+char *sec_http_n(int port, const char *req, size_t len, int timeout_ms,
+                 size_t *resp_len /* OUT */);
+
+/* The body of a response of resp_len bytes (its Content-Length, else the
+ * rest), inflated when it says Content-Encoding: gzip: malloc'd and
+ * NUL-terminated. Fails the test when the body is cut short or a gzip
+ * body does not inflate whole. */
+char *sec_body(const char *resp, size_t resp_len);
+
 /* The HTTP status of a response ("HTTP/1.1 403 ..." -> 403), -1 if none. */
 int sec_status(const char *resp);
 
