@@ -3,6 +3,8 @@
  * that server.c sets up.
  *
  *   /j/CODE            the phone page (web/index.html) for a join link
+ *   /i18n/LANG/PAGE.json  the texts of one page in one language, from
+ *                      web/i18n.json (pagecat.c), in gzip if accepted
  *   /qr/CODE.svg       QR code of the seminar's join address
  *   /api/join/CODE     {"code","url"}: the join address, for the screen
  *   /api/export/CODE.FMT  the synthesis (md, html, csv, json) as an
@@ -85,10 +87,24 @@ void net_join_url(const net *n, const char *host, const char *code, char *out,
 	}
 }
 
-/* Sends the headers of a response whose body (owned, may be NULL for an
- * empty one) follows on HTTP_WRITEABLE. */
-static int respond(struct lws *wsi, struct hss *h, unsigned status, const char *mime,
-                   char *body, size_t len, const char *disposition)
+/* Adds the headers of hdrs: name, value, name, value, ..., NULL (a NULL
+ * value skips its name). */
+static int add_headers(struct lws *wsi, const char *const *hdrs, unsigned char **p,
+                       unsigned char *end)
+{
+	for (; hdrs && hdrs[0]; hdrs += 2)
+		if (hdrs[1] && lws_add_http_header_by_name(wsi, (const unsigned char *)hdrs[0],
+		                                           (const unsigned char *)hdrs[1],
+		                                           (int)strlen(hdrs[1]), p, end))
+			return -1;
+	return 0;
+}
+
+/* Sends the headers of a response (the common ones, then hdrs, see
+ * add_headers) whose body (owned, may be NULL for an empty one) follows
+ * on HTTP_WRITEABLE. */
+static int respond_with(struct lws *wsi, struct hss *h, unsigned status, const char *mime,
+                        char *body, size_t len, const char *const *hdrs)
 {
 	unsigned char buf[LWS_PRE + 2048], *start = buf + LWS_PRE, *p = start,
 	                                   *end = buf + sizeof buf - 1;
@@ -96,20 +112,20 @@ static int respond(struct lws *wsi, struct hss *h, unsigned status, const char *
 	h->body = body;
 	h->len = len;
 	h->off = 0;
-	if (lws_add_http_common_headers(wsi, status, mime, len, &p, end))
-		return -1;
-	if (lws_add_http_header_by_name(wsi, (unsigned char *)"cache-control:",
-	                                (unsigned char *)"no-store", 8, &p, end))
-		return -1;
-	if (disposition &&
-	    lws_add_http_header_by_name(wsi, (unsigned char *)"content-disposition:",
-	                                (unsigned char *)disposition,
-	                                (int)strlen(disposition), &p, end))
-		return -1;
-	if (lws_finalize_write_http_header(wsi, start, &p, end))
+	if (lws_add_http_common_headers(wsi, status, mime, len, &p, end) ||
+	    add_headers(wsi, hdrs, &p, end) || lws_finalize_write_http_header(wsi, start, &p, end))
 		return -1;
 	lws_callback_on_writable(wsi);
 	return 0;
+}
+
+/* A response never to be stored (an API answer, an export). */
+static int respond(struct lws *wsi, struct hss *h, unsigned status, const char *mime,
+                   char *body, size_t len, const char *disposition)
+{
+	const char *const hdrs[] = {"cache-control:", "no-store",
+	                            "content-disposition:", disposition, NULL};
+	return respond_with(wsi, h, status, mime, body, len, hdrs);
 }
 
 static int respond_json(struct lws *wsi, struct hss *h, unsigned status, json_t *j)
@@ -157,6 +173,56 @@ static int route_join_page(struct lws *wsi, net *n)
 	if (r < 0 || (r > 0 && lws_http_transaction_completed(wsi)))
 		return -1;
 	return 0;
+}
+
+/* ===== The catalogue of a page ===== */
+
+/* Cached as lws caches the files of web/: a minute, then revalidated. */
+#define I18N_CACHE "must-revalidate, private, max-age=60"
+
+/* /i18n/LANG/PAGE.json (rest is "LANG/PAGE.json"): the texts PAGE needs
+ * in LANG, in gzip when Accept-Encoding names it (lws's rule for files),
+ * with an ETag; a matching If-None-Match gets a 304 without a body. */
+static int route_i18n(struct lws *wsi, net *n, struct hss *h, const char *rest)
+{
+	char lang[8], page[16], hdr[512];
+	const char *slash = strchr(rest, '/'), *dot = slash ? strstr(slash, ".json") : NULL;
+	const unsigned char *bytes;
+	const char *etag;
+	size_t len;
+
+	if (!dot || dot[5] || (size_t)(slash - rest) >= sizeof lang ||
+	    (size_t)(dot - slash - 1) >= sizeof page)
+		return not_found(wsi, h);
+	snprintf(lang, sizeof lang, "%.*s", (int)(slash - rest), rest);
+	snprintf(page, sizeof page, "%.*s", (int)(dot - slash - 1), slash + 1);
+	int gzip = lws_hdr_copy(wsi, hdr, sizeof hdr, WSI_TOKEN_HTTP_ACCEPT_ENCODING) > 0 &&
+	           strstr(hdr, "gzip");
+	int r = pagecat_get(n->pages, lang, page, gzip, &bytes, &len, &etag);
+	if (r == -1)
+		return not_found(wsi, h);
+	if (r)
+		return respond_json(wsi, h, HTTP_STATUS_INTERNAL_SERVER_ERROR,
+		                    json_pack("{s:s}", "error", "internal"));
+	if (lws_hdr_copy(wsi, hdr, sizeof hdr, WSI_TOKEN_HTTP_IF_NONE_MATCH) > 0 &&
+	    strcmp(hdr, etag) == 0) {
+		unsigned char buf[LWS_PRE + 2048], *start = buf + LWS_PRE, *p = start,
+		                                   *end = buf + sizeof buf - 1;
+		const char *const hdrs[] = {"etag:", etag, "cache-control:", I18N_CACHE, NULL};
+		if (lws_add_http_header_status(wsi, HTTP_STATUS_NOT_MODIFIED, &p, end) ||
+		    add_headers(wsi, hdrs, &p, end) ||
+		    lws_finalize_write_http_header(wsi, start, &p, end) ||
+		    lws_http_transaction_completed(wsi))
+			return -1;
+		return 0;
+	}
+	char *body = malloc(len ? len : 1);
+	if (!body)
+		return -1;
+	memcpy(body, bytes, len);
+	const char *const hdrs[] = {"etag:", etag, "cache-control:", I18N_CACHE,
+	                            "content-encoding:", gzip ? "gzip" : NULL, NULL};
+	return respond_with(wsi, h, HTTP_STATUS_OK, "application/json", body, len, hdrs);
 }
 
 /* ===== Rate limits of requests that name a secret ===== */
@@ -354,6 +420,8 @@ static int route(struct lws *wsi, net *n, struct hss *h, const char *path)
 			return not_found(wsi, h);
 		return route_join_page(wsi, n);
 	}
+	if (strncmp(path, "/i18n/", 6) == 0)
+		return route_i18n(wsi, n, h, path + 6);
 	if (strncmp(path, "/qr/", 4) == 0)
 		return route_qr(wsi, n, h, path + 4);
 	if (strncmp(path, "/api/join/", 10) == 0)

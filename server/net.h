@@ -7,6 +7,7 @@
 
 #include <libwebsockets.h>
 #include "bcast.h"
+#include "pagecat.h"
 #include "rate.h"
 #include "seminar.h"
 #include "server.h"
@@ -25,6 +26,7 @@ typedef struct net {
 	size_t nlan;
 	bcast_hub *hub;
 	rate *rl;                /* rate limits; NULL when turned off */
+	pagecat *pages;          /* http.c: the pages' catalogues, from web/i18n.json */
 	struct pending *pend;    /* replies of this turn, in arrival order */
 	size_t npend, cappend;
 	lws_sorted_usec_list_t commit_sul; /* fires once per turn with writes */

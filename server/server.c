@@ -3,12 +3,13 @@
  * HTTP and WebSocket), prints where to connect, and runs the event loop
  * until asked to stop.
  *
- * Owns the mounts (web/ as static files, /j, /qr, /api as callbacks), the
- * file operations behind them (text files in gzip for clients that take
- * it, from gzcache.c), the security headers sent with every response, the
- * timeouts (ping/pong on idle WebSockets, a bounded time to send an HTTP
- * request head, so a slowloris client holds nothing for long) and the
- * rate limiter's life. Must not touch SQLite directly nor parse messages.
+ * Owns the mounts (web/ as static files, /j, /i18n, /qr, /api as
+ * callbacks), the file operations behind them (text files in gzip for
+ * clients that take it, from gzcache.c), the security headers sent with
+ * every response, the timeouts (ping/pong on idle WebSockets, a bounded
+ * time to send an HTTP request head, so a slowloris client holds nothing
+ * for long), the rate limiter's life and the pages' catalogues' life.
+ * Must not touch SQLite directly nor parse messages.
  */
 #include "net.h"
 #include "addr.h"
@@ -281,7 +282,8 @@ int server_run(store *st, const server_config *cfg)
 {
 	struct lws_context_creation_info info;
 	struct lws_protocols protocols[3];
-	struct lws_http_mount m_root, m_j, m_qr, m_api;
+	struct lws_http_mount m_root, m_j, m_i18n, m_qr, m_api;
+	char catalogue[4096];
 	struct gz_fops gz;
 	gzcache *cache = NULL;
 	/* A silent connection is pinged after 2/5 of the idle time and closed
@@ -307,7 +309,8 @@ int server_run(store *st, const server_config *cfg)
 	}
 	if (!cfg->no_rate_limit && !(n.rl = rate_new(NULL, NULL)))
 		goto out;
-	if (!(cache = gzcache_new()))
+	snprintf(catalogue, sizeof catalogue, "%s/i18n.json", cfg->web_dir);
+	if (!(cache = gzcache_new()) || !(n.pages = pagecat_new(catalogue)))
 		goto out;
 	if (probe_listen(cfg->host, cfg->port))
 		goto out;
@@ -342,6 +345,9 @@ int server_run(store *st, const server_config *cfg)
 	m_j.def = NULL;
 	m_j.origin_protocol = LWSMPRO_CALLBACK;
 	m_j.cache_reusable = m_j.cache_revalidate = 0;
+	m_i18n = m_j;
+	m_i18n.mountpoint = "/i18n";
+	m_i18n.mountpoint_len = 5;
 	m_qr = m_j;
 	m_qr.mountpoint = "/qr";
 	m_qr.mountpoint_len = 3;
@@ -349,7 +355,8 @@ int server_run(store *st, const server_config *cfg)
 	m_api.mountpoint = "/api";
 	m_api.mountpoint_len = 4;
 	m_root.mount_next = &m_j;
-	m_j.mount_next = &m_qr;
+	m_j.mount_next = &m_i18n;
+	m_i18n.mount_next = &m_qr;
 	m_qr.mount_next = &m_api;
 
 	memset(&info, 0, sizeof info);
@@ -403,6 +410,7 @@ out:
 	}
 	ws_shutdown(&n, 0);
 	gzcache_free(cache);
+	pagecat_free(n.pages);
 	bcast_hub_free(n.hub);
 	rate_free(n.rl);
 	free(n.wbuf);

@@ -1,6 +1,8 @@
 /* The interface catalogue (web/i18n.json): every entry has French and
- * English, both carry the same printf conversions in the same order, and
- * every key the server code or a page names exists. */
+ * English, both carry the same printf conversions in the same order,
+ * every key the server code or a page names exists, and each page names
+ * only keys of the subset the server gives it (pagecat.c: its own prefix,
+ * common., err.). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -118,6 +120,78 @@ static void test_every_named_key_exists(void **state)
 	check_keys("web", ".html", "data-i18n=\"", '"');
 }
 
+/* The page a file of web/ belongs to (the prefix of its own keys), or
+ * NULL for a module the pages share. */
+static const char *page_of(const char *name)
+{
+	static const char *const map[][2] = {
+		{"index.html", "phone"}, {"phone", "phone"},   {"ecran.html", "screen"},
+		{"screen", "screen"},    {"animation.html", "facil"}, {"facil", "facil"},
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (strncmp(name, map[i][0], strlen(map[i][0])) == 0)
+			return map[i][1];
+	return NULL;
+}
+
+/* 1 when some catalogue key starts with "word." */
+static int is_prefix(const char *word, size_t n)
+{
+	const char *key;
+	json_t *e;
+	json_object_foreach(cat, key, e) {
+		if (strncmp(key, word, n) == 0 && key[n] == '.')
+			return 1;
+	}
+	return 0;
+}
+
+/* Every quoted "prefix." in the files of dir with the given suffix names
+ * the page's own keys, common. or err. Returns how many were checked. */
+static int check_pages(const char *dir, const char *suffix)
+{
+	char path[8192];
+	int checked = 0;
+	snprintf(path, sizeof path, "%s/%s", root, dir);
+	DIR *d = opendir(path);
+	assert_non_null(d);
+	for (struct dirent *e; (e = readdir(d));) {
+		size_t l = strlen(e->d_name), sl = strlen(suffix);
+		if (l <= sl || strcmp(e->d_name + l - sl, suffix) != 0)
+			continue;
+		const char *page = page_of(e->d_name);
+		snprintf(path, sizeof path, "%s/%s/%s", root, dir, e->d_name);
+		char *text = slurp(path);
+		assert_non_null(text);
+		for (char *p = text; *p; p++) {
+			if (*p != '\'' && *p != '"' && *p != '`')
+				continue;
+			size_t n = 0;
+			while ((p[1 + n] >= 'a' && p[1 + n] <= 'z') || p[1 + n] == '_')
+				n++;
+			if (!n || p[1 + n] != '.' || !is_prefix(p + 1, n))
+				continue;
+			checked++;
+			if ((page && strlen(page) == n && strncmp(p + 1, page, n) == 0) ||
+			    (n == 6 && strncmp(p + 1, "common", 6) == 0) ||
+			    (n == 3 && strncmp(p + 1, "err", 3) == 0))
+				continue;
+			fail_msg("%s names \"%.*s.\" keys, which the server does not give %s",
+			         path, (int)n, p + 1, page ? page : "every page");
+		}
+		free(text);
+	}
+	closedir(d);
+	return checked;
+}
+
+static void test_each_page_names_only_its_own_keys(void **state)
+{
+	(void)state;
+	assert_true(check_pages("web", ".html") > 20);
+	assert_true(check_pages("web/js", ".js") > 20);
+}
+
 int main(void)
 {
 	const char *src = getenv("ATELIER_SOURCE_DIR");
@@ -133,6 +207,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_entry_is_complete),
 		cmocka_unit_test(test_every_named_key_exists),
+		cmocka_unit_test(test_each_page_names_only_its_own_keys),
 	};
 	int r = cmocka_run_group_tests(tests, NULL, NULL);
 	json_decref(cat);

@@ -5,9 +5,9 @@
  * slowloris client (or one that never sends a byte) is dropped while
  * others are served, the key of /api/export is throttled after wrong
  * guesses and kept out of the logs, and so are join codes guessed
- * through /api/join and /qr. Text files go in gzip to the clients that
- * take it (and only to them), revalidate by ETag, and the traversal
- * attempts are made both ways.
+ * through /api/join and /qr. Text files and the pages' catalogues go in
+ * gzip to the clients that take it (and only to them), revalidate by
+ * ETag, and the traversal attempts are made both ways.
  *
  * Boundary: the atelier binary over plain sockets; one fresh server per
  * test, on a scratch copy of the pages with a secret file just outside.
@@ -45,7 +45,7 @@ static void write_secret(const char *path)
 }
 
 /* Restarts the fixture's server on dir/www (a copy of the pages it needs:
- * index.html, css/base.css) with SECRET in dir/secret.txt,
+ * index.html, css/base.css, i18n.json) with SECRET in dir/secret.txt,
  * dir/www-secret.txt and dir/wwwx/secret.txt: beside the web folder, and
  * in names that share its prefix. */
 static void serve_scratch_web(fixture *f)
@@ -62,6 +62,9 @@ static void serve_scratch_web(fixture *f)
 	assert_int_equal(proc_copy_file(from, path), 0);
 	snprintf(from, sizeof from, "%s/web/css/base.css", src);
 	snprintf(path, sizeof path, "%s/css/base.css", web);
+	assert_int_equal(proc_copy_file(from, path), 0);
+	snprintf(from, sizeof from, "%s/web/i18n.json", src);
+	snprintf(path, sizeof path, "%s/i18n.json", web);
 	assert_int_equal(proc_copy_file(from, path), 0);
 	snprintf(path, sizeof path, "%s/secret.txt", f->dir);
 	write_secret(path);
@@ -203,6 +206,9 @@ static void test_security_headers_on_every_response(void **state)
 		{"unknown api", "/api/nope", NULL, 404},
 		{"join link", "/j/%s", NULL, 200},
 		{"join link in gzip", "/j/%s", GZIP, 200},
+		{"page catalogue", "/i18n/fr/phone.json", NULL, 200},
+		{"page catalogue in gzip", "/i18n/en/screen.json", GZIP, 200},
+		{"unknown page catalogue", "/i18n/fr/cli.json", NULL, 404},
 		{"join link, unknown code", "/j/ZZZZ99", NULL, 200}, /* the page says so */
 		{"join link, bad code", "/j/a.b", NULL, 404},
 		{"join address", "/api/join/%s", NULL, 200},
@@ -257,10 +263,25 @@ static char *slurp(const char *path)
 	return b;
 }
 
+/* target's two ETags differ, and each, sent back with the same
+ * Accept-Encoding, gets a 304 (with the security headers and Vary) that
+ * names it. */
+static void revalidates(fixture *f, const char *target, const char *etag_gz, const char *etag)
+{
+	char hdr[256], enc[32], got[64];
+	assert_true(etag_gz[0] && etag[0] && strcmp(etag_gz, etag) != 0);
+	snprintf(hdr, sizeof hdr, GZIP "If-None-Match: %s\r\n", etag_gz);
+	free(body_of(f, target, hdr, 304, enc, got));
+	assert_string_equal(got, etag_gz);
+	snprintf(hdr, sizeof hdr, "If-None-Match: %s\r\n", etag);
+	free(body_of(f, target, hdr, 304, enc, got));
+	assert_string_equal(got, etag);
+}
+
 static void test_text_files_in_gzip_to_those_who_take_it(void **state)
 {
 	fixture *f = *state;
-	char enc[32], etag_gz[64], etag[64], got[64], hdr[256], path[1300], target[64];
+	char enc[32], etag_gz[64], etag[64], path[1300], target[64];
 	serve_scratch_web(f);
 	snprintf(path, sizeof path, "%s/www/css/base.css", f->dir);
 	char *file = slurp(path);
@@ -277,15 +298,8 @@ static void test_text_files_in_gzip_to_those_who_take_it(void **state)
 		assert_string_equal(b, file);
 		free(b);
 	}
-	/* Each form has its own ETag, and each revalidates (304, with the
-	 * security headers and Vary). */
-	assert_true(etag_gz[0] && etag[0] && strcmp(etag_gz, etag) != 0);
-	snprintf(hdr, sizeof hdr, GZIP "If-None-Match: %s\r\n", etag_gz);
-	free(body_of(f, "/css/base.css", hdr, 304, enc, got));
-	assert_string_equal(got, etag_gz);
-	snprintf(hdr, sizeof hdr, "If-None-Match: %s\r\n", etag);
-	free(body_of(f, "/css/base.css", hdr, 304, enc, got));
-	assert_string_equal(got, etag);
+	/* Each form has its own ETag, and each revalidates. */
+	revalidates(f, "/css/base.css", etag_gz, etag);
 
 	/* A changed file: its new bytes, under a new ETag. */
 	FILE *fp = fopen(path, "a");
@@ -300,6 +314,18 @@ static void test_text_files_in_gzip_to_those_who_take_it(void **state)
 	assert_string_not_equal(etag, etag_gz);
 	free(b);
 	free(file);
+
+	/* A page's catalogue: the same text either way, each form with its
+	 * ETag, each revalidated. */
+	char *gzcat = body_of(f, "/i18n/fr/phone.json", GZIP, 200, enc, etag_gz);
+	assert_string_equal(enc, "gzip");
+	assert_true(strstr(gzcat, "\"phone.code_label\":\"") && !strstr(gzcat, "\"cli."));
+	b = body_of(f, "/i18n/fr/phone.json", NULL, 200, enc, etag);
+	assert_string_equal(enc, "");
+	assert_string_equal(b, gzcat);
+	free(b);
+	free(gzcat);
+	revalidates(f, "/i18n/fr/phone.json", etag_gz, etag);
 
 	/* The join link's page too. */
 	snprintf(path, sizeof path, "%s/www/index.html", f->dir);
