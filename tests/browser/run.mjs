@@ -151,10 +151,15 @@ async function main() {
       return label === 'Rejoindre' || 'join button says ' + JSON.stringify(label);
     });
     await step('language switch turns the page to English and back', async () => {
+      /* The English texts are fetched on the first switch. */
+      const isLang = (l) => phone.waitForFunction((want) => document.documentElement.lang === want, l,
+        { timeout: WAIT_MS }).catch(() => {});
       await phone.click('#lang');
+      await isLang('en');
       const english = await phone.textContent('#join-form button[type=submit]');
       const lang = await phone.evaluate(() => document.documentElement.lang);
       await phone.click('#lang');
+      await isLang('fr');
       const french = await phone.textContent('#join-form button[type=submit]');
       return (english === 'Join' && lang === 'en' && french === 'Rejoindre') ||
         [english, lang, french].join(' / ');

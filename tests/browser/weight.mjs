@@ -151,7 +151,9 @@ async function measure(browser, seen, path, want) {
   const requests = new Map();
   const ws = { frames: 0, bytes: 0, sent: 0, framesAtUsable: null, bytesAtUsable: null, kinds: [] };
   cdp.on('Network.requestWillBeSent', (e) => {
-    if (!requests.has(e.requestId)) requests.set(e.requestId, { url: e.request.url, start: e.timestamp });
+    if (!requests.has(e.requestId)) {
+      requests.set(e.requestId, { url: e.request.url, start: e.timestamp, by: e.initiator.type });
+    }
   });
   cdp.on('Network.responseReceived', (e) => {
     const r = requests.get(e.requestId);
@@ -235,11 +237,11 @@ function pad(s, n, right) {
 function printRun(run) {
   const total = run.requests.reduce((s, r) => s + (r.bytes || 0), 0);
   if (!opt.quiet) {
-    console.log('  ' + pad('request', 34) + pad('status', 7) + pad('enc', 6) + pad('bytes', 8, true) +
-      pad('start ms', 10, true) + pad('end ms', 9, true));
+    console.log('  ' + pad('request', 34) + pad('by', 8) + pad('status', 7) + pad('enc', 6) +
+      pad('bytes', 8, true) + pad('start ms', 10, true) + pad('end ms', 9, true));
     for (const r of run.requests) {
       const u = new URL(r.url);
-      console.log('  ' + pad(u.pathname + u.search, 34) + pad(r.failed ? 'failed' : r.status, 7) +
+      console.log('  ' + pad(u.pathname + u.search, 34) + pad(r.by, 8) + pad(r.failed ? 'failed' : r.status, 7) +
         pad(r.encoding || '-', 6) + pad(r.bytes || 0, 8, true) +
         pad(Math.round((r.start - run.t0) * 1000), 10, true) +
         pad(r.end ? Math.round((r.end - run.t0) * 1000) : '-', 9, true));
@@ -288,6 +290,12 @@ async function main(browser) {
       const failed = run.requests.filter((r) => r.failed || r.status >= 400);
       report.ok(p.path + ': every request succeeds', failed.length === 0,
         failed.map((r) => r.url + ' ' + (r.failed || r.status)).join(', '));
+      /* No waterfall: every script, style sheet and text the page needs
+       * is named by the HTML itself (preloads), none waits for a script
+       * to run and ask for it. */
+      const late = run.requests.filter((r) => /\/(js|css|i18n)\//.test(new URL(r.url).pathname) && r.by !== 'parser');
+      report.ok(p.path + ': every script, style and text is asked for by the HTML', late.length === 0,
+        late.map((r) => new URL(r.url).pathname + ' by ' + r.by).join(', '));
       if (bytes === null) bytes = sums.all;
     }
     console.log('S8 ' + p.path + ': ' + bytes + ' bytes, usable at ' + Math.round(median(times)) +

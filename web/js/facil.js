@@ -297,4 +297,4 @@ function init() {
   else showLogin(null);
 }
 
-i18n.load().then(init);
+i18n.load('facil').then(init);

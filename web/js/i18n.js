@@ -1,17 +1,21 @@
 /*
  * i18n.js — the interface catalogue in the browser.
  *
- * Owns: fetching /i18n.json once, choosing the language (French unless the
- * browser prefers English or the user switched), looking keys up and
- * filling the elements marked data-i18n (textContent) or
+ * Owns: fetching the page's texts in one language from
+ * /i18n/LANG/PAGE.json (the server's subset of web/i18n.json: the page's
+ * keys, common.* and err.*; the pages preload the French one), choosing
+ * the language (French unless the browser prefers English or the user
+ * switched; the other language is fetched on switching), looking keys up
+ * and filling the elements marked data-i18n (textContent) or
  * data-i18n-placeholder / -aria-label / -title / -alt (attributes).
- * Must not touch the network beyond /i18n.json, nor the page's state.
+ * Must not touch the network beyond /i18n/, nor the page's state.
  */
 
 const STORAGE_KEY = 'atelier.lang';
 const ATTRIBUTES = ['placeholder', 'aria-label', 'title', 'alt'];
 
-let catalogue = {};
+let page = 'phone';
+const catalogues = {}; /* lang -> { key: text } */
 let lang = 'fr';
 const listeners = [];
 
@@ -30,24 +34,35 @@ function preferredLang() {
   return nav.toLowerCase().indexOf('en') === 0 ? 'en' : 'fr';
 }
 
-/* Loads the catalogue and translates document. Resolves even when the
- * fetch fails (keys are then shown as is, the page stays usable). */
-export function load() {
-  lang = preferredLang();
-  return fetch('/i18n.json', { credentials: 'same-origin' })
+/* Fetches the texts of the page in `which` (once); resolves true when
+ * they are there. The request is the one the pages preload
+ * (<link rel="preload" as="fetch" crossorigin>), so it is not made
+ * twice. */
+function fetchLang(which) {
+  if (catalogues[which]) return Promise.resolve(true);
+  return fetch('/i18n/' + which + '/' + page + '.json', { credentials: 'same-origin' })
     .then(function (response) {
       if (!response.ok) throw new Error('i18n ' + response.status);
       return response.json();
     })
     .then(function (data) {
-      catalogue = data || {};
+      catalogues[which] = data || {};
+      return true;
     })
     .catch(function () {
-      catalogue = {};
-    })
-    .then(function () {
-      apply(document);
+      return false;
     });
+}
+
+/* Loads the texts of pageName ("phone", "screen" or "facil") and
+ * translates document. Resolves even when the fetch fails (keys are then
+ * shown as is, the page stays usable). */
+export function load(pageName) {
+  page = pageName;
+  lang = preferredLang();
+  return fetchLang(lang).then(function () {
+    apply(document);
+  });
 }
 
 /* Current language: "fr" or "en". */
@@ -55,17 +70,23 @@ export function currentLang() {
   return lang;
 }
 
-/* Switches language, remembers the choice, retranslates the page and
- * calls the listeners (pages re-render their dynamic text). */
+/* Switches language once its texts are there, remembers the choice,
+ * retranslates the page and calls the listeners (pages re-render their
+ * dynamic text). When the texts cannot be fetched the page stays in its
+ * language. Returns a promise. */
 export function setLang(next) {
-  lang = next === 'en' ? 'en' : 'fr';
-  try {
-    window.localStorage.setItem(STORAGE_KEY, lang);
-  } catch (e) {
-    /* private mode: the choice lasts for this page only */
-  }
-  apply(document);
-  listeners.forEach(function (fn) { fn(lang); });
+  const wanted = next === 'en' ? 'en' : 'fr';
+  return fetchLang(wanted).then(function (ok) {
+    if (!ok) return;
+    lang = wanted;
+    try {
+      window.localStorage.setItem(STORAGE_KEY, lang);
+    } catch (e) {
+      /* private mode: the choice lasts for this page only */
+    }
+    apply(document);
+    listeners.forEach(function (fn) { fn(lang); });
+  });
 }
 
 /* Registers fn(lang), called after every language switch. */
@@ -73,11 +94,12 @@ export function onLangChange(fn) {
   listeners.push(fn);
 }
 
-/* Text of key in the current language, falling back to French then to
- * the key. {name} placeholders are replaced from vars. */
+/* Text of key in the current language (the server gives the French text
+ * where English has none), else the key. {name} placeholders are
+ * replaced from vars. */
 export function t(key, vars) {
-  const entry = catalogue[key];
-  let text = entry ? (entry[lang] || entry.fr || key) : key;
+  const table = catalogues[lang] || {};
+  let text = Object.prototype.hasOwnProperty.call(table, key) ? table[key] : key;
   if (vars) {
     text = text.replace(/\{(\w+)\}/g, function (whole, name) {
       return Object.prototype.hasOwnProperty.call(vars, name) ? String(vars[name]) : whole;
@@ -95,7 +117,7 @@ export function tn(key, n, vars) {
 
 /* True when the catalogue has key. */
 export function has(key) {
-  return Object.prototype.hasOwnProperty.call(catalogue, key);
+  return Object.prototype.hasOwnProperty.call(catalogues[lang] || {}, key);
 }
 
 /* Translates every marked element under root (root included). */

@@ -562,4 +562,4 @@ function setSort(sort) {
   render();
 }
 
-i18n.load().then(init);
+i18n.load('phone').then(init);

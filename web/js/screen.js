@@ -219,4 +219,4 @@ function init() {
   render();
 }
 
-i18n.load().then(init);
+i18n.load('screen').then(init);
