@@ -16,7 +16,9 @@
  *    instead of closing the connection again and again;
  *  - a post refused for good (activity_state) gives its text back with
  *    the reason; every error code of docs/PROTOCOL.md has its err.<code>
- *    text in French and English.
+ *    text in French and English;
+ *  - a phone that cannot load the modules joining needs (imported after
+ *    the join form) says so and keeps its join form.
  *
  * Usage: ATELIER_BIN=build/atelier node tests/browser/outbox.mjs
  * Prints "N passed, N failed"; exits non-zero on any failure.
@@ -247,6 +249,21 @@ async function main(browser) {
     }, { late: late, why: why });
     const kept = await outboxOf(phone, code);
     return kept.length === 0 || 'outbox still ' + kept.length;
+  });
+
+  /* ===== The joined phone's modules never arrive ===== */
+  await report.step('a phone that cannot load what joining needs says so and keeps its join form', async () => {
+    const cut = await open('cut', 'about:blank', { width: 360, height: 740 });
+    await cut.route('**/js/ws.js', (route) => route.abort('internetdisconnected'));
+    await cut.goto(base + '/');
+    await cut.fill('#join-code', code);
+    await cut.click('#join-form button[type=submit]');
+    const said = catalogue['phone.load_failed'].fr;
+    await cut.waitForFunction((want) => {
+      const e = document.getElementById('join-error');
+      return !e.hidden && e.textContent === want && !document.getElementById('join-view').hidden;
+    }, said);
+    await cut.context().close();
   });
 
   report.ok('every protocol error code has its text in French and English', (() => {

@@ -41,7 +41,9 @@
  *   --cpu N             CPU slowdown (Emulation.setCPUThrottlingRate, default 1)
  *   --contributions N   posted before the phones join (default 20)
  *   --budget BYTES      one run per page without emulation; fails (exit 1)
- *                       when a page loads more than BYTES in all (ctest)
+ *                       when a page loads more than BYTES over HTTP (the
+ *                       seminar's data on the WebSocket is not counted:
+ *                       it grows with the contributions) (ctest)
  *   --quiet             totals only, no per-request table
  */
 
@@ -152,7 +154,8 @@ async function measure(browser, seen, path, want) {
   const ws = { frames: 0, bytes: 0, sent: 0, framesAtUsable: null, bytesAtUsable: null, kinds: [] };
   cdp.on('Network.requestWillBeSent', (e) => {
     if (!requests.has(e.requestId)) {
-      requests.set(e.requestId, { url: e.request.url, start: e.timestamp, by: e.initiator.type });
+      requests.set(e.requestId, { url: e.request.url, start: e.timestamp, wall: e.wallTime,
+        by: e.initiator.type });
     }
   });
   cdp.on('Network.responseReceived', (e) => {
@@ -215,7 +218,7 @@ async function measure(browser, seen, path, want) {
   }
   const nav = await page.evaluate(() => {
     const n = performance.getEntriesByType('navigation')[0];
-    return { dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd };
+    return { dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd, origin: performance.timeOrigin };
   });
   /* The field takes text. */
   const field = want.kind === 'code' ? '#join-code' : '#note-text';
@@ -224,7 +227,10 @@ async function measure(browser, seen, path, want) {
   const typed = await page.inputValue(field);
   await context.close();
   const list = Array.from(requests.values()).filter((r) => !r.url.startsWith('data:'));
-  const t0 = list.length ? Math.min(...list.map((r) => r.start)) : 0;
+  /* The network's clock (monotonic seconds) to the page's: ms since
+   * navigation start, through the wall time of the first request. */
+  const first = list.reduce((a, r) => (!a || r.start < a.start ? r : a), null);
+  const t0 = first ? first.start - (first.wall * 1000 - nav.origin) / 1000 : 0;
   return { path, usableAt, nav, typed: typed.endsWith('AB'), ws, t0,
     requests: list.sort((a, b) => a.start - b.start) };
 }
@@ -237,6 +243,7 @@ function pad(s, n, right) {
 function printRun(run) {
   const total = run.requests.reduce((s, r) => s + (r.bytes || 0), 0);
   if (!opt.quiet) {
+    console.log('  times in ms since navigation start');
     console.log('  ' + pad('request', 34) + pad('by', 8) + pad('status', 7) + pad('enc', 6) +
       pad('bytes', 8, true) + pad('start ms', 10, true) + pad('end ms', 9, true));
     for (const r of run.requests) {
@@ -290,18 +297,30 @@ async function main(browser) {
       const failed = run.requests.filter((r) => r.failed || r.status >= 400);
       report.ok(p.path + ': every request succeeds', failed.length === 0,
         failed.map((r) => r.url + ' ' + (r.failed || r.status)).join(', '));
-      /* No waterfall: every script, style sheet and text the page needs
-       * is named by the HTML itself (preloads), none waits for a script
-       * to run and ask for it. */
-      const late = run.requests.filter((r) => /\/(js|css|i18n)\//.test(new URL(r.url).pathname) && r.by !== 'parser');
-      report.ok(p.path + ': every script, style and text is asked for by the HTML', late.length === 0,
-        late.map((r) => new URL(r.url).pathname + ' by ' + r.by).join(', '));
-      if (bytes === null) bytes = sums.all;
+      /* No waterfall before the join form: every script, style sheet
+       * and text asked for before it is usable is named by the HTML
+       * itself (preloads), none waits for a script to run and ask for
+       * it. (A join link then needs the joined phone's modules, which
+       * phone.js imports as soon as it runs.) */
+      const late = run.requests.filter((r) => /\/(js|css|i18n)\//.test(new URL(r.url).pathname) &&
+        r.by !== 'parser' && (r.start - run.t0) * 1000 < run.usableAt);
+      if (p.path === '/') console.log('  asked for before usable but not by the HTML: ' +
+        (late.map((r) => new URL(r.url).pathname).join(', ') || 'none'));
+      if (p.want.kind === 'code') {
+        report.ok(p.path + ': what the join form needs is asked for by the HTML', late.length === 0,
+          late.map((r) => new URL(r.url).pathname + ' by ' + r.by).join(', '));
+      }
+      if (bytes === null) bytes = sums;
     }
-    console.log('S8 ' + p.path + ': ' + bytes + ' bytes, usable at ' + Math.round(median(times)) +
-      ' ms (median of ' + times.length + ': ' + times.map(Math.round).join(', ') + ')');
+    console.log('S8 ' + p.path + ': ' + bytes.total + ' bytes over HTTP' +
+      (bytes.all > bytes.total ? ' + ' + (bytes.all - bytes.total) + ' of WebSocket payload = ' + bytes.all : '') +
+      ', usable at ' + Math.round(median(times)) + ' ms (median of ' + times.length + ': ' +
+      times.map(Math.round).join(', ') + ')');
+    /* The budget is the page's own: what it fetches over HTTP. The
+     * seminar's data on the WebSocket grows with its contributions. */
     if (opt.budget) {
-      report.ok(p.path + ' loads at most ' + opt.budget + ' bytes', bytes <= opt.budget, bytes + ' bytes');
+      report.ok(p.path + ' loads at most ' + opt.budget + ' bytes over HTTP', bytes.total <= opt.budget,
+        bytes.total + ' bytes');
     }
   }
   report.ok('no request to another host, no CSP refusal, no script error',

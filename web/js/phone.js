@@ -8,19 +8,47 @@
  * edits and deletions, and the status line. The board list and the
  * writing forms are drawn by phone-board.js and phone-compose.js; the
  * connection is ws.js. Must not put any user text into markup.
+ *
+ * What only a joined phone needs (model, connection, outbox, ids, board,
+ * writing forms) is imported apart (loadJoined): on a slow network the
+ * join form is usable before it arrives. It is asked for at once on a
+ * join link, else as soon as the join form is ready.
  */
 
 import { bindIds, el, setText, show, syncList, onFrame, charCount, normalizeCode } from './dom.js';
 import * as i18n from './i18n.js';
 import { t, tn, errorText } from './i18n.js';
-import { Model } from './model.js';
-import { AtelierClient, CONNECTED } from './ws.js';
-import { Outbox } from './outbox.js';
-import { newId } from './ids.js';
 import { getLocal, setLocal } from './storage.js';
 import { renderStatus, renderState, bindLang, setTitle } from './ui.js';
-import { createBoard } from './phone-board.js';
-import { createCompose } from './phone-compose.js';
+
+/* The joined phone's modules, once loaded: Model, AtelierClient,
+ * CONNECTED, Outbox, newId, createBoard, createCompose. */
+const mod = {};
+let joinedModules = null;
+
+/* Imports them (once); the promise resolves when they are in mod. A
+ * failure (network lost) lets a later call try again. */
+function loadJoined() {
+  if (!joinedModules) {
+    joinedModules = Promise.all([import('./model.js'), import('./ws.js'), import('./outbox.js'),
+      import('./ids.js'), import('./phone-board.js'), import('./phone-compose.js')])
+      .then(function (m) {
+        mod.Model = m[0].Model;
+        mod.AtelierClient = m[1].AtelierClient;
+        mod.CONNECTED = m[1].CONNECTED;
+        mod.Outbox = m[2].Outbox;
+        mod.newId = m[3].newId;
+        mod.createBoard = m[4].createBoard;
+        mod.createCompose = m[5].createCompose;
+      }, function (err) {
+        joinedModules = null;
+        throw err;
+      });
+  }
+  return joinedModules;
+}
+
+if (/^\/j\//.test(window.location.pathname)) loadJoined().catch(function () {});
 
 const MAX_TEXT = 500;
 const MAX_ACTION = 300; /* a post with parent: one example action */
@@ -42,6 +70,7 @@ const state = {
   board: null,
   compose: null,
   joined: false,
+  loading: false,      /* waiting for the joined phone's modules */
   activity: null,      /* activity shown, or null: the list */
   browsing: false,     /* the participant went back to the list */
   boards: {},          /* activity id -> board id shown */
@@ -93,12 +122,38 @@ function notice(text) {
 
 /* ===== Joining ===== */
 
+/* Joins code once the joined phone's modules are there (the page says
+ * "connecting" meanwhile). */
 function connect(code) {
+  state.loading = true;
+  schedule();
+  loadJoined().then(function () {
+    state.loading = false;
+    startClient(code);
+  }, function () {
+    state.loading = false;
+    setText(ui.joinError, t('phone.load_failed'));
+    show(ui.joinError, true);
+    schedule();
+  });
+}
+
+/* The board and the writing forms, made once. */
+function createParts() {
+  if (state.board) return;
+  state.compose = mod.createCompose(function () { return state.code; }, { post: post });
+  state.board = mod.createBoard(ui.boardList, {
+    vote: vote, unvote: unvote, edit: edit, remove: remove, addAction: addAction
+  });
+}
+
+function startClient(code) {
+  createParts();
   if (state.client) state.client.stop();
   state.code = code;
   state.joined = false;
-  state.model = new Model();
-  state.outbox = new Outbox(code);
+  state.model = new mod.Model();
+  state.outbox = new mod.Outbox(code);
   state.sentOn = new Map();
   state.model.onChange(function (change) {
     const c = change.item;
@@ -108,7 +163,7 @@ function connect(code) {
     schedule();
   });
   state.outbox.onChange(schedule);
-  state.client = new AtelierClient({
+  state.client = new mod.AtelierClient({
     code: code,
     model: state.model,
     participant: true,
@@ -273,7 +328,7 @@ function queuePost(msg) {
   }
   if (!state.outbox.add(msg)) notice(t('phone.storage_warning'));
   sendPost(msg);
-  if (state.client.status !== CONNECTED) announce(t('phone.saved_offline'));
+  if (state.client.status !== mod.CONNECTED) announce(t('phone.saved_offline'));
   schedule();
   return true;
 }
@@ -282,7 +337,7 @@ function queuePost(msg) {
 function post(data) {
   const a = state.model.activity(state.activity);
   if (!a || !state.boards[a.id]) return false;
-  const msg = { type: 'post', id: newId(), activity: a.id, board: state.boards[a.id], text: data.text };
+  const msg = { type: 'post', id: mod.newId(), activity: a.id, board: state.boards[a.id], text: data.text };
   if (data.author) msg.author = data.author;
   if (data.actions && data.actions.length) msg.actions = data.actions;
   return queuePost(msg);
@@ -299,7 +354,7 @@ function addAction(orientation, value) {
     return false;
   }
   notice(null);
-  const msg = { type: 'post', id: newId(), activity: orientation.activity,
+  const msg = { type: 'post', id: mod.newId(), activity: orientation.activity,
     board: orientation.board, text: text, parent: orientation.id };
   const sig = ui.sign.checked ? signature() : '';
   if (sig) msg.author = sig;
@@ -320,7 +375,7 @@ function write(msg, c, done) {
 }
 
 function vote(c) {
-  write({ type: 'vote', id: newId(), contribution: c.id }, c, function (err, reply) {
+  write({ type: 'vote', id: mod.newId(), contribution: c.id }, c, function (err, reply) {
     if (!err || err.code === 'already_voted') state.myVotes.add(c.id);
     if (!err && typeof reply.votes_left === 'number') state.votesLeft.set(c.activity, reply.votes_left);
     if (err && err.code !== 'already_voted') notice(errorText(err.code));
@@ -329,7 +384,7 @@ function vote(c) {
 }
 
 function unvote(c) {
-  write({ type: 'unvote', id: newId(), contribution: c.id }, c, function (err, reply) {
+  write({ type: 'unvote', id: mod.newId(), contribution: c.id }, c, function (err, reply) {
     if (!err || err.code === 'not_voted') state.myVotes.delete(c.id);
     if (!err && typeof reply.votes_left === 'number') state.votesLeft.set(c.activity, reply.votes_left);
     if (err && err.code !== 'not_voted') notice(errorText(err.code));
@@ -341,14 +396,14 @@ function edit(c, value, done) {
   const text = value.trim();
   if (text === '') return done('empty_text', errorText('empty_text'));
   if (charCount(text) > MAX_TEXT) return done('too_long', errorText('too_long'));
-  write({ type: 'edit', id: newId(), contribution: c.id, text: text }, c, function (err) {
+  write({ type: 'edit', id: mod.newId(), contribution: c.id, text: text }, c, function (err) {
     if (err) done(err.code, errorText(err.code));
     else done(null);
   });
 }
 
 function remove(c) {
-  write({ type: 'delete', id: newId(), contribution: c.id }, c, function (err) {
+  write({ type: 'delete', id: mod.newId(), contribution: c.id }, c, function (err) {
     if (err) notice(errorText(err.code));
     else announce(t('phone.deleted'));
   });
@@ -479,8 +534,8 @@ function render(rebuild) {
     chooseActivity();
     if (state.activity && state.client.activity !== state.activity) state.client.watch(state.activity);
   }
-  show(ui.joinView, !state.client);
-  show(ui.connecting, !!state.client && !state.joined);
+  show(ui.joinView, !state.client && !state.loading);
+  show(ui.connecting, (!!state.client && !state.joined) || state.loading);
   show(ui.activitiesView, joined && !state.activity);
   show(ui.activityView, joined && !!state.activity);
   if (!joined) return;
@@ -503,10 +558,6 @@ function init() {
   bind();
   bindLang();
   i18n.onLangChange(function () { render(true); });
-  state.compose = createCompose(function () { return state.code; }, { post: post });
-  state.board = createBoard(ui.boardList, {
-    vote: vote, unvote: unvote, edit: edit, remove: remove, addAction: addAction
-  });
 
   const p = profile();
   ui.joinName.value = p.name || '';
@@ -548,10 +599,13 @@ function init() {
   const last = getLocal('atelier.last', null);
   if (match) {
     connect(normalizeCode(decodeURIComponent(match[1])));
-  } else if (last) {
-    ui.joinCode.value = last;
-    /* Posts still waiting from last time: go back and send them. */
-    if (new Outbox(last).size() > 0) connect(last);
+  } else {
+    if (last) ui.joinCode.value = last;
+    /* The join form is ready: now the rest, and posts still waiting
+     * from last time are sent (the phone goes back to that seminar). */
+    loadJoined().then(function () {
+      if (last && !state.client && !state.loading && new mod.Outbox(last).size() > 0) connect(last);
+    }, function () {});
   }
   render();
 }
