@@ -16,15 +16,17 @@
  *              label holds the catalogue's text (phone.note_label).
  *
  * The page attaches its handlers in the same task that fills the texts
- * (phone.js: i18n.load().then(init)), so "shown with its text" is also
- * "answers a tap". After each run the script types into the field to
- * check it takes text.
+ * (phone.js: i18n.load('phone').then(init)), so "shown with its text" is
+ * also "answers a tap" (on /, a code sent before the joined phone's
+ * modules arrived waits for them). After each run the script types into
+ * the field to check it takes text.
  *
  * Network emulation (Network.emulateNetworkConditions), by default the
  * "slow 3G" of WebPageTest's 3GSlow profile: 400 ms latency, 400 kbit/s
  * down, 400 kbit/s up. Chromium applies the latency once per request
  * (request sent → response headers), not per TCP round trip: connection
- * set-up and TCP slow start are not simulated. DevTools' own "3G" preset
+ * set-up and TCP slow start are not simulated, and WebSocket frames get
+ * the bandwidth but no latency. DevTools' own "3G" preset
  * uses 2,000 ms (400 ms × 5, to stand for those round trips): with it no
  * page that needs its HTML then one more request can be usable within
  * 2 s.
@@ -34,6 +36,7 @@
  * it, so the join link lands on an activity in use.
  *
  * Usage: ATELIER_BIN=build/atelier node tests/browser/weight.mjs [options]
+ * (docs/BENCHMARKS.md, section S8, has the figures and what they mean)
  *   --runs N            runs per page (default 3; the median is printed)
  *   --latency MS        emulated latency per request (default 400)
  *   --down KBIT         download throughput (default 400)
