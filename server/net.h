@@ -14,6 +14,7 @@
 #include "store.h"
 
 struct pending; /* ws.c: a reply waiting for the turn's commit */
+struct pss;     /* ws.c: one WebSocket connection */
 
 /* One per process, created by server.c, reached through
  * lws_context_user(). */
@@ -31,6 +32,11 @@ typedef struct net {
 	size_t npend, cappend;
 	lws_sorted_usec_list_t commit_sul; /* fires once per turn with writes */
 	lws_usec_t now;          /* ws.c: when the turn's commit began */
+	struct pss **due;        /* ws.c: connections to ask to write at the next
+	                          * flush (NULL: closed since) */
+	size_t ndue, capdue;
+	lws_sorted_usec_list_t flush_sul;
+	lws_usec_t last_flush;
 	lws_sorted_usec_list_t stop_sul;   /* polls cfg->stop */
 	unsigned char *wbuf;     /* ws.c: LWS_PRE + NET_WRITE_BATCH bytes where a
 	                          * connection's pending frames are gathered */

@@ -39,6 +39,10 @@
 #define QUEUE_MAX_BYTES (8u << 20)
 #define LAG_SECS_DEFAULT 15
 _Static_assert(NET_WRITE_BATCH >= FRAME_MAX, "a write must hold any frame");
+/* Writes to one connection are at least this far apart under load. */
+#ifndef FLUSH_US
+#define FLUSH_US (10 * LWS_US_PER_MS)
+#endif
 /* What the kernel may hold for one connection (it doubles this): beyond,
  * a phone that stopped reading leaves its frames in our queue, where the
  * bounds above see them. Unbounded, loopback or a fast LAN lets the
@@ -54,6 +58,8 @@ struct pss {
 	bcast_queue *q;
 	size_t sent;       /* bytes of the queue's oldest frame already written */
 	lws_usec_t waiting; /* since when its queue waits for the socket */
+	size_t due;        /* 1 + its place in net.due (a write is asked at the
+	                    * next flush); 0 when not there */
 	rate_conn *rc;     /* its buckets; NULL when rate limits are off */
 	char *rx;          /* reassembly of a fragmented message; NULL until one comes */
 	size_t rx_len;
@@ -93,10 +99,27 @@ static void drop_slow(void *conn)
 	lws_set_timeout(pss->wsi, PENDING_TIMEOUT_LAGGING, LWS_TO_KILL_ASYNC);
 }
 
-/* Something was queued for pss: asks to write, unless the connection has
- * taken nothing of its queue for --lag-timeout (the phone stopped reading,
- * its socket buffers are full): then it is dropped, and catches up with
- * "since" when it comes back. */
+/* Asks every connection with something new queued to write. */
+static void flush(lws_sorted_usec_list_t *sul)
+{
+	net *n = lws_container_of(sul, net, flush_sul);
+	for (size_t i = 0; i < n->ndue; i++)
+		if (n->due[i]) {
+			n->due[i]->due = 0;
+			lws_callback_on_writable(n->due[i]->wsi);
+		}
+	n->ndue = 0;
+	n->last_flush = lws_now_usecs();
+}
+
+/* Something was queued for pss: it writes at the next flush, unless it
+ * has taken nothing of its queue for --lag-timeout (the phone stopped
+ * reading, its socket buffers are full): then it is dropped, and catches
+ * up with "since" when it comes back.
+ * Flushes are FLUSH_US apart at least: a connection that gets several
+ * events within that time sends them in one write (the cost of a write,
+ * in the kernel, hardly depends on its size); the first event after a
+ * quiet spell goes at once. */
 static void wake(void *conn)
 {
 	struct pss *pss = conn;
@@ -108,7 +131,24 @@ static void wake(void *conn)
 		drop_slow(pss);
 		return;
 	}
-	lws_callback_on_writable(pss->wsi);
+	if (pss->due)
+		return;
+	if (n->ndue == n->capdue) {
+		size_t ncap = n->capdue ? n->capdue * 2 : 256;
+		struct pss **nd = realloc(n->due, ncap * sizeof *nd);
+		if (!nd) {
+			lws_callback_on_writable(pss->wsi); /* no batching, still sent */
+			return;
+		}
+		n->due = nd;
+		n->capdue = ncap;
+	}
+	if (n->ndue == 0) {
+		lws_usec_t at = n->last_flush + FLUSH_US, t = lws_now_usecs();
+		lws_sul_schedule(n->ctx, 0, &n->flush_sul, flush, at > t ? at - t : 0);
+	}
+	n->due[n->ndue++] = pss;
+	pss->due = n->ndue;
 }
 
 /* Queues m for this connection only; 0, or -1 when it was dropped. */
@@ -252,6 +292,9 @@ void ws_shutdown(net *n, int commit)
 	free(n->pend);
 	n->pend = NULL;
 	n->npend = n->cappend = 0;
+	free(n->due);
+	n->due = NULL;
+	n->ndue = n->capdue = 0;
 	snapshot_cache_clear();
 }
 
@@ -435,6 +478,8 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 
 	case LWS_CALLBACK_CLOSED:
 		bcast_unwatch(n->hub, pss->q);
+		if (pss->due)
+			n->due[pss->due - 1] = NULL;
 		for (size_t i = 0; i < n->npend; i++)
 			if (n->pend[i].pss == pss)
 				n->pend[i].pss = NULL;
