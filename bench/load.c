@@ -495,6 +495,18 @@ static void open_conn(struct run *R, struct conn *k)
 
 /* ===== Phases ===== */
 
+/* The clients' phase: CPU of both sides is counted from here to the
+ * last synced client. */
+static void start_connect(struct run *R)
+{
+	target_sample s;
+	target_sample_now(R->c->srv, &s);
+	R->server_cpu0 = s.cpu_s;
+	R->bench_cpu0 = self_cpu_s();
+	R->ph = P_CONNECT;
+	R->t_phase = now_us();
+}
+
 /* Called once the activity is open, then after each prefill ack: opens
  * the filler phones once, and moves on to the clients when every prefill
  * contribution is acknowledged. */
@@ -508,8 +520,7 @@ static void admin_next(struct run *R)
 				open_conn(R, &R->fillers[i]);
 		return;
 	}
-	R->ph = P_CONNECT;
-	R->t_phase = now_us();
+	start_connect(R);
 }
 
 /* 1 when every post has its answer and every live receiver holds every
@@ -583,6 +594,10 @@ static void on_tick(lws_sorted_usec_list_t *sul)
 		while (R->opened < R->n && R->opened - R->ready_n - R->gone_n < (size_t)R->c->ramp)
 			open_conn(R, &R->conns[R->opened++]);
 		if (R->ready_n + R->gone_n >= R->n || in_phase > CONNECT_MS) {
+			target_sample s;
+			target_sample_now(R->c->srv, &s);
+			R->r->sync_server_cpu_s = s.cpu_s - R->server_cpu0;
+			R->r->sync_bench_cpu_s = self_cpu_s() - R->bench_cpu0;
 			R->r->ready_s = (double)(R->t_last_ready - R->t_first_open) / 1e6;
 			R->ph = P_IDLE;
 			R->t_phase = now;
@@ -772,7 +787,7 @@ int load_run(const load_config *c, load_result *out, char *err, size_t err_len)
 	target_sample_now(c->srv, &out->before);
 	R.t_phase = now_us();
 	if (c->mirror) {
-		R.ph = P_CONNECT;
+		start_connect(&R);
 	} else {
 		R.ph = P_ADMIN;
 		open_conn(&R, &R.admin);

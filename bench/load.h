@@ -32,6 +32,8 @@ typedef struct load_result {
 	stats_summary ack;        /* post written -> ack read, at the sender */
 	stats_summary join;       /* connect -> synced (mirror: -> established) */
 	double ready_s;           /* first connect -> last client synced */
+	double sync_server_cpu_s; /* server CPU over the clients' connect phase */
+	double sync_bench_cpu_s;  /* this process, same phase */
 	size_t clients;           /* phones + screens asked for */
 	size_t ready;             /* ... that got synced */
 	size_t failed;            /* ... that could not connect or were closed */
