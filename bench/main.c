@@ -11,6 +11,7 @@
  * event exactly once to every receiver, 1 when one did not, 2 when a run
  * could not be done.
  */
+#include "data.h"
 #include "load.h"
 #include "target.h"
 
@@ -45,6 +46,8 @@ static const struct scenario scenarios[] = {
 	 0, 100, 0, 0},
 	{"s6", "slow reader: S1 with one phone that stops reading", 1000, 1, 100, 60, 0, 1, 0,
 	 100, 0, 0},
+	{"s7", "data: exports of 10,000 contributions, start-up with 100,000 (data.c)", 1, 0, 0,
+	 0, 0, 0, 0, 1, 0, 0},
 	{NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
 };
 
@@ -78,13 +81,16 @@ static void usage(FILE *f)
 	        "  --atelier BIN     the server binary (default: the one built beside)\n"
 	        "  --mirror-bin BIN  the baseline binary (default: libwebsockets-test-server)\n"
 	        "  --seminar FILE    the seminar definition (default: bench/seminar.json)\n"
-	        "  --keep            keep the scratch directories (database, server log)\n");
+	        "  --keep            keep the scratch directories (database, server log)\n"
+	        "  --contributions N s7: the exports' seminar holds N contributions (default\n"
+	        "                    10,000), the start-up's 10 x N\n");
 }
 
 struct opts {
 	struct scenario s;
 	const char *atelier, *mirror_bin, *seminar;
 	int keep;
+	long contributions; /* s7 */
 };
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -142,6 +148,8 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->mirror_bin = v;
 		else if (!strcmp(a, "--seminar"))
 			o->seminar = v;
+		else if (!strcmp(a, "--contributions"))
+			o->contributions = atol(v);
 		else {
 			fprintf(stderr, "atelier-bench: unknown option %s (see --help)\n", a);
 			return -1;
@@ -149,7 +157,8 @@ static int parse(int argc, char **argv, struct opts *o)
 		i += takes;
 	}
 	if (o->s.phones < 1 || o->s.screens < 0 || o->s.rate < 0 || o->s.duration < 0 ||
-	    o->s.sources < 0 || o->s.sources > 254 || o->s.ramp < 1 || o->s.prefill < 0) {
+	    o->s.sources < 0 || o->s.sources > 254 || o->s.ramp < 1 || o->s.prefill < 0 ||
+	    o->contributions < 0) {
 		fprintf(stderr, "atelier-bench: out-of-range value (see --help)\n");
 		return -1;
 	}
@@ -350,6 +359,14 @@ int main(int argc, char **argv)
 	if (parse(argc, argv, &o)) {
 		usage(stderr);
 		return 2;
+	}
+	if (!strcmp(o.s.name, "s7")) {
+		data_config dc = {o.atelier, o.seminar, (size_t)o.contributions, o.keep};
+		if (!strcmp(o.seminar, ATELIER_SOURCE_DIR "/bench/seminar.json"))
+			dc.seminar = ATELIER_SOURCE_DIR "/bench/s7-seminar.json";
+		if (!dc.contributions)
+			dc.contributions = DATA_CONTRIBUTIONS;
+		return data_run(&dc);
 	}
 	long nofile = target_raise_nofile();
 	long need = (long)o.s.phones + o.s.screens + 64;

@@ -58,9 +58,7 @@ static void sleep_ms(int ms)
 
 /* ===== Processes ===== */
 
-/* Starts argv in dir with stdout and stderr appended to log. The child
- * dies with this process. Returns its pid or -1. */
-static pid_t spawn(const char *const argv[], const char *dir, const char *log)
+pid_t target_spawn(const char *const argv[], const char *dir, const char *log)
 {
 	pid_t parent = getpid();
 	pid_t pid = fork();
@@ -108,6 +106,11 @@ static int rm_entry(const char *path, const struct stat *sb, int flag, struct FT
 	return remove(path);
 }
 
+void target_remove_dir(const char *dir)
+{
+	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static target *target_new(char *err, size_t err_len)
 {
 	target *t = calloc(1, sizeof *t);
@@ -137,7 +140,7 @@ void target_free(target *t, int keep)
 		}
 	}
 	if (!keep)
-		nftw(t->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		target_remove_dir(t->dir);
 	free(t);
 }
 
@@ -213,7 +216,7 @@ int target_start_atelier(const char *bin, const char *seminar_json, target **out
 		goto fail;
 	}
 	const char *imp[] = {bin, "import", defn, "--db", db, NULL};
-	pid_t pid = spawn(imp, t->dir, t->log);
+	pid_t pid = target_spawn(imp, t->dir, t->log);
 	int status = pid > 0 ? wait_exit(pid, START_MS) : -1;
 	if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		if (pid > 0 && status < 0) {
@@ -233,7 +236,7 @@ int target_start_atelier(const char *bin, const char *seminar_json, target **out
 	st = NULL;
 	const char *serve[] = {bin, "serve", "--listen", "127.0.0.1:0", "--db", db,
 	                       "--sessions", sessions, "--port-file", port_file, NULL};
-	t->pid = spawn(serve, t->dir, t->log);
+	t->pid = target_spawn(serve, t->dir, t->log);
 	if (t->pid < 0) {
 		snprintf(err, err_len, "cannot start %s: %s", bin, strerror(errno));
 		goto fail;
@@ -267,8 +270,7 @@ static void last_error(const char *path, char *out, size_t len)
 		fclose(f);
 }
 
-/* A port nobody listens on right now (the kernel's choice). */
-static int free_port(void)
+int target_free_port(void)
 {
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
 	socklen_t len = sizeof a;
@@ -312,10 +314,10 @@ static int start_mirror_once(const char *bin, target **out, char *err, size_t er
 	*out = NULL;
 	if (!t)
 		return -1;
-	t->port = free_port();
+	t->port = target_free_port();
 	snprintf(portarg, sizeof portarg, "--port=%d", t->port);
 	const char *argv[] = {bin ? bin : "libwebsockets-test-server", portarg, "-d", "1", NULL};
-	t->pid = spawn(argv, t->dir, t->log);
+	t->pid = target_spawn(argv, t->dir, t->log);
 	if (t->pid < 0 || t->port < 0) {
 		snprintf(err, err_len, "cannot start %s", argv[0]);
 		goto fail;
