@@ -593,6 +593,113 @@ static void dump_shape_and_order(void **state)
 	fx_close(&f);
 }
 
+/* The contribution of id in list, or NULL. */
+static json_t *with_id(json_t *list, long long id)
+{
+	json_t *o;
+	size_t i;
+	json_array_foreach(list, i, o)
+		if (json_integer_value(json_object_get(o, "id")) == id)
+			return o;
+	return NULL;
+}
+
+/* Posts an orientation with its example actions (a JSON array text) and
+ * returns its id; the actions' ids go to ids[]. */
+static long long orientation(fixture *f, seminar_session *ss, const char *text,
+                             const char *actions, long long *ids)
+{
+	json_t *r = fx_send(f, ss, NULL,
+	                    "{\"type\":\"post\",\"id\":\"o%d\",\"activity\":\"orient\","
+	                    "\"board\":\"orientations\",\"text\":\"%s\",\"actions\":%s}",
+	                    ++f->serial, text, actions);
+	json_t *c = json_object_get(r, "contribution"), *x;
+	size_t i;
+	assert_null(fx_error(r));
+	json_array_foreach(json_object_get(c, "actions"), i, x)
+		ids[i] = json_integer_value(json_object_get(x, "id"));
+	long long id = json_integer_value(json_object_get(c, "id"));
+	json_decref(r);
+	return id;
+}
+
+/* Sends a message that must succeed. */
+#define OK(f, ss, ...) \
+	do { \
+		json_t *r_ = fx_send(f, ss, NULL, __VA_ARGS__); \
+		assert_null(fx_error(r_)); \
+		json_decref(r_); \
+	} while (0)
+
+/* Example actions go under their own orientation, in their order, without
+ * the deleted ones, a hidden orientation keeping its own; the totals are
+ * the sums of the activities; the members come in the documented order
+ * (the JSON export writes them in it). */
+static void dump_actions_and_totals(void **state)
+{
+	(void)state;
+	fixture f;
+	seminar_session *a = seminar_session_new(), *b = seminar_session_new();
+	char token[64];
+	long long one, two, alone, as[2], bs[2];
+	json_t *doc = NULL, *list, *acts, *x, *activities;
+	const char *order[] = {"format", "version", "generated", "seminar", "totals",
+	                       "activities"};
+	size_t i = 0;
+
+	fx_open(&f);
+	fx_join(&f, a, token, sizeof token);
+	fx_join(&f, b, token, sizeof token);
+	fx_state(&f, "orient", "open");
+	fx_state(&f, "axe-1", "open");
+	fx_post(&f, b, "axe-1", "inventer", "Une note");
+	one = orientation(&f, a, "Une", "[\"a1\",\"a2\"]", as);
+	two = orientation(&f, b, "Deux", "[\"b1\"]", bs);
+	alone = fx_post(&f, a, "orient", "orientations", "Seule");
+	x = fx_send(&f, a, NULL,
+	            "{\"type\":\"post\",\"id\":\"p1\",\"activity\":\"orient\","
+	            "\"board\":\"orientations\",\"text\":\"b2\",\"parent\":%lld}",
+	            two);
+	bs[1] = json_integer_value(json_object_get(json_object_get(x, "contribution"), "id"));
+	json_decref(x);
+	OK(&f, a, "{\"type\":\"delete\",\"id\":\"d1\",\"contribution\":%lld}", as[0]);
+	OK(&f, a,
+	   "{\"type\":\"hide\",\"id\":\"h1\",\"code\":\"%s\",\"key\":\"%s\","
+	   "\"contribution\":%lld}",
+	   f.code, f.key, one);
+
+	assert_int_equal(store_dump(f.st, f.code, &doc), STORE_OK);
+	for (void *it = json_object_iter(doc); it; it = json_object_iter_next(doc, it))
+		assert_string_equal(json_object_iter_key(it), order[i++]);
+	assert_int_equal(i, 6);
+	list = json_object_get(board_of(doc, 1, 0), "contributions");
+	assert_int_equal(json_array_size(list), 3);
+	acts = json_object_get(with_id(list, one), "actions");
+	assert_int_equal(json_array_size(acts), 1); /* a1 deleted */
+	assert_int_equal(id_at(acts, 0), as[1]);
+	acts = json_object_get(with_id(list, two), "actions");
+	assert_int_equal(json_array_size(acts), 2);
+	assert_int_equal(id_at(acts, 0), bs[0]);
+	assert_int_equal(id_at(acts, 1), bs[1]);
+	assert_int_equal(json_array_size(json_object_get(with_id(list, alone), "actions")), 0);
+	/* visible: the note; "Deux", b1, b2, a2 (under the hidden "Une") and
+	 * "Seule" */
+	x = json_object_get(doc, "totals");
+	assert_int_equal(json_integer_value(json_object_get(x, "contributions")), 6);
+	assert_int_equal(json_integer_value(json_object_get(x, "participants")), 2);
+	activities = json_object_get(doc, "activities");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(activities, 0),
+	                                                    "contributions")),
+	                 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(activities, 1),
+	                                                    "contributions")),
+	                 5);
+	json_decref(doc);
+	seminar_session_free(a);
+	seminar_session_free(b);
+	fx_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -611,6 +718,7 @@ int main(void)
 		cmocka_unit_test(import_is_all_or_nothing),
 		cmocka_unit_test(import_code_from_definition_must_be_free),
 		cmocka_unit_test(dump_shape_and_order),
+		cmocka_unit_test(dump_actions_and_totals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
