@@ -96,9 +96,20 @@ int export_text_take(export_text *t, char **out, size_t *out_len)
  * strings are valid UTF-8: this is only a safety net). */
 static uint32_t decode(const char *s, size_t *size)
 {
-	uint32_t c = 0;
+	uint32_t c = (unsigned char)*s;
+	if (c < 0x80) { /* most of the text: no need to ask text.c */
+		*size = 1;
+		return c;
+	}
 	*size = text_next(s, 4, &c); /* stops at the NUL, see text.h */
 	return c;
+}
+
+/* 1 for the malformed byte that decode() reads as 0xFFFD: a U+FFFD is
+ * written in its place (a real U+FFFD is three bytes, copied as it is). */
+static int malformed(uint32_t c, size_t size)
+{
+	return c == 0xFFFD && size == 1;
 }
 
 /* Characters a rendered export leaves out: C0 controls other than tab and
@@ -119,16 +130,19 @@ static int line_end(uint32_t c)
 	return c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029;
 }
 
-/* Writes the character that decode() read at s (size bytes). */
-static void put_char(export_text *t, const char *s, uint32_t c, size_t size)
-{
-	if (c == 0xFFFD && size == 1)
-		export_text_put(t, REPLACEMENT);
-	else
-		export_text_putn(t, s, size);
-}
+/* ===== Escaping =====
+ * Each escaper copies runs of characters that stay as they are in one
+ * append: *run is the start of such a run in the input (NULL when there
+ * is none), written by flush() when something else must be written or
+ * left out. */
 
-/* ===== Escaping ===== */
+/* Appends [*run, to) and ends the run. */
+static void flush(export_text *t, const char **run, const char *to)
+{
+	if (*run && to > *run)
+		export_text_putn(t, *run, (size_t)(to - *run));
+	*run = NULL;
+}
 
 /* Appends the spaces and tabs of [from, to): a run of white space that
  * may hold left-out characters, which are not written. */
@@ -139,109 +153,186 @@ static void put_blanks(export_text *t, const char *from, const char *to)
 			export_text_putn(t, q, 1);
 }
 
-#define MD_SYNTAX "\\`*_{}[]()#+-.!|<>~&@=$^"
+/* The ASCII characters Markdown or its extensions read as syntax:
+ * \ ` * _ { } [ ] ( ) # + - . ! | < > ~ & @ = $ ^ */
+static const unsigned char md_syntax[128] = {
+	['\\'] = 1, ['`'] = 1, ['*'] = 1, ['_'] = 1, ['{'] = 1, ['}'] = 1, ['['] = 1,
+	[']'] = 1, ['('] = 1, [')'] = 1, ['#'] = 1, ['+'] = 1, ['-'] = 1, ['.'] = 1,
+	['!'] = 1, ['|'] = 1, ['<'] = 1, ['>'] = 1, ['~'] = 1, ['&'] = 1, ['@'] = 1,
+	['='] = 1, ['$'] = 1, ['^'] = 1,
+};
+
+/* 1 for a byte that is a whole visible character Markdown copies as it
+ * is (ASCII, not white space, not syntax, not ':'). */
+static int md_plain(unsigned char b)
+{
+	return b > 0x20 && b < 0x7F && !md_syntax[b] && b != ':';
+}
 
 int export_text_md(export_text *t, const char *s, const char *indent)
 {
 	const char *p = s ? s : "";
 	const char *blank = NULL; /* start of pending white space */
+	const char *run = NULL, *end = NULL; /* end: of the run's last visible character */
 	size_t nblank = 0;
 	int started = 0, broken = 0; /* text written; line end pending */
 
 	while (*p) {
 		size_t size;
+		if (run && !nblank && md_plain((unsigned char)*p)) { /* most of a text */
+			end = ++p;
+			continue;
+		}
 		uint32_t c = decode(p, &size);
-		if (line_end(c)) {
-			broken = started;
-			nblank = 0;
+		if (line_end(c) || dropped(c)) {
+			flush(t, &run, end); /* white space after the run waits */
+			if (line_end(c)) {
+				broken = started;
+				nblank = 0;
+			}
 		} else if (c == ' ' || c == '\t') {
 			if (!nblank)
 				blank = p;
 			nblank += size;
-		} else if (!dropped(c)) {
+		} else {
 			if (broken) { /* white space opening the new line is dropped */
 				export_text_put(t, indent ? "\\\n" : " ");
 				if (indent)
 					export_text_put(t, indent);
-			} else if (nblank && started) {
+			} else if (nblank && started && !run) {
 				put_blanks(t, blank, p);
+			} /* else the run goes on through its white space */
+			int escape = (c < 0x80 && md_syntax[c]) ||
+			             (c == ':' && strncmp(p + 1, "//", 2) == 0);
+			if (escape || malformed(c, size)) {
+				flush(t, &run, p);
+				export_text_put(t, escape ? "\\" : REPLACEMENT);
 			}
-			if (c < 0x80 && strchr(MD_SYNTAX, (int)c))
-				export_text_put(t, "\\");
-			else if (c == ':' && strncmp(p + 1, "//", 2) == 0)
-				export_text_put(t, "\\");
-			put_char(t, p, c, size);
+			if (!run && !malformed(c, size))
+				run = p;
+			end = p + size;
 			started = 1;
 			broken = 0;
 			nblank = 0;
 		}
 		p += size;
 	}
+	flush(t, &run, end);
 	return t->failed ? -1 : 0;
+}
+
+/* The entity that stands for c in HTML, or NULL. */
+static const char *html_entity(uint32_t c)
+{
+	switch (c) {
+	case '&': return "&amp;";
+	case '<': return "&lt;";
+	case '>': return "&gt;";
+	case '"': return "&quot;";
+	case '\'': return "&#39;";
+	default: return NULL;
+	}
+}
+
+/* 1 for a byte that is a whole character HTML copies as it is. */
+static int html_plain(unsigned char b)
+{
+	return b >= 0x20 && b < 0x7F && !html_entity(b);
 }
 
 int export_text_html(export_text *t, const char *s)
 {
-	const char *p = s ? s : "";
+	const char *p = s ? s : "", *run = NULL;
 	uint32_t prev = 0;
 	int started = 0, breaks = 0; /* text written; line ends pending */
 
 	while (*p) {
 		size_t size;
+		if (run && html_plain((unsigned char)*p)) { /* most of a text */
+			prev = (unsigned char)*p++;
+			continue;
+		}
 		uint32_t c = decode(p, &size);
-		if (line_end(c)) {
-			breaks += started && !(c == '\n' && prev == '\r');
-		} else if (!dropped(c)) {
-			for (; breaks; breaks--)
+		if (line_end(c) || dropped(c)) {
+			flush(t, &run, p);
+			if (line_end(c))
+				breaks += started && !(c == '\n' && prev == '\r');
+		} else {
+			const char *entity = html_entity(c);
+			for (; breaks; breaks--) /* a line end ended any run */
 				export_text_put(t, "<br>");
 			started = 1;
-			switch (c) {
-			case '&': export_text_put(t, "&amp;"); break;
-			case '<': export_text_put(t, "&lt;"); break;
-			case '>': export_text_put(t, "&gt;"); break;
-			case '"': export_text_put(t, "&quot;"); break;
-			case '\'': export_text_put(t, "&#39;"); break;
-			default: put_char(t, p, c, size);
+			if (entity || malformed(c, size)) {
+				flush(t, &run, p);
+				export_text_put(t, entity ? entity : REPLACEMENT);
+			} else if (!run) {
+				run = p;
 			}
 		}
 		prev = c;
 		p += size;
 	}
+	flush(t, &run, p);
 	return t->failed ? -1 : 0;
+}
+
+/* 1 when s holds a character that a rendered export leaves out or
+ * replaces. */
+static int unclean(const char *s)
+{
+	for (const char *p = s; *p;) {
+		size_t size;
+		uint32_t c = decode(p, &size);
+		if (dropped(c) || malformed(c, size))
+			return 1;
+		p += size;
+	}
+	return 0;
 }
 
 /* Appends s without the characters a rendered export leaves out. */
 static void put_clean(export_text *t, const char *s)
 {
-	const char *p = s;
+	const char *p = s, *run = NULL;
 	while (*p) {
 		size_t size;
 		uint32_t c = decode(p, &size);
-		if (!dropped(c))
-			put_char(t, p, c, size);
+		if (dropped(c) || malformed(c, size)) {
+			flush(t, &run, p);
+			if (!dropped(c))
+				export_text_put(t, REPLACEMENT);
+		} else if (!run) {
+			run = p;
+		}
 		p += size;
 	}
+	flush(t, &run, p);
 }
 
 int export_text_csv(export_text *t, const char *s)
 {
 	export_text clean = {0};
-	const char *cell;
+	const char *cell = s ? s : "";
 	int rc = -1;
 
-	put_clean(&clean, s ? s : "");
-	if (clean.failed)
-		goto done;
-	cell = clean.len ? clean.buf : "";
+	if (unclean(cell)) { /* rare: most texts are copied as they are */
+		put_clean(&clean, cell);
+		if (clean.failed)
+			goto done;
+		cell = clean.len ? clean.buf : "";
+	}
 	int quote = strpbrk(cell, ",;\"\r\n") != NULL;
 	if (quote)
 		export_text_put(t, "\"");
 	if (*cell && strchr("=+-@\t\r", *cell))
 		export_text_put(t, "'");
-	for (const char *q = cell; *q; q++) {
-		if (*q == '"')
-			export_text_put(t, "\"");
-		export_text_putn(t, q, 1);
+	for (const char *q = cell, *dq; *q; q = dq + 1) {
+		if (!(dq = strchr(q, '"'))) {
+			export_text_put(t, q);
+			break;
+		}
+		export_text_putn(t, q, (size_t)(dq - q) + 1);
+		export_text_put(t, "\""); /* a quote is doubled */
 	}
 	if (quote)
 		export_text_put(t, "\"");
