@@ -408,32 +408,47 @@ int export_text_orientations(json_t *b)
 	return strcmp(export_text_str(b, "kind"), "orientations") == 0;
 }
 
+/* A visible contribution and its sort keys, read once. */
+struct dated {
+	const char *created;
+	long long id;
+	json_t *c;
+};
+
 /* qsort order of export_text_chrono: creation time, then id. */
 static int by_created(const void *a, const void *b)
 {
-	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	int c = strcmp(export_text_str(x, "created"), export_text_str(y, "created"));
+	const struct dated *x = a, *y = b;
+	int c = strcmp(x->created, y->created);
 	if (c)
 		return c;
-	long long i = export_text_int(x, "id"), j = export_text_int(y, "id");
-	return (i > j) - (i < j);
+	return (x->id > y->id) - (x->id < y->id);
 }
 
 int export_text_chrono(json_t *list, json_t ***out, size_t *n)
 {
-	size_t i, k = 0;
+	size_t i, k = 0, size = json_array_size(list);
+	struct dated *keys = malloc((size + 1) * sizeof *keys);
 	json_t *c;
 
 	*n = 0;
-	*out = malloc((json_array_size(list) + 1) * sizeof(json_t *));
-	if (!*out)
+	*out = malloc((size + 1) * sizeof(json_t *));
+	if (!*out || !keys) {
+		free(*out);
+		free(keys);
+		*out = NULL;
 		return -1;
+	}
 	json_array_foreach(list, i, c) {
 		if (export_text_visible(c))
-			(*out)[k++] = c;
+			keys[k++] = (struct dated){export_text_str(c, "created"),
+			                           export_text_int(c, "id"), c};
 	}
-	qsort(*out, k, sizeof(json_t *), by_created);
+	qsort(keys, k, sizeof *keys, by_created);
+	for (i = 0; i < k; i++)
+		(*out)[i] = keys[i].c;
 	*n = k;
+	free(keys);
 	return 0;
 }
 
