@@ -395,6 +395,11 @@ static int cmd_export(int argc, char **argv)
 		fail("cli.err_unknown_code", o.args[0]);
 		goto out;
 	}
+	/* Everything is read: the database goes before the files are made
+	 * (and before the document's many small blocks are freed, which
+	 * would make freeing SQLite's cache walk them all). */
+	store_close(st);
+	st = NULL;
 	for (int f = first; f <= last; f++) {
 		char path[PATH_MAX], err[512];
 		if (export_write(doc, (export_format)f, o.out /* NULL: export.c's default */, path,
