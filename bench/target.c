@@ -372,10 +372,15 @@ const char *target_log(const target *t)
 
 int target_sample_now(const target *t, target_sample *out)
 {
+	return target_sample_pid(t->pid, out);
+}
+
+int target_sample_pid(pid_t pid, target_sample *out)
+{
 	char path[64], buf[4096];
 	unsigned long long ut = 0, stime = 0;
 	memset(out, 0, sizeof *out);
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)t->pid);
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return -1;
@@ -391,14 +396,14 @@ int target_sample_now(const target *t, target_sample *out)
 	out->cpu_s = (double)(ut + stime) / (double)sysconf(_SC_CLK_TCK);
 	/* The same in nanoseconds rather than 10 ms ticks: the time on CPU of
 	 * the main thread (both servers run one thread). */
-	snprintf(path, sizeof path, "/proc/%d/schedstat", (int)t->pid);
+	snprintf(path, sizeof path, "/proc/%d/schedstat", (int)pid);
 	if ((f = fopen(path, "r"))) {
 		unsigned long long ns;
 		if (fscanf(f, "%llu", &ns) == 1)
 			out->cpu_s = (double)ns / 1e9;
 		fclose(f);
 	}
-	snprintf(path, sizeof path, "/proc/%d/status", (int)t->pid);
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
 	f = fopen(path, "r");
 	if (!f)
 		return -1;

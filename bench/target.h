@@ -57,6 +57,8 @@ const char *target_log(const target *t);  /* path of its stdout+stderr */
 
 /* Reads /proc/<pid>/stat and /status. Returns 0 or -1 (it ended). */
 int target_sample_now(const target *t, target_sample *out /* OUT */);
+/* The same for any child process of this one. */
+int target_sample_pid(pid_t pid, target_sample *out /* OUT */);
 
 /* SIGTERM, a bounded wait, SIGKILL if needed; removes the scratch
  * directory unless keep is set. NULL is a no-op. */
