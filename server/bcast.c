@@ -111,9 +111,9 @@ static int grow(bcast_queue *q)
 	return 0;
 }
 
-int bcast_queue_push(bcast_queue *q, bcast_msg *m)
+static int push(bcast_queue *q, bcast_msg *m, int bytes_bound)
 {
-	if (q->count >= q->max_msgs || q->bytes + m->len > q->max_bytes)
+	if (q->count >= q->max_msgs || (bytes_bound && q->bytes + m->len > q->max_bytes))
 		return -1;
 	if (q->count == q->cap && grow(q))
 		return -1;
@@ -122,6 +122,16 @@ int bcast_queue_push(bcast_queue *q, bcast_msg *m)
 	q->bytes += m->len;
 	bcast_msg_ref(m);
 	return 0;
+}
+
+int bcast_queue_push(bcast_queue *q, bcast_msg *m)
+{
+	return push(q, m, 1);
+}
+
+int bcast_queue_push_reply(bcast_queue *q, bcast_msg *m)
+{
+	return push(q, m, 0);
 }
 
 bcast_msg *bcast_queue_peek(bcast_queue *q)

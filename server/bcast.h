@@ -34,6 +34,10 @@ void bcast_queue_free(bcast_queue *q); /* drops its references; NULL ok */
 /* Takes a new reference on m. Returns 0, or -1 when the queue is full
  * (the connection is too slow: the caller drops it). */
 int bcast_queue_push(bcast_queue *q, bcast_msg *m);
+/* The same for a reply: the message bound holds, the byte bound does not
+ * (its size is what the client asked for, e.g. the snapshot of a very big
+ * board; its bytes still count against what later pushes may add). */
+int bcast_queue_push_reply(bcast_queue *q, bcast_msg *m);
 bcast_msg *bcast_queue_peek(bcast_queue *q); /* oldest, or NULL; borrowed */
 void bcast_queue_pop(bcast_queue *q);        /* drops the oldest */
 size_t bcast_queue_count(const bcast_queue *q);

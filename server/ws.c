@@ -156,7 +156,7 @@ static int send_frame(struct pss *pss, bcast_msg *m)
 {
 	if (pss->dropped)
 		return -1;
-	if (!m || bcast_queue_push(pss->q, m)) {
+	if (!m || bcast_queue_push_reply(pss->q, m)) {
 		drop_slow(pss);
 		return -1;
 	}

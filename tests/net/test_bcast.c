@@ -72,6 +72,18 @@ static void test_queue_order_growth_and_bounds(void **state)
 	assert_int_equal(bcast_queue_push(q, m), 0);
 	assert_int_equal(bcast_queue_push(q, m), -1); /* byte bound */
 	bcast_queue_free(q);
+
+	/* A reply passes the byte bound (not the message bound), and its
+	 * bytes count against the next pushes. */
+	bcast_msg *big = bcast_msg_new("0123456789", 10, 0);
+	q = bcast_queue_new(2, 3);
+	assert_int_equal(bcast_queue_push(q, big), -1);
+	assert_int_equal(bcast_queue_push_reply(q, big), 0);
+	assert_int_equal(bcast_queue_push(q, m), -1);
+	assert_int_equal(bcast_queue_push_reply(q, m), 0);
+	assert_int_equal(bcast_queue_push_reply(q, m), -1); /* message bound */
+	bcast_msg_unref(big);
+	bcast_queue_free(q);
 	bcast_msg_unref(m);
 }
 
