@@ -11,8 +11,9 @@
  *
  * What only a joined phone needs (model, connection, outbox, ids, board,
  * writing forms) is imported apart (loadJoined): on a slow network the
- * join form is usable before it arrives. It is asked for at once on a
- * join link, else as soon as the join form is ready.
+ * join form is usable before it arrives. On a join link join.js asks
+ * for it and opens the connection before this module runs; else it
+ * is asked for as soon as the join form is ready.
  */
 
 import { bindIds, el, setText, show, syncList, onFrame, charCount, normalizeCode } from './dom.js';
@@ -20,6 +21,7 @@ import * as i18n from './i18n.js';
 import { t, tn, errorText } from './i18n.js';
 import { getLocal, setLocal } from './storage.js';
 import { renderStatus, renderState, bindLang, setTitle } from './ui.js';
+import { profile, saveProfile, importJoined, takeEarly } from './join.js';
 
 /* The joined phone's modules, once loaded: Model, AtelierClient,
  * CONNECTED, Outbox, newId, createBoard, createCompose. */
@@ -30,8 +32,7 @@ let joinedModules = null;
  * failure (network lost) lets a later call try again. */
 function loadJoined() {
   if (!joinedModules) {
-    joinedModules = Promise.all([import('./model.js'), import('./ws.js'), import('./outbox.js'),
-      import('./ids.js'), import('./phone-board.js'), import('./phone-compose.js')])
+    joinedModules = importJoined()
       .then(function (m) {
         mod.Model = m[0].Model;
         mod.AtelierClient = m[1].AtelierClient;
@@ -47,8 +48,6 @@ function loadJoined() {
   }
   return joinedModules;
 }
-
-if (/^\/j\//.test(window.location.pathname)) loadJoined().catch(function () {});
 
 const MAX_TEXT = 500;
 const MAX_ACTION = 300; /* a post with parent: one example action */
@@ -87,10 +86,6 @@ const state = {
 };
 
 const schedule = onFrame(render);
-
-function profile() {
-  return getLocal('atelier.profile', {}) || {};
-}
 
 /* "Name — Structure", what a signed post carries as author (80 max). */
 function signature() {
@@ -167,6 +162,7 @@ function startClient(code) {
     code: code,
     model: state.model,
     participant: true,
+    early: takeEarly(code),
     profile: profile,
     onStatus: schedule,
     onJoined: onJoined,
@@ -574,14 +570,14 @@ function init() {
       ui.joinCode.focus();
       return;
     }
-    setLocal('atelier.profile', { name: ui.joinName.value.trim(), structure: ui.joinStructure.value.trim() });
+    saveProfile({ name: ui.joinName.value.trim(), structure: ui.joinStructure.value.trim() });
     ui.profileName.value = ui.joinName.value.trim();
     ui.profileStructure.value = ui.joinStructure.value.trim();
     connect(code);
   });
   ui.profileForm.addEventListener('submit', function (ev) {
     ev.preventDefault();
-    setLocal('atelier.profile', { name: ui.profileName.value.trim(), structure: ui.profileStructure.value.trim() });
+    saveProfile({ name: ui.profileName.value.trim(), structure: ui.profileStructure.value.trim() });
     if (state.client) state.client.rejoin();
     announce(t('phone.profile_saved'));
     schedule();

@@ -11,9 +11,8 @@
  */
 
 import { newId } from './ids.js';
-import { getLocal, setLocal } from './storage.js';
-
-export const SUBPROTOCOL = 'atelier.v1';
+import { setLocal } from './storage.js';
+import { SUBPROTOCOL, socketUrl, tokenKey, joinMessage } from './join.js';
 
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 15000;
@@ -29,15 +28,6 @@ export const CONNECTED = 'connected';
 export const RECONNECTING = 'reconnecting';
 export const OFFLINE = 'offline';
 
-function socketUrl() {
-  const scheme = window.location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return scheme + '//' + window.location.host + '/ws';
-}
-
-function tokenKey(code) {
-  return 'atelier.token.' + code;
-}
-
 export class AtelierClient {
   /*
    * options:
@@ -47,6 +37,9 @@ export class AtelierClient {
    *   profile()   returns {name, structure} to send with join (optional)
    *   key         facilitator key for watch (optional)
    *   activity    activity to watch, or null for all
+   *   early       a connection opened before, to use as the first one
+   *               (join.js takeEarly: {socket, join, received,
+   *               openedAt}), or null
    *   onStatus(status), onJoined(reply), onReady(synced), onError(error)
    */
   constructor(options) {
@@ -80,11 +73,6 @@ export class AtelierClient {
       self.setStatus(OFFLINE);
       if (!self.stopped && self.socket) self.reconnectNow();
     };
-  }
-
-  /* The stored participant token for this seminar, or null. */
-  token() {
-    return getLocal(tokenKey(this.code), null);
   }
 
   start() {
@@ -124,15 +112,19 @@ export class AtelierClient {
     clearTimeout(this.retryTimer);
     this.ready = false;
     this.generation += 1;
-    let socket;
-    try {
-      socket = new WebSocket(socketUrl(), SUBPROTOCOL);
-    } catch (e) {
-      this.scheduleRetry();
-      return;
+    const early = this.options.early;
+    this.options.early = null;
+    let socket = early ? early.socket : null;
+    if (!socket) {
+      try {
+        socket = new WebSocket(socketUrl(), SUBPROTOCOL);
+      } catch (e) {
+        this.scheduleRetry();
+        return;
+      }
     }
     this.socket = socket;
-    this.openedAt = Date.now();
+    this.openedAt = early ? early.openedAt : Date.now();
     const self = this;
     socket.onopen = function () {
       if (self.socket !== socket) return;
@@ -141,13 +133,7 @@ export class AtelierClient {
     };
     socket.onmessage = function (ev) {
       if (self.socket !== socket) return;
-      let msg;
-      try {
-        msg = JSON.parse(ev.data);
-      } catch (e) {
-        return;
-      }
-      self.dispatch(msg);
+      self.receive(ev.data);
     };
     socket.onclose = function () {
       if (self.socket !== socket) return;
@@ -158,6 +144,26 @@ export class AtelierClient {
     socket.onerror = function () {
       /* onclose follows and schedules the retry */
     };
+    /* An early connection already open has sent its join: wait for its
+     * reply, which may be among what came before this client. */
+    if (early && early.join) {
+      this.setStatus(CONNECTED);
+      this.hello(early.join);
+      early.received.forEach(function (data) {
+        if (self.socket === socket) self.receive(data);
+      });
+    }
+  }
+
+  /* One message's data from the socket. */
+  receive(data) {
+    let msg;
+    try {
+      msg = JSON.parse(data);
+    } catch (e) {
+      return;
+    }
+    this.dispatch(msg);
   }
 
   scheduleRetry() {
@@ -200,23 +206,19 @@ export class AtelierClient {
     if (stale) this.reconnectNow();
   }
 
-  /* First messages of every connection: join (phones), then watch. */
-  hello() {
+  /* First messages of every connection: join (phones), then watch.
+   * sentJoin: a join already sent on this connection (an early one). */
+  hello(sentJoin) {
     if (this.options.participant) {
-      const msg = { type: 'join', id: newId(), code: this.code };
-      const token = this.token();
-      if (token) msg.token = token;
-      const profile = this.options.profile ? this.options.profile() : null;
-      if (profile && profile.name) msg.name = profile.name;
-      if (profile && profile.structure) msg.structure = profile.structure;
+      const msg = sentJoin || joinMessage(this.code, this.options.profile ? this.options.profile() : null);
       const self = this;
-      this.request(msg, function (err, reply) {
+      this.request(msg, function (err) {
         if (err) {
           self.askAgain(err, function () { self.hello(); });
           return;
         }
         self.sendWatch(true);
-      }, { resend: false });
+      }, { resend: false, sent: !!sentJoin });
     } else {
       this.sendWatch(true);
     }
@@ -285,11 +287,12 @@ export class AtelierClient {
    * Sends msg (which has its id) and calls cb(error, reply) when its reply
    * comes: error is the "error" message, or null. With opts.resend (the
    * default) the message is sent again after every reconnect until it is
-   * answered. Returns true when sent now.
+   * answered. With opts.sent, msg already went on this connection: it is
+   * only awaited. Returns true when sent now.
    */
   request(msg, cb, opts) {
     const resend = !opts || opts.resend !== false;
-    const sent = this.send(msg);
+    const sent = (opts && opts.sent) || this.send(msg);
     if (sent || resend) {
       this.pending.set(msg.id, { msg: msg, cb: cb, resend: resend, gen: this.generation,
         sentAt: sent ? Date.now() : 0 });
