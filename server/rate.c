@@ -39,6 +39,7 @@ static const struct limit conn_limits[RATE__COUNT] = {
 	[RATE_VOTE] = {30, 2},
 	[RATE_JOIN] = {20, 1},   /* join, watch, and a watch per activity switch */
 	[RATE_KEY] = {30, 2},    /* a facilitator moderating quickly */
+	[RATE_BAD] = {20, 1},    /* a client gone wrong: a few answers, then closed */
 };
 
 /* A whole room behind one address: 300 phones posting at once. */
@@ -47,6 +48,8 @@ static const struct limit addr_limits[RATE__COUNT] = {
 	[RATE_VOTE] = {1000, 50},
 	[RATE_JOIN] = {1200, 20}, /* 300 phones reconnecting at once */
 	[RATE_KEY] = {120, 4},
+	[RATE_BAD] = {2000, 100}, /* per connection above all: one bad phone
+	                           * must not silence its room */
 };
 
 struct guess_rule {

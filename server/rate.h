@@ -18,6 +18,7 @@ typedef enum rate_action {
 	RATE_VOTE,     /* vote, unvote */
 	RATE_JOIN,     /* join, watch */
 	RATE_KEY,      /* anything carrying a facilitator key, /api/export */
+	RATE_BAD,      /* a message that does not parse (no client sends one) */
 	RATE__COUNT
 } rate_action;
 

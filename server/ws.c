@@ -376,6 +376,14 @@ static int handle_message(net *n, struct pss *pss, const char *buf, size_t len)
 		return -1;
 	}
 	if (proto_parse(buf, len, &m, &err, detail, sizeof detail, re, sizeof re)) {
+		/* Answered, within a bound: a client that keeps sending what
+		 * does not parse is closed rather than served reply after reply. */
+		if (pss->rc && rate_take(pss->rc, RATE_BAD) != RATE_OK) {
+			p->pss = NULL;
+			lws_close_reason(pss->wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+			                 (unsigned char *)"too many invalid messages", 25);
+			return -1;
+		}
 		p->reply = proto_encode_error(re[0] ? re : NULL, err, detail);
 		p->is_error = 1;
 		return 0;

@@ -420,6 +420,45 @@ static void test_reassembly_cap_closes_1009(void **state)
 	wsc_close(c);
 }
 
+/* A client that keeps sending what does not parse gets its errors up to
+ * the bound, then a close (1008); its address is not held against the
+ * others: a new connection from it joins. */
+static void test_unparseable_flood_closes_1008(void **state)
+{
+	fixture *f = *state;
+	char *msg = NULL;
+	size_t len;
+	int op, rc = WSC_OK;
+	wsc *c = fixture_connect(f);
+	/* A few are answered, one by one, and the connection stays. */
+	for (int i = 0; i < 10; i++) {
+		assert_int_equal(wsc_send_text(c, "{", 1, 1), WSC_OK);
+		json_t *r = wsc_expect_type(c, "error", WAIT);
+		assert_non_null(r);
+		assert_string_equal(fixture_str(r, "code"), "bad_json");
+		json_decref(r);
+	}
+	/* A flood is not. */
+	for (int i = 0; i < 60; i++)
+		if (wsc_send_text(c, "{", 1, 1) != WSC_OK)
+			break; /* closed meanwhile */
+	for (int i = 0; i < 60 && rc == WSC_OK; i++) {
+		rc = wsc_recv(c, WAIT, &msg, &len, &op);
+		free(msg);
+		msg = NULL;
+	}
+	assert_int_equal(rc, WSC_CLOSED);
+	assert_int_equal(wsc_close_code(c), 1008);
+	wsc_close(c);
+
+	c = fixture_connect(f);
+	json_t *r = fixture_call(f, c, "after", "{s:s,s:s,s:s}", "type", "join", "id", "after",
+	                         "code", f->code);
+	fixture_want(f, r, "joined");
+	json_decref(r);
+	wsc_close(c);
+}
+
 static void test_invalid_utf8_closes_1007(void **state)
 {
 	fixture *f = *state;
@@ -635,6 +674,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reassembly_cap_closes_1009, fixture_setup,
 		                                fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_invalid_utf8_closes_1007, fixture_setup,
+		                                fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_unparseable_flood_closes_1008, fixture_setup,
 		                                fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_reader_that_stops_is_dropped_then_catches_up,
 		                                fixture_setup, fixture_teardown),
