@@ -364,7 +364,8 @@ static void rate_note(struct pss *pss, const proto_msg *m, const seminar_result 
 
 /* ===== One complete message ===== */
 
-/* Returns 0, or -1 when the connection must close (out of memory). */
+/* Returns 0, or -1 when the connection must close (out of memory, or too
+ * many messages that do not parse). */
 static int handle_message(net *n, struct pss *pss, const char *buf, size_t len)
 {
 	proto_msg m;
