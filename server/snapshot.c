@@ -60,13 +60,10 @@ void *snapshot_attached(const snapshot *s)
 	return s->obj;
 }
 
-int snapshot_attach(snapshot *s, void *obj, void (*free_fn)(void *))
+void snapshot_attach(snapshot *s, void *obj, void (*free_fn)(void *))
 {
-	if (s->obj)
-		return -1;
 	s->obj = obj;
 	s->obj_free = free_fn;
-	return 0;
 }
 
 static void slot_clear(struct slot *sl)

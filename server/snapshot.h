@@ -37,10 +37,10 @@ const char *snapshot_text(const snapshot *s, size_t *len);
 
 /* One object the user of the tail attaches to it (ws.c: the tail framed
  * for the wire, so that it is framed once too), released with free_fn
- * when the tail goes. Setting replaces nothing: it fails (-1) when one is
- * there. */
+ * when the tail goes. Attach only to a tail with nothing attached yet
+ * (snapshot_attached says NULL). */
 void *snapshot_attached(const snapshot *s);
-int snapshot_attach(snapshot *s, void *obj, void (*free_fn)(void *));
+void snapshot_attach(snapshot *s, void *obj, void (*free_fn)(void *));
 
 snapshot *snapshot_ref(snapshot *s);
 void snapshot_unref(snapshot *s); /* NULL is a no-op */

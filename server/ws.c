@@ -39,7 +39,8 @@
 #define QUEUE_MAX_BYTES (8u << 20)
 #define LAG_SECS_DEFAULT 15
 _Static_assert(NET_WRITE_BATCH >= FRAME_MAX, "a write must hold any frame");
-/* Writes to one connection are at least this far apart under load. */
+/* Writes to one connection are at least this far apart under load
+ * (-DFLUSH_US=N builds another interval, to measure: docs/BENCHMARKS.md). */
 #ifndef FLUSH_US
 #define FLUSH_US (10 * LWS_US_PER_MS)
 #endif
@@ -47,9 +48,7 @@ _Static_assert(NET_WRITE_BATCH >= FRAME_MAX, "a write must hold any frame");
  * a phone that stopped reading leaves its frames in our queue, where the
  * bounds above see them. Unbounded, loopback or a fast LAN lets the
  * kernel absorb megabytes (minutes of events) before anything shows. */
-#ifndef SOCKET_SEND_BUFFER
 #define SOCKET_SEND_BUFFER (64 * 1024)
-#endif
 
 /* Per connection, zeroed by lws, lives from ESTABLISHED to CLOSED. */
 struct pss {
@@ -180,10 +179,8 @@ static bcast_msg *tail_frame(snapshot *tail)
 		return m;
 	text = snapshot_text(tail, &len);
 	m = frame_text(FRAME_END, text, len, LWS_PRE);
-	if (m && snapshot_attach(tail, m, frame_free)) {
-		bcast_msg_unref(m);
-		return NULL;
-	}
+	if (m)
+		snapshot_attach(tail, m, frame_free);
 	return m;
 }
 
@@ -469,9 +466,8 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		int sndbuf = SOCKET_SEND_BUFFER;
 		pss->wsi = wsi;
 		/* best effort: without it only the kernel's own bound applies */
-		if (sndbuf > 0)
-			(void)setsockopt(lws_get_socket_fd(wsi), SOL_SOCKET, SO_SNDBUF, &sndbuf,
-			                 sizeof sndbuf);
+		(void)setsockopt(lws_get_socket_fd(wsi), SOL_SOCKET, SO_SNDBUF, &sndbuf,
+		                 sizeof sndbuf);
 		if (n->rl) {
 			lws_get_peer_simple(wsi, addr, sizeof addr);
 			pss->rc = rate_conn_new(n->rl, addr);
