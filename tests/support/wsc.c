@@ -266,35 +266,47 @@ static void consume(wsc *c, size_t n)
 
 /* ===== Frames ===== */
 
+size_t wsc_frame(wsc *c, int opcode, int fin, int masked, const void *buf, size_t len,
+                 unsigned char *out)
+{
+	size_t h = 0;
+	unsigned char mbit = masked ? 0x80 : 0;
+	out[h++] = (unsigned char)((fin ? 0x80 : 0) | (opcode & 0x0f));
+	if (len < 126) {
+		out[h++] = (unsigned char)(mbit | len);
+	} else if (len <= 0xffff) {
+		out[h++] = mbit | 126;
+		out[h++] = (unsigned char)(len >> 8);
+		out[h++] = (unsigned char)len;
+	} else {
+		out[h++] = mbit | 127;
+		for (int i = 7; i >= 0; i--)
+			out[h++] = (unsigned char)((uint64_t)len >> (8 * i));
+	}
+	unsigned char m[4] = {0, 0, 0, 0};
+	if (masked) {
+		uint32_t mask = next_random(c);
+		m[0] = (unsigned char)(mask >> 24);
+		m[1] = (unsigned char)(mask >> 16);
+		m[2] = (unsigned char)(mask >> 8);
+		m[3] = (unsigned char)mask;
+		memcpy(out + h, m, 4);
+		h += 4;
+	}
+	const unsigned char *p = buf;
+	for (size_t i = 0; i < len; i++)
+		out[h + i] = p[i] ^ m[i & 3];
+	return h + len;
+}
+
 int wsc_send_frame(wsc *c, int opcode, int fin, const void *buf, size_t len)
 {
-	unsigned char *frame = malloc(len + 14);
+	unsigned char *frame = malloc(len + WSC_FRAME_OVERHEAD);
 	if (!frame)
 		return fail(c, WSC_ERR, "out of memory");
 	if (opcode == 0x8)
 		c->close_sent = 1;
-	size_t h = 0;
-	frame[h++] = (unsigned char)((fin ? 0x80 : 0) | (opcode & 0x0f));
-	if (len < 126) {
-		frame[h++] = (unsigned char)(0x80 | len);
-	} else if (len <= 0xffff) {
-		frame[h++] = 0x80 | 126;
-		frame[h++] = (unsigned char)(len >> 8);
-		frame[h++] = (unsigned char)len;
-	} else {
-		frame[h++] = 0x80 | 127;
-		for (int i = 7; i >= 0; i--)
-			frame[h++] = (unsigned char)((uint64_t)len >> (8 * i));
-	}
-	uint32_t mask = next_random(c);
-	unsigned char m[4] = {(unsigned char)(mask >> 24), (unsigned char)(mask >> 16),
-	                      (unsigned char)(mask >> 8), (unsigned char)mask};
-	memcpy(frame + h, m, 4);
-	h += 4;
-	const unsigned char *p = buf;
-	for (size_t i = 0; i < len; i++)
-		frame[h + i] = p[i] ^ m[i & 3];
-	int rc = write_all(c, frame, h + len);
+	int rc = write_all(c, frame, wsc_frame(c, opcode, fin, 1, buf, len, frame));
 	free(frame);
 	return rc;
 }

@@ -55,6 +55,17 @@ int wsc_send_text(wsc *c, const char *buf, size_t len, int nframes);
 /* Sends one frame with this opcode and FIN bit as given, masked. */
 int wsc_send_frame(wsc *c, int opcode, int fin, const void *buf, size_t len);
 
+/* The most a frame's header adds to its payload. */
+#define WSC_FRAME_OVERHEAD 14
+
+/* Writes one client frame into out (len + WSC_FRAME_OVERHEAD bytes at
+ * least) and returns its size: opcode and FIN as given, masked with a new
+ * key, or unmasked (which no real client sends) when masked is 0. For
+ * tests that send several frames in one write, or frames a real client
+ * never would. */
+size_t wsc_frame(wsc *c, int opcode, int fin, int masked, const void *buf, size_t len,
+                 unsigned char *out /* OUT */);
+
 /* Sends bytes as they are, no framing. */
 int wsc_send_raw(wsc *c, const void *buf, size_t len);
 
