@@ -22,6 +22,9 @@
  * Rate limits (rate.h) are applied between parsing and the domain rules:
  * a refused message gets a "rate_limited" error and reaches nothing.
  * Facilitator keys are never logged nor echoed.
+ * A connection closed for a fault of its client (1003, 1008, 1009) gets
+ * the replies it is owed first, then the close frame; what it sends
+ * meanwhile is read and left, within a bound (close_after_replies).
  * Must not touch SQLite directly (store.h only) nor the HTTP routes.
  */
 #include "net.h"
@@ -63,6 +66,10 @@ struct pss {
 	char *rx;          /* reassembly of a fragmented message; NULL until one comes */
 	size_t rx_len;
 	int dropped;       /* too slow: being closed */
+	int closing;       /* a close code decided (1008, 1009): the replies
+	                    * queued so far go out, then the close; what the
+	                    * client still sends is read and left */
+	size_t drained;    /* bytes read and left since closing was decided */
 };
 
 /* A reply of this turn, sent after the commit. */
@@ -263,7 +270,7 @@ static void commit_turn(lws_sorted_usec_list_t *sul)
 		}
 		if (p->pss && p->reply) {
 			send_text(p->pss, p->reply, p->tail);
-			if (p->watch && !p->pss->dropped)
+			if (p->watch && !p->pss->dropped && !p->pss->closing)
 				bcast_watch(n->hub, p->pss, p->pss->q, p->seminar_id, p->activity_id);
 		}
 		if (!failed)
@@ -359,10 +366,40 @@ static void rate_note(struct pss *pss, const proto_msg *m, const seminar_result 
 		rate_secret_failed(pss->rc, (rate_secret)s);
 }
 
+/* ===== Closing a connection that broke the rules ===== */
+
+/* What a closing connection may still send that is read and left, and
+ * how long its close may wait for the replies before it: past either
+ * bound it is closed at once (the client may then see a bare TCP close). */
+#define DRAIN_MAX_BYTES (1u << 20)
+#define DRAIN_MAX_SECS 2
+
+/* Decides to close pss with code and reason, without closing yet: the
+ * replies this turn already owes it (and those queued) go out first, then
+ * the close frame (SERVER_WRITEABLE); meanwhile what the client still
+ * sends is read and left, up to DRAIN_MAX_BYTES, so the kernel never has
+ * unread input when the socket closes, which would make it answer with a
+ * reset that discards the close frame at the client. */
+static void close_after_replies(struct pss *pss, enum lws_close_status code,
+                                const char *reason)
+{
+	if (pss->closing)
+		return;
+	pss->closing = (int)code;
+	bcast_unwatch(net_from_wsi(pss->wsi)->hub, pss->q); /* replies only, from now */
+	lws_close_reason(pss->wsi, code, (unsigned char *)reason, strlen(reason));
+	free(pss->rx);
+	pss->rx = NULL;
+	pss->rx_len = 0;
+	lws_set_timeout(pss->wsi, PENDING_TIMEOUT_CLOSE_SEND, DRAIN_MAX_SECS);
+	lws_callback_on_writable(pss->wsi);
+}
+
 /* ===== One complete message ===== */
 
-/* Returns 0, or -1 when the connection must close (out of memory, or too
- * many messages that do not parse). */
+/* Returns 0, or -1 when the connection must close at once (out of
+ * memory). Too many messages that do not parse close it after the
+ * replies it is owed (close_after_replies). */
 static int handle_message(net *n, struct pss *pss, const char *buf, size_t len)
 {
 	proto_msg m;
@@ -377,10 +414,10 @@ static int handle_message(net *n, struct pss *pss, const char *buf, size_t len)
 		/* Answered, within a bound: a client that keeps sending what
 		 * does not parse is closed rather than served reply after reply. */
 		if (pss->rc && rate_take(pss->rc, RATE_BAD) != RATE_OK) {
-			p->pss = NULL;
-			lws_close_reason(pss->wsi, LWS_CLOSE_STATUS_POLICY_VIOLATION,
-			                 (unsigned char *)"too many invalid messages", 25);
-			return -1;
+			p->pss = NULL; /* this one gets the close, not a reply */
+			close_after_replies(pss, LWS_CLOSE_STATUS_POLICY_VIOLATION,
+			                    "too many invalid messages");
+			return 0;
 		}
 		p->reply = proto_encode_error(re[0] ? re : NULL, err, detail);
 		p->is_error = 1;
@@ -452,6 +489,16 @@ static int write_pending(net *n, struct pss *pss)
 	return 0;
 }
 
+/* 1 while the turn still holds a reply for pss (it goes out after the
+ * commit). */
+static int owed_replies(const net *n, const struct pss *pss)
+{
+	for (size_t i = 0; i < n->npend; i++)
+		if (n->pend[i].pss == pss)
+			return 1;
+	return 0;
+}
+
 /* ===== The lws callback ===== */
 
 int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
@@ -496,15 +543,19 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		break;
 
 	case LWS_CALLBACK_RECEIVE:
+		if (pss->closing) { /* read and left, within a bound */
+			pss->drained += len;
+			return pss->drained > DRAIN_MAX_BYTES ? -1 : 0;
+		}
 		if (lws_frame_is_binary(wsi)) {
-			lws_close_reason(wsi, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE,
-			                 (unsigned char *)"text only", 9);
-			return -1;
+			close_after_replies(pss, LWS_CLOSE_STATUS_UNACCEPTABLE_OPCODE,
+			                    "text only");
+			break;
 		}
 		if (pss->rx_len + len > PROTO_MAX_MESSAGE_BYTES) {
-			lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
-			                 (unsigned char *)"message too large", 17);
-			return -1;
+			close_after_replies(pss, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
+			                    "message too large");
+			break;
 		}
 		/* Most messages arrive whole in one callback: parsed where they
 		 * lie. Only a message that comes in pieces (fragmented, or over
@@ -534,8 +585,10 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			return -1;
 		if (write_pending(n, pss))
 			return -1;
-		if (bcast_queue_count(pss->q))
+		if (bcast_queue_count(pss->q) || (pss->closing && owed_replies(n, pss)))
 			lws_callback_on_writable(wsi);
+		else if (pss->closing)
+			return -1; /* lws sends the close frame decided earlier */
 		break;
 	}
 
