@@ -79,13 +79,14 @@ enum check {
 	CHECK_STATE,    /* an activity state */
 	CHECK_POSITIVE, /* integer > 0 */
 	CHECK_COUNT,    /* integer >= 0 */
-	CHECK_ACTIONS   /* array of texts */
+	CHECK_ACTIONS,  /* array of texts */
+	CHECK_FLAG      /* true or false */
 };
 
 enum field {
 	F_ID, F_CODE, F_TOKEN, F_NAME, F_STRUCTURE, F_KEY, F_ACTIVITY, F_BOARD,
 	F_TEXT, F_AUTHOR, F_STATE, F_CONTRIBUTION, F_PARENT, F_SINCE, F_ACTIONS,
-	F__COUNT
+	F_ATTEND, F__COUNT
 };
 
 struct field_spec {
@@ -112,6 +113,7 @@ static const struct field_spec fields[F__COUNT] = {
 	[F_PARENT] = {"parent", CHECK_POSITIVE, 0},
 	[F_SINCE] = {"since", CHECK_COUNT, 0},
 	[F_ACTIONS] = {"actions", CHECK_ACTIONS, PROTO_MAX_ACTION_CHARS},
+	[F_ATTEND] = {"attend", CHECK_FLAG, 0},
 };
 
 #define B(f) (1u << (f))
@@ -123,8 +125,8 @@ struct type_spec {
 /* Indexed by proto_type. "type" itself is allowed on every message. */
 static const struct type_spec types[] = {
 	[PROTO_JOIN] = {B(F_ID) | B(F_CODE), B(F_TOKEN) | B(F_NAME) | B(F_STRUCTURE), 0},
-	[PROTO_WATCH] = {B(F_ID) | B(F_CODE), B(F_ACTIVITY) | B(F_SINCE) | B(F_KEY),
-	                 B(F_ACTIVITY)},
+	[PROTO_WATCH] = {B(F_ID) | B(F_CODE),
+	                 B(F_ACTIVITY) | B(F_SINCE) | B(F_KEY) | B(F_ATTEND), B(F_ACTIVITY)},
 	[PROTO_POST] = {B(F_ID) | B(F_ACTIVITY) | B(F_BOARD) | B(F_TEXT),
 	                B(F_AUTHOR) | B(F_PARENT) | B(F_ACTIONS), 0},
 	[PROTO_EDIT] = {B(F_ID) | B(F_CONTRIBUTION) | B(F_TEXT), 0, 0},
@@ -367,6 +369,11 @@ static int check_field(struct parse *p, enum field f, json_t *v, size_t limit)
 		if (!json_is_array(v))
 			return fail(p, PROTO_ERR_BAD_FIELD, "%s: not an array", fs->name);
 		return check_actions(p, v);
+	case CHECK_FLAG:
+		if (!json_is_boolean(v))
+			return fail(p, PROTO_ERR_BAD_FIELD, "%s: not true or false", fs->name);
+		p->m->attend = json_is_true(v);
+		return 0;
 	}
 
 	switch (fs->check) {
@@ -463,6 +470,9 @@ static int read_fields(struct parse *p, json_t *root)
 	    json_object_get(root, "actions"))
 		return fail(p, PROTO_ERR_BAD_FIELD,
 		            "actions: not allowed with parent");
+	/* One attends an activity, not a whole seminar. */
+	if (p->m->attend && !p->m->activity)
+		return fail(p, PROTO_ERR_BAD_FIELD, "attend: needs an activity");
 	return 0;
 }
 

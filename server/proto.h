@@ -87,6 +87,8 @@ typedef struct proto_msg {
 	long long contribution; /* edit, delete, vote, unvote, hide, show */
 	long long parent;       /* post: add an example action to this orientation */
 	long long since;        /* watch: last sequence seen */
+	int attend;             /* watch: 1 when "attend" is true (the participant
+	                         * opened the activity), else 0 */
 	size_t nactions;        /* post: example actions of a new orientation */
 	const char **actions;
 	json_t *root_;          /* private: owns the strings */

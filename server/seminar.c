@@ -348,7 +348,10 @@ static int do_watch(struct job *j)
 	}
 	if (m->activity && (rc = find_activity(j, sid, m->activity, &a)))
 		return rc;
-	if (j->ss->joined_seminar == sid && a.id && (rc = joined(j)) < 0)
+	/* Watching is not attending: a phone on the activity list watches one
+	 * activity to hear of state changes. Only a participant who opened
+	 * the activity ("attend") attends it (docs/EXPORTS.md). */
+	if (m->attend && a.id && j->ss->joined_seminar == sid && (rc = joined(j)) < 0)
 		return rc;
 	if (rc == 1 && (rc = store_attendance_add(j->st, j->ss->participant_id, a.id)))
 		return rc;

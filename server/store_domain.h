@@ -86,7 +86,8 @@ int store_participant_create(store *s, long long seminar_id,
 /* Updates name and/or structure; a NULL argument keeps the old value. */
 int store_participant_update(store *s, long long participant_id, const char *name,
                              const char *structure);
-/* Records that a participant took part in an activity (idempotent). */
+/* Records that a participant attends an activity (idempotent): the caller
+ * has decided they do (docs/EXPORTS.md). */
 int store_attendance_add(store *s, long long participant_id, long long activity_id);
 int store_activity_set_state(store *s, long long activity_id, const char *state);
 /* A new visible contribution. parent_id 0 makes it top-level (position

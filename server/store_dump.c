@@ -14,10 +14,11 @@
 #include <time.h>
 
 /* The figures of one activity: {"participants", "contributions",
- * "votes"} into *out. Participants are those who watched, posted or voted
- * in it; contributions and votes count visible contributions only. Each
- * count reaches the rows through the activity's boards (indexes), never
- * through a scan of every contribution. */
+ * "votes"} into *out. Participants are those who attended it (opened it
+ * on purpose, posted or voted: docs/EXPORTS.md); contributions and votes
+ * count visible contributions only. Each count reaches the rows through
+ * the activity's boards (indexes), never through a scan of every
+ * contribution. */
 static int figures(store *s, long long activity_id, json_t **out)
 {
 	long long people = 0, c = 0, v = 0;

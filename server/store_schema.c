@@ -91,6 +91,29 @@ static const char *const migrations[] = {
 	"  client_id TEXT NOT NULL,"
 	"  reply TEXT NOT NULL,"
 	"  PRIMARY KEY (participant_id, client_id)) WITHOUT ROWID;",
+
+	/* 2: attending an activity is opening it on purpose, posting or voting
+	 * in it (docs/EXPORTS.md). Before, every watch of an activity by a
+	 * joined phone counted, and a phone showing the activity list watches
+	 * the first activity of its seminar. The rows of that first activity
+	 * are dropped, unless the participant posted there (a contribution
+	 * deleted since included), holds a vote there, or had a write
+	 * acknowledged on one of its contributions (a vote taken back since:
+	 * the request table keeps its reply). The rows of the other activities
+	 * came from a phone showing that activity: they are kept. */
+	"DELETE FROM attendance WHERE activity_id IN"
+	"  (SELECT (SELECT f.id FROM activity f WHERE f.seminar_id = s.id"
+	"           ORDER BY f.position, f.id LIMIT 1) FROM seminar s)"
+	" AND NOT EXISTS (SELECT 1 FROM board b JOIN contribution c ON c.board_id = b.id"
+	"   WHERE b.activity_id = attendance.activity_id"
+	"   AND c.participant_id = attendance.participant_id)"
+	" AND NOT EXISTS (SELECT 1 FROM vote v JOIN contribution c ON c.id = v.contribution_id"
+	"   JOIN board b ON b.id = c.board_id WHERE b.activity_id = attendance.activity_id"
+	"   AND v.participant_id = attendance.participant_id)"
+	" AND NOT EXISTS (SELECT 1 FROM request r JOIN contribution c ON c.id ="
+	"     CASE WHEN json_valid(r.reply) THEN json_extract(r.reply, '$.contribution.id') END"
+	"   JOIN board b ON b.id = c.board_id WHERE b.activity_id = attendance.activity_id"
+	"   AND r.participant_id = attendance.participant_id);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -130,6 +130,8 @@ static char *dump(const proto_msg *m)
 	put_int(&out, &cap, &len, "contribution", m->contribution);
 	put_int(&out, &cap, &len, "parent", m->parent);
 	put_int(&out, &cap, &len, "since", m->since);
+	if (m->attend)
+		put_int(&out, &cap, &len, "attend", m->attend);
 	if (m->nactions)
 		put_int(&out, &cap, &len, "actions", (long long)m->nactions);
 	for (size_t i = 0; i < m->nactions; i++) {

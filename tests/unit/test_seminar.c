@@ -3,7 +3,8 @@
  * message, through the real parser and a fresh ":memory:" store: success
  * and refusals of join, watch, post (orientations and their actions),
  * edit, delete, vote, unvote, set_state, hide, show; idempotent resends;
- * the event log and catch-up after a reconnection.
+ * the event log and catch-up after a reconnection; who attends an
+ * activity.
  */
 #include "unit_fixture.h"
 
@@ -886,24 +887,70 @@ static void watch_too_far_behind_gets_a_snapshot(void **state)
 	json_decref(r);
 }
 
-static void watch_records_attendance(void **state)
+/* The "participants" figure of the synthesis for activity number i. */
+static long long attending(struct world *w, size_t i)
+{
+	json_t *doc = NULL;
+	long long n;
+
+	assert_int_equal(store_dump(w->f.st, w->f.code, &doc), STORE_OK);
+	n = json_integer_value(
+		member(json_array_get(member(doc, "activities", NULL), i), "participants", NULL));
+	json_decref(doc);
+	return n;
+}
+
+/* Attending an activity (docs/EXPORTS.md) is opening it on purpose (a
+ * watch with "attend" from a joined participant), posting or voting in
+ * it; a phone on the activity list, the screen and the console watch it
+ * without attending. */
+static void attendance_is_opening_posting_or_voting(void **state)
 {
 	struct world *w = *state;
-	json_t *doc = NULL, *r;
+	seminar_session *c = seminar_session_new();
+	char token[64], extra[256];
+	long long id;
+	json_t *r;
 
-	r = watch(w, w->a, ",\"activity\":\"orient\"");
+	fx_join(&w->f, c, token, sizeof token);
+	/* Phones on the list watch the first activity for its state. */
+	json_decref(watch(w, w->a, ",\"activity\":\"axe-1\""));
+	json_decref(watch(w, c, ",\"activity\":\"axe-1\""));
+	json_decref(watch(w, w->a, ""));
+	assert_int_equal(attending(w, 0), 0);
+	json_decref(watch(w, w->b, ",\"activity\":\"axe-1\",\"attend\":false"));
+	assert_int_equal(attending(w, 0), 0);
+
+	/* The screen and the console never attend, even if they say so. */
+	json_decref(watch(w, w->screen, ",\"activity\":\"axe-1\",\"attend\":true"));
+	snprintf(extra, sizeof extra, ",\"activity\":\"axe-1\",\"attend\":true,\"key\":\"%s\"",
+	         w->f.key);
+	json_decref(watch(w, w->screen, extra));
+	assert_int_equal(attending(w, 0), 0);
+
+	/* a opens it, twice: one participant. */
+	r = watch(w, w->a, ",\"activity\":\"axe-1\",\"attend\":true");
+	assert_string_equal(json_string_value(member(r, "type", NULL)), "synced");
 	json_decref(r);
-	r = watch(w, w->screen, ",\"activity\":\"axe-1\""); /* not joined: not counted */
+	json_decref(watch(w, w->a, ",\"activity\":\"axe-1\",\"attend\":true"));
+	assert_int_equal(attending(w, 0), 1);
+	assert_int_equal(attending(w, 1), 0);
+
+	/* b posts without opening it on purpose; c votes, then takes the
+	 * vote back: both took part. */
+	fx_state(&w->f, "axe-1", "open");
+	id = fx_post(&w->f, w->b, "axe-1", "inventer", "Idée");
+	assert_int_equal(attending(w, 0), 2);
+	r = vote(w, c, "vote", id);
+	assert_null(fx_error(r));
 	json_decref(r);
-	r = watch(w, w->b, ""); /* every activity: none in particular */
+	assert_int_equal(attending(w, 0), 3);
+	r = vote(w, c, "unvote", id);
+	assert_null(fx_error(r));
 	json_decref(r);
-	assert_int_equal(store_dump(w->f.st, w->f.code, &doc), STORE_OK);
-	json_t *acts = member(doc, "activities", NULL);
-	assert_int_equal(json_integer_value(member(json_array_get(acts, 0), "participants", NULL)),
-	                 0);
-	assert_int_equal(json_integer_value(member(json_array_get(acts, 1), "participants", NULL)),
-	                 1);
-	json_decref(doc);
+	assert_int_equal(attending(w, 0), 3);
+	assert_int_equal(attending(w, 1), 0);
+	seminar_session_free(c);
 }
 
 int main(void)
@@ -924,7 +971,7 @@ int main(void)
 		T(snapshot_tail_is_shared),
 		T(watch_since_returns_exactly_the_missed_events),
 		T(watch_too_far_behind_gets_a_snapshot),
-		T(watch_records_attendance),
+		T(attendance_is_opening_posting_or_voting),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /*
  * test_store.c — the store: opening and migrations (memory and file,
- * reopening, a newer or foreign file refused), transactions and
+ * reopening, a newer or foreign file refused, a schema-1 file's
+ * attendance recomputed by migration 2), transactions and
  * savepoints, import (codes, keys, re-import, updates, all or nothing),
  * the facilitator key check and the synthesis document.
  */
@@ -225,6 +226,112 @@ static void foreign_file_refused(void **state)
 	assert_null(st);
 	assert_non_null(strstr(err, t.path));
 	assert_non_null(strstr(err, "n'est pas une base"));
+	tmp_remove(&t);
+}
+
+static void keep_code(void *ctx, const char *code, const char *title, const char *date,
+                      const char *key)
+{
+	(void)title, (void)date, (void)key;
+	snprintf(ctx, 32, "%s", code);
+}
+
+/* The whole of tests/unit/data/<name>, malloc'd and NUL-terminated. */
+static char *data_file(const char *name)
+{
+	const char *src = getenv("ATELIER_SOURCE_DIR");
+	char path[512];
+	char *text = NULL;
+	long size;
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/tests/unit/data/%s", src && *src ? src : ATELIER_SOURCE_DIR,
+	         name);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	size = ftell(f);
+	assert_true(size > 0);
+	rewind(f);
+	text = malloc((size_t)size + 1);
+	assert_non_null(text);
+	assert_int_equal(fread(text, 1, (size_t)size, f), (size_t)size);
+	text[size] = '\0';
+	fclose(f);
+	return text;
+}
+
+/* The participants attending activity slug, as "1,2,3" (ids in order). */
+static void attendees(sqlite3 *db, const char *slug, char *out, size_t len)
+{
+	sqlite3_stmt *st = NULL;
+	const unsigned char *ids;
+
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT group_concat(participant_id) FROM"
+	                                    " (SELECT t.participant_id FROM attendance t"
+	                                    " JOIN activity a ON a.id = t.activity_id"
+	                                    " WHERE a.slug = ? ORDER BY 1)",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	sqlite3_bind_text(st, 1, slug, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	ids = sqlite3_column_text(st, 0);
+	snprintf(out, len, "%s", ids ? (const char *)ids : "");
+	sqlite3_finalize(st);
+}
+
+/* Migration 2 on a database that schema 1's rules filled
+ * (tests/unit/data/attendance-v1.sql): of the seven phones counted in
+ * the first activity because they sat on the list, only those who posted
+ * or voted there still attend it, whether the post was deleted or the
+ * vote taken back since; the other activity keeps its attendance; nothing
+ * else changes. A reply that is not JSON does not stop the migration. */
+static void migration_2_recomputes_attendance(void **state)
+{
+	(void)state;
+	struct tmp t;
+	store *st = NULL;
+	sqlite3 *db = NULL;
+	char err[512], code[32] = "", who[64];
+	char *sql = data_file("attendance-v1.sql");
+	json_t *doc = NULL, *axe, *orient;
+
+	tmp_make(&t);
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO request VALUES (6, 'x', 'pas du JSON')",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	attendees(db, "axe-1", who, sizeof who);
+	assert_string_equal(who, "1,2,3,4,5,6,7");
+	sqlite3_close(db);
+
+	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_OK);
+	assert_true(store_schema_version(st) >= 2);
+	assert_int_equal(store_list_seminars(st, keep_code, code), STORE_OK);
+	assert_int_equal(store_dump(st, code, &doc), STORE_OK);
+	axe = json_array_get(json_object_get(doc, "activities"), 0);
+	orient = json_array_get(json_object_get(doc, "activities"), 1);
+	assert_string_equal(json_string_value(json_object_get(axe, "id")), "axe-1");
+	assert_int_equal(json_integer_value(json_object_get(axe, "participants")), 4);
+	assert_int_equal(json_integer_value(json_object_get(axe, "contributions")), 1);
+	assert_int_equal(json_integer_value(json_object_get(axe, "votes")), 1);
+	assert_int_equal(json_integer_value(json_object_get(orient, "participants")), 2);
+	assert_int_equal(json_integer_value(json_object_get(orient, "contributions")), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(doc, "totals"),
+	                                                    "participants")),
+	                 7);
+	json_decref(doc);
+	store_close(st);
+
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	attendees(db, "axe-1", who, sizeof who);
+	assert_string_equal(who, "1,2,3,7");
+	attendees(db, "orient", who, sizeof who);
+	assert_string_equal(who, "4,5");
+	sqlite3_close(db);
+	free(sql);
 	tmp_remove(&t);
 }
 
@@ -709,6 +816,7 @@ int main(void)
 		cmocka_unit_test(lists_follow_another_connection),
 		cmocka_unit_test(newer_database_refused),
 		cmocka_unit_test(foreign_file_refused),
+		cmocka_unit_test(migration_2_recomputes_attendance),
 		cmocka_unit_test(missing_folder_refused),
 		cmocka_unit_test(readonly_file_refused),
 		cmocka_unit_test(savepoint_rollback_undoes_one_message),

@@ -71,6 +71,7 @@ const state = {
   joined: false,
   loading: false,      /* waiting for the joined phone's modules */
   activity: null,      /* activity shown, or null: the list */
+  opened: false,       /* the participant chose it (not the page): attends it */
   browsing: false,     /* the participant went back to the list */
   boards: {},          /* activity id -> board id shown */
   sort: getLocal('atelier.sort', 'recent'),
@@ -180,14 +181,18 @@ function actionable(a) {
 }
 
 /* Which activity to watch: the one shown, else the one chosen last time,
- * else the only one open; when none, the first (for state changes). */
+ * else the only one open; when none, the first (for state changes). The
+ * participant attends the one shown when they chose it, now or last time
+ * (docs/EXPORTS.md): not the only one open, which the page enters by
+ * itself, nor the first, watched while the list is shown. */
 function chooseActivity() {
   const model = state.model;
   if (state.activity && !model.activity(state.activity)) state.activity = null;
   if (!state.activity && !state.browsing) {
     const saved = getLocal('atelier.activity.' + state.code, null);
     const open = model.activityList().filter(actionable);
-    if (saved && actionable(model.activity(saved))) state.activity = saved;
+    state.opened = !!saved && actionable(model.activity(saved));
+    if (state.opened) state.activity = saved;
     else if (open.length === 1) state.activity = open[0].id;
   }
   if (state.activity) return state.activity;
@@ -206,6 +211,7 @@ function onJoined(msg) {
     window.history.replaceState(null, '', path);
   }
   state.client.activity = chooseActivity();
+  state.client.attend = !!state.activity && state.opened;
   schedule();
 }
 
@@ -236,6 +242,7 @@ function leave() {
   state.client = null;
   state.joined = false;
   state.activity = null;
+  state.opened = false;
   state.browsing = false;
   if (window.history.replaceState) window.history.replaceState(null, '', '/');
   schedule();
@@ -407,11 +414,21 @@ function remove(c) {
 
 /* ===== Choosing ===== */
 
+/* Watches the activity shown, as attending it when the participant chose
+ * it: again when the connection watched it for its state only. */
+function follow() {
+  const client = state.client;
+  if (client.activity !== state.activity || client.attend !== state.opened) {
+    client.watch(state.activity, state.opened);
+  }
+}
+
 function selectActivity(id) {
   state.activity = id;
+  state.opened = true;
   state.browsing = false;
   setLocal('atelier.activity.' + state.code, id);
-  if (state.client.activity !== id) state.client.watch(id);
+  follow();
   notice(null);
   render();
   ui.activityTitle.focus();
@@ -419,7 +436,11 @@ function selectActivity(id) {
 
 function backToList() {
   state.activity = null;
+  state.opened = false;
   state.browsing = true;
+  /* The connection goes on watching that activity for its state, without
+   * attending it: the watch sent again after a reconnection says so. */
+  state.client.attend = false;
   setLocal('atelier.activity.' + state.code, null);
   render();
   ui.activitiesHeading.focus();
@@ -528,7 +549,7 @@ function render(rebuild) {
   if (joined && !state.browsing) {
     /* An activity that opens while the list is shown is entered. */
     chooseActivity();
-    if (state.activity && state.client.activity !== state.activity) state.client.watch(state.activity);
+    if (state.activity) follow();
   }
   show(ui.joinView, !state.client && !state.loading);
   show(ui.connecting, (!!state.client && !state.joined) || state.loading);

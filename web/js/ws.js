@@ -47,6 +47,7 @@ export class AtelierClient {
     this.model = options.model;
     this.code = options.code;
     this.activity = options.activity || null;
+    this.attend = false; /* the participant opened this.activity (watch()) */
     this.socket = null;
     this.status = CONNECTING;
     this.lastSeq = 0;
@@ -246,6 +247,7 @@ export class AtelierClient {
   sendWatch(catchUp) {
     const msg = { type: 'watch', id: newId(), code: this.code };
     if (this.activity) msg.activity = this.activity;
+    if (this.activity && this.attend) msg.attend = true;
     /* "since" is only valid for the scope the last snapshot covered. */
     if (catchUp && this.lastSeq > 0 && this.syncedActivity === this.activity) msg.since = this.lastSeq;
     this.watchedActivity = this.activity;
@@ -260,11 +262,15 @@ export class AtelierClient {
     }, { resend: false });
   }
 
-  /* Watches another activity (null: all): a fresh snapshot follows. */
-  watch(activity) {
+  /* Watches another activity (null: all): a fresh snapshot follows; the
+   * same one again: what was missed since. attend: the participant opened
+   * it (a phone on the activity list watches one without attending). */
+  watch(activity, attend) {
+    const same = (activity || null) === this.activity;
     this.activity = activity || null;
+    this.attend = !!attend;
     this.ready = false;
-    if (this.isOpen()) this.sendWatch(false);
+    if (this.isOpen()) this.sendWatch(same);
   }
 
   /* Sends join again (to update the name or structure). */
