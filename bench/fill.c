@@ -10,8 +10,10 @@
  * posts draw more) and take a few back; it is closed. Texts are French,
  * with accents, line breaks and the characters each export escapes.
  * Names and structures are made up from lists below. Every message is
- * JSON text through proto_parse() and seminar_handle(), committed every
- * BATCH messages as ws.c commits a loop turn.
+ * JSON text given to the core's turn (server/turn.h, driven through
+ * tests/support/turnh.c as the server drives it); a turn ends every BATCH
+ * messages, and the replies of a turn (contribution ids) are read at its
+ * end, as a client reads them.
  *
  * Boundary: server/ public headers only (no SQL). Must not touch the
  * network nor time anything but its own duration.
@@ -28,6 +30,7 @@
 #include <time.h>
 
 #include "defn.h"
+#include "turnh.h"
 #include "proto.h"
 #include "seminar.h"
 #include "store.h"
@@ -107,9 +110,9 @@ static const char *const sentences[] = {
 
 /* ===== The generator's state ===== */
 
-/* One participant: its connection's session and what it shows of itself. */
+/* One participant: its connection and what it shows of itself. */
 struct person {
-	seminar_session *ss;
+	turn_client *c;
 	char name[64], structure[96];
 };
 
@@ -122,13 +125,26 @@ struct item {
 	char orientation;
 };
 
+/* What to do with the reply of a message of the turn, at its end. */
+struct expect {
+	int who;          /* its sender: a person, or -1 for the facilitator */
+	int kind;         /* EXPECT_* */
+	int activity;     /* EXPECT_POST, EXPECT_ACTION: the activity's number */
+	long parent;      /* EXPECT_ACTION: its orientation in items */
+	int orientation;  /* EXPECT_POST: on an orientations board */
+};
+
+enum { EXPECT_NOTHING, EXPECT_POST, EXPECT_ACTION };
+
 struct fill {
 	store *st;
 	fill_result *r;
 	uint64_t rng;
 	unsigned long long msgno;
-	size_t pending; /* messages in the open transaction */
-	seminar_session *admin;
+	turnh *h;
+	struct expect *expect; /* the messages of the open turn, in order */
+	size_t pending, capexpect;
+	turn_client *admin;
 	struct person *people;
 	size_t npeople;
 	struct item *items;
@@ -213,61 +229,99 @@ static size_t text_target(struct fill *f, size_t max)
 
 /* ===== Messages ===== */
 
-/* Handles one client message (msg stolen; its "id" is added here) for the
- * connection ss, as ws.c would, and commits every BATCH messages. On
- * success *reply (when not NULL) is the decoded reply. Returns 0, or -1
- * on a failure; an error reply is one (the generator only sends what the
- * rules allow). */
-static int send_msg(struct fill *f, seminar_session *ss, json_t *msg, json_t **reply)
+static int add_item(struct fill *f, json_t *c, int person, int activity, long parent,
+                    int orientation);
+
+/* The client of sender who (-1: the facilitator). */
+static turn_client *client(struct fill *f, int who)
 {
-	char id[32], detail[128], re[80];
-	proto_msg m;
-	proto_err perr;
-	seminar_result res;
+	return who < 0 ? f->admin : f->people[who].c;
+}
+
+/* Ends the turn and reads its replies in order: each must be what the
+ * rules allow (the generator sends nothing else), and the contributions
+ * they hold become items. Returns 0 or -1. */
+static int flush(struct fill *f)
+{
+	json_t **got = calloc(f->npeople + 1, sizeof *got);
+	size_t *at = calloc(f->npeople + 1, sizeof *at), i;
+	int rc = got && at ? 0 : -1;
+
+	turnh_end(f->h);
+	for (size_t k = 0; rc == 0 && k < f->pending; k++) {
+		const struct expect *e = &f->expect[k];
+		size_t slot = (size_t)(e->who + 1);
+		if (!got[slot])
+			got[slot] = turnh_replies(f->h, client(f, e->who));
+		json_t *reply = json_array_get(got[slot], at[slot]++), *c, *a;
+		const char *type = json_string_value(json_object_get(reply, "type"));
+		if (!type || !strcmp(type, "error")) {
+			char *t = reply ? json_dumps(reply, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+			snprintf(f->err, f->err_len, "the server refused or failed: %s",
+			         t ? t : "(no reply)");
+			free(t);
+			rc = -1;
+			break;
+		}
+		c = json_object_get(reply, "contribution");
+		if (e->kind == EXPECT_ACTION) {
+			rc = add_item(f, c, e->who, e->activity, e->parent, 0);
+		} else if (e->kind == EXPECT_POST) {
+			long parent = (long)f->nitems;
+			rc = add_item(f, c, e->who, e->activity, -1, e->orientation);
+			json_array_foreach(json_object_get(c, "actions"), i, a)
+				if (!rc)
+					rc = add_item(f, a, e->who, e->activity, parent, 0);
+		}
+	}
+	for (i = 0; got && i <= f->npeople; i++)
+		json_decref(got[i]);
+	free(got);
+	free(at);
+	f->pending = 0;
+	return rc;
+}
+
+/* Gives one client message (msg stolen; its "id" is added here) from
+ * sender who (a person, or -1 for the facilitator) to the turn, with
+ * what to do with its reply (e); the turn ends every BATCH messages.
+ * Returns 0, or -1 on a failure (an error reply is one: the generator
+ * only sends what the rules allow). */
+static int send_msg(struct fill *f, int who, json_t *msg, struct expect e)
+{
+	char id[32];
 	char *text = NULL;
 	int rc = -1;
 
-	if (reply)
-		*reply = NULL;
 	snprintf(id, sizeof id, "m%llu", ++f->msgno);
 	if (!msg || json_object_set_new(msg, "id", json_string(id)) ||
 	    !(text = json_dumps(msg, JSON_COMPACT))) {
 		snprintf(f->err, f->err_len, "out of memory");
 		goto done;
 	}
-	if (proto_parse(text, strlen(text), &m, &perr, detail, sizeof detail, re, sizeof re)) {
-		snprintf(f->err, f->err_len, "the generator wrote a bad message (%s: %s): %s",
-		         proto_error_name(perr), detail, text);
+	if (f->pending == f->capexpect) {
+		size_t cap = f->capexpect ? 2 * f->capexpect : BATCH;
+		struct expect *grown = realloc(f->expect, cap * sizeof *grown);
+		if (!grown)
+			goto done;
+		f->expect = grown;
+		f->capexpect = cap;
+	}
+	e.who = who;
+	f->expect[f->pending++] = e;
+	if (turnh_send(f->h, client(f, who), text)) {
+		snprintf(f->err, f->err_len, "out of memory");
 		goto done;
 	}
-	int handled = seminar_handle(f->st, ss, &m, &res);
-	proto_msg_clear(&m);
 	f->r->messages++;
-	if (handled < 0) {
-		snprintf(f->err, f->err_len, "the server failed on %s: %s (%s)", text, res.reply,
-		         store_errmsg(f->st));
-	} else if (res.is_error) {
-		snprintf(f->err, f->err_len, "the server refused %s: %s", text, res.reply);
-	} else {
-		rc = 0;
-		if (reply && !(*reply = json_loads(res.reply, 0, NULL))) {
-			snprintf(f->err, f->err_len, "unreadable reply %s", res.reply);
-			rc = -1;
-		}
-	}
-	seminar_result_clear(&res);
-	if (rc >= 0 && ++f->pending >= BATCH) {
-		f->pending = 0;
-		if (store_tx_commit(f->st)) {
-			snprintf(f->err, f->err_len, "commit failed: %s", store_errmsg(f->st));
-			rc = -1;
-		}
-	}
+	rc = f->pending >= BATCH ? flush(f) : 0;
 done:
 	free(text);
 	json_decref(msg);
 	return rc;
 }
+
+static const struct expect nothing = {0, EXPECT_NOTHING, 0, 0, 0};
 
 /* A facilitator message of type on one contribution, or on an activity
  * when state is not NULL. */
@@ -282,7 +336,7 @@ static int admin(struct fill *f, const char *type, const char *activity, const c
 		json_object_set_new(msg, "state", json_string(state));
 	if (msg && contribution)
 		json_object_set_new(msg, "contribution", json_integer(contribution));
-	return send_msg(f, f->admin, msg, NULL);
+	return send_msg(f, -1, msg, nothing);
 }
 
 /* A participant's message on one of its contributions. */
@@ -291,7 +345,7 @@ static int own(struct fill *f, const struct item *it, const char *type, const ch
 	json_t *msg = json_pack("{s:s, s:I}", "type", type, "contribution", (json_int_t)it->id);
 	if (msg && text)
 		json_object_set_new(msg, "text", json_string(text));
-	return send_msg(f, f->people[it->person].ss, msg, NULL);
+	return send_msg(f, it->person, msg, nothing);
 }
 
 static int add_item(struct fill *f, json_t *c, int person, int activity, long parent,
@@ -340,9 +394,8 @@ static long post(struct fill *f, int ai, const char *activity, json_t *board, si
 	int orientations = !strcmp(json_string_value(json_object_get(board, "kind")), "orientations");
 	int who = (int)skewed(f, f->npeople, 1.6);
 	char text[2048];
-	json_t *reply = NULL, *c, *a, *msg;
+	json_t *msg;
 	size_t nact = 0, i;
-	long made = 0;
 
 	make_text(f, text, sizeof text, text_target(f, orientations ? 200 : PROTO_MAX_TEXT_CHARS),
 	          orientations ? 200 : PROTO_MAX_TEXT_CHARS);
@@ -366,23 +419,10 @@ static long post(struct fill *f, int ai, const char *activity, json_t *board, si
 		else
 			json_decref(list);
 	}
-	if (send_msg(f, f->people[who].ss, msg, &reply))
+	struct expect e = {0, EXPECT_POST, ai, -1, orientations};
+	if (send_msg(f, who, msg, e))
 		return -1;
-	c = json_object_get(reply, "contribution");
-	long parent = (long)f->nitems;
-	if (add_item(f, c, who, ai, -1, orientations))
-		goto fail;
-	made++;
-	json_array_foreach(json_object_get(c, "actions"), i, a) {
-		if (add_item(f, a, who, ai, parent, 0))
-			goto fail;
-		made++;
-	}
-	json_decref(reply);
-	return made;
-fail:
-	json_decref(reply);
-	return -1;
+	return 1 + (long)nact;
 }
 
 /* An example action added later to an orientation of activity ai, by
@@ -392,7 +432,6 @@ static long add_action(struct fill *f, int ai, const char *activity, json_t *boa
                        size_t first)
 {
 	char text[1024];
-	json_t *reply = NULL;
 	size_t tries = 0, k;
 	do
 		k = first + pick(f, f->nitems - first);
@@ -404,11 +443,8 @@ static long add_action(struct fill *f, int ai, const char *activity, json_t *boa
 	json_t *msg = json_pack("{s:s, s:s, s:s, s:I, s:s}", "type", "post", "activity", activity,
 	                        "board", json_string_value(json_object_get(board, "id")), "parent",
 	                        (json_int_t)f->items[k].id, "text", text);
-	if (send_msg(f, f->people[who].ss, msg, &reply))
-		return -1;
-	int rc = add_item(f, json_object_get(reply, "contribution"), who, ai, (long)k, 0);
-	json_decref(reply);
-	return rc ? -1 : 1;
+	struct expect e = {0, EXPECT_ACTION, ai, (long)k, 0};
+	return send_msg(f, who, msg, e) ? -1 : 1;
 }
 
 /* Authors edit and delete some of their contributions of items[first..],
@@ -480,7 +516,7 @@ static int vote(struct fill *f, size_t first, int budget)
 				continue;
 			json_t *msg = json_pack("{s:s, s:I}", "type", "vote", "contribution",
 			                        (json_int_t)it->id);
-			if (send_msg(f, f->people[p].ss, msg, NULL))
+			if (send_msg(f, (int)p, msg, nothing))
 				return -1;
 			mine[held++] = it->id;
 			f->r->votes++;
@@ -488,7 +524,7 @@ static int vote(struct fill *f, size_t first, int budget)
 		if (held && chance(f, 0.05)) {
 			json_t *msg = json_pack("{s:s, s:I}", "type", "unvote", "contribution",
 			                        (json_int_t)mine[held - 1]);
-			if (send_msg(f, f->people[p].ss, msg, NULL))
+			if (send_msg(f, (int)p, msg, nothing))
 				return -1;
 			f->r->votes--;
 		}
@@ -517,7 +553,8 @@ static int activity(struct fill *f, int ai, json_t *act, size_t quota)
 			return -1;
 		made += (size_t)k;
 	}
-	if (rework(f, first) || admin(f, "set_state", slug, "voting", 0) ||
+	/* the replies of the posts give the items their ids */
+	if (flush(f) || rework(f, first) || admin(f, "set_state", slug, "voting", 0) ||
 	    vote(f, first, (int)json_integer_value(json_object_get(act, "vote_budget"))) ||
 	    admin(f, "set_state", slug, "closed", 0))
 		return -1;
@@ -541,7 +578,7 @@ static int join_all(struct fill *f)
 {
 	for (size_t i = 0; i < f->npeople; i++) {
 		struct person *p = &f->people[i];
-		if (!(p->ss = seminar_session_new()))
+		if (!(p->c = turnh_client(f->h)))
 			return -1;
 		if (chance(f, 0.7))
 			snprintf(p->name, sizeof p->name, "%s %s",
@@ -555,7 +592,7 @@ static int join_all(struct fill *f)
 			json_object_set_new(msg, "name", json_string(p->name));
 		if (msg && p->structure[0])
 			json_object_set_new(msg, "structure", json_string(p->structure));
-		if (send_msg(f, p->ss, msg, NULL))
+		if (send_msg(f, (int)i, msg, nothing))
 			return -1;
 	}
 	return 0;
@@ -600,8 +637,8 @@ int fill_seminar(const char *db_path, const char *defn_path, size_t n, fill_resu
 	}
 	f.npeople = n / PER_PERSON > MIN_PEOPLE ? n / PER_PERSON : MIN_PEOPLE;
 	out->participants = f.npeople;
-	if (!(f.people = calloc(f.npeople, sizeof *f.people)) ||
-	    !(f.admin = seminar_session_new()) || join_all(&f))
+	if (!(f.people = calloc(f.npeople, sizeof *f.people)) || !(f.h = turnh_new(f.st)) ||
+	    !(f.admin = turnh_client(f.h)) || join_all(&f))
 		goto oom;
 	json_array_foreach(json_object_get(defn, "activities"), i, act)
 		total += weight(act);
@@ -613,10 +650,8 @@ int fill_seminar(const char *db_path, const char *defn_path, size_t n, fill_resu
 			goto oom;
 		done += quota;
 	}
-	if (store_tx_commit(f.st)) {
-		snprintf(err, err_len, "commit failed: %s", store_errmsg(f.st));
+	if (flush(&f))
 		goto done;
-	}
 	for (i = 0; i < f.nitems; i++)
 		out->hidden += f.items[i].state == 'h';
 	out->seconds = now_s() - t0;
@@ -626,10 +661,9 @@ oom:
 	if (!err[0])
 		snprintf(err, err_len, "out of memory");
 done:
-	for (i = 0; f.people && i < f.npeople; i++)
-		seminar_session_free(f.people[i].ss);
+	turnh_free(f.h); /* and every client */
 	free(f.people);
-	seminar_session_free(f.admin);
+	free(f.expect);
 	free(f.items);
 	store_close(f.st);
 	json_decref(defn);

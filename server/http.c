@@ -23,6 +23,7 @@
  * Must not touch SQLite directly (store.h only) nor WebSocket state.
  */
 #include "net.h"
+#include "command.h"
 #include "addr.h"
 #include "export.h"
 #include "qr.h"
@@ -310,27 +311,28 @@ static int route_api_export(struct lws *wsi, net *n, struct hss *h, const char *
 	int f = export_format_parse(dot + 1);
 	if (f < 0)
 		return not_found(wsi, h);
-	rate_conn *rc;
-	if (guard(wsi, n, RATE_SECRET_KEY, RATE_KEY, &rc)) {
-		rate_conn_free(rc);
-		return too_many(wsi, h);
+	/* The same key check as a facilitator's message (turn.h), with the
+	 * address's buckets and lock-out of an HTTP request. */
+	char addr[64] = "";
+	rate_conn *rc = NULL;
+	seminar_principal who;
+	if (n->rl) {
+		lws_get_peer_simple(wsi, addr, sizeof addr);
+		if (!(rc = rate_conn_new(n->rl, addr)))
+			return too_many(wsi, h);
 	}
 	int ok = lws_hdr_custom_copy(wsi, key, sizeof key, "x-atelier-key:", 14) > 0
-	                 ? store_check_key(n->st, code, key)
-	                 : 0;
-	if (ok < 0) { /* the database, not the key: no guess counted */
-		rate_conn_free(rc);
+	                 ? turn_key(n->turn, rc, code, key, ROLES_FACILITATING, &who)
+	                 : turn_key(n->turn, rc, code, NULL, ROLES_FACILITATING, &who);
+	rate_conn_free(rc);
+	if (ok == TURN_LIMITED)
+		return too_many(wsi, h);
+	if (ok == TURN_STORAGE) /* the database, not the key: no guess counted */
 		return respond_json(wsi, h, HTTP_STATUS_INTERNAL_SERVER_ERROR,
 		                    json_pack("{s:s}", "error", "storage"));
-	}
-	if (!ok) {
-		if (rc)
-			rate_secret_failed(rc, RATE_SECRET_KEY);
-		rate_conn_free(rc);
+	if (ok != TURN_OK)
 		return respond_json(wsi, h, HTTP_STATUS_FORBIDDEN,
 		                    json_pack("{s:s}", "error", "bad_key"));
-	}
-	rate_conn_free(rc);
 	json_t *doc = NULL;
 	if (store_dump(n->st, code, &doc))
 		return not_found(wsi, h);

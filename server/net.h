@@ -12,8 +12,8 @@
 #include "seminar.h"
 #include "server.h"
 #include "store.h"
+#include "turn.h"
 
-struct pending; /* ws.c: a reply waiting for the turn's commit */
 struct pss;     /* ws.c: one WebSocket connection */
 
 /* One per process, created by server.c, reached through
@@ -28,10 +28,10 @@ typedef struct net {
 	bcast_hub *hub;
 	rate *rl;                /* rate limits; NULL when turned off */
 	pagecat *pages;          /* http.c: the pages' catalogues, from web/i18n.json */
-	struct pending *pend;    /* replies of this turn, in arrival order */
-	size_t npend, cappend;
-	lws_sorted_usec_list_t commit_sul; /* fires once per turn with writes */
-	lws_usec_t now;          /* ws.c: when the turn's commit began */
+	turn *turn;              /* the core's unit of work (turn.h), with ws.c's sinks */
+	lws_sorted_usec_list_t commit_sul; /* ends the turn once per loop turn with work */
+	lws_sorted_usec_list_t deadline_sul; /* the turn's next deadline */
+	lws_usec_t now;          /* ws.c: when the turn's end began */
 	struct pss **due;        /* ws.c: connections to ask to write at the next
 	                          * flush (NULL: closed since) */
 	size_t ndue, capdue;
@@ -72,9 +72,13 @@ size_t ws_session_size(void);
 /* ws.c: the broadcast hub wired to this file's wake-up and drop. */
 bcast_hub *ws_hub_new(void);
 
-/* ws.c: at shutdown. With commit set, commits and sends what the last
- * turn holds (before the context goes); then, with commit 0, releases
- * what is left. */
+/* ws.c: the core's turn over n->st and n->rl, its sinks writing to the
+ * WebSocket connections. NULL when out of memory. */
+turn *ws_turn_new(net *n);
+
+/* ws.c: at shutdown. With commit set, ends the last turn (commits and
+ * sends what it holds, before the context goes); then, with commit 0,
+ * releases what is left (the caller frees n->turn). */
 void ws_shutdown(net *n, int commit);
 
 #endif

@@ -10,6 +10,7 @@
  */
 #include "proto.h"
 
+#include "command.h"
 #include "text.h"
 
 #include <stdarg.h>
@@ -19,15 +20,6 @@
 #include <string.h>
 
 /* ===== Wire names ===== */
-
-static const char *const type_names[] = {
-	[PROTO_JOIN] = "join",           [PROTO_WATCH] = "watch",
-	[PROTO_POST] = "post",           [PROTO_EDIT] = "edit",
-	[PROTO_DELETE] = "delete",       [PROTO_VOTE] = "vote",
-	[PROTO_UNVOTE] = "unvote",       [PROTO_SET_STATE] = "set_state",
-	[PROTO_HIDE] = "hide",           [PROTO_SHOW] = "show",
-};
-#define NTYPES (sizeof type_names / sizeof type_names[0])
 
 static const char *const error_names[PROTO_ERR__COUNT] = {
 	[PROTO_OK] = "ok",
@@ -52,13 +44,13 @@ static const char *const error_names[PROTO_ERR__COUNT] = {
 	[PROTO_ERR_STORAGE] = "storage",
 	[PROTO_ERR_INTERNAL] = "internal",
 	[PROTO_ERR_RATE_LIMITED] = "rate_limited",
+	[PROTO_ERR_FORBIDDEN] = "forbidden",
 };
 
 const char *proto_type_name(proto_type t)
 {
-	if ((size_t)t < NTYPES && type_names[t])
-		return type_names[t];
-	return "unknown";
+	const command *c = command_of(t);
+	return c ? c->name : "unknown";
 }
 
 const char *proto_error_name(proto_err e)
@@ -83,61 +75,36 @@ enum check {
 	CHECK_FLAG      /* true or false */
 };
 
-enum field {
-	F_ID, F_CODE, F_TOKEN, F_NAME, F_STRUCTURE, F_KEY, F_ACTIVITY, F_BOARD,
-	F_TEXT, F_AUTHOR, F_STATE, F_CONTRIBUTION, F_PARENT, F_SINCE, F_ACTIONS,
-	F_ATTEND, F__COUNT
-};
-
 struct field_spec {
 	const char *name;
 	enum check check;
 	size_t limit; /* in characters, for strings */
 };
 
-/* Indexed by enum field; also the order in which fields are checked, so
- * that a message with several faults always gets the same error. */
-static const struct field_spec fields[F__COUNT] = {
-	[F_ID] = {"id", CHECK_ID, PROTO_MAX_ID_CHARS},
-	[F_CODE] = {"code", CHECK_IDENT, PROTO_MAX_CODE_CHARS},
-	[F_TOKEN] = {"token", CHECK_IDENT, PROTO_MAX_TOKEN_CHARS},
-	[F_NAME] = {"name", CHECK_LABEL, PROTO_MAX_LABEL_CHARS},
-	[F_STRUCTURE] = {"structure", CHECK_LABEL, PROTO_MAX_LABEL_CHARS},
-	[F_KEY] = {"key", CHECK_IDENT, PROTO_MAX_KEY_CHARS},
-	[F_ACTIVITY] = {"activity", CHECK_IDENT, PROTO_MAX_SLUG_CHARS},
-	[F_BOARD] = {"board", CHECK_IDENT, PROTO_MAX_SLUG_CHARS},
-	[F_TEXT] = {"text", CHECK_TEXT, PROTO_MAX_TEXT_CHARS},
-	[F_AUTHOR] = {"author", CHECK_LABEL, PROTO_MAX_LABEL_CHARS},
-	[F_STATE] = {"state", CHECK_STATE, 0},
-	[F_CONTRIBUTION] = {"contribution", CHECK_POSITIVE, 0},
-	[F_PARENT] = {"parent", CHECK_POSITIVE, 0},
-	[F_SINCE] = {"since", CHECK_COUNT, 0},
-	[F_ACTIONS] = {"actions", CHECK_ACTIONS, PROTO_MAX_ACTION_CHARS},
-	[F_ATTEND] = {"attend", CHECK_FLAG, 0},
+/* Indexed by proto_field. */
+static const struct field_spec fields[PROTO_F__COUNT] = {
+	[PROTO_F_ID] = {"id", CHECK_ID, PROTO_MAX_ID_CHARS},
+	[PROTO_F_CODE] = {"code", CHECK_IDENT, PROTO_MAX_CODE_CHARS},
+	[PROTO_F_TOKEN] = {"token", CHECK_IDENT, PROTO_MAX_TOKEN_CHARS},
+	[PROTO_F_NAME] = {"name", CHECK_LABEL, PROTO_MAX_LABEL_CHARS},
+	[PROTO_F_STRUCTURE] = {"structure", CHECK_LABEL, PROTO_MAX_LABEL_CHARS},
+	[PROTO_F_KEY] = {"key", CHECK_IDENT, PROTO_MAX_KEY_CHARS},
+	[PROTO_F_ACTIVITY] = {"activity", CHECK_IDENT, PROTO_MAX_SLUG_CHARS},
+	[PROTO_F_BOARD] = {"board", CHECK_IDENT, PROTO_MAX_SLUG_CHARS},
+	[PROTO_F_TEXT] = {"text", CHECK_TEXT, PROTO_MAX_TEXT_CHARS},
+	[PROTO_F_AUTHOR] = {"author", CHECK_LABEL, PROTO_MAX_LABEL_CHARS},
+	[PROTO_F_STATE] = {"state", CHECK_STATE, 0},
+	[PROTO_F_CONTRIBUTION] = {"contribution", CHECK_POSITIVE, 0},
+	[PROTO_F_PARENT] = {"parent", CHECK_POSITIVE, 0},
+	[PROTO_F_SINCE] = {"since", CHECK_COUNT, 0},
+	[PROTO_F_ACTIONS] = {"actions", CHECK_ACTIONS, PROTO_MAX_ACTION_CHARS},
+	[PROTO_F_ATTEND] = {"attend", CHECK_FLAG, 0},
 };
 
-#define B(f) (1u << (f))
-
-struct type_spec {
-	unsigned required, optional, nullable; /* sets of B(field) */
-};
-
-/* Indexed by proto_type. "type" itself is allowed on every message. */
-static const struct type_spec types[] = {
-	[PROTO_JOIN] = {B(F_ID) | B(F_CODE), B(F_TOKEN) | B(F_NAME) | B(F_STRUCTURE), 0},
-	[PROTO_WATCH] = {B(F_ID) | B(F_CODE),
-	                 B(F_ACTIVITY) | B(F_SINCE) | B(F_KEY) | B(F_ATTEND), B(F_ACTIVITY)},
-	[PROTO_POST] = {B(F_ID) | B(F_ACTIVITY) | B(F_BOARD) | B(F_TEXT),
-	                B(F_AUTHOR) | B(F_PARENT) | B(F_ACTIONS), 0},
-	[PROTO_EDIT] = {B(F_ID) | B(F_CONTRIBUTION) | B(F_TEXT), 0, 0},
-	[PROTO_DELETE] = {B(F_ID) | B(F_CONTRIBUTION), 0, 0},
-	[PROTO_VOTE] = {B(F_ID) | B(F_CONTRIBUTION), 0, 0},
-	[PROTO_UNVOTE] = {B(F_ID) | B(F_CONTRIBUTION), 0, 0},
-	[PROTO_SET_STATE] = {B(F_ID) | B(F_CODE) | B(F_KEY) | B(F_ACTIVITY) | B(F_STATE),
-	                     0, 0},
-	[PROTO_HIDE] = {B(F_ID) | B(F_CODE) | B(F_KEY) | B(F_CONTRIBUTION), 0, 0},
-	[PROTO_SHOW] = {B(F_ID) | B(F_CODE) | B(F_KEY) | B(F_CONTRIBUTION), 0, 0},
-};
+const char *proto_field_name(proto_field f)
+{
+	return (unsigned)f < PROTO_F__COUNT ? fields[f].name : "?";
+}
 
 static const char *const states[] = {"prepared", "open", "voting", "closed"};
 
@@ -148,6 +115,7 @@ struct parse {
 	proto_err err;
 	char *detail;
 	size_t detail_len;
+	bool keyless; /* a message of the core's own: no key needed */
 };
 
 /* Records the first failure: code and a printf-style English detail, cut
@@ -190,30 +158,30 @@ void proto_msg_clear(proto_msg *m)
 }
 
 /* The slot of proto_msg that holds a string field, or NULL. */
-static const char **string_slot(proto_msg *m, enum field f)
+static const char **string_slot(proto_msg *m, proto_field f)
 {
 	switch (f) {
-	case F_ID: return &m->id;
-	case F_CODE: return &m->code;
-	case F_TOKEN: return &m->token;
-	case F_NAME: return &m->name;
-	case F_STRUCTURE: return &m->structure;
-	case F_KEY: return &m->key;
-	case F_ACTIVITY: return &m->activity;
-	case F_BOARD: return &m->board;
-	case F_TEXT: return &m->text;
-	case F_AUTHOR: return &m->author;
-	case F_STATE: return &m->state;
+	case PROTO_F_ID: return &m->id;
+	case PROTO_F_CODE: return &m->code;
+	case PROTO_F_TOKEN: return &m->token;
+	case PROTO_F_NAME: return &m->name;
+	case PROTO_F_STRUCTURE: return &m->structure;
+	case PROTO_F_KEY: return &m->key;
+	case PROTO_F_ACTIVITY: return &m->activity;
+	case PROTO_F_BOARD: return &m->board;
+	case PROTO_F_TEXT: return &m->text;
+	case PROTO_F_AUTHOR: return &m->author;
+	case PROTO_F_STATE: return &m->state;
 	default: return NULL;
 	}
 }
 
-static long long *int_slot(proto_msg *m, enum field f)
+static long long *int_slot(proto_msg *m, proto_field f)
 {
 	switch (f) {
-	case F_CONTRIBUTION: return &m->contribution;
-	case F_PARENT: return &m->parent;
-	case F_SINCE: return &m->since;
+	case PROTO_F_CONTRIBUTION: return &m->contribution;
+	case PROTO_F_PARENT: return &m->parent;
+	case PROTO_F_SINCE: return &m->since;
 	default: return NULL;
 	}
 }
@@ -285,7 +253,7 @@ done:
 
 /* Checks a string field that is taken as sent (not trimmed): the message
  * id, or an identifier (code, token, key, activity or board id). */
-static int check_ident(struct parse *p, enum field f, json_t *v)
+static int check_ident(struct parse *p, proto_field f, json_t *v)
 {
 	const struct field_spec *fs = &fields[f];
 	const char *s = json_string_value(v);
@@ -310,7 +278,7 @@ static int check_ident(struct parse *p, enum field f, json_t *v)
 
 static int check_actions(struct parse *p, json_t *arr)
 {
-	const struct field_spec *fs = &fields[F_ACTIONS];
+	const struct field_spec *fs = &fields[PROTO_F_ACTIONS];
 	size_t n = json_array_size(arr);
 	const char **list = NULL;
 
@@ -339,7 +307,7 @@ static int check_actions(struct parse *p, json_t *arr)
 
 /* Checks field f, present in the root as v, and stores it in the message.
  * limit overrides the field's character limit when not 0. */
-static int check_field(struct parse *p, enum field f, json_t *v, size_t limit)
+static int check_field(struct parse *p, proto_field f, json_t *v, size_t limit)
 {
 	const struct field_spec *fs = &fields[f];
 	json_t *root = p->m->root_, *clean;
@@ -417,11 +385,10 @@ static int read_type(struct parse *p, json_t *root)
 	if (!json_is_string(v))
 		return fail(p, PROTO_ERR_BAD_FIELD, "type: not a string");
 	s = json_string_value(v);
-	for (size_t t = 1; t < NTYPES; t++) {
-		if (type_names[t] && strcmp(s, type_names[t]) == 0) {
-			p->m->type = (proto_type)t;
-			return 0;
-		}
+	const command *c = command_named(s);
+	if (c) {
+		p->m->type = c->type;
+		return 0;
 	}
 	return fail(p, PROTO_ERR_UNKNOWN_TYPE, "type: unknown \"%.32s\"", s);
 }
@@ -429,41 +396,43 @@ static int read_type(struct parse *p, json_t *root)
 /* Checks every field of the root against the spec of the message's type. */
 static int read_fields(struct parse *p, json_t *root)
 {
-	const struct type_spec *ts = &types[p->m->type];
+	const command *ts = command_of(p->m->type);
 	unsigned allowed = ts->required | ts->optional;
 	const char *key;
 	json_t *v;
 
 	json_object_foreach(root, key, v) {
 		bool known = strcmp(key, "type") == 0;
-		for (int f = 0; f < F__COUNT && !known; f++)
-			known = (allowed & B(f)) && strcmp(key, fields[f].name) == 0;
+		for (int f = 0; f < PROTO_F__COUNT && !known; f++)
+			known = (allowed & PROTO_FIELD_BIT(f)) && strcmp(key, fields[f].name) == 0;
 		if (!known)
 			return fail(p, PROTO_ERR_BAD_FIELD, "unknown field \"%.40s\" in %s",
-			            key, type_names[p->m->type]);
+			            key, ts->name);
 	}
-	for (int f = 0; f < F__COUNT; f++) {
+	for (int f = 0; f < PROTO_F__COUNT; f++) {
 		size_t limit = 0;
-		if (!(allowed & B(f)))
+		if (!(allowed & PROTO_FIELD_BIT(f)))
 			continue;
 		v = json_object_get(root, fields[f].name);
 		if (!v) {
 			/* A facilitator message without its key is refused
 			 * as any wrong key is (docs/PROTOCOL.md). */
-			if ((ts->required & B(f)) && f == F_KEY)
+			if ((ts->required & PROTO_FIELD_BIT(f)) && f == PROTO_F_KEY && p->keyless)
+				continue;
+			if ((ts->required & PROTO_FIELD_BIT(f)) && f == PROTO_F_KEY)
 				return fail(p, PROTO_ERR_BAD_KEY, "key: missing");
-			if (ts->required & B(f))
+			if (ts->required & PROTO_FIELD_BIT(f))
 				return fail(p, PROTO_ERR_MISSING_FIELD, "%s: missing",
 				            fields[f].name);
 			continue;
 		}
-		if (json_is_null(v) && (ts->nullable & B(f)))
+		if (json_is_null(v) && (ts->nullable & PROTO_FIELD_BIT(f)))
 			continue;
 		/* A post with "parent" is one example action: its limit applies. */
-		if (f == F_TEXT && p->m->type == PROTO_POST &&
+		if (f == PROTO_F_TEXT && p->m->type == PROTO_POST &&
 		    json_object_get(root, "parent"))
 			limit = PROTO_MAX_ACTION_CHARS;
-		if (check_field(p, (enum field)f, v, limit) < 0)
+		if (check_field(p, (proto_field)f, v, limit) < 0)
 			return -1;
 	}
 	if (p->m->type == PROTO_POST && json_object_get(root, "parent") &&
@@ -476,10 +445,10 @@ static int read_fields(struct parse *p, json_t *root)
 	return 0;
 }
 
-int proto_parse(const char *buf, size_t len, proto_msg *out, proto_err *err,
-                char *detail, size_t detail_len, char *re, size_t re_len)
+static int parse(const char *buf, size_t len, bool keyless, proto_msg *out, proto_err *err,
+                 char *detail, size_t detail_len, char *re, size_t re_len)
 {
-	struct parse p = {out, PROTO_OK, detail, detail_len};
+	struct parse p = {out, PROTO_OK, detail, detail_len, keyless};
 	json_error_t jerr;
 	json_t *root, *id;
 	int rc = -1;
@@ -527,6 +496,18 @@ done:
 	if (err)
 		*err = p.err;
 	return rc;
+}
+
+int proto_parse(const char *buf, size_t len, proto_msg *out, proto_err *err,
+                char *detail, size_t detail_len, char *re, size_t re_len)
+{
+	return parse(buf, len, false, out, err, detail, detail_len, re, re_len);
+}
+
+int proto_parse_keyless(const char *buf, size_t len, proto_msg *out, proto_err *err,
+                        char *detail, size_t detail_len, char *re, size_t re_len)
+{
+	return parse(buf, len, true, out, err, detail, detail_len, re, re_len);
 }
 
 /* ===== Encoding ===== */

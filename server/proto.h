@@ -64,8 +64,27 @@ typedef enum proto_err {
 	PROTO_ERR_STORAGE,           /* "storage": the write could not be committed */
 	PROTO_ERR_INTERNAL,          /* "internal" */
 	PROTO_ERR_RATE_LIMITED,      /* "rate_limited": too many requests, try later */
+	PROTO_ERR_FORBIDDEN,         /* "forbidden": a right key that may not do this */
 	PROTO_ERR__COUNT
 } proto_err;
+
+/* The fields a client message may carry; a command's row in the command
+ * table (command.h) lists which it requires, allows, and allows null, as
+ * sets of PROTO_FIELD_BIT(). The order is also the order in which fields
+ * are checked, so a message with several faults always gets the same
+ * error. */
+typedef enum proto_field {
+	PROTO_F_ID, PROTO_F_CODE, PROTO_F_TOKEN, PROTO_F_NAME, PROTO_F_STRUCTURE,
+	PROTO_F_KEY, PROTO_F_ACTIVITY, PROTO_F_BOARD, PROTO_F_TEXT, PROTO_F_AUTHOR,
+	PROTO_F_STATE, PROTO_F_CONTRIBUTION, PROTO_F_PARENT, PROTO_F_SINCE,
+	PROTO_F_ACTIONS, PROTO_F_ATTEND,
+	PROTO_F__COUNT
+} proto_field;
+
+#define PROTO_FIELD_BIT(f) (1u << (f))
+
+/* Wire name of a field ("contribution"). */
+const char *proto_field_name(proto_field f);
 
 /* One parsed and validated client message. Every string points into
  * memory owned by the message (valid until proto_msg_clear) and is valid
@@ -103,6 +122,13 @@ typedef struct proto_msg {
 int proto_parse(const char *buf, size_t len, proto_msg *out, /* OUT */
                 proto_err *err, char *detail, size_t detail_len,
                 char *re, size_t re_len);
+
+/* The same for a message the core runs itself (a deadline, the command
+ * line, turn.h): its sender is known, so the key its type requires may be
+ * absent. */
+int proto_parse_keyless(const char *buf, size_t len, proto_msg *out, /* OUT */
+                        proto_err *err, char *detail, size_t detail_len,
+                        char *re, size_t re_len);
 
 /* Releases what proto_parse gave; NULL or a cleared message is a no-op. */
 void proto_msg_clear(proto_msg *m);

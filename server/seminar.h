@@ -1,5 +1,8 @@
 /*
  * seminar.h — the domain rules: what a client message does to a seminar.
+ * seminar.c runs a message's handler (its row in command.h) after the
+ * row's roles allow its sender; the handlers live by actor in
+ * seminar_public.c, seminar_participant.c and seminar_facilitator.c.
  *
  * Boundary: takes a parsed proto_msg and the connection's session, checks
  * the rules (joined? activity open? own contribution? vote budget? key?),
@@ -14,6 +17,22 @@
 #include "proto.h"
 #include "snapshot.h"
 #include "store.h"
+
+/* Who sends a message: the turn (turn.h) makes it from the message's key,
+ * or from the source of a command the core runs itself. */
+typedef struct seminar_principal {
+	unsigned role;         /* one enum command_role bit (command.h) */
+	long long key_id;      /* the key that acts; 0 without a key */
+	long long seminar_id;  /* the key's seminar; 0 for an organiser's key
+	                        * (every seminar) or without a key */
+	long long activity_id; /* ROLE_ANIMATOR: its one activity; else 0 */
+} seminar_principal;
+
+/* Who sends a message carrying key (NULL: none): the holder of the key
+ * when it is known and not revoked, else nobody in particular
+ * (ROLE_ANYONE; the rules then refuse what needs a key). Returns 0, or a
+ * negative store code when the keys could not be read. */
+int seminar_sender(store *st, const char *key, seminar_principal *who /* OUT */);
 
 /* Per-connection state, one per WebSocket connection, created by ws.c. */
 typedef struct seminar_session seminar_session;
@@ -57,7 +76,8 @@ void seminar_result_clear(seminar_result *r); /* frees and zeroes; NULL ok */
 /* The whole reply (reply then tail) as one malloc'd text, or NULL. */
 char *seminar_result_text(const seminar_result *r);
 
-/* Handles one message inside the current transaction (starts one with
+/* Handles one message, sent by who (NULL: a connection without a key),
+ * inside the current transaction (starts one with
  * store_tx_begin when none is open) and a savepoint of its own: on a rule
  * error the savepoint is rolled back, r->reply is an error and r->nevents
  * is 0. The caller commits (store_tx_commit) before sending r->reply if
@@ -65,7 +85,7 @@ char *seminar_result_text(const seminar_result *r);
  * only after a successful commit. Returns 0 when handled (even with an
  * error reply), negative only on an internal failure (r->reply is then an
  * "internal" or "storage" error). */
-int seminar_handle(store *st, seminar_session *ss, const proto_msg *m,
-                   seminar_result *r /* OUT */);
+int seminar_handle(store *st, seminar_session *ss, const seminar_principal *who,
+                   const proto_msg *m, seminar_result *r /* OUT */);
 
 #endif

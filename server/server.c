@@ -309,6 +309,8 @@ int server_run(store *st, const server_config *cfg)
 	}
 	if (!cfg->no_rate_limit && !(n.rl = rate_new(NULL, NULL)))
 		goto out;
+	if (!(n.turn = ws_turn_new(&n)))
+		goto out;
 	snprintf(catalogue, sizeof catalogue, "%s/i18n.json", cfg->web_dir);
 	if (!(cache = gzcache_new()) || !(n.pages = pagecat_new(catalogue)))
 		goto out;
@@ -409,6 +411,7 @@ out:
 		lws_context_destroy(n.ctx);
 	}
 	ws_shutdown(&n, 0);
+	turn_free(n.turn);
 	gzcache_free(cache);
 	pagecat_free(n.pages);
 	bcast_hub_free(n.hub);

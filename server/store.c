@@ -328,6 +328,8 @@ int store_open(const char *path, store **out, char *err, size_t err_len)
 	    ((rc = pragma(s, "PRAGMA journal_mode = WAL")) != SQLITE_OK ||
 	     (rc = pragma(s, "PRAGMA synchronous = FULL")) != SQLITE_OK))
 		goto fail;
+	if ((rc = store__keys_register(s)) != SQLITE_OK)
+		goto fail;
 	code = store__migrate(s, err, err_len);
 	if (code != STORE_OK)
 		goto done;

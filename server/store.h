@@ -75,10 +75,10 @@ typedef void (*store_seminar_fn)(void *ctx, const char *code, const char *title,
                                  const char *date, const char *key);
 int store_list_seminars(store *s, store_seminar_fn fn, void *ctx);
 
-/* 1 if key is the facilitator key of the seminar with this join code
- * (compared in constant time), 0 if it is not (or no such seminar), or a
- * negative store code when the database could not be read: a storage
- * fault is never taken for a wrong key. */
+/* 1 if key is a facilitator key of the whole seminar with this join code
+ * (store_keys.h; compared in constant time), 0 if it is not (or no such
+ * seminar), or a negative store code when the database could not be read:
+ * a storage fault is never taken for a wrong key. */
 int store_check_key(store *s, const char *code, const char *key);
 
 /* The complete synthesis document of a seminar (the JSON export format,

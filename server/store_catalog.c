@@ -30,35 +30,3 @@ int store_list_seminars(store *s, store_seminar_fn fn, void *ctx)
 	return rc == SQLITE_DONE ? STORE_OK : store__fail(rc);
 }
 
-/* 1 when the given key equals the stored one. Takes the same time whatever the position of
- * the first difference; only the length of the stored key shows. */
-static int same_secret(const char *stored, const char *given)
-{
-	size_t n = strlen(stored), m = strlen(given);
-	unsigned char diff = (unsigned char)(n != m);
-
-	for (size_t i = 0; i < n; i++)
-		diff |= (unsigned char)stored[i] ^ (unsigned char)(i < m ? given[i] : 0);
-	return diff == 0;
-}
-
-int store_check_key(store *s, const char *code, const char *key)
-{
-	sqlite3_stmt *st;
-	int ok = 0;
-
-	if (!s || !code || !key || !*key)
-		return 0;
-	st = store__query(s, "SELECT key FROM seminar WHERE code = ?", "t", code);
-	if (!st)
-		return STORE_ERR;
-	int step = sqlite3_step(st);
-	if (step == SQLITE_ROW) {
-		const char *stored = (const char *)sqlite3_column_text(st, 0);
-		ok = stored && *stored && same_secret(stored, key);
-	} else if (step != SQLITE_DONE) {
-		ok = STORE_ERR;
-	}
-	sqlite3_reset(st);
-	return ok;
-}

@@ -112,10 +112,11 @@ int store_vote_remove(store *s, long long participant_id, long long contribution
 
 /* Increments the seminar's last sequence number and returns the new one. */
 int store_event_next_seq(store *s, long long seminar_id, long long *seq /* OUT */);
-/* Appends an event; activity_id 0 for a seminar-wide event. payload is the
- * encoded event message. */
+/* Appends an event; activity_id 0 for a seminar-wide event; key_id the
+ * key that acted (store_keys.h), 0 for none (a participant). payload is
+ * the encoded event message. */
 int store_event_append(store *s, long long seminar_id, long long seq,
-                       long long activity_id, const char *payload);
+                       long long activity_id, long long key_id, const char *payload);
 /* The events after since, in order, that a watch of activity_id (0 = every
  * activity) receives: its activity's and the seminar-wide ones. *out is a
  * new JSON array of the decoded event messages. */

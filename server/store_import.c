@@ -88,6 +88,14 @@ static int upsert_seminar(store *s, json_t *defn, long long *sid, char *code,
 		                "ttttttt", slug, wanted ? wanted : made, key,
 		                str(defn, "title"), str(defn, "date"), str(defn, "venue"),
 		                str(defn, "description"));
+		/* the first facilitator key, kept readable in the seminar row
+		 * so that `atelier serve` can print the console's address */
+		if (rc == STORE_OK)
+			rc = store__exec(s,
+			                 "INSERT INTO key (kind, seminar_id, hash, created)"
+			                 " VALUES ('facilitator', ?, atelier_key_hash(?),"
+			                 " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+			                 "it", *sid, key);
 	}
 	if (rc != STORE_OK)
 		return rc == STORE_NOT_FOUND ? STORE_ERR : rc;

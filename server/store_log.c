@@ -25,12 +25,12 @@ int store_event_next_seq(store *s, long long seminar_id, long long *seq)
 }
 
 int store_event_append(store *s, long long seminar_id, long long seq,
-                       long long activity_id, const char *payload)
+                       long long activity_id, long long key_id, const char *payload)
 {
 	return store__exec(s,
-	                   "INSERT INTO event (seminar_id, seq, activity_id, payload)"
-	                   " VALUES (?, ?, ?, ?)",
-	                   "iint", seminar_id, seq, activity_id, payload);
+	                   "INSERT INTO event (seminar_id, seq, activity_id, key_id, payload)"
+	                   " VALUES (?, ?, ?, ?, ?)",
+	                   "iinnt", seminar_id, seq, activity_id, key_id, payload);
 }
 
 /* A stored payload decoded (NULL if it is not JSON: a bug, an error). */

@@ -105,6 +105,10 @@ void store__say(char *err, size_t err_len, const char *key, const char *file,
 int store__migrate(store *s, char *err, size_t err_len);
 int store__schema_latest(void);
 
+/* Gives the connection the SQL function atelier_key_hash(text), the
+ * digest the key table keeps (store_keys.c). An SQLite result code. */
+int store__keys_register(store *s);
+
 /* Random identifiers (store_random.c). store__random_hex writes 2*nbytes
  * hex digits and a NUL into out (size >= 2*nbytes+1); store__random_code
  * writes len characters of the join-code alphabet and a NUL. */

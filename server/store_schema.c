@@ -114,6 +114,23 @@ static const char *const migrations[] = {
 	"     CASE WHEN json_valid(r.reply) THEN json_extract(r.reply, '$.contribution.id') END"
 	"   JOIN board b ON b.id = c.board_id WHERE b.activity_id = attendance.activity_id"
 	"   AND r.participant_id = attendance.participant_id);",
+	/* 3: keys, kept as digests (store_keys.c): each seminar's key becomes
+	 * its first facilitator key; every event says which key made it. */
+	"CREATE TABLE key ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('facilitator', 'organiser', 'validation')),"
+	"  seminar_id INTEGER REFERENCES seminar(id),"
+	"  activity_id INTEGER REFERENCES activity(id),"
+	"  name TEXT NOT NULL DEFAULT '',"
+	"  hash BLOB NOT NULL UNIQUE,"
+	"  created TEXT NOT NULL,"
+	"  revoked TEXT,"
+	"  CHECK ((kind = 'organiser') = (seminar_id IS NULL)),"
+	"  CHECK (activity_id IS NULL OR kind = 'facilitator'));"
+	"INSERT INTO key (kind, seminar_id, hash, created)"
+	"  SELECT 'facilitator', id, atelier_key_hash(key),"
+	"         strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM seminar;"
+	"ALTER TABLE event ADD COLUMN key_id INTEGER REFERENCES key(id);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -1,15 +1,10 @@
 /*
- * ws.c — the "atelier.v1" WebSocket protocol: reassembles client messages,
- * hands them to the domain rules, commits once per event-loop turn, then
- * acknowledges and broadcasts.
- *
- * The path of a message: RECEIVE (fragments into a capped buffer) ->
- * proto_parse -> seminar_handle inside the turn's transaction -> the reply
- * waits in net.pend -> commit_turn() (a timer at 0 µs, so it runs after
- * every message read in this turn) commits, then queues each reply on its
- * connection and publishes the events. Nothing is acknowledged before the
- * commit; if the commit fails every write of the turn gets a "storage"
- * error and nothing is broadcast.
+ * ws.c — the "atelier.v1" WebSocket: moves bytes between the clients and
+ * the core's turn (turn.h). Reassembles each client message (capped) and
+ * gives it to turn_message(); ends the turn once per event-loop turn (a
+ * timer at 0 µs, so it runs after every message read in this turn); the
+ * turn's sinks, here, queue each reply on its connection and publish each
+ * event to its watchers (bcast.h). Also runs the turn's deadlines.
  * Every server message is framed once (frame.h: RFC 6455 text frames,
  * headers and payload in one shared buffer); on each SERVER_WRITEABLE a
  * connection sends its pending frames, whole, up to NET_WRITE_BATCH bytes,
@@ -19,13 +14,11 @@
  * which is all Atelier serves (plain HTTP, no TLS, so never WebSocket over
  * HTTP/2, and no permessage-deflate); adding either means framing through
  * LWS_WRITE_TEXT again.
- * Rate limits (rate.h) are applied between parsing and the domain rules:
- * a refused message gets a "rate_limited" error and reaches nothing.
- * Facilitator keys are never logged nor echoed.
  * A connection closed for a fault of its client (1003, 1008, 1009) gets
  * the replies it is owed first, then the close frame; what it sends
  * meanwhile is read and left, within a bound (close_after_replies).
- * Must not touch SQLite directly (store.h only) nor the HTTP routes.
+ * Must not parse messages nor apply rules (the turn does), nor touch
+ * SQLite or the HTTP routes.
  */
 #include "net.h"
 #include "frame.h"
@@ -56,34 +49,19 @@ _Static_assert(NET_WRITE_BATCH >= FRAME_MAX, "a write must hold any frame");
 /* Per connection, zeroed by lws, lives from ESTABLISHED to CLOSED. */
 struct pss {
 	struct lws *wsi;
-	seminar_session *ss;
+	turn_client *tc;   /* the connection as the core sees it */
 	bcast_queue *q;
 	size_t sent;       /* bytes of the queue's oldest frame already written */
 	lws_usec_t waiting; /* since when its queue waits for the socket */
 	size_t due;        /* 1 + its place in net.due (a write is asked at the
 	                    * next flush); 0 when not there */
-	rate_conn *rc;     /* its buckets; NULL when rate limits are off */
 	char *rx;          /* reassembly of a fragmented message; NULL until one comes */
 	size_t rx_len;
 	int dropped;       /* too slow: being closed */
-	int closing;       /* a close code decided (1008, 1009): the replies
-	                    * queued so far go out, then the close; what the
+	int closing;       /* a close code decided (1003, 1008, 1009): the
+	                    * replies owed go out, then the close; what the
 	                    * client still sends is read and left */
 	size_t drained;    /* bytes read and left since closing was decided */
-};
-
-/* A reply of this turn, sent after the commit. */
-struct pending {
-	struct pss *pss;   /* NULL once the connection closed */
-	char *reply;
-	snapshot *tail;    /* the reply's shared end (a snapshot), or NULL */
-	char re[PROTO_MAX_ID_CHARS + 1];
-	int is_error;
-	int wrote;         /* needs the commit (any message that reached the store) */
-	int watch;         /* the reply starts a watch: register it when sent */
-	long long seminar_id, activity_id;
-	seminar_event *events;
-	size_t nevents;
 };
 
 size_t ws_session_size(void)
@@ -194,49 +172,60 @@ static bcast_msg *tail_frame(snapshot *tail)
 /* Queues a reply for this connection only: text alone, or text as the
  * start of a message that tail ends (one shared frame for every watcher
  * of a board). */
-static void send_text(struct pss *pss, const char *text, snapshot *tail)
+static int send_text(struct pss *pss, const char *text, snapshot *tail)
 {
 	bcast_msg *m = frame_text(tail ? FRAME_START : FRAME_WHOLE, text, strlen(text), LWS_PRE);
 	int rc = send_frame(pss, m);
 	bcast_msg_unref(m);
 	if (rc == 0 && tail)
-		send_frame(pss, tail_frame(tail));
+		rc = send_frame(pss, tail_frame(tail));
+	return rc;
 }
 
-/* ===== The turn: pending replies and the group commit ===== */
+static void close_after_replies(struct pss *pss, enum lws_close_status code,
+                                const char *reason);
 
-static void pending_clear(struct pending *p)
+/* ===== The turn's sinks (turn.h) ===== */
+
+/* Ends the turn after every message this loop turn read. */
+static void end_turn(lws_sorted_usec_list_t *sul)
 {
-	free(p->reply);
-	snapshot_unref(p->tail);
-	for (size_t i = 0; i < p->nevents; i++)
-		free(p->events[i].payload);
-	free(p->events);
-	memset(p, 0, sizeof *p);
+	net *n = lws_container_of(sul, net, commit_sul);
+	n->now = lws_now_usecs();
+	turn_end(n->turn);
 }
 
-static void commit_turn(lws_sorted_usec_list_t *sul);
-
-static struct pending *pending_add(net *n, struct pss *pss)
+static void sink_pending(void *ctx)
 {
-	if (n->npend == n->cappend) {
-		size_t ncap = n->cappend ? n->cappend * 2 : 64;
-		struct pending *np = realloc(n->pend, ncap * sizeof *np);
-		if (!np)
-			return NULL;
-		n->pend = np;
-		n->cappend = ncap;
-	}
-	if (n->npend == 0)
-		lws_sul_schedule(n->ctx, 0, &n->commit_sul, commit_turn, 1);
-	struct pending *p = &n->pend[n->npend++];
-	memset(p, 0, sizeof *p);
-	p->pss = pss;
-	return p;
+	net *n = ctx;
+	lws_sul_schedule(n->ctx, 0, &n->commit_sul, end_turn, 1);
 }
 
-static void publish(net *n, const seminar_event *e)
+static int sink_reply(void *ctx, void *conn, const char *text, snapshot *tail)
 {
+	(void)ctx;
+	return send_text(conn, text, tail);
+}
+
+/* A watch starts when its reply is queued, so the watcher receives
+ * exactly the events committed after its snapshot or catch-up. */
+static void sink_watch(void *ctx, void *conn, long long seminar_id, long long activity_id)
+{
+	net *n = ctx;
+	struct pss *pss = conn;
+	if (!pss->dropped && !pss->closing)
+		bcast_watch(n->hub, pss, pss->q, seminar_id, activity_id);
+}
+
+static void sink_unwatch(void *ctx, void *conn)
+{
+	net *n = ctx;
+	bcast_unwatch(n->hub, ((struct pss *)conn)->q);
+}
+
+static void sink_event(void *ctx, const seminar_event *e)
+{
+	net *n = ctx;
 	bcast_msg *m = frame_text(FRAME_WHOLE, e->payload, e->len, LWS_PRE);
 	if (!m)
 		return;
@@ -244,126 +233,55 @@ static void publish(net *n, const seminar_event *e)
 	bcast_msg_unref(m);
 }
 
-/* Commits the turn's transaction, then sends every reply in arrival order.
- * A watch is registered when its reply is queued, so the watcher receives
- * exactly the events committed after its snapshot or catch-up. */
-static void commit_turn(lws_sorted_usec_list_t *sul)
+static void sink_close(void *ctx, void *conn, int code, const char *reason)
 {
-	net *n = lws_container_of(sul, net, commit_sul);
-	int failed = 0;
-	n->now = lws_now_usecs();
-	if (store_tx_active(n->st) && store_tx_commit(n->st)) {
-		lwsl_err("commit failed: %s\n", store_errmsg(n->st));
-		store_tx_rollback(n->st);
-		failed = 1;
-	}
-	for (size_t i = 0; i < n->npend; i++) {
-		struct pending *p = &n->pend[i];
-		if (failed && p->wrote && !p->is_error) {
-			free(p->reply);
-			snapshot_unref(p->tail);
-			p->tail = NULL;
-			p->reply = proto_encode_error(p->re[0] ? p->re : NULL, PROTO_ERR_STORAGE,
-			                              "the write could not be saved");
-			p->watch = 0;
-			/* nothing of this turn was saved: no event goes out */
-		}
-		if (p->pss && p->reply) {
-			send_text(p->pss, p->reply, p->tail);
-			if (p->watch && !p->pss->dropped && !p->pss->closing)
-				bcast_watch(n->hub, p->pss, p->pss->q, p->seminar_id, p->activity_id);
-		}
-		if (!failed)
-			for (size_t k = 0; k < p->nevents; k++)
-				publish(n, &p->events[k]);
-		pending_clear(p);
-	}
-	n->npend = 0;
+	(void)ctx;
+	close_after_replies(conn, (enum lws_close_status)code, reason);
+}
+
+static void run_deadlines(lws_sorted_usec_list_t *sul)
+{
+	net *n = lws_container_of(sul, net, deadline_sul);
+	turn_tick(n->turn);
+}
+
+/* The turn's clock is lws's: deadlines are lws_now_usecs() values. */
+static long long lws_clock(void *ctx)
+{
+	(void)ctx;
+	return (long long)lws_now_usecs();
+}
+
+static void sink_deadline(void *ctx, long long at)
+{
+	net *n = ctx;
+	long long now = lws_clock(NULL);
+	if (at < 0)
+		lws_sul_cancel(&n->deadline_sul);
+	else
+		lws_sul_schedule(n->ctx, 0, &n->deadline_sul, run_deadlines,
+		                 (lws_usec_t)(at > now ? at - now : 0));
+}
+
+turn *ws_turn_new(net *n)
+{
+	turn_sinks sinks = {n,          sink_pending, sink_reply, sink_watch,
+	                    sink_unwatch, sink_event,  sink_close, sink_deadline};
+	return turn_new(n->st, n->rl, lws_clock, NULL, &sinks);
 }
 
 void ws_shutdown(net *n, int commit)
 {
 	if (commit) {
-		if (n->npend) {
-			lws_sul_cancel(&n->commit_sul);
-			commit_turn(&n->commit_sul);
-		}
+		lws_sul_cancel(&n->commit_sul);
+		lws_sul_cancel(&n->deadline_sul);
+		turn_end(n->turn);
 		return;
 	}
-	store_tx_rollback(n->st);
-	for (size_t i = 0; i < n->npend; i++)
-		pending_clear(&n->pend[i]);
-	free(n->pend);
-	n->pend = NULL;
-	n->npend = n->cappend = 0;
 	free(n->due);
 	n->due = NULL;
 	n->ndue = n->capdue = 0;
 	snapshot_cache_clear();
-}
-
-/* ===== Rate limits ===== */
-
-static rate_action action_of(proto_type t)
-{
-	switch (t) {
-	case PROTO_JOIN:
-	case PROTO_WATCH:
-		return RATE_JOIN;
-	case PROTO_VOTE:
-	case PROTO_UNVOTE:
-		return RATE_VOTE;
-	case PROTO_POST:
-	case PROTO_EDIT:
-	case PROTO_DELETE:
-		return RATE_POST;
-	default:
-		return RATE_KEY;
-	}
-}
-
-/* The secret a message guesses: the key when it carries one, else the
- * join code of a join or watch; -1 for none. */
-static int secret_of(const proto_msg *m)
-{
-	if (m->key)
-		return RATE_SECRET_KEY;
-	if (m->type == PROTO_JOIN || m->type == PROTO_WATCH)
-		return RATE_SECRET_CODE;
-	return -1;
-}
-
-/* RATE_OK when the message may go on; else writes why into detail. An
- * address locked out of guessing is refused before its guess is looked
- * at, so the refusal says nothing about the secret. */
-static int rate_check(struct pss *pss, const proto_msg *m, char *detail, size_t len)
-{
-	int s = secret_of(m);
-	if (!pss->rc)
-		return RATE_OK;
-	if (s >= 0 && rate_secret_check(pss->rc, (rate_secret)s) != RATE_OK) {
-		snprintf(detail, len, "too many wrong %s from this address: retry in %.0f s",
-		         s == RATE_SECRET_KEY ? "facilitator keys" : "seminar codes",
-		         ceil(rate_secret_wait(pss->rc, (rate_secret)s)));
-		return RATE_LIMITED;
-	}
-	if (rate_take(pss->rc, action_of(m->type)) != RATE_OK ||
-	    (m->key && m->type == PROTO_WATCH && rate_take(pss->rc, RATE_KEY) != RATE_OK)) {
-		snprintf(detail, len, "too many %s requests: retry in a few seconds",
-		         proto_type_name(m->type));
-		return RATE_LIMITED;
-	}
-	return RATE_OK;
-}
-
-/* Counts a wrong guess of the key or of a join code. */
-static void rate_note(struct pss *pss, const proto_msg *m, const seminar_result *r)
-{
-	int s = secret_of(m);
-	if (!pss->rc || !r->is_error || s < 0)
-		return;
-	if (r->err == PROTO_ERR_BAD_KEY || r->err == PROTO_ERR_UNKNOWN_SEMINAR)
-		rate_secret_failed(pss->rc, (rate_secret)s);
 }
 
 /* ===== Closing a connection that broke the rules ===== */
@@ -393,69 +311,6 @@ static void close_after_replies(struct pss *pss, enum lws_close_status code,
 	pss->rx_len = 0;
 	lws_set_timeout(pss->wsi, PENDING_TIMEOUT_CLOSE_SEND, DRAIN_MAX_SECS);
 	lws_callback_on_writable(pss->wsi);
-}
-
-/* ===== One complete message ===== */
-
-/* Returns 0, or -1 when the connection must close at once (out of
- * memory). Too many messages that do not parse close it after the
- * replies it is owed (close_after_replies). */
-static int handle_message(net *n, struct pss *pss, const char *buf, size_t len)
-{
-	proto_msg m;
-	proto_err err;
-	char detail[160], re[PROTO_MAX_ID_CHARS + 1];
-	struct pending *p = pending_add(n, pss);
-	if (!p) {
-		lws_close_reason(pss->wsi, LWS_CLOSE_STATUS_UNEXPECTED_CONDITION, NULL, 0);
-		return -1;
-	}
-	if (proto_parse(buf, len, &m, &err, detail, sizeof detail, re, sizeof re)) {
-		/* Answered, within a bound: a client that keeps sending what
-		 * does not parse is closed rather than served reply after reply. */
-		if (pss->rc && rate_take(pss->rc, RATE_BAD) != RATE_OK) {
-			p->pss = NULL; /* this one gets the close, not a reply */
-			close_after_replies(pss, LWS_CLOSE_STATUS_POLICY_VIOLATION,
-			                    "too many invalid messages");
-			return 0;
-		}
-		p->reply = proto_encode_error(re[0] ? re : NULL, err, detail);
-		p->is_error = 1;
-		return 0;
-	}
-	snprintf(p->re, sizeof p->re, "%s", m.id);
-	if (rate_check(pss, &m, detail, sizeof detail) != RATE_OK) {
-		p->reply = proto_encode_error(m.id, PROTO_ERR_RATE_LIMITED, detail);
-		p->is_error = 1;
-		proto_msg_clear(&m);
-		return 0;
-	}
-
-	seminar_result r = {0};
-	seminar_handle(n->st, pss->ss, &m, &r);
-	rate_note(pss, &m, &r);
-	p->reply = r.reply;
-	p->tail = r.tail;
-	p->is_error = r.is_error;
-	p->wrote = 1;
-	p->events = r.events;
-	p->nevents = r.nevents;
-	r.reply = NULL;
-	r.tail = NULL;
-	r.events = NULL;
-	r.nevents = 0;
-	seminar_result_clear(&r);
-
-	if (m.type == PROTO_WATCH && !p->is_error) {
-		int full;
-		seminar_session_watch(pss->ss, &p->seminar_id, &p->activity_id, &full);
-		p->watch = 1;
-		/* Until the reply goes out, events go nowhere for this
-		 * connection: they are in its snapshot or catch-up. */
-		bcast_unwatch(n->hub, pss->q);
-	}
-	proto_msg_clear(&m);
-	return 0;
 }
 
 /* Sends the connection's pending frames, oldest first, in one write of at
@@ -489,16 +344,6 @@ static int write_pending(net *n, struct pss *pss)
 	return 0;
 }
 
-/* 1 while the turn still holds a reply for pss (it goes out after the
- * commit). */
-static int owed_replies(const net *n, const struct pss *pss)
-{
-	for (size_t i = 0; i < n->npend; i++)
-		if (n->pend[i].pss == pss)
-			return 1;
-	return 0;
-}
-
 /* ===== The lws callback ===== */
 
 int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
@@ -515,15 +360,11 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		/* best effort: without it only the kernel's own bound applies */
 		(void)setsockopt(lws_get_socket_fd(wsi), SOL_SOCKET, SO_SNDBUF, &sndbuf,
 		                 sizeof sndbuf);
-		if (n->rl) {
+		if (n->rl)
 			lws_get_peer_simple(wsi, addr, sizeof addr);
-			pss->rc = rate_conn_new(n->rl, addr);
-			if (!pss->rc)
-				return -1;
-		}
-		pss->ss = seminar_session_new();
+		pss->tc = turn_client_new(n->turn, pss, addr);
 		pss->q = bcast_queue_new(QUEUE_MAX_MSGS, QUEUE_MAX_BYTES);
-		if (!pss->ss || !pss->q)
+		if (!pss->tc || !pss->q)
 			return -1;
 		break;
 	}
@@ -532,13 +373,9 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		bcast_unwatch(n->hub, pss->q);
 		if (pss->due)
 			n->due[pss->due - 1] = NULL;
-		for (size_t i = 0; i < n->npend; i++)
-			if (n->pend[i].pss == pss)
-				n->pend[i].pss = NULL;
-		seminar_session_free(pss->ss);
+		turn_client_free(pss->tc);
 		bcast_queue_free(pss->q);
 		free(pss->rx);
-		rate_conn_free(pss->rc);
 		memset(pss, 0, sizeof *pss);
 		break;
 
@@ -562,7 +399,7 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		 * the protocol's rx_buffer_size) is gathered, in a buffer made for
 		 * it and freed after it: an idle phone owns none. */
 		if (!pss->rx && lws_is_final_fragment(wsi)) {
-			if (handle_message(n, pss, in, len))
+			if (turn_message(n->turn, pss->tc, in, len))
 				return -1;
 			break;
 		}
@@ -572,7 +409,7 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		pss->rx_len += len;
 		if (!lws_is_final_fragment(wsi))
 			break;
-		int rc = handle_message(n, pss, pss->rx, pss->rx_len);
+		int rc = turn_message(n->turn, pss->tc, pss->rx, pss->rx_len);
 		free(pss->rx);
 		pss->rx = NULL;
 		pss->rx_len = 0;
@@ -585,7 +422,7 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			return -1;
 		if (write_pending(n, pss))
 			return -1;
-		if (bcast_queue_count(pss->q) || (pss->closing && owed_replies(n, pss)))
+		if (bcast_queue_count(pss->q) || (pss->closing && turn_client_waiting(pss->tc)))
 			lws_callback_on_writable(wsi);
 		else if (pss->closing)
 			return -1; /* lws sends the close frame decided earlier */

@@ -1,9 +1,10 @@
 /*
  * fuzz_message.c — libFuzzer harness of the message handler: each input is
- * a short conversation, one client message per line, run through
- * proto_parse() and seminar_handle() as ws.c does, on an in-memory store
- * holding one imported seminar (join code FUZZ22). Every reply and every
- * event must be JSON; an error reply writes and broadcasts nothing.
+ * a short conversation, one client message per line, each given to the
+ * core's turn (server/turn.h, through tests/support/turnh.c) and its turn
+ * ended, as the server does, on an in-memory store holding one imported
+ * seminar (join code FUZZ22). Every reply and every event must be JSON;
+ * an error reply broadcasts nothing.
  *
  * Input format (docs/FUZZING.md): lines split at '\n', at most MAX_LINES.
  * A line starting with "@0", "@1" or "@2" is sent by that connection
@@ -11,10 +12,10 @@
  * seminar's facilitator key and "@TOK" the token of the last "joined"
  * reply, which a fuzzer could not guess.
  *
- * Boundary: calls proto.c, seminar.c and the store only; no network, no
- * file. State stays bounded: the store is opened and the seminar imported
- * once per process, and each input runs inside one transaction rolled back
- * at its end, with fresh connections.
+ * Boundary: calls the turn and the store only; no network, no file. State
+ * stays bounded: each input runs on a store of its own, opened in memory
+ * with the seminar imported, and closed at its end, with fresh
+ * connections.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 #include "proto.h"
 #include "seminar.h"
 #include "store.h"
+#include "turnh.h"
 
 #define MAX_LINES 64
 #define SESSIONS 3
@@ -43,16 +45,10 @@ static const char definition[] =
 	"  {\"id\": \"orient\", \"title\": \"Orientations\", \"question\": \"Quelles"
 	"   orientations retenir ?\", \"template\": \"orientations\", \"vote_budget\": 3}]}";
 
-static store *st;        /* one per process, closed at exit */
+static store *st;        /* the input's store */
 static char key[256];    /* the seminar's facilitator key */
 static char token[128];  /* the token of the last "joined" reply */
 static int trace = -1;   /* FUZZ_TRACE=1 prints every reply to stderr */
-
-static void close_store(void)
-{
-	store_close(st);
-	st = NULL;
-}
 
 static void take_key(void *ctx, const char *code, const char *title, const char *date,
                      const char *k)
@@ -80,7 +76,6 @@ static void setup(void)
 	fuzz_check(store_list_seminars(st, take_key, NULL) == STORE_OK);
 	fuzz_check(key[0] != '\0');
 	json_decref(d);
-	atexit(close_store);
 }
 
 /* Copies line[len] into a malloc'd buffer with "@KEY" and "@TOK" replaced.
@@ -111,65 +106,56 @@ static char *expand(const char *line, size_t len, size_t *out_len)
 }
 
 /* Remembers the token of a "joined" reply. */
-static void keep_token(const char *reply)
+static void keep_token(json_t *v)
 {
-	json_t *v = json_loads(reply, 0, NULL);
 	const char *t = json_string_value(json_object_get(v, "token"));
-	if (t && strcmp(json_string_value(json_object_get(v, "type")), "joined") == 0)
+	const char *type = json_string_value(json_object_get(v, "type"));
+	if (t && type && strcmp(type, "joined") == 0)
 		snprintf(token, sizeof token, "%s", t);
-	json_decref(v);
 }
 
-/* One message from one connection, as ws.c handles it. */
-static void run_message(seminar_session *ss, const char *text, size_t len)
+/* One message from one connection, in a turn of its own. */
+static void run_message(turnh *h, turn_client *c, const char *text, size_t len)
 {
-	proto_msg m;
-	proto_err err = PROTO_OK;
-	char detail[160], re[PROTO_MAX_ID_CHARS + 1];
-
-	if (proto_parse(text, len, &m, &err, detail, sizeof detail, re, sizeof re)) {
-		fuzz_check(err != PROTO_OK && err < PROTO_ERR__COUNT);
-		char *reply = proto_encode_error(re[0] ? re : NULL, err, detail);
-		fuzz_check_json(reply, strlen(reply));
-		free(reply);
-		return;
+	turnh_clear_events(h);
+	fuzz_check(turnh_sendn(h, c, text, len) == 0);
+	turnh_end(h);
+	json_t *replies = turnh_replies(h, c);
+	size_t i;
+	json_t *v;
+	int error = 0;
+	json_array_foreach(replies, i, v) {
+		char *dump = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		fuzz_check(json_is_object(v)); /* not JSON: kept as a string */
+		if (trace)
+			fprintf(stderr, "%.60s -> %s\n", text, dump ? dump : "?");
+		free(dump);
+		error |= strcmp(json_string_value(json_object_get(v, "type")), "error") == 0;
+		keep_token(v);
 	}
-	seminar_result r = {0};
-	seminar_handle(st, ss, &m, &r);
-	char *whole = seminar_result_text(&r);
-	fuzz_check(whole != NULL);
-	if (trace)
-		fprintf(stderr, "%s -> %s\n", proto_type_name(m.type), whole);
-	fuzz_check_json(whole, strlen(whole));
-	free(whole);
-	if (r.is_error)
-		fuzz_check(r.nevents == 0);
-	else if (m.type == PROTO_JOIN)
-		keep_token(r.reply);
-	for (size_t i = 0; i < r.nevents; i++) {
-		fuzz_check(r.events[i].seminar_id > 0 && r.events[i].seq > 0);
-		fuzz_check_json(r.events[i].payload, r.events[i].len);
+	json_decref(replies);
+	if (error)
+		fuzz_check(turnh_event_count(h) == 0);
+	for (size_t k = 0; k < turnh_event_count(h); k++) {
+		const seminar_event *e = turnh_event(h, k);
+		fuzz_check(e->seminar_id > 0 && e->seq > 0);
+		fuzz_check_json(e->payload, e->len);
 	}
-	long long sem, act;
-	int full;
-	seminar_session_watch(ss, &sem, &act, &full);
-	seminar_result_clear(&r);
-	proto_msg_clear(&m);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	seminar_session *ss[SESSIONS];
+	turn_client *c[SESSIONS];
 	const char *p = (const char *)data, *end = p + size;
+	turnh *h;
 
-	if (!st)
-		setup();
+	setup();
 	if (trace < 0)
 		trace = getenv("FUZZ_TRACE") != NULL;
 	token[0] = '\0';
+	fuzz_check((h = turnh_new(st)) != NULL);
 	for (int i = 0; i < SESSIONS; i++)
-		fuzz_check((ss[i] = seminar_session_new()) != NULL);
-	fuzz_check(store_tx_begin(st) == STORE_OK);
+		fuzz_check((c[i] = turnh_client(h)) != NULL);
 	for (int n = 0; n < MAX_LINES && p < end; n++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *stop = nl ? nl : end;
@@ -180,13 +166,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		size_t len;
 		char *text = expand(p, (size_t)(stop - p), &len);
-		run_message(ss[who], text, len);
+		run_message(h, c[who], text, len);
 		free(text);
 		p = nl ? nl + 1 : end;
 	}
-	/* Whatever happened, nothing of this input stays. */
-	store_tx_rollback(st);
-	for (int i = 0; i < SESSIONS; i++)
-		seminar_session_free(ss[i]);
+	turnh_free(h);
+	store_close(st);
+	st = NULL;
 	return 0;
 }

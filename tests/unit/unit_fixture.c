@@ -90,7 +90,9 @@ json_t *fx_send(fixture *f, seminar_session *ss, seminar_result *r, const char *
 	}
 	if (!r)
 		r = &local;
-	assert_int_equal(seminar_handle(f->st, ss, &m, r), 0);
+	seminar_principal who;
+	assert_int_equal(seminar_sender(f->st, m.key, &who), 0);
+	assert_int_equal(seminar_handle(f->st, ss, &who, &m, r), 0);
 	proto_msg_clear(&m);
 	assert_non_null(r->reply);
 	assert_int_equal(store_tx_commit(f->st), STORE_OK);

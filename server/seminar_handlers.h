@@ -1,0 +1,26 @@
+/*
+ * seminar_handlers.h — the handlers of the command table (command.c),
+ * one per message type, implemented by the domain rules by actor:
+ * seminar_public.c (join, watch), seminar_participant.c (a participant's
+ * writes) and seminar_facilitator.c (a facilitator's changes).
+ *
+ * Each takes one message being handled (seminar_private.h) and returns 0,
+ * SEMINAR_REFUSED (a rule said no) or a negative store code.
+ */
+#ifndef ATELIER_SEMINAR_HANDLERS_H
+#define ATELIER_SEMINAR_HANDLERS_H
+
+struct seminar_job;
+
+int seminar_do_join(struct seminar_job *j);
+int seminar_do_watch(struct seminar_job *j);
+int seminar_do_post(struct seminar_job *j);
+int seminar_do_edit(struct seminar_job *j);
+int seminar_do_delete(struct seminar_job *j);
+int seminar_do_vote(struct seminar_job *j);
+int seminar_do_unvote(struct seminar_job *j);
+int seminar_do_set_state(struct seminar_job *j);
+int seminar_do_hide(struct seminar_job *j);
+int seminar_do_show(struct seminar_job *j);
+
+#endif

@@ -1,0 +1,151 @@
+/*
+ * store_keys.c — the keys table: who may act as a facilitator (of a whole
+ * seminar, or of one activity), as the organiser of the server, or as a
+ * steering committee recording decisions. A key is 256 random bits shown
+ * once as 64 hex digits; the table keeps only its SHA-256 (libcrypto), so
+ * a copy of the database gives no key away. 256 random bits need no slow
+ * password hash: nothing can be guessed from the digest.
+ *
+ * Boundary: the key and seminar tables. Also gives the connection the SQL
+ * function atelier_key_hash(text), which the migration that made this
+ * table used on the keys seminars already had. Whether a key may do
+ * something is the domain's decision (seminar.c), on the row it finds
+ * here.
+ */
+#include "store_private.h"
+#include "store_keys.h"
+
+#include <openssl/evp.h>
+#include <string.h>
+
+#define DIGEST 32
+
+/* SHA-256 of key into out; 0, or -1 if libcrypto failed. */
+static int digest(const char *key, size_t len, unsigned char out[DIGEST])
+{
+	unsigned int n = 0;
+	return EVP_Digest(key, len, out, &n, EVP_sha256(), NULL) == 1 && n == DIGEST ? 0 : -1;
+}
+
+static void sql_key_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	unsigned char d[DIGEST];
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	const char *key = (const char *)sqlite3_value_text(argv[0]);
+	if (!key || digest(key, (size_t)sqlite3_value_bytes(argv[0]), d)) {
+		sqlite3_result_error(ctx, "atelier_key_hash failed", -1);
+		return;
+	}
+	sqlite3_result_blob(ctx, d, DIGEST, SQLITE_TRANSIENT);
+}
+
+int store__keys_register(store *s)
+{
+	return sqlite3_create_function(s->db, "atelier_key_hash", 1,
+	                               SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+	                               NULL, sql_key_hash, NULL, NULL);
+}
+
+static const char *const kind_names[] = {
+	[STORE_KEY_FACILITATOR] = "facilitator",
+	[STORE_KEY_ORGANISER] = "organiser",
+	[STORE_KEY_VALIDATION] = "validation",
+};
+
+const char *store_key_kind_name(store_key_kind k)
+{
+	return (unsigned)k < sizeof kind_names / sizeof kind_names[0] ? kind_names[k] : "?";
+}
+
+/* 1 when the two digests are equal; the time does not depend on where
+ * they differ. */
+static int same_digest(const unsigned char *a, const unsigned char *b)
+{
+	unsigned char diff = 0;
+	for (size_t i = 0; i < DIGEST; i++)
+		diff |= a[i] ^ b[i];
+	return diff == 0;
+}
+
+int store_key_find(store *s, const char *key, store_key *out)
+{
+	unsigned char d[DIGEST];
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	if (!key || !*key)
+		return STORE_NOT_FOUND;
+	if (digest(key, strlen(key), d))
+		return STORE_ERR;
+	st = store__stmt(s, "SELECT id, kind, seminar_id, activity_id, hash FROM key"
+	                    " WHERE hash = ? AND revoked IS NULL");
+	if (!st)
+		return STORE_ERR;
+	sqlite3_bind_blob(st, 1, d, DIGEST, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 4) == DIGEST &&
+	    same_digest(sqlite3_column_blob(st, 4), d)) {
+		const char *kind = (const char *)sqlite3_column_text(st, 1);
+		out->id = sqlite3_column_int64(st, 0);
+		out->seminar_id = sqlite3_column_int64(st, 2);
+		out->activity_id = sqlite3_column_int64(st, 3);
+		for (size_t k = 0; k < sizeof kind_names / sizeof kind_names[0]; k++)
+			if (kind && strcmp(kind, kind_names[k]) == 0)
+				out->kind = (store_key_kind)k;
+		rc = STORE_OK;
+	} else {
+		rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? STORE_NOT_FOUND : store__fail(rc);
+	}
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc;
+}
+
+int store_key_create(store *s, store_key_kind kind, long long seminar_id,
+                     long long activity_id, const char *name, char *key_out, size_t key_len,
+                     long long *id)
+{
+	char key[2 * STORE_KEY_BYTES + 1];
+	int rc;
+
+	if (key_len < sizeof key || (unsigned)kind >= sizeof kind_names / sizeof kind_names[0])
+		return STORE_ERR;
+	if ((rc = store__random_hex(key, STORE_KEY_BYTES)) != STORE_OK)
+		return rc;
+	rc = store__exec(s,
+	                 "INSERT INTO key (kind, seminar_id, activity_id, name, hash, created)"
+	                 " VALUES (?, ?, ?, ?, atelier_key_hash(?),"
+	                 " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+	                 "tnntt", kind_names[kind], seminar_id, activity_id, name ? name : "",
+	                 key);
+	if (rc == STORE_OK && id)
+		rc = store__int(s, id, "SELECT last_insert_rowid()", "");
+	if (rc == STORE_OK)
+		memcpy(key_out, key, sizeof key);
+	return rc;
+}
+
+int store_check_key(store *s, const char *code, const char *key)
+{
+	long long sid = 0;
+	store_key k;
+	int rc;
+
+	if (!s || !code || !key || !*key)
+		return 0;
+	rc = store__int(s, &sid, "SELECT id FROM seminar WHERE code = ?", "t", code);
+	if (rc == STORE_NOT_FOUND)
+		return 0;
+	if (rc == STORE_OK)
+		rc = store_key_find(s, key, &k);
+	if (rc == STORE_NOT_FOUND)
+		return 0;
+	if (rc != STORE_OK)
+		return rc;
+	return k.kind == STORE_KEY_FACILITATOR && k.seminar_id == sid && !k.activity_id;
+}
