@@ -209,7 +209,8 @@ static int facilitator(struct job *j, long long *sid)
 	return rc ? rc : check_key(j);
 }
 
-/* The activity slug of seminar sid, or unknown_activity. */
+/* The activity slug of seminar sid, in the programme, or
+ * unknown_activity (an archived one is no longer in it). */
 static int find_activity(struct job *j, long long sid, const char *slug,
                          store_activity *a)
 {
@@ -217,15 +218,22 @@ static int find_activity(struct job *j, long long sid, const char *slug,
 	if (rc)
 		return rc;
 	rc = store_activity_find(j->st, sid, slug, a);
+	if (rc == STORE_OK && a->archived)
+		return refuse(j, PROTO_ERR_UNKNOWN_ACTIVITY,
+		              "the activity was archived: no longer in the programme");
 	if (rc == STORE_NOT_FOUND)
 		return refuse(j, PROTO_ERR_UNKNOWN_ACTIVITY, "no such activity in the seminar");
 	return rc;
 }
 
-/* m->contribution, if it belongs to seminar sid and is not deleted. */
+/* m->contribution, if it belongs to seminar sid, is not deleted and its
+ * board is in the programme. */
 static int find_contribution(struct job *j, long long sid, store_contribution *c)
 {
 	int rc = store_contribution_get(j->st, j->m->contribution, c);
+	if (rc == STORE_OK && c->seminar_id == sid && c->archived)
+		return refuse(j, PROTO_ERR_UNKNOWN_CONTRIBUTION,
+		              "the contribution's board was archived: no longer in the programme");
 	if (rc == STORE_NOT_FOUND || (rc == STORE_OK && (c->seminar_id != sid ||
 	                                                 strcmp(c->state, "deleted") == 0)))
 		return refuse(j, PROTO_ERR_UNKNOWN_CONTRIBUTION,
@@ -421,6 +429,9 @@ static int do_post(struct job *j)
 	    (rc = find_activity(j, j->ss->joined_seminar, m->activity, &a)))
 		return rc;
 	rc = store_board_find(j->st, a.id, m->board, &b);
+	if (rc == STORE_OK && b.archived)
+		return refuse(j, PROTO_ERR_UNKNOWN_BOARD,
+		              "the board was archived: no longer in the activity");
 	if (rc == STORE_NOT_FOUND)
 		return refuse(j, PROTO_ERR_UNKNOWN_BOARD, "no such board in the activity");
 	if (rc)

@@ -63,10 +63,14 @@ void store_savepoint_rollback(store *s);
 /* Imports a seminar definition already validated and normalized by
  * defn_validate() (borrowed). Inserts or updates by the definition's "id"
  * in one transaction: importing the same file twice changes nothing; a
- * changed file updates titles and adds new activities and boards. Generates
- * the join code (if the definition has none) and the facilitator key on
- * first import. On success writes the seminar's join code into
- * code_out[code_len]. On failure nothing is changed and err says why. */
+ * changed file makes the programme the file's (docs/SESSIONS.md,
+ * "Importing again"): what changed is updated, what is new added, what
+ * the file no longer holds archived (kept with its contributions, out of
+ * the programme), what comes back brought back, positions rewritten in
+ * the file's order. Generates the join code (if the definition has none)
+ * and the facilitator key on first import. On success writes the
+ * seminar's join code into code_out[code_len]. On failure nothing is
+ * changed and err says why. */
 int store_import(store *s, json_t *defn, char *code_out, size_t code_len,
                  char *err, size_t err_len);
 

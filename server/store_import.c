@@ -2,10 +2,15 @@
  * store_import.c — seminar definitions (the JSON files of sessions/,
  * validated and normalized by defn.c) into the database.
  *
- * Boundary: inserts or updates the seminar, its activities and boards, in
- * one transaction (or one savepoint inside the caller's): all or nothing.
- * A re-import updates titles, questions, prompts and order and adds what
- * is new; it never deletes an activity, a board or a contribution, and
+ * Boundary: makes the seminar's programme what the definition says, in one
+ * transaction (or one savepoint inside the caller's): all or nothing.
+ * Activities are matched by their slug within the seminar, boards by their
+ * slug within the activity. A re-import updates what changed, adds what is
+ * new, archives what the definition no longer holds (kept, with its
+ * contributions, out of the programme) and brings back an archived one
+ * whose slug reappears. Positions are rewritten from the definition's
+ * order, so no two activities of a seminar (nor boards of an activity)
+ * share one. It never deletes an activity, a board or a contribution, and
  * never changes the facilitator key nor an activity's state. Must not
  * validate the definition (defn.c did).
  */
@@ -102,11 +107,89 @@ static int upsert_seminar(store *s, json_t *defn, long long *sid, char *code,
 	return rc;
 }
 
-/* Inserts or updates one activity (at position pos) and its boards. */
+/* ===== Archiving and positions =====
+ * The activities of a seminar and the boards of an activity follow the
+ * same steps, each with its own statements (the cache wants literals):
+ * ?1 is the parent's id, ?2 the definition's slugs in order, as a JSON
+ * array (json_each gives each slug's index as its "key"). */
+struct level {
+	/* Archives the rows in the programme whose slug is not in ?2. */
+	const char *archive;
+	/* Moves the rows in the programme that will change position to
+	 * negative ones (-1 - position, all distinct), so that no row sits
+	 * on a position another one is about to take. */
+	const char *make_room;
+};
+
+#define NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+static const struct level activities = {
+	"UPDATE activity SET archived = " NOW " WHERE seminar_id = ?1 AND archived IS NULL"
+	" AND slug NOT IN (SELECT value FROM json_each(?2))",
+	"UPDATE activity SET position = -1 - position WHERE seminar_id = ?1"
+	" AND archived IS NULL AND position >= 0"
+	" AND position IS NOT (SELECT key FROM json_each(?2) WHERE value = activity.slug)",
+};
+
+static const struct level boards = {
+	"UPDATE board SET archived = " NOW " WHERE activity_id = ?1 AND archived IS NULL"
+	" AND slug NOT IN (SELECT value FROM json_each(?2))",
+	"UPDATE board SET position = -1 - position WHERE activity_id = ?1"
+	" AND archived IS NULL AND position >= 0"
+	" AND position IS NOT (SELECT key FROM json_each(?2) WHERE value = board.slug)",
+};
+
+/* Archives the rows of parent_id that items (activities or boards of the
+ * definition) no longer hold and frees the positions items will take. */
+static int prepare_level(store *s, const struct level *l, long long parent_id, json_t *items)
+{
+	json_t *slugs = json_array();
+	char *text = NULL;
+	size_t i;
+	json_t *it;
+	int rc = STORE_ERR;
+
+	if (!slugs)
+		return STORE_ERR;
+	json_array_foreach(items, i, it)
+		if (json_array_append(slugs, json_object_get(it, "id")))
+			goto done;
+	if (!(text = json_dumps(slugs, JSON_COMPACT)))
+		goto done;
+	rc = store__exec(s, l->archive, "it", parent_id, text);
+	if (rc == STORE_OK)
+		rc = store__exec(s, l->make_room, "it", parent_id, text);
+done:
+	free(text);
+	json_decref(slugs);
+	return rc;
+}
+
+/* ===== Activities and boards ===== */
+
+/* Inserts or updates one board of an activity, at position pos, in the
+ * programme. */
+static int upsert_board(store *s, long long aid, long long pos, json_t *b)
+{
+	return store__exec(s,
+	                   "INSERT INTO board (activity_id, slug, position, title, prompt, kind)"
+	                   " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (activity_id, slug)"
+	                   " DO UPDATE SET position = excluded.position,"
+	                   " title = excluded.title, prompt = excluded.prompt,"
+	                   " kind = excluded.kind, archived = NULL"
+	                   " WHERE NOT (position IS excluded.position"
+	                   " AND title IS excluded.title AND prompt IS excluded.prompt"
+	                   " AND kind IS excluded.kind AND archived IS NULL)",
+	                   "itittt", aid, str(b, "id"), pos, str(b, "title"),
+	                   str(b, "prompt"), str(b, "kind"));
+}
+
+/* Inserts or updates one activity (at position pos, in the programme)
+ * and makes its boards the definition's. */
 static int upsert_activity(store *s, long long sid, long long pos, json_t *act)
 {
 	char *animators = json_dumps(json_object_get(act, "animators"), JSON_COMPACT);
-	json_t *boards = json_object_get(act, "boards");
+	json_t *items = json_object_get(act, "boards");
 	long long aid = 0;
 	int rc = STORE_ERR;
 
@@ -121,11 +204,12 @@ static int upsert_activity(store *s, long long sid, long long pos, json_t *act)
 	                 " ON CONFLICT (seminar_id, slug) DO UPDATE SET"
 	                 " position = excluded.position, title = excluded.title,"
 	                 " question = excluded.question, template = excluded.template,"
-	                 " vote_budget = excluded.vote_budget, animators = excluded.animators"
+	                 " vote_budget = excluded.vote_budget, animators = excluded.animators,"
+	                 " archived = NULL"
 	                 " WHERE NOT (position IS excluded.position AND title IS excluded.title"
 	                 " AND question IS excluded.question AND template IS excluded.template"
 	                 " AND vote_budget IS excluded.vote_budget"
-	                 " AND animators IS excluded.animators)",
+	                 " AND animators IS excluded.animators AND archived IS NULL)",
 	                 "ititttit", sid, str(act, "id"), pos, str(act, "title"),
 	                 str(act, "question"), str(act, "template"),
 	                 (long long)json_integer_value(json_object_get(act, "vote_budget")),
@@ -133,19 +217,10 @@ static int upsert_activity(store *s, long long sid, long long pos, json_t *act)
 	if (rc == STORE_OK)
 		rc = store__int(s, &aid, "SELECT id FROM activity WHERE seminar_id = ? AND slug = ?",
 		                "it", sid, str(act, "id"));
-	for (size_t j = 0; rc == STORE_OK && j < json_array_size(boards); j++) {
-		json_t *b = json_array_get(boards, j);
-		rc = store__exec(s,
-		                 "INSERT INTO board (activity_id, slug, position, title, prompt, kind)"
-		                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (activity_id, slug)"
-		                 " DO UPDATE SET position = excluded.position,"
-		                 " title = excluded.title, prompt = excluded.prompt,"
-		                 " kind = excluded.kind WHERE NOT (position IS excluded.position"
-		                 " AND title IS excluded.title AND prompt IS excluded.prompt"
-		                 " AND kind IS excluded.kind)",
-		                 "itittt", aid, str(b, "id"), (long long)j, str(b, "title"),
-		                 str(b, "prompt"), str(b, "kind"));
-	}
+	if (rc == STORE_OK)
+		rc = prepare_level(s, &boards, aid, items);
+	for (size_t j = 0; rc == STORE_OK && j < json_array_size(items); j++)
+		rc = upsert_board(s, aid, (long long)j, json_array_get(items, j));
 done:
 	free(animators);
 	return rc;
@@ -173,6 +248,8 @@ int store_import(store *s, json_t *defn, char *code_out, size_t code_len, char *
 	if (rc != STORE_OK)
 		goto fail;
 	rc = upsert_seminar(s, defn, &sid, code, sizeof code, err, err_len);
+	if (rc == STORE_OK)
+		rc = prepare_level(s, &activities, sid, acts);
 	for (size_t i = 0; rc == STORE_OK && i < json_array_size(acts); i++)
 		rc = upsert_activity(s, sid, (long long)i, json_array_get(acts, i));
 	if (rc == STORE_OK)

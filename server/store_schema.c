@@ -91,6 +91,26 @@ static const char *const migrations[] = {
 	"  client_id TEXT NOT NULL,"
 	"  reply TEXT NOT NULL,"
 	"  PRIMARY KEY (participant_id, client_id)) WITHOUT ROWID;",
+
+	/* 2: activities and boards can be archived (out of the programme,
+	 * kept with their contributions): "archived" is when, NULL while
+	 * they are in it. Positions of the activities of a seminar, and of
+	 * the boards of an activity, are unique among those in the
+	 * programme: the positions held before are renumbered 0, 1, … in
+	 * their order (position, then id), so rows that shared one keep
+	 * their order and nothing is lost. */
+	"ALTER TABLE activity ADD COLUMN archived TEXT;"
+	"ALTER TABLE board ADD COLUMN archived TEXT;"
+	"UPDATE activity SET position = r.n FROM (SELECT id, ROW_NUMBER() OVER"
+	"  (PARTITION BY seminar_id ORDER BY position, id) - 1 AS n FROM activity) AS r"
+	"  WHERE r.id = activity.id;"
+	"UPDATE board SET position = r.n FROM (SELECT id, ROW_NUMBER() OVER"
+	"  (PARTITION BY activity_id ORDER BY position, id) - 1 AS n FROM board) AS r"
+	"  WHERE r.id = board.id;"
+	"CREATE UNIQUE INDEX activity_position ON activity(seminar_id, position)"
+	"  WHERE archived IS NULL;"
+	"CREATE UNIQUE INDEX board_position ON board(activity_id, position)"
+	"  WHERE archived IS NULL;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -1,7 +1,9 @@
 /*
  * test_store.c — the store: opening and migrations (memory and file,
  * reopening, a newer or foreign file refused), transactions and
- * savepoints, import (codes, keys, re-import, updates, all or nothing),
+ * savepoints, import (codes, keys, re-import, updates, all or nothing,
+ * archiving what a file no longer holds, template switches, unique
+ * positions, the migration that brought them),
  * the facilitator key check and the synthesis document.
  */
 #include "unit_fixture.h"
@@ -473,6 +475,271 @@ static void import_code_from_definition_must_be_free(void **state)
 	fx_close(&f);
 }
 
+/* ===== Import: archiving and positions ===== */
+
+/* The programme as the synthesis gives it: each activity's id and, in
+ * brackets, its boards' ids ("axe-1[abandonner maintenir] orient[...]"),
+ * into out; the dump itself into *doc when doc is not NULL. */
+static const char *programme(store *st, const char *code, char *out, size_t len,
+                             json_t **doc)
+{
+	json_t *d = NULL, *a, *b;
+	size_t i, j, n = 0;
+
+	assert_int_equal(store_dump(st, code, &d), STORE_OK);
+	out[0] = '\0';
+	json_array_foreach(json_object_get(d, "activities"), i, a) {
+		n += (size_t)snprintf(out + n, n < len ? len - n : 0, "%s%s[", i ? " " : "",
+		                      json_string_value(json_object_get(a, "id")));
+		json_array_foreach(json_object_get(a, "boards"), j, b)
+			n += (size_t)snprintf(out + n, n < len ? len - n : 0, "%s%s", j ? " " : "",
+			                      json_string_value(json_object_get(b, "id")));
+		n += (size_t)snprintf(out + n, n < len ? len - n : 0, "]");
+	}
+	if (doc)
+		*doc = d;
+	else
+		json_decref(d);
+	return out;
+}
+
+static long long total_contributions(json_t *doc)
+{
+	return json_integer_value(json_object_get(json_object_get(doc, "totals"),
+	                                          "contributions"));
+}
+
+/* An activity that leaves the file leaves the programme (the synthesis
+ * too) with its contributions, which stay in the database; its slug back
+ * in the file brings it back with them. */
+static void import_archives_what_the_file_no_longer_holds(void **state)
+{
+	(void)state;
+	fixture f;
+	seminar_session *ss = seminar_session_new();
+	char token[64], prog[256];
+	json_t *d = fx_definition(), *doc = NULL, *c = NULL;
+	store_activity a;
+	store_contribution sc;
+	long long id;
+
+	fx_open(&f);
+	fx_join(&f, ss, token, sizeof token);
+	fx_state(&f, "axe-1", "open");
+	id = fx_post(&f, ss, "axe-1", "inventer", "Un conseil des jeunes");
+
+	json_array_remove(json_object_get(d, "activities"), 0);
+	fx_import(&f, d);
+	assert_string_equal(programme(f.st, f.code, prog, sizeof prog, &doc),
+	                    "orient[orientations]");
+	assert_int_equal(total_contributions(doc), 0);
+	json_decref(doc);
+	long long sid = 0;
+	assert_int_equal(store_seminar_find(f.st, f.code, &sid), STORE_OK);
+	assert_int_equal(store_activity_find(f.st, sid, "axe-1", &a), STORE_OK);
+	assert_int_equal(a.archived, 1);
+	assert_string_equal(a.state, "open"); /* its state is kept too */
+	assert_int_equal(store_contribution_get(f.st, id, &sc), STORE_OK);
+	assert_int_equal(sc.archived, 1);
+	assert_int_equal(store_contribution_json(f.st, id, 1, &c), STORE_OK);
+	assert_string_equal(json_string_value(json_object_get(c, "text")),
+	                    "Un conseil des jeunes");
+	json_decref(c);
+
+	json_decref(d);
+	d = fx_definition();
+	fx_import(&f, d);
+	assert_string_equal(programme(f.st, f.code, prog, sizeof prog, &doc),
+	                    "axe-1[abandonner maintenir inventer] orient[orientations]");
+	assert_int_equal(total_contributions(doc), 1);
+	json_decref(doc);
+	assert_int_equal(store_activity_find(f.st, sid, "axe-1", &a), STORE_OK);
+	assert_int_equal(a.archived, 0);
+	json_decref(d);
+	seminar_session_free(ss);
+	fx_close(&f);
+}
+
+/* A custom activity switched to the "ami" template (and back) has the
+ * new template's boards only; the boards it had go out of the programme
+ * with their contributions. */
+static void import_template_switch_replaces_the_boards(void **state)
+{
+	(void)state;
+	fixture f;
+	seminar_session *ss = seminar_session_new();
+	char token[64], prog[256];
+	json_t *ami = fx_definition(), *custom = fx_definition(), *doc = NULL;
+	json_t *a1 = fx_defn_activity(custom, "axe-1");
+
+	json_object_set_new(a1, "template", json_string("custom"));
+	json_object_set_new(a1, "boards",
+	                    json_pack("[{s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}]", "id",
+	                              "constats", "title", "Regard sur l'existant", "prompt", "",
+	                              "kind", "notes", "id", "pistes", "title",
+	                              "Perspectives d'action", "prompt", "", "kind", "notes"));
+	fx_open(&f);
+	fx_join(&f, ss, token, sizeof token);
+	fx_state(&f, "axe-1", "open");
+	fx_post(&f, ss, "axe-1", "inventer", "Une idée sous « ami »");
+
+	fx_import(&f, custom);
+	assert_string_equal(programme(f.st, f.code, prog, sizeof prog, &doc),
+	                    "axe-1[constats pistes] orient[orientations]");
+	assert_int_equal(total_contributions(doc), 0);
+	json_decref(doc);
+	fx_post(&f, ss, "axe-1", "constats", "Un constat");
+	fx_post(&f, ss, "axe-1", "pistes", "Une piste");
+
+	fx_import(&f, ami);
+	assert_string_equal(programme(f.st, f.code, prog, sizeof prog, &doc),
+	                    "axe-1[abandonner maintenir inventer] orient[orientations]");
+	assert_int_equal(total_contributions(doc), 1); /* the one posted under "ami" */
+	json_decref(doc);
+	json_decref(ami);
+	json_decref(custom);
+	seminar_session_free(ss);
+	fx_close(&f);
+}
+
+/* Pairs of activities of a seminar (or boards of an activity) in the
+ * programme that share a position, read beside the store. */
+static long long shared_positions(const char *path)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	long long n = -1;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM activity"
+	                                    " WHERE archived IS NULL GROUP BY seminar_id, position"
+	                                    " HAVING COUNT(*) > 1)) + (SELECT COUNT(*) FROM"
+	                                    " (SELECT 1 FROM board WHERE archived IS NULL"
+	                                    " GROUP BY activity_id, position HAVING COUNT(*) > 1))",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/* A definition of the fixture's seminar whose activities are these ids,
+ * in this order: the fixture's own, or an "open" one made up. */
+static json_t *with_activities(const char *const *ids, size_t n)
+{
+	json_t *d = fx_definition(), *acts = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		json_t *a = fx_defn_activity(d, ids[i]);
+		json_array_append_new(
+			acts, a ? json_incref(a)
+			        : json_pack("{s:s, s:s, s:s, s:s, s:[], s:i, s:[{s:s, s:s, s:s, s:s}]}",
+			                    "id", ids[i], "title", ids[i], "question", "", "template",
+			                    "open", "animators", "vote_budget", 0, "boards", "id",
+			                    "salle", "title", "La salle", "prompt", "", "kind",
+			                    "notes"));
+	}
+	json_object_set_new(d, "activities", acts);
+	return d;
+}
+
+/* Removing, adding, moving and bringing back activities: after each
+ * import the programme is the file's, in its order, and no two
+ * activities share a position; the database refuses two at one. */
+static void import_positions_stay_unique(void **state)
+{
+	(void)state;
+	static const char *const steps[][4] = {
+		{"orient", "accueil"},             /* axe-1 removed, one added */
+		{"axe-1", "orient", "accueil"},    /* axe-1 back, first */
+		{"accueil", "orient", "axe-1"},    /* reversed */
+		{"orient", "cloture", "axe-1"},    /* one removed, one added between */
+	};
+	static const char *const want[] = {
+		"orient[orientations] accueil[salle]",
+		"axe-1[abandonner maintenir inventer] orient[orientations] accueil[salle]",
+		"accueil[salle] orient[orientations] axe-1[abandonner maintenir inventer]",
+		"orient[orientations] cloture[salle] axe-1[abandonner maintenir inventer]",
+	};
+	struct tmp t;
+	fixture f = {0};
+	char err[256], prog[256];
+	json_t *d = fx_definition();
+	sqlite3 *db = NULL;
+
+	tmp_make(&t);
+	assert_int_equal(store_open(t.path, &f.st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_import(f.st, d, f.code, sizeof f.code, err, sizeof err), STORE_OK);
+	json_decref(d);
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		size_t n = 0;
+		while (n < 4 && steps[i][n])
+			n++;
+		d = with_activities(steps[i], n);
+		fx_import(&f, d);
+		json_decref(d);
+		assert_string_equal(programme(f.st, f.code, prog, sizeof prog, NULL), want[i]);
+		assert_int_equal(shared_positions(t.path), 0);
+	}
+	store_close(f.st);
+
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE activity SET position = 0", NULL, NULL, NULL),
+	                 SQLITE_CONSTRAINT);
+	sqlite3_close(db);
+	tmp_remove(&t);
+}
+
+/* A database of the first schema whose activities (and boards) share
+ * positions, as re-imports left them, opens with every row kept, in the
+ * same order, at distinct positions. */
+static void migration_keeps_rows_and_separates_positions(void **state)
+{
+	(void)state;
+	struct tmp t;
+	fixture f = {0};
+	seminar_session *ss = seminar_session_new();
+	char err[256], prog[256], token[64];
+	json_t *d = fx_definition(), *doc = NULL;
+	sqlite3 *db = NULL;
+
+	tmp_make(&t);
+	assert_int_equal(store_open(t.path, &f.st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_import(f.st, d, f.code, sizeof f.code, err, sizeof err), STORE_OK);
+	assert_int_equal(store_list_seminars(f.st, keep_key, f.key), STORE_OK);
+	fx_join(&f, ss, token, sizeof token);
+	fx_state(&f, "orient", "open");
+	fx_post(&f, ss, "orient", "orientations", "Ouvrir l'école");
+	store_close(f.st);
+
+	/* Back to the first schema's shape, every position at 0. */
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                              "DROP INDEX activity_position; DROP INDEX board_position;"
+	                              "ALTER TABLE activity DROP COLUMN archived;"
+	                              "ALTER TABLE board DROP COLUMN archived;"
+	                              "UPDATE activity SET position = 0; UPDATE board SET position = 0;"
+	                              "PRAGMA user_version = 1",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_int_equal(store_open(t.path, &f.st, err, sizeof err), STORE_OK);
+	assert_true(store_schema_version(f.st) >= 2);
+	assert_string_equal(programme(f.st, f.code, prog, sizeof prog, &doc),
+	                    "axe-1[abandonner maintenir inventer] orient[orientations]");
+	assert_int_equal(total_contributions(doc), 1);
+	json_decref(doc);
+	assert_int_equal(shared_positions(t.path), 0);
+	store_close(f.st);
+	json_decref(d);
+	seminar_session_free(ss);
+	tmp_remove(&t);
+}
+
 /* ===== Synthesis ===== */
 
 static json_t *board_of(json_t *doc, size_t activity, size_t board)
@@ -717,6 +984,10 @@ int main(void)
 		cmocka_unit_test(import_update_adds_and_keeps),
 		cmocka_unit_test(import_is_all_or_nothing),
 		cmocka_unit_test(import_code_from_definition_must_be_free),
+		cmocka_unit_test(import_archives_what_the_file_no_longer_holds),
+		cmocka_unit_test(import_template_switch_replaces_the_boards),
+		cmocka_unit_test(import_positions_stay_unique),
+		cmocka_unit_test(migration_keeps_rows_and_separates_positions),
 		cmocka_unit_test(dump_shape_and_order),
 		cmocka_unit_test(dump_actions_and_totals),
 	};

@@ -66,6 +66,26 @@ void fx_open(fixture *f)
 	assert_true(strlen(f->key) >= 32);
 }
 
+void fx_import(fixture *f, json_t *defn)
+{
+	char err[512], code[32];
+
+	if (store_import(f->st, defn, code, sizeof code, err, sizeof err) != STORE_OK)
+		fail_msg("import: %s", err);
+	assert_string_equal(code, f->code);
+}
+
+json_t *fx_defn_activity(json_t *defn, const char *id)
+{
+	size_t i;
+	json_t *a;
+
+	json_array_foreach(json_object_get(defn, "activities"), i, a)
+		if (strcmp(json_string_value(json_object_get(a, "id")), id) == 0)
+			return a;
+	return NULL;
+}
+
 void fx_close(fixture *f)
 {
 	store_close(f->st);

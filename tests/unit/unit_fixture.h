@@ -32,6 +32,14 @@ json_t *fx_definition(void);
 void fx_open(fixture *f);
 void fx_close(fixture *f);
 
+/* Imports defn (borrowed) again into the fixture's store; fails the test
+ * unless it succeeds and keeps the seminar's code. */
+void fx_import(fixture *f, json_t *defn);
+
+/* The activity with this id in a definition's "activities" (borrowed),
+ * or NULL. */
+json_t *fx_defn_activity(json_t *defn, const char *id);
+
 /* Sends one message (printf-style JSON text) from the session through
  * proto_parse and seminar_handle, commits, and returns the parsed reply.
  * *r keeps the raw result (events) until the caller clears it; r may be
