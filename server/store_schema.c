@@ -111,6 +111,11 @@ static const char *const migrations[] = {
 	"  WHERE archived IS NULL;"
 	"CREATE UNIQUE INDEX board_position ON board(activity_id, position)"
 	"  WHERE archived IS NULL;",
+
+	/* 3: the digest (digest.c, 16 hex digits) of the normalized
+	 * definition a seminar was last imported from; NULL until its next
+	 * import. */
+	"ALTER TABLE seminar ADD COLUMN defn_digest TEXT;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -3,7 +3,8 @@
  * reopening, a newer or foreign file refused), transactions and
  * savepoints, import (codes, keys, re-import, updates, all or nothing,
  * archiving what a file no longer holds, template switches, unique
- * positions, the migration that brought them),
+ * positions, the migration that brought them, the report of what changed,
+ * passing over an unchanged definition),
  * the facilitator key check and the synthesis document.
  */
 #include "unit_fixture.h"
@@ -104,13 +105,13 @@ static void reopen_file_keeps_data(void **state)
 	tmp_make(&t);
 	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_OK);
 	version = store_schema_version(st);
-	assert_int_equal(store_import(st, d, code, sizeof code, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_import_code(st, d, code, sizeof code, err, sizeof err), STORE_OK);
 	store_close(st);
 
 	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_OK);
 	assert_int_equal(store_schema_version(st), version);
 	assert_int_equal(seminars(st), 1);
-	assert_int_equal(store_import(st, d, code2, sizeof code2, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_import_code(st, d, code2, sizeof code2, err, sizeof err), STORE_OK);
 	assert_string_equal(code, code2); /* the same seminar, not a new one */
 	assert_int_equal(seminars(st), 1);
 	store_close(st);
@@ -133,7 +134,7 @@ static void lists_follow_another_connection(void **state)
 
 	tmp_make(&t);
 	assert_int_equal(store_open(t.path, &a, err, sizeof err), STORE_OK);
-	assert_int_equal(store_import(a, d, code, sizeof code, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_import_code(a, d, code, sizeof code, err, sizeof err), STORE_OK);
 	assert_int_equal(store_seminar_find(a, code, &sid), STORE_OK);
 	assert_int_equal(store_open(t.path, &b, err, sizeof err), STORE_OK);
 
@@ -143,7 +144,7 @@ static void lists_follow_another_connection(void **state)
 	assert_int_equal(store_seminar_seq(a, sid, &seq0), STORE_OK);
 
 	json_object_set_new(d, "title", json_string("Séminaire d'essai, version 2"));
-	assert_int_equal(store_import(b, d, code, sizeof code, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_import_code(b, d, code, sizeof code, err, sizeof err), STORE_OK);
 	assert_int_equal(store_seminar_seq(a, sid, &seq1), STORE_OK);
 	assert_int_equal(seq1, seq0);
 	assert_int_equal(store_contributions_json(a, sid, 0, 0, &l3), STORE_OK);
@@ -171,7 +172,7 @@ static void key_check_tells_a_fault_from_a_wrong_key(void **state)
 
 	tmp_make(&t);
 	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_OK);
-	assert_int_equal(store_import(st, d, code, sizeof code, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_import_code(st, d, code, sizeof code, err, sizeof err), STORE_OK);
 	assert_int_equal(store_list_seminars(st, keep_key, key), STORE_OK);
 	assert_int_equal(store_check_key(st, code, key), 1);
 	assert_int_equal(store_check_key(st, code, "0123456789abcdef0123456789abcdef"), 0);
@@ -350,7 +351,7 @@ static void import_twice_changes_nothing(void **state)
 	fx_state(&f, "axe-1", "open");
 	fx_post(&f, ss, "axe-1", "inventer", "Un conseil des jeunes");
 	before = dump_text(f.st, f.code);
-	assert_int_equal(store_import(f.st, d, code, sizeof code, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_import_code(f.st, d, code, sizeof code, err, sizeof err), STORE_OK);
 	assert_string_equal(code, f.code);
 	after = dump_text(f.st, f.code);
 	assert_string_equal(before, after);
@@ -389,7 +390,7 @@ static void import_update_adds_and_keeps(void **state)
 	                                "template", "open", "animators", "vote_budget", 0,
 	                                "boards", "id", "salle", "title", "La salle", "prompt",
 	                                "Questions à la salle", "kind", "notes"));
-	assert_int_equal(store_import(f.st, d, code, sizeof code, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_import_code(f.st, d, code, sizeof code, err, sizeof err), STORE_OK);
 	assert_string_equal(code, f.code);
 
 	assert_int_equal(store_dump(f.st, f.code, &doc), STORE_OK);
@@ -433,7 +434,7 @@ static void import_is_all_or_nothing(void **state)
 	                                                   "boards"),
 	                                   0),
 	                    "kind", json_string("bogus"));
-	assert_true(store_import(st, d, code, sizeof code, err, sizeof err) < 0);
+	assert_true(fx_import_code(st, d, code, sizeof code, err, sizeof err) < 0);
 	assert_non_null(strstr(err, "essai-2022"));
 	assert_int_equal(seminars(st), 0);
 	assert_int_equal(store_tx_active(st), 0);
@@ -443,9 +444,9 @@ static void import_is_all_or_nothing(void **state)
 	json_object_set_new(good, "id", json_string("autre"));
 	json_object_set_new(good, "code", json_string("AUTRE2"));
 	assert_int_equal(store_tx_begin(st), STORE_OK);
-	assert_int_equal(store_import(st, good, code, sizeof code, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_import_code(st, good, code, sizeof code, err, sizeof err), STORE_OK);
 	assert_string_equal(code, "AUTRE2");
-	assert_true(store_import(st, d, code, sizeof code, err, sizeof err) < 0);
+	assert_true(fx_import_code(st, d, code, sizeof code, err, sizeof err) < 0);
 	assert_int_equal(store_tx_commit(st), STORE_OK);
 	assert_int_equal(seminars(st), 1);
 	assert_int_equal(store_seminar_find(st, "AUTRE2", &sid), STORE_OK);
@@ -464,11 +465,11 @@ static void import_code_from_definition_must_be_free(void **state)
 	fx_open(&f);
 	json_object_set_new(d, "id", json_string("autre-seminaire"));
 	json_object_set_new(d, "code", json_string(f.code));
-	assert_true(store_import(f.st, d, code, sizeof code, err, sizeof err) < 0);
+	assert_true(fx_import_code(f.st, d, code, sizeof code, err, sizeof err) < 0);
 	assert_non_null(strstr(err, f.code));
 	assert_int_equal(seminars(f.st), 1);
 	json_object_set_new(d, "code", json_string("RBX22"));
-	assert_int_equal(store_import(f.st, d, code, sizeof code, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_import_code(f.st, d, code, sizeof code, err, sizeof err), STORE_OK);
 	assert_string_equal(code, "RBX22");
 	assert_int_equal(seminars(f.st), 2);
 	json_decref(d);
@@ -672,7 +673,7 @@ static void import_positions_stay_unique(void **state)
 
 	tmp_make(&t);
 	assert_int_equal(store_open(t.path, &f.st, err, sizeof err), STORE_OK);
-	assert_int_equal(store_import(f.st, d, f.code, sizeof f.code, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_import_code(f.st, d, f.code, sizeof f.code, err, sizeof err), STORE_OK);
 	json_decref(d);
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
 		size_t n = 0;
@@ -693,6 +694,142 @@ static void import_positions_stay_unique(void **state)
 	tmp_remove(&t);
 }
 
+/* 1 when every count is 0. */
+static int none(const store_import_counts *c)
+{
+	return !c->added && !c->changed && !c->archived && !c->restored;
+}
+
+/* The report says what each import changed: a new seminar; an activity
+ * removed and a template switched in one import, both; nothing for the
+ * same file again; what comes back; a change of order. */
+static void import_reports_what_it_changes(void **state)
+{
+	(void)state;
+	store *st = NULL;
+	store_import_report r;
+	char err[256];
+	json_t *d = fx_definition(), *changed = fx_definition(), *swapped;
+	json_t *a1 = fx_defn_activity(changed, "axe-1");
+	static const char *const order[] = {"orient", "axe-1"};
+
+	assert_int_equal(store_open(":memory:", &st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_import(st, d, 0, &r, err, sizeof err), STORE_OK);
+	assert_int_equal(strlen(r.code), 6);
+	assert_true(r.created);
+	assert_int_equal(r.activities.added, 2);
+	assert_true(none(&r.boards)); /* the boards of new activities are theirs */
+
+	json_array_remove(json_object_get(changed, "activities"), 1);
+	json_object_set_new(a1, "template", json_string("custom"));
+	json_object_set_new(a1, "boards",
+	                    json_pack("[{s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}]", "id",
+	                              "constats", "title", "Constats", "prompt", "", "kind",
+	                              "notes", "id", "pistes", "title", "Pistes", "prompt", "",
+	                              "kind", "notes"));
+	assert_int_equal(store_import(st, changed, 0, &r, err, sizeof err), STORE_OK);
+	assert_false(r.created || r.seminar_changed || r.reordered || r.unchanged);
+	assert_int_equal(r.activities.added, 0);
+	assert_int_equal(r.activities.changed, 1);
+	assert_int_equal(r.activities.archived, 1);
+	assert_int_equal(r.activities.restored, 0);
+	assert_string_equal(r.archived, "orient");
+	assert_int_equal(r.boards.added, 2);
+	assert_int_equal(r.boards.changed, 0);
+	assert_int_equal(r.boards.archived, 3);
+
+	assert_int_equal(store_import(st, changed, 0, &r, err, sizeof err), STORE_OK);
+	assert_false(r.created || r.seminar_changed || r.reordered || r.unchanged);
+	assert_true(none(&r.activities) && none(&r.boards));
+	assert_string_equal(r.archived, "");
+
+	json_object_set_new(d, "venue", json_string("Médiathèque"));
+	assert_int_equal(store_import(st, d, 0, &r, err, sizeof err), STORE_OK);
+	assert_true(r.seminar_changed);
+	assert_int_equal(r.activities.changed, 1);
+	assert_int_equal(r.activities.restored, 1);
+	assert_string_equal(r.restored, "orient");
+	assert_int_equal(r.boards.restored, 3);
+	assert_int_equal(r.boards.archived, 2);
+
+	swapped = with_activities(order, 2);
+	json_object_set_new(swapped, "venue", json_string("Médiathèque"));
+	assert_int_equal(store_import(st, swapped, 0, &r, err, sizeof err), STORE_OK);
+	assert_true(r.reordered);
+	assert_false(r.seminar_changed);
+	assert_true(none(&r.activities) && none(&r.boards));
+
+	/* Only a board's prompt: its activity counts as changed too. */
+	json_object_set_new(json_array_get(json_object_get(fx_defn_activity(swapped, "orient"),
+	                                                   "boards"),
+	                                   0),
+	                    "prompt", json_string("Une orientation, ses actions"));
+	assert_int_equal(store_import(st, swapped, 0, &r, err, sizeof err), STORE_OK);
+	assert_false(r.reordered);
+	assert_int_equal(r.activities.changed, 1);
+	assert_int_equal(r.boards.changed, 1);
+	assert_int_equal(r.activities.added + r.activities.archived + r.boards.added, 0);
+	json_decref(swapped);
+	json_decref(changed);
+	json_decref(d);
+	store_close(st);
+}
+
+/* With STORE_IMPORT_IF_CHANGED the definition the seminar was last
+ * imported from is passed over, so an edit made in the database since
+ * survives; a changed definition is imported, and so is any without the
+ * flag. */
+static void import_if_changed_keeps_edits_made_since(void **state)
+{
+	(void)state;
+	struct tmp t;
+	store *st = NULL;
+	store_import_report r;
+	sqlite3 *db = NULL;
+	char err[256], prog[256];
+	json_t *d = fx_definition(), *doc = NULL;
+
+	tmp_make(&t);
+	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_import(st, d, STORE_IMPORT_IF_CHANGED, &r, err, sizeof err),
+	                 STORE_OK);
+	assert_true(r.created);
+	assert_false(r.unchanged);
+
+	/* An edit in the database (as the organiser's page will make). */
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE seminar SET title = 'Titre revu'", NULL, NULL,
+	                              NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_int_equal(store_import(st, d, STORE_IMPORT_IF_CHANGED, &r, err, sizeof err),
+	                 STORE_OK);
+	assert_true(r.unchanged);
+	assert_int_equal(strlen(r.code), 6);
+	assert_int_equal(store_dump(st, r.code, &doc), STORE_OK);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "seminar"),
+	                                                      "title")),
+	                    "Titre revu");
+	json_decref(doc);
+
+	json_array_remove(json_object_get(d, "activities"), 1);
+	assert_int_equal(store_import(st, d, STORE_IMPORT_IF_CHANGED, &r, err, sizeof err),
+	                 STORE_OK);
+	assert_false(r.unchanged);
+	assert_true(r.seminar_changed); /* the file's title again */
+	assert_int_equal(r.activities.archived, 1);
+	assert_string_equal(programme(st, r.code, prog, sizeof prog, NULL),
+	                    "axe-1[abandonner maintenir inventer]");
+
+	assert_int_equal(store_import(st, d, 0, &r, err, sizeof err), STORE_OK);
+	assert_false(r.unchanged);
+	assert_true(none(&r.activities));
+	store_close(st);
+	json_decref(d);
+	tmp_remove(&t);
+}
+
 /* A database of the first schema whose activities (and boards) share
  * positions, as re-imports left them, opens with every row kept, in the
  * same order, at distinct positions. */
@@ -708,7 +845,7 @@ static void migration_keeps_rows_and_separates_positions(void **state)
 
 	tmp_make(&t);
 	assert_int_equal(store_open(t.path, &f.st, err, sizeof err), STORE_OK);
-	assert_int_equal(store_import(f.st, d, f.code, sizeof f.code, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_import_code(f.st, d, f.code, sizeof f.code, err, sizeof err), STORE_OK);
 	assert_int_equal(store_list_seminars(f.st, keep_key, f.key), STORE_OK);
 	fx_join(&f, ss, token, sizeof token);
 	fx_state(&f, "orient", "open");
@@ -721,6 +858,7 @@ static void migration_keeps_rows_and_separates_positions(void **state)
 	                              "DROP INDEX activity_position; DROP INDEX board_position;"
 	                              "ALTER TABLE activity DROP COLUMN archived;"
 	                              "ALTER TABLE board DROP COLUMN archived;"
+	                              "ALTER TABLE seminar DROP COLUMN defn_digest;"
 	                              "UPDATE activity SET position = 0; UPDATE board SET position = 0;"
 	                              "PRAGMA user_version = 1",
 	                              NULL, NULL, NULL),
@@ -988,6 +1126,8 @@ int main(void)
 		cmocka_unit_test(import_template_switch_replaces_the_boards),
 		cmocka_unit_test(import_positions_stay_unique),
 		cmocka_unit_test(migration_keeps_rows_and_separates_positions),
+		cmocka_unit_test(import_reports_what_it_changes),
+		cmocka_unit_test(import_if_changed_keeps_edits_made_since),
 		cmocka_unit_test(dump_shape_and_order),
 		cmocka_unit_test(dump_actions_and_totals),
 	};
