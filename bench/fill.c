@@ -620,6 +620,7 @@ int fill_seminar(const char *db_path, const char *defn_path, size_t n, fill_resu
                  char *err, size_t err_len)
 {
 	struct fill f = {.r = out, .rng = SEED, .err = err, .err_len = err_len};
+	store_import_report imported;
 	json_t *defn = NULL, *act;
 	double t0 = now_s();
 	size_t i, total = 0, done = 0;
@@ -629,8 +630,9 @@ int fill_seminar(const char *db_path, const char *defn_path, size_t n, fill_resu
 	err[0] = '\0';
 	if (defn_load_file(defn_path, &defn, err, err_len) ||
 	    store_open(db_path, &f.st, err, err_len) ||
-	    store_import(f.st, defn, out->code, sizeof out->code, err, err_len))
+	    store_import(f.st, defn, 0, &imported, err, err_len))
 		goto done;
+	snprintf(out->code, sizeof out->code, "%s", imported.code);
 	if (store_list_seminars(f.st, find_key, out) || !out->key[0]) {
 		snprintf(err, err_len, "no key for seminar %s", out->code);
 		goto done;

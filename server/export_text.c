@@ -379,9 +379,7 @@ int export_text_date(const char *iso, char *out, size_t len)
 
 int export_text_votes(long long n, char *out, size_t len)
 {
-	/* French keeps the singular for 0 and 1, English for 1 only. */
-	int one = strcmp(i18n_lang(), "fr") == 0 ? n <= 1 : n == 1;
-	snprintf(out, len, "%lld %s", n, i18n(one ? "export.vote.one" : "export.vote.many"));
+	snprintf(out, len, "%lld %s", n, i18n_plural("export.vote", n));
 	return 0;
 }
 

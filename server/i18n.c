@@ -7,6 +7,7 @@
  */
 #include "i18n.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
@@ -43,16 +44,36 @@ const char *i18n_lang(void)
 	return lang;
 }
 
-const char *i18n(const char *key)
+/* Text for key in the current language, falling back to French; NULL
+ * when the catalogue has no such key. */
+static const char *lookup(const char *key)
 {
 	if (!catalogue) {
 		catalogue = json_loadb((const char *)catalogue_data, catalogue_size, 0, NULL);
 		if (!catalogue)
-			return key;
+			return NULL;
 	}
 	json_t *entry = json_object_get(catalogue, key);
 	const char *text = json_string_value(json_object_get(entry, lang));
 	if (!text)
 		text = json_string_value(json_object_get(entry, "fr"));
+	return text;
+}
+
+const char *i18n(const char *key)
+{
+	const char *text = lookup(key);
+	return text ? text : key;
+}
+
+const char *i18n_plural(const char *key, long long n)
+{
+	/* The rule of web/js/i18n.js tn(). */
+	int one = strcmp(lang, "fr") == 0 ? n > -2 && n < 2 : n == 1;
+	char full[128];
+	const char *text;
+
+	snprintf(full, sizeof full, "%s%s", key, one ? "_one" : "_other");
+	text = lookup(full);
 	return text ? text : key;
 }

@@ -18,4 +18,9 @@ const char *i18n_lang(void);
  * the key itself. Never NULL; valid for the life of the process. */
 const char *i18n(const char *key);
 
+/* The plural form of key for the count n: the text of key "_one" or key
+ * "_other", French taking the singular for 0 and 1, English for 1 only
+ * (as the pages do). The key itself when the catalogue lacks the form. */
+const char *i18n_plural(const char *key, long long n);
+
 #endif

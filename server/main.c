@@ -216,23 +216,109 @@ static int open_store(const char *path, store **st)
 	return 0;
 }
 
-/* Imports one definition file; prints its code. */
-static int import_file(store *st, const char *path, int quiet)
+/* ===== What an import did ===== */
+
+/* Appends a printf-formatted text to out[len] at *n, never past len - 1. */
+static void append(char *out, size_t len, size_t *n, const char *fmt, ...)
 {
-	char err[1024], code[32];
+	va_list ap;
+	int w;
+
+	if (*n + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	w = vsnprintf(out + *n, len - *n, fmt, ap);
+	va_end(ap);
+	if (w > 0)
+		*n = *n + (size_t)w < len ? *n + (size_t)w : len - 1;
+}
+
+/* Appends one part of a report, after the separator when out already
+ * says something. */
+static void part(char *out, size_t len, size_t *n, const char *text)
+{
+	if (*n)
+		append(out, len, n, "%s", i18n("cli.import_sep"));
+	append(out, len, n, "%s", text);
+}
+
+/* The changes of one kind of row, the catalogue's kind wrapped around
+ * them: « ateliers : 1 ajouté, 2 modifiés, 1 archivé (axe-3) ». Nothing
+ * when nothing of that kind changed. */
+static void counts(char *out, size_t len, size_t *n, const char *kind,
+                   const store_import_counts *c, const char *archived, const char *restored)
+{
+	const struct {
+		int count;
+		const char *key, *names;
+	} parts[] = {
+		{c->added, "cli.import_added", NULL},
+		{c->changed, "cli.import_changed", NULL},
+		{c->archived, "cli.import_archived", archived},
+		{c->restored, "cli.import_restored", restored},
+	};
+	char list[1024] = "", text[1200];
+	size_t l = 0, t = 0;
+
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+		if (!parts[i].count)
+			continue;
+		if (l)
+			append(list, sizeof list, &l, ", ");
+		append(list, sizeof list, &l, i18n_plural(parts[i].key, parts[i].count),
+		       parts[i].count);
+		if (parts[i].names && *parts[i].names)
+			append(list, sizeof list, &l, " (%s)", parts[i].names);
+	}
+	if (!l)
+		return;
+	append(text, sizeof text, &t, i18n(kind), list);
+	part(out, len, n, text);
+}
+
+/* Prints what an import of path did, on one line: « sessions/x.json :
+ * « Titre » (code RBX22) — ateliers : 1 ajouté, 1 archivé (axe-3) ;
+ * panneaux : 3 ajoutés. » */
+static void print_report(const char *path, const char *title, const store_import_report *r)
+{
+	char what[3072] = "";
+	size_t n = 0;
+
+	if (r->unchanged) {
+		part(what, sizeof what, &n, i18n("cli.import_unchanged_file"));
+	} else {
+		if (r->created || r->seminar_changed)
+			part(what, sizeof what, &n,
+			     i18n(r->created ? "cli.import_created" : "cli.import_seminar_changed"));
+		if (r->reordered)
+			part(what, sizeof what, &n, i18n("cli.import_reordered"));
+		counts(what, sizeof what, &n, "cli.import_activities", &r->activities, r->archived,
+		       r->restored);
+		counts(what, sizeof what, &n, "cli.import_boards", &r->boards, NULL, NULL);
+		if (!n)
+			part(what, sizeof what, &n, i18n("cli.import_nothing"));
+	}
+	printf(i18n("cli.import_report"), path, title, r->code, what);
+	putchar('\n');
+}
+
+/* Imports one definition file (flags: store_import's) and says what it
+ * changed. */
+static int import_file(store *st, const char *path, int flags)
+{
+	char err[1024];
+	store_import_report report;
 	json_t *defn = NULL;
 	if (defn_load_file(path, &defn, err, sizeof err)) {
 		fprintf(stderr, "atelier : %s\n", err);
 		return -1;
 	}
-	int r = store_import(st, defn, code, sizeof code, err, sizeof err);
+	int r = store_import(st, defn, flags, &report, err, sizeof err);
 	const char *title = json_string_value(json_object_get(defn, "title"));
 	if (r)
 		fprintf(stderr, "atelier : %s : %s\n", path, err);
-	else if (!quiet)
-		printf(i18n("cli.import_done"), path, title ? title : "", code);
-	if (!r && !quiet)
-		putchar('\n');
+	else
+		print_report(path, title ? title : "", &report);
 	json_decref(defn);
 	return r ? -1 : 0;
 }
@@ -242,8 +328,11 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Imports every *.json of dir, in name order. Any broken file stops the
- * start: a facilitator must see it, not discover a missing seminar. */
+/* Imports every *.json of dir, in name order, except those unchanged
+ * since their seminar's last import: the database is the source of
+ * truth, and an edit made there since must survive a restart. Any broken
+ * file stops the start: a facilitator must see it, not discover a
+ * missing seminar. */
 static int import_dir(store *st, const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -267,7 +356,7 @@ static int import_dir(store *st, const char *dir)
 			if (!r)
 				fail("cli.err_no_dir", dir); /* a path too long to open */
 			r = -1;
-		} else if (!r && import_file(st, path, 1))
+		} else if (!r && import_file(st, path, STORE_IMPORT_IF_CHANGED))
 			r = -1;
 		free(names[i]);
 	}

@@ -5,9 +5,11 @@
  * were read at (inode, size, modification time), and, made on first
  * demand, each (language, page) subset with its gzip form and ETags. A
  * new version of the file drops them all. Runs on the event loop: no
- * locks. Uses jansson and gzcache_compress(); must not touch the network.
+ * locks. Uses jansson, gzcache_compress() and digest_fnv1a(); must not
+ * touch the network.
  */
 #include "pagecat.h"
+#include "digest.h"
 #include "gzcache.h"
 
 #include <fcntl.h>
@@ -160,17 +162,6 @@ out:
 	return rc;
 }
 
-/* FNV-1a, 64 bits: the ETag names these bytes. */
-static uint64_t fnv1a(const char *s, size_t n)
-{
-	uint64_t h = 14695981039346656037ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 int pagecat_get(pagecat *c, const char *lang, const char *page, int gzip,
                 const unsigned char **body, size_t *len, const char **etag)
 {
@@ -191,7 +182,7 @@ int pagecat_get(pagecat *c, const char *lang, const char *page, int gzip,
 		}
 		s->plain = plain;
 		s->plain_len = n;
-		uint64_t h = fnv1a(plain, n);
+		uint64_t h = digest_fnv1a(plain, n); /* the ETag names these bytes */
 		snprintf(s->etag, sizeof s->etag, "\"%016llx\"", (unsigned long long)h);
 		snprintf(s->etag_gz, sizeof s->etag_gz, "\"%016llx-gz\"", (unsigned long long)h);
 	}

@@ -180,6 +180,9 @@ int seminar__find_activity(struct seminar_job *j, long long sid, const char *slu
 	if (rc)
 		return rc;
 	rc = store_activity_find(j->st, sid, slug, a);
+	if (rc == STORE_OK && a->archived)
+		return seminar__refuse(j, PROTO_ERR_UNKNOWN_ACTIVITY,
+		                       "the activity was archived: no longer in the programme");
 	if (rc == STORE_NOT_FOUND)
 		return seminar__refuse(j, PROTO_ERR_UNKNOWN_ACTIVITY,
 		                       "no such activity in the seminar");
@@ -189,6 +192,10 @@ int seminar__find_activity(struct seminar_job *j, long long sid, const char *slu
 int seminar__find_contribution(struct seminar_job *j, long long sid, store_contribution *c)
 {
 	int rc = store_contribution_get(j->st, j->m->contribution, c);
+	if (rc == STORE_OK && c->seminar_id == sid && c->archived)
+		return seminar__refuse(j, PROTO_ERR_UNKNOWN_CONTRIBUTION,
+		                       "the contribution's board was archived: no longer in the "
+		                       "programme");
 	if (rc == STORE_NOT_FOUND || (rc == STORE_OK && (c->seminar_id != sid ||
 	                                                 strcmp(c->state, "deleted") == 0)))
 		return seminar__refuse(j, PROTO_ERR_UNKNOWN_CONTRIBUTION,

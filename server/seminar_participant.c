@@ -68,6 +68,9 @@ int seminar_do_post(struct seminar_job *j)
 	    (rc = seminar__find_activity(j, j->ss->joined_seminar, m->activity, &a)))
 		return rc;
 	rc = store_board_find(j->st, a.id, m->board, &b);
+	if (rc == STORE_OK && b.archived)
+		return seminar__refuse(j, PROTO_ERR_UNKNOWN_BOARD,
+		                       "the board was archived: no longer in the activity");
 	if (rc == STORE_NOT_FOUND)
 		return seminar__refuse(j, PROTO_ERR_UNKNOWN_BOARD, "no such board in the activity");
 	if (rc)

@@ -63,10 +63,12 @@ int seminar__reply_contribution(struct seminar_job *j, long long id, int full);
 
 /* The seminar of m->code, or unknown_seminar. */
 int seminar__find_seminar(struct seminar_job *j, long long *sid /* OUT */);
-/* The activity slug of seminar sid, or unknown_activity. */
+/* The activity slug of seminar sid, in the programme, or unknown_activity
+ * (an archived one is no longer in it). */
 int seminar__find_activity(struct seminar_job *j, long long sid, const char *slug,
                            store_activity *a /* OUT */);
-/* m->contribution, if it belongs to seminar sid and is not deleted. */
+/* m->contribution, if it belongs to seminar sid, is not deleted and its
+ * board is in the programme. */
 int seminar__find_contribution(struct seminar_job *j, long long sid,
                                store_contribution *c /* OUT */);
 /* 0 when the sender holds a facilitator's key of seminar sid (the turn

@@ -60,14 +60,50 @@ void store_savepoint_rollback(store *s);
 
 /* ===== Seminars ===== */
 
+/* What an import changed, counted by kind of row. */
+typedef struct store_import_counts {
+	int added;    /* new */
+	int changed;  /* in the programme before and after, something of it changed */
+	int archived; /* taken out of the programme */
+	int restored; /* archived before, back in the programme */
+} store_import_counts;
+
+/* What store_import did, for the command line to say. */
+typedef struct store_import_report {
+	char code[16];        /* the seminar's join code */
+	int unchanged;        /* STORE_IMPORT_IF_CHANGED and the definition of the
+	                       * last import: nothing was done */
+	int created;          /* a new seminar */
+	int seminar_changed;  /* its title, date, venue, description or code */
+	int reordered;        /* activities kept in the programme changed order */
+	store_import_counts activities; /* an activity whose boards changed
+	                                 * counts as changed */
+	store_import_counts boards;     /* of the activities that were and stay
+	                                 * in the programme */
+	char archived[256];   /* ids of the archived activities, ", " between
+	                       * them, ending with "…" when they do not fit */
+	char restored[256];   /* the same for those brought back */
+} store_import_report;
+
+/* Flags of store_import. */
+#define STORE_IMPORT_IF_CHANGED 1 /* pass over a definition identical to the
+                                   * one the seminar was last imported from */
+
 /* Imports a seminar definition already validated and normalized by
  * defn_validate() (borrowed). Inserts or updates by the definition's "id"
  * in one transaction: importing the same file twice changes nothing; a
- * changed file updates titles and adds new activities and boards. Generates
- * the join code (if the definition has none) and the facilitator key on
- * first import. On success writes the seminar's join code into
- * code_out[code_len]. On failure nothing is changed and err says why. */
-int store_import(store *s, json_t *defn, char *code_out, size_t code_len,
+ * changed file makes the programme the file's (docs/SESSIONS.md,
+ * "Importing again"): what changed is updated, what is new added, what
+ * the file no longer holds archived (kept with its contributions, out of
+ * the programme), what comes back brought back, positions rewritten in
+ * the file's order. Generates the join code (if the definition has none)
+ * and the facilitator key on first import. Records the digest of the
+ * definition; with STORE_IMPORT_IF_CHANGED, a definition with the digest
+ * recorded for its seminar is not imported again (report->unchanged), so
+ * that an edit made in the database since survives. On success fills
+ * *report (may be NULL) with the join code and what changed. On failure
+ * nothing is changed, *report is zeroed and err says why. */
+int store_import(store *s, json_t *defn, int flags, store_import_report *report /* OUT */,
                  char *err, size_t err_len);
 
 /* Calls fn once per seminar, ordered by date then title. */

@@ -53,7 +53,8 @@ int store_activity_find(store *s, long long seminar_id, const char *slug,
                         store_activity *out)
 {
 	sqlite3_stmt *st = store__query(s,
-	                                "SELECT id, seminar_id, state, vote_budget FROM activity"
+	                                "SELECT id, seminar_id, state, vote_budget,"
+	                                " archived IS NOT NULL FROM activity"
 	                                " WHERE seminar_id = ? AND slug = ?",
 	                                "it", seminar_id, slug);
 	int rc = one_row(s, st);
@@ -65,6 +66,7 @@ int store_activity_find(store *s, long long seminar_id, const char *slug,
 	out->seminar_id = sqlite3_column_int64(st, 1);
 	copy_text(st, 2, out->state, sizeof out->state);
 	out->vote_budget = sqlite3_column_int(st, 3);
+	out->archived = sqlite3_column_int(st, 4);
 	sqlite3_reset(st);
 	return STORE_OK;
 }
@@ -72,7 +74,8 @@ int store_activity_find(store *s, long long seminar_id, const char *slug,
 int store_board_find(store *s, long long activity_id, const char *slug, store_board *out)
 {
 	sqlite3_stmt *st = store__query(s,
-	                                "SELECT id, activity_id, kind = 'orientations' FROM board"
+	                                "SELECT id, activity_id, kind = 'orientations',"
+	                                " archived IS NOT NULL FROM board"
 	                                " WHERE activity_id = ? AND slug = ?",
 	                                "it", activity_id, slug);
 	int rc = one_row(s, st);
@@ -83,6 +86,7 @@ int store_board_find(store *s, long long activity_id, const char *slug, store_bo
 	out->id = sqlite3_column_int64(st, 0);
 	out->activity_id = sqlite3_column_int64(st, 1);
 	out->orientations = sqlite3_column_int(st, 2);
+	out->archived = sqlite3_column_int(st, 3);
 	sqlite3_reset(st);
 	return STORE_OK;
 }
@@ -93,7 +97,7 @@ int store_contribution_get(store *s, long long id, store_contribution *out)
 		s,
 		"SELECT c.id, c.board_id, b.activity_id, a.seminar_id, c.participant_id,"
 		" COALESCE(c.parent_id, 0), b.kind = 'orientations', c.state, a.state,"
-		" a.vote_budget"
+		" a.vote_budget, a.archived IS NOT NULL OR b.archived IS NOT NULL"
 		" FROM contribution c JOIN board b ON b.id = c.board_id"
 		" JOIN activity a ON a.id = b.activity_id WHERE c.id = ?",
 		"i", id);
@@ -112,6 +116,7 @@ int store_contribution_get(store *s, long long id, store_contribution *out)
 	copy_text(st, 7, out->state, sizeof out->state);
 	copy_text(st, 8, out->activity_state, sizeof out->activity_state);
 	out->vote_budget = sqlite3_column_int(st, 9);
+	out->archived = sqlite3_column_int(st, 10);
 	sqlite3_reset(st);
 	return STORE_OK;
 }
@@ -143,7 +148,8 @@ int store_votes_used(store *s, long long participant_id, long long activity_id,
 	                  "SELECT COUNT(*) FROM vote v"
 	                  " JOIN contribution c ON c.id = v.contribution_id"
 	                  " JOIN board b ON b.id = c.board_id"
-	                  " WHERE v.participant_id = ? AND b.activity_id = ?",
+	                  " WHERE v.participant_id = ? AND b.activity_id = ?"
+	                  " AND b.archived IS NULL",
 	                  "ii", participant_id, activity_id);
 }
 

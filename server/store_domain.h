@@ -26,6 +26,7 @@ typedef struct store_activity {
 	long long seminar_id;
 	char state[12]; /* "prepared", "open", "voting", "closed" */
 	int vote_budget;
+	int archived; /* 1 when it is out of the programme (store_import) */
 } store_activity;
 
 /* What the rules need to know of a board. */
@@ -33,6 +34,7 @@ typedef struct store_board {
 	long long id;
 	long long activity_id;
 	int orientations; /* 1 for kind "orientations", 0 for "notes" */
+	int archived;     /* 1 when it is out of its activity's programme */
 } store_board;
 
 /* What the rules need to know of a contribution. */
@@ -47,6 +49,7 @@ typedef struct store_contribution {
 	char state[12];           /* "visible", "hidden", "deleted" */
 	char activity_state[12];  /* its activity's state */
 	int vote_budget;          /* its activity's vote budget */
+	int archived;             /* its board or its activity is archived */
 } store_contribution;
 
 /* ===== Lookups ===== */
@@ -55,10 +58,10 @@ typedef struct store_contribution {
 int store_seminar_find(store *s, const char *code, long long *seminar_id /* OUT */);
 /* The last event sequence number of a seminar (0 before any event). */
 int store_seminar_seq(store *s, long long seminar_id, long long *seq /* OUT */);
-/* The activity with this slug in a seminar. */
+/* The activity with this slug in a seminar, archived or not. */
 int store_activity_find(store *s, long long seminar_id, const char *slug,
                         store_activity *out /* OUT */);
-/* The board with this slug in an activity. */
+/* The board with this slug in an activity, archived or not. */
 int store_board_find(store *s, long long activity_id, const char *slug,
                      store_board *out /* OUT */);
 /* A contribution by id, with its activity and seminar. */
@@ -69,7 +72,9 @@ int store_participant_find(store *s, long long seminar_id, const char *token,
 /* 1 in *voted if the participant votes for the contribution, else 0. */
 int store_vote_exists(store *s, long long participant_id, long long contribution_id,
                       int *voted /* OUT */);
-/* How many votes the participant holds on contributions of an activity. */
+/* How many votes the participant holds on contributions of an activity's
+ * boards in the programme (votes on an archived board's contributions
+ * are kept but no longer count). */
 int store_votes_used(store *s, long long participant_id, long long activity_id,
                      long long *n /* OUT */);
 /* Ids of the example actions of an orientation that are not deleted, in
@@ -134,14 +139,16 @@ int store_request_save(store *s, long long participant_id, const char *client_id
 
 /* ===== Protocol objects (store_objects.c), shapes in docs/PROTOCOL.md ===== */
 
-/* The seminar object, with its activities and their boards. */
+/* The seminar object, with its activities and their boards: those in the
+ * programme, archived ones left out. */
 int store_seminar_json(store *s, long long seminar_id, json_t **out /* OUT */);
 /* The activity object, with its boards. */
 int store_activity_json(store *s, long long activity_id, json_t **out /* OUT */);
 /* The contribution object. full: give a hidden one's text and author. */
 int store_contribution_json(store *s, long long id, int full, json_t **out /* OUT */);
 /* Every contribution of a seminar (activity_id 0) or of one activity, in
- * id order, deleted ones included (text null). The list is kept and given
+ * id order, deleted ones included (text null), those of archived
+ * activities and boards left out. The list is kept and given
  * again (a new reference) until the seminar's sequence number moves, so
  * many watchers of one board cost one query: do not modify it. */
 int store_contributions_json(store *s, long long seminar_id, long long activity_id,

@@ -3,7 +3,8 @@
  * from which every export format is rendered.
  *
  * Boundary: reads the database, builds one jansson document: activities in
- * programme order, boards in definition order, top-level contributions by
+ * programme order, boards in definition order (archived activities and
+ * boards left out, with their contributions), top-level contributions by
  * votes then creation, example actions in their own order, hidden ones
  * included with their text, deleted ones left out. Must not render any
  * format (export_*.c) nor write.
@@ -29,13 +30,15 @@ static int figures(store *s, long long activity_id, json_t **out)
 	if (rc == STORE_OK)
 		rc = store__int(s, &c,
 		                "SELECT COUNT(*) FROM board b JOIN contribution c ON c.board_id = b.id"
-		                " WHERE b.activity_id = ? AND c.state = 'visible'",
+		                " WHERE b.activity_id = ? AND b.archived IS NULL"
+		                " AND c.state = 'visible'",
 		                "i", activity_id);
 	if (rc == STORE_OK)
 		rc = store__int(s, &v,
 		                "SELECT COUNT(*) FROM board b JOIN contribution c ON c.board_id = b.id"
 		                " JOIN vote v ON v.contribution_id = c.id"
-		                " WHERE b.activity_id = ? AND c.state = 'visible'",
+		                " WHERE b.activity_id = ? AND b.archived IS NULL"
+		                " AND c.state = 'visible'",
 		                "i", activity_id);
 	if (rc == STORE_OK &&
 	    !(*out = json_pack("{s:I, s:I, s:I}", "participants", (json_int_t)people,

@@ -2,14 +2,23 @@
  * store_import.c — seminar definitions (the JSON files of sessions/,
  * validated and normalized by defn.c) into the database.
  *
- * Boundary: inserts or updates the seminar, its activities and boards, in
- * one transaction (or one savepoint inside the caller's): all or nothing.
- * A re-import updates titles, questions, prompts and order and adds what
- * is new; it never deletes an activity, a board or a contribution, and
- * never changes the facilitator key nor an activity's state. Must not
- * validate the definition (defn.c did).
+ * Boundary: makes the seminar's programme what the definition says, in one
+ * transaction (or one savepoint inside the caller's): all or nothing.
+ * Activities are matched by their slug within the seminar, boards by their
+ * slug within the activity. A re-import updates what changed, adds what is
+ * new, archives what the definition no longer holds (kept, with its
+ * contributions, out of the programme) and brings back an archived one
+ * whose slug reappears. Positions are rewritten from the definition's
+ * order, so no two activities of a seminar (nor boards of an activity)
+ * share one. It never deletes an activity, a board or a contribution, and
+ * never changes the facilitator key nor an activity's state. It counts
+ * what it changes into a store_import_report and records the digest of
+ * the definition, so that an unchanged one can be passed over. Must not
+ * validate the definition (defn.c did) nor phrase the report (main.c
+ * does).
  */
 #include "store_private.h"
+#include "digest.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,15 +52,36 @@ static int fresh_code(store *s, char *code)
 	return STORE_ERR;
 }
 
+/* The number of rows the last statement changed. */
+static int changed_rows(store *s, long long *n)
+{
+	return store__int(s, n, "SELECT changes()", "");
+}
+
+/* Steps st (from store__query, NULL after a failed prepare), which gives
+ * a seminar's join code, once: the code into r->code. STORE_NOT_FOUND
+ * without a row. Resets st. */
+static int take_code(store *s, sqlite3_stmt *st, store_import_report *r)
+{
+	int rc;
+
+	if (!st)
+		return store__fail(sqlite3_errcode(s->db));
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		snprintf(r->code, sizeof r->code, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? STORE_OK : rc == SQLITE_DONE ? STORE_NOT_FOUND : store__fail(rc);
+}
+
 /* Inserts or updates the seminar row; its id into *sid, its join code
- * into code[code_len]. */
-static int upsert_seminar(store *s, json_t *defn, long long *sid, char *code,
-                          size_t code_len, char *err, size_t err_len)
+ * into r->code, whether it is new or changed into r. */
+static int upsert_seminar(store *s, json_t *defn, long long *sid, store_import_report *r,
+                          char *err, size_t err_len)
 {
 	const char *slug = str(defn, "id");
 	const char *wanted = json_string_value(json_object_get(defn, "code"));
-	sqlite3_stmt *st;
-	long long other;
+	long long other, n = 0;
 	char key[2 * KEY_BYTES + 1], made[CODE_CHARS + 1];
 	int rc;
 
@@ -77,6 +107,8 @@ static int upsert_seminar(store *s, json_t *defn, long long *sid, char *code,
 		                 " AND venue IS ?4 AND description IS ?5)",
 		                 "ttttti", wanted, str(defn, "title"), str(defn, "date"),
 		                 str(defn, "venue"), str(defn, "description"), *sid);
+		if (rc == STORE_OK && (rc = changed_rows(s, &n)) == STORE_OK)
+			r->seminar_changed = n > 0;
 	} else {
 		if (!wanted && (rc = fresh_code(s, made)) != STORE_OK)
 			return rc;
@@ -96,26 +128,203 @@ static int upsert_seminar(store *s, json_t *defn, long long *sid, char *code,
 			                 " VALUES ('facilitator', ?, atelier_key_hash(?),"
 			                 " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
 			                 "it", *sid, key);
+		r->created = 1;
 	}
 	if (rc != STORE_OK)
 		return rc == STORE_NOT_FOUND ? STORE_ERR : rc;
-	st = store__query(s, "SELECT code FROM seminar WHERE id = ?", "i", *sid);
-	if (!st)
-		return STORE_ERR;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		snprintf(code, code_len, "%s", (const char *)sqlite3_column_text(st, 0));
+	rc = take_code(s, store__query(s, "SELECT code FROM seminar WHERE id = ?", "i", *sid), r);
+	return rc == STORE_NOT_FOUND ? STORE_ERR : rc;
+}
+
+/* Appends name to the list of ids list[len] (", " between them); when it
+ * does not fit, the list ends with "…" and takes no more. */
+static void add_name(char *list, size_t len, const char *name)
+{
+	static const char more[] = "…";
+	size_t n = strlen(list), need = (n ? 2 : 0) + strlen(name);
+
+	if (n >= sizeof more - 1 && strcmp(list + n - (sizeof more - 1), more) == 0)
+		return;
+	if (n + need + sizeof ", " + sizeof more - 1 <= len)
+		snprintf(list + n, len - n, "%s%s", n ? ", " : "", name);
 	else
-		rc = STORE_ERR;
+		snprintf(list + n, len - n, "%s%s", n ? ", " : "", more);
+}
+
+/* ===== Archiving and positions =====
+ * The activities of a seminar and the boards of an activity follow the
+ * same steps, each with its own statements (the cache wants literals):
+ * ?1 is the parent's id, ?2 the definition's slugs in order, as a JSON
+ * array (json_each gives each slug's index as its "key"). */
+struct level {
+	/* 1 when two rows in the programme that the definition keeps come
+	 * in the other order in ?2 than in the programme: read in the
+	 * programme's order, their indexes in ?2 do not always grow. */
+	const char *reordered;
+	/* Archives the rows in the programme whose slug is not in ?2, and
+	 * gives their slugs. */
+	const char *archive;
+	/* Moves the rows in the programme that will change position to
+	 * negative ones (-1 - position, all distinct), so that no row sits
+	 * on a position another one is about to take. */
+	const char *make_room;
+};
+
+#define NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+static const struct level activities = {
+	"SELECT EXISTS (SELECT 1 FROM (SELECT f.key AS k, LAG(f.key) OVER (ORDER BY x.position)"
+	" AS prev FROM activity x JOIN json_each(?2) f ON f.value = x.slug"
+	" WHERE x.seminar_id = ?1 AND x.archived IS NULL) WHERE prev > k)",
+	"UPDATE activity SET archived = " NOW " WHERE seminar_id = ?1 AND archived IS NULL"
+	" AND slug NOT IN (SELECT value FROM json_each(?2)) RETURNING slug",
+	"UPDATE activity SET position = -1 - position WHERE seminar_id = ?1"
+	" AND archived IS NULL AND position >= 0"
+	" AND position IS NOT (SELECT key FROM json_each(?2) WHERE value = activity.slug)",
+};
+
+static const struct level boards = {
+	"SELECT EXISTS (SELECT 1 FROM (SELECT f.key AS k, LAG(f.key) OVER (ORDER BY x.position)"
+	" AS prev FROM board x JOIN json_each(?2) f ON f.value = x.slug"
+	" WHERE x.activity_id = ?1 AND x.archived IS NULL) WHERE prev > k)",
+	"UPDATE board SET archived = " NOW " WHERE activity_id = ?1 AND archived IS NULL"
+	" AND slug NOT IN (SELECT value FROM json_each(?2)) RETURNING slug",
+	"UPDATE board SET position = -1 - position WHERE activity_id = ?1"
+	" AND archived IS NULL AND position >= 0"
+	" AND position IS NOT (SELECT key FROM json_each(?2) WHERE value = board.slug)",
+};
+
+/* What one level of the definition (the activities of a seminar, the
+ * boards of an activity) changed, as the import goes. */
+struct tally {
+	store_import_counts n;
+	int reordered;
+	char *names;      /* the archived slugs go here (NULL: not kept) */
+	size_t names_len;
+};
+
+/* Archives, with RETURNING, and counts into t. */
+static int archive(store *s, const char *sql, long long parent_id, const char *slugs,
+                   struct tally *t)
+{
+	sqlite3_stmt *st = store__query(s, sql, "it", parent_id, slugs);
+	int rc;
+
+	if (!st)
+		return store__fail(sqlite3_errcode(s->db));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		t->n.archived++;
+		if (t->names)
+			add_name(t->names, t->names_len, (const char *)sqlite3_column_text(st, 0));
+	}
 	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : store__fail(rc);
+}
+
+/* Archives the rows of parent_id that items (activities or boards of the
+ * definition) no longer hold and frees the positions items will take;
+ * counts the archived ones and a change of order into t. */
+static int prepare_level(store *s, const struct level *l, long long parent_id, json_t *items,
+                         struct tally *t)
+{
+	json_t *slugs = json_array();
+	char *text = NULL;
+	long long reordered = 0;
+	size_t i;
+	json_t *it;
+	int rc = STORE_ERR;
+
+	if (!slugs)
+		return STORE_ERR;
+	json_array_foreach(items, i, it)
+		if (json_array_append(slugs, json_object_get(it, "id")))
+			goto done;
+	if (!(text = json_dumps(slugs, JSON_COMPACT)))
+		goto done;
+	rc = store__int(s, &reordered, l->reordered, "it", parent_id, text);
+	t->reordered = reordered != 0;
+	if (rc == STORE_OK)
+		rc = archive(s, l->archive, parent_id, text, t);
+	if (rc == STORE_OK)
+		rc = store__exec(s, l->make_room, "it", parent_id, text);
+done:
+	free(text);
+	json_decref(slugs);
 	return rc;
 }
 
-/* Inserts or updates one activity (at position pos) and its boards. */
-static int upsert_activity(store *s, long long sid, long long pos, json_t *act)
+/* How a row of the definition stood before the import, from a statement
+ * that gives 2 for an archived row, 1 for one in the programme that the
+ * definition leaves as it is, 0 for one it changes, and no row for a new
+ * one. */
+enum before { BEFORE_NEW = -1, BEFORE_CHANGED = 0, BEFORE_SAME = 1, BEFORE_ARCHIVED = 2 };
+
+/* Counts a row into t by how it stood before; also_changed: something
+ * under it changed (an activity's boards). */
+static void count(struct tally *t, enum before was, int also_changed)
+{
+	if (was == BEFORE_NEW)
+		t->n.added++;
+	else if (was == BEFORE_ARCHIVED)
+		t->n.restored++;
+	else if (was == BEFORE_CHANGED || also_changed)
+		t->n.changed++;
+}
+
+/* What a "before" statement gave (rc and v from store__int, see enum
+ * before) into *was. */
+static int before(int rc, long long v, enum before *was)
+{
+	*was = rc == STORE_NOT_FOUND ? BEFORE_NEW : (enum before)v;
+	return rc == STORE_NOT_FOUND ? STORE_OK : rc;
+}
+
+/* ===== Activities and boards ===== */
+
+/* Inserts or updates one board of an activity, at position pos, in the
+ * programme; counts it into t. */
+static int upsert_board(store *s, long long aid, long long pos, json_t *b, struct tally *t)
+{
+	enum before was;
+	long long v = 0;
+	int rc = store__int(s, &v,
+	                    "SELECT CASE WHEN archived IS NOT NULL THEN 2 WHEN title IS ?3"
+	                    " AND prompt IS ?4 AND kind IS ?5 THEN 1 ELSE 0 END FROM board"
+	                    " WHERE activity_id = ?1 AND slug = ?2",
+	                    "itttt", aid, str(b, "id"), str(b, "title"), str(b, "prompt"),
+	                    str(b, "kind"));
+
+	rc = before(rc, v, &was);
+	if (rc == STORE_OK)
+		rc = store__exec(s,
+		                 "INSERT INTO board (activity_id, slug, position, title, prompt, kind)"
+		                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (activity_id, slug)"
+		                 " DO UPDATE SET position = excluded.position,"
+		                 " title = excluded.title, prompt = excluded.prompt,"
+		                 " kind = excluded.kind, archived = NULL"
+		                 " WHERE NOT (position IS excluded.position"
+		                 " AND title IS excluded.title AND prompt IS excluded.prompt"
+		                 " AND kind IS excluded.kind AND archived IS NULL)",
+		                 "itittt", aid, str(b, "id"), pos, str(b, "title"),
+		                 str(b, "prompt"), str(b, "kind"));
+	if (rc == STORE_OK)
+		count(t, was, 0);
+	return rc;
+}
+
+/* Inserts or updates one activity (at position pos, in the programme)
+ * and makes its boards the definition's; counts it into r->activities
+ * (t) and, when it was in the programme already, its boards into
+ * r->boards. */
+static int upsert_activity(store *s, long long sid, long long pos, json_t *act,
+                           struct tally *t, store_import_report *r)
 {
 	char *animators = json_dumps(json_object_get(act, "animators"), JSON_COMPACT);
-	json_t *boards = json_object_get(act, "boards");
-	long long aid = 0;
+	json_t *items = json_object_get(act, "boards");
+	long long vote_budget = (long long)json_integer_value(json_object_get(act, "vote_budget"));
+	struct tally b = {{0}, 0, NULL, 0};
+	enum before was = BEFORE_NEW;
+	long long aid = 0, v = 0;
 	int rc = STORE_ERR;
 
 	if (!animators) {
@@ -123,55 +332,122 @@ static int upsert_activity(store *s, long long sid, long long pos, json_t *act)
 		if (!animators)
 			goto done;
 	}
-	rc = store__exec(s,
-	                 "INSERT INTO activity (seminar_id, slug, position, title, question,"
-	                 " template, vote_budget, animators) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-	                 " ON CONFLICT (seminar_id, slug) DO UPDATE SET"
-	                 " position = excluded.position, title = excluded.title,"
-	                 " question = excluded.question, template = excluded.template,"
-	                 " vote_budget = excluded.vote_budget, animators = excluded.animators"
-	                 " WHERE NOT (position IS excluded.position AND title IS excluded.title"
-	                 " AND question IS excluded.question AND template IS excluded.template"
-	                 " AND vote_budget IS excluded.vote_budget"
-	                 " AND animators IS excluded.animators)",
-	                 "ititttit", sid, str(act, "id"), pos, str(act, "title"),
-	                 str(act, "question"), str(act, "template"),
-	                 (long long)json_integer_value(json_object_get(act, "vote_budget")),
-	                 animators);
+	rc = store__int(s, &v,
+	                "SELECT CASE WHEN archived IS NOT NULL THEN 2 WHEN title IS ?3"
+	                " AND question IS ?4 AND template IS ?5 AND vote_budget IS ?6"
+	                " AND animators IS ?7 THEN 1 ELSE 0 END FROM activity"
+	                " WHERE seminar_id = ?1 AND slug = ?2",
+	                "ittttit", sid, str(act, "id"), str(act, "title"), str(act, "question"),
+	                str(act, "template"), vote_budget, animators);
+	rc = before(rc, v, &was);
+	if (rc == STORE_OK)
+		rc = store__exec(s,
+		                 "INSERT INTO activity (seminar_id, slug, position, title, question,"
+		                 " template, vote_budget, animators) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+		                 " ON CONFLICT (seminar_id, slug) DO UPDATE SET"
+		                 " position = excluded.position, title = excluded.title,"
+		                 " question = excluded.question, template = excluded.template,"
+		                 " vote_budget = excluded.vote_budget, animators = excluded.animators,"
+		                 " archived = NULL"
+		                 " WHERE NOT (position IS excluded.position AND title IS excluded.title"
+		                 " AND question IS excluded.question AND template IS excluded.template"
+		                 " AND vote_budget IS excluded.vote_budget"
+		                 " AND animators IS excluded.animators AND archived IS NULL)",
+		                 "ititttit", sid, str(act, "id"), pos, str(act, "title"),
+		                 str(act, "question"), str(act, "template"), vote_budget, animators);
 	if (rc == STORE_OK)
 		rc = store__int(s, &aid, "SELECT id FROM activity WHERE seminar_id = ? AND slug = ?",
 		                "it", sid, str(act, "id"));
-	for (size_t j = 0; rc == STORE_OK && j < json_array_size(boards); j++) {
-		json_t *b = json_array_get(boards, j);
-		rc = store__exec(s,
-		                 "INSERT INTO board (activity_id, slug, position, title, prompt, kind)"
-		                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (activity_id, slug)"
-		                 " DO UPDATE SET position = excluded.position,"
-		                 " title = excluded.title, prompt = excluded.prompt,"
-		                 " kind = excluded.kind WHERE NOT (position IS excluded.position"
-		                 " AND title IS excluded.title AND prompt IS excluded.prompt"
-		                 " AND kind IS excluded.kind)",
-		                 "itittt", aid, str(b, "id"), (long long)j, str(b, "title"),
-		                 str(b, "prompt"), str(b, "kind"));
+	if (rc == STORE_OK)
+		rc = prepare_level(s, &boards, aid, items, &b);
+	for (size_t j = 0; rc == STORE_OK && j < json_array_size(items); j++)
+		rc = upsert_board(s, aid, (long long)j, json_array_get(items, j), &b);
+	if (rc != STORE_OK)
+		goto done;
+	if (was == BEFORE_CHANGED || was == BEFORE_SAME) {
+		r->boards.added += b.n.added;
+		r->boards.changed += b.n.changed;
+		r->boards.archived += b.n.archived;
+		r->boards.restored += b.n.restored;
 	}
+	count(t, was, b.reordered || b.n.added || b.n.changed || b.n.archived || b.n.restored);
+	if (was == BEFORE_ARCHIVED)
+		add_name(r->restored, sizeof r->restored, str(act, "id"));
 done:
 	free(animators);
 	return rc;
 }
 
-int store_import(store *s, json_t *defn, char *code_out, size_t code_len, char *err,
+/* The digest of a definition, of its normalized form with its members
+ * sorted (so the order of a file's keys, its spaces and a byte order
+ * mark do not count), as 16 hex digits into out[17]. */
+static int defn_digest(json_t *defn, char out[17])
+{
+	char *text = json_dumps(defn, JSON_COMPACT | JSON_SORT_KEYS);
+
+	if (!text)
+		return STORE_ERR;
+	snprintf(out, 17, "%016llx", (unsigned long long)digest_fnv1a(text, strlen(text)));
+	free(text);
+	return STORE_OK;
+}
+
+/* When the seminar was last imported from a definition of this digest:
+ * its code into r->code, r->unchanged set. STORE_NOT_FOUND otherwise. */
+static int same_as_last(store *s, const char *slug, const char *digest,
+                        store_import_report *r)
+{
+	int rc = take_code(s,
+	                   store__query(s,
+	                                "SELECT code FROM seminar WHERE slug = ? AND defn_digest = ?",
+	                                "tt", slug, digest),
+	                   r);
+	r->unchanged = rc == STORE_OK;
+	return rc;
+}
+
+/* The import itself, inside the transaction or savepoint. */
+static int import(store *s, json_t *defn, int flags, store_import_report *r, char *err,
+                  size_t err_len)
+{
+	json_t *acts = json_object_get(defn, "activities");
+	struct tally t = {{0}, 0, r->archived, sizeof r->archived};
+	char digest[17];
+	long long sid = 0;
+	int rc = defn_digest(defn, digest);
+
+	if (rc == STORE_OK && (flags & STORE_IMPORT_IF_CHANGED)) {
+		rc = same_as_last(s, str(defn, "id"), digest, r);
+		if (rc != STORE_NOT_FOUND)
+			return rc;
+	}
+	rc = upsert_seminar(s, defn, &sid, r, err, err_len);
+	if (rc == STORE_OK)
+		rc = prepare_level(s, &activities, sid, acts, &t);
+	for (size_t i = 0; rc == STORE_OK && i < json_array_size(acts); i++)
+		rc = upsert_activity(s, sid, (long long)i, json_array_get(acts, i), &t, r);
+	if (rc == STORE_OK)
+		rc = store__exec(s,
+		                 "UPDATE seminar SET defn_digest = ?2 WHERE id = ?1"
+		                 " AND defn_digest IS NOT ?2",
+		                 "it", sid, digest);
+	r->activities = t.n;
+	r->reordered = !r->created && t.reordered;
+	return rc;
+}
+
+int store_import(store *s, json_t *defn, int flags, store_import_report *report, char *err,
                  size_t err_len)
 {
 	const char *slug = json_string_value(json_object_get(defn, "id"));
-	json_t *acts = json_object_get(defn, "activities");
 	int own = !store_tx_active(s);
-	char code[64];
-	long long sid = 0;
+	store_import_report mine;
+	store_import_report *r = report ? report : &mine;
 	int rc;
 
+	memset(r, 0, sizeof *r);
 	if (err && err_len)
 		err[0] = '\0';
-	code[0] = '\0';
 	if (!slug || !json_is_string(json_object_get(defn, "title"))) {
 		store__say(err, err_len, "store.err.import", slug ? slug : "?",
 		           "« id » ou « title » manque");
@@ -180,9 +456,7 @@ int store_import(store *s, json_t *defn, char *code_out, size_t code_len, char *
 	rc = own ? store_tx_begin(s) : store__exec(s, "SAVEPOINT import", "");
 	if (rc != STORE_OK)
 		goto fail;
-	rc = upsert_seminar(s, defn, &sid, code, sizeof code, err, err_len);
-	for (size_t i = 0; rc == STORE_OK && i < json_array_size(acts); i++)
-		rc = upsert_activity(s, sid, (long long)i, json_array_get(acts, i));
+	rc = import(s, defn, flags, r, err, err_len);
 	if (rc == STORE_OK)
 		rc = own ? store_tx_commit(s) : store__exec(s, "RELEASE import", "");
 	if (rc != STORE_OK) {
@@ -192,10 +466,9 @@ int store_import(store *s, json_t *defn, char *code_out, size_t code_len, char *
 			store__exec(s, "RELEASE import", "");
 		goto fail;
 	}
-	if (code_out && code_len)
-		snprintf(code_out, code_len, "%s", code);
 	return STORE_OK;
 fail:
+	memset(r, 0, sizeof *r);
 	if (err && err_len && !err[0])
 		store__say(err, err_len,
 		           rc == STORE_READONLY ? "store.err.readonly"

@@ -129,7 +129,8 @@ int store__boards(store *s, json_t *a, long long activity_id, store__child_fn ch
 	return store__member(s, a, "boards",
 	                     store__query(s,
 	                                  "SELECT " STORE__BOARD_COLS " FROM board b"
-	                                  " WHERE b.activity_id = ? ORDER BY b.position, b.id",
+	                                  " WHERE b.activity_id = ? AND b.archived IS NULL"
+	                                  " ORDER BY b.position",
 	                                  "i", activity_id),
 	                     store__board_row, 0, child);
 }
@@ -161,7 +162,8 @@ int store__activities(store *s, json_t *o, long long seminar_id, store__child_fn
 	return store__member(s, o, "activities",
 	                     store__query(s,
 	                                  "SELECT " STORE__ACTIVITY_COLS " FROM activity a"
-	                                  " WHERE a.seminar_id = ? ORDER BY a.position, a.id",
+	                                  " WHERE a.seminar_id = ? AND a.archived IS NULL"
+	                                  " ORDER BY a.position",
 	                                  "i", seminar_id),
 	                     store__activity_row, 0, child);
 }
@@ -224,9 +226,10 @@ int store_contributions_json(store *s, long long seminar_id, long long activity_
 	/* One statement per shape: the seminar's, or one activity's. */
 	sqlite3_stmt *st =
 		activity_id > 0
-			? store__query(s, STORE__CONTRIBUTIONS " WHERE a.id = ? ORDER BY c.id", "i", activity_id)
-			: store__query(s, STORE__CONTRIBUTIONS " WHERE a.seminar_id = ? ORDER BY c.id", "i",
-			               seminar_id);
+			? store__query(s, STORE__CONTRIBUTIONS " WHERE a.id = ? AND" STORE__LIVE
+			                  " ORDER BY c.id", "i", activity_id)
+			: store__query(s, STORE__CONTRIBUTIONS " WHERE a.seminar_id = ? AND" STORE__LIVE
+			                  " ORDER BY c.id", "i", seminar_id);
 	rc = store__many(s, st, store__contribution_row, full ? STORE__FULL : 0, out);
 	if (rc == STORE_OK) {
 		/* The slot given up (stale, else the oldest) goes; the newer

@@ -129,6 +129,9 @@ int store__random_code(char *out, size_t len);
 #define STORE__CONTRIBUTIONS \
 	"SELECT " STORE__CONTRIBUTION_COLS " FROM contribution c" \
 	" JOIN board b ON b.id = c.board_id JOIN activity a ON a.id = b.activity_id"
+/* The condition that their activity and board are in the programme (not
+ * archived), for a WHERE clause over those tables. */
+#define STORE__LIVE " a.archived IS NULL AND b.archived IS NULL"
 
 json_t *store__activity_row(sqlite3_stmt *st, int flags); /* flags unused */
 json_t *store__board_row(sqlite3_stmt *st, int flags);    /* flags unused */
@@ -138,12 +141,14 @@ json_t *store__board_row(sqlite3_stmt *st, int flags);    /* flags unused */
 #define STORE__DUMP 2 /* synthesis shape: no activity/board/parent/position */
 json_t *store__contribution_row(sqlite3_stmt *st, int flags);
 
-/* Sets "boards": the boards of an activity, in definition order, on the
- * activity object a; child (may be NULL) fills each board. */
+/* Sets "boards": the boards of an activity in the programme (archived
+ * ones left out), in definition order, on the activity object a; child
+ * (may be NULL) fills each board. */
 int store__boards(store *s, json_t *a, long long activity_id, store__child_fn child);
 
-/* Sets "activities": the activities of a seminar, in programme order, on
- * the object o; child (may be NULL) fills each activity. */
+/* Sets "activities": the activities of a seminar in the programme
+ * (archived ones left out), in programme order, on the object o; child
+ * (may be NULL) fills each activity. */
 int store__activities(store *s, json_t *o, long long seminar_id, store__child_fn child);
 
 /* Text column as a JSON string, or JSON null for SQL NULL. */

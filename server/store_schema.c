@@ -114,7 +114,33 @@ static const char *const migrations[] = {
 	"     CASE WHEN json_valid(r.reply) THEN json_extract(r.reply, '$.contribution.id') END"
 	"   JOIN board b ON b.id = c.board_id WHERE b.activity_id = attendance.activity_id"
 	"   AND r.participant_id = attendance.participant_id);",
-	/* 3: keys, kept as digests (store_keys.c): each seminar's key becomes
+
+	/* 3: activities and boards can be archived (out of the programme,
+	 * kept with their contributions): "archived" is when, NULL while
+	 * they are in it. Positions of the activities of a seminar, and of
+	 * the boards of an activity, are unique among those in the
+	 * programme: the positions held before are renumbered 0, 1, … in
+	 * their order (position, then id), so rows that shared one keep
+	 * their order and nothing is lost. */
+	"ALTER TABLE activity ADD COLUMN archived TEXT;"
+	"ALTER TABLE board ADD COLUMN archived TEXT;"
+	"UPDATE activity SET position = r.n FROM (SELECT id, ROW_NUMBER() OVER"
+	"  (PARTITION BY seminar_id ORDER BY position, id) - 1 AS n FROM activity) AS r"
+	"  WHERE r.id = activity.id;"
+	"UPDATE board SET position = r.n FROM (SELECT id, ROW_NUMBER() OVER"
+	"  (PARTITION BY activity_id ORDER BY position, id) - 1 AS n FROM board) AS r"
+	"  WHERE r.id = board.id;"
+	"CREATE UNIQUE INDEX activity_position ON activity(seminar_id, position)"
+	"  WHERE archived IS NULL;"
+	"CREATE UNIQUE INDEX board_position ON board(activity_id, position)"
+	"  WHERE archived IS NULL;",
+
+	/* 4: the digest (digest.c, 16 hex digits) of the normalized
+	 * definition a seminar was last imported from; NULL until its next
+	 * import. */
+	"ALTER TABLE seminar ADD COLUMN defn_digest TEXT;",
+
+	/* 5: keys, kept as digests (store_keys.c): each seminar's key becomes
 	 * its first facilitator key; every event says which key made it. */
 	"CREATE TABLE key ("
 	"  id INTEGER PRIMARY KEY,"

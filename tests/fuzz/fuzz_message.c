@@ -62,7 +62,8 @@ static void take_key(void *ctx, const char *code, const char *title, const char 
 
 static void setup(void)
 {
-	char err[1024], code[64];
+	char err[1024];
+	store_import_report r;
 	json_error_t jerr;
 	json_t *d = json_loads(definition, 0, &jerr);
 
@@ -70,9 +71,9 @@ static void setup(void)
 	err[0] = '\0';
 	if (defn_validate(d, "fuzz.json", err, sizeof err) ||
 	    store_open(":memory:", &st, err, sizeof err) != STORE_OK ||
-	    store_import(st, d, code, sizeof code, err, sizeof err) != STORE_OK)
+	    store_import(st, d, 0, &r, err, sizeof err) != STORE_OK)
 		fuzz_fail(err, __FILE__, __LINE__);
-	fuzz_check(strcmp(code, "FUZZ22") == 0);
+	fuzz_check(strcmp(r.code, "FUZZ22") == 0);
 	fuzz_check(store_list_seminars(st, take_key, NULL) == STORE_OK);
 	fuzz_check(key[0] != '\0');
 	json_decref(d);

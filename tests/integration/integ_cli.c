@@ -2,10 +2,12 @@
  * integ_cli.c — the atelier command line: --version, --help of each
  * subcommand, and the refusals an operator meets (unknown option, port in
  * use, database that cannot be written, missing directory, missing
- * definition): one sentence on stderr, a non-zero exit, never a crash.
+ * definition): one sentence on stderr, a non-zero exit, never a crash;
+ * and what `atelier import` and the start-up import say they changed.
  *
  * Boundary: runs the binary ($ATELIER_BIN) as a child process in a
- * scratch directory; reads only its exit status, stdout and stderr.
+ * scratch directory; reads its exit status, stdout and stderr, and the
+ * database it wrote (where an edit made there is checked to survive).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,8 +24,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "proc.h"
+#include "store.h"
 
 #define RUN_MS 15000
 
@@ -260,8 +264,152 @@ static void test_import_missing_or_invalid_definition(void **state)
 	run_free(&r);
 }
 
+/* ===== What an import says ===== */
+
+/* A definition of two activities; then (V2) one removed and the other
+ * switched from the "orientations" template to "ami"; then (V3) V2 with
+ * another title. */
+#define DEFN_HEAD \
+	"{\"format\": \"atelier-seminaire\", \"version\": 1, \"id\": \"journee-essai\"," \
+	" \"code\": \"ESSAI2\", \"date\": \"2022-10-11\", \"venue\": \"Salle du conseil\","
+#define DEFN_QUESTIONS \
+	"{\"id\": \"questions\", \"title\": \"Questions à la salle\", \"template\": \"open\"},"
+#define DEFN_V1 \
+	DEFN_HEAD " \"title\": \"Journée d'essai\", \"activities\": [" DEFN_QUESTIONS \
+	" {\"id\": \"pistes\", \"title\": \"Pistes\", \"template\": \"orientations\"}]}"
+#define DEFN_V2 \
+	DEFN_HEAD " \"title\": \"Journée d'essai\", \"activities\": [" \
+	" {\"id\": \"pistes\", \"title\": \"Pistes\", \"template\": \"ami\"}]}"
+#define DEFN_V3 \
+	DEFN_HEAD " \"title\": \"Journée d'essai, version 3\", \"activities\": [" \
+	" {\"id\": \"pistes\", \"title\": \"Pistes\", \"template\": \"ami\"}]}"
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	assert_true(fputs(text, f) >= 0);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Fails unless text holds want. */
+static void want_text(const char *text, const char *want, const char *what)
+{
+	if (!strstr(text, want))
+		fail_msg("%s: want \"%s\" in:\n%s", what, want, text);
+}
+
+/* Runs `atelier import file` and checks it says want. */
+static void import_says(const scratch *s, const char *file, const char *want)
+{
+	const char *args[] = {"import", file, "--db", s->db, NULL};
+	run r = run_atelier(s, args);
+	if (r.code != 0)
+		fail_msg("atelier import: exit %d; stderr: %s", r.code, r.err);
+	want_text(r.out, want, "atelier import");
+	run_free(&r);
+}
+
+/* Removing an activity and switching another's template in one file:
+ * the import says both, then that the same file again changes nothing. */
+static void test_import_says_what_it_changes(void **state)
+{
+	scratch *s = *state;
+	char file[1200];
+
+	snprintf(file, sizeof file, "%s/journee.json", s->sessions);
+	write_file(file, DEFN_V1);
+	import_says(s, file, "(code ESSAI2) — séminaire créé ; ateliers : 2 ajoutés.");
+	write_file(file, DEFN_V2);
+	import_says(s, file,
+	            "ateliers : 1 modifié, 1 archivé (questions) ;"
+	            " panneaux : 3 ajoutés, 1 archivé.");
+	import_says(s, file, "— aucun changement.");
+}
+
+static void keep_title(void *ctx, const char *code, const char *title, const char *date,
+                       const char *key)
+{
+	(void)code, (void)date, (void)key;
+	snprintf(ctx, 256, "%s", title);
+}
+
+/* The seminar's title in the database. */
+static void db_title(const scratch *s, char title[256])
+{
+	store *st = NULL;
+	char err[512];
+	title[0] = '\0';
+	if (store_open(s->db, &st, err, sizeof err))
+		fail_msg("%s", err);
+	assert_int_equal(store_list_seminars(st, keep_title, title), STORE_OK);
+	store_close(st);
+}
+
+/* Starts `atelier serve` on the scratch's database and sessions, waits
+ * for its port, stops it and returns what it printed (caller frees). */
+static char *serve_and_stop(const scratch *s)
+{
+	const char *argv[] = {proc_bin(), "serve",      "--listen",  "127.0.0.1:0",
+	                      "--db",     s->db,        "--sessions", s->sessions,
+	                      "--port-file", s->port_file, NULL};
+	proc *p = NULL;
+	int port = 0, status = 0;
+	char *out, *err;
+
+	unlink(s->port_file);
+	assert_int_equal(proc_spawn(argv, s->dir, &p), PROC_OK);
+	if (proc_wait_port_file(p, s->port_file, RUN_MS, &port) != PROC_OK) {
+		err = proc_stderr(p);
+		fail_msg("atelier serve did not start; stderr: %s", err ? err : "");
+	}
+	assert_int_equal(proc_stop(p, RUN_MS, &status), PROC_OK);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	out = proc_stdout(p);
+	proc_free(p);
+	assert_non_null(out);
+	return out;
+}
+
+/* At start-up a file of sessions/ unchanged since its last import is
+ * not imported again: an edit made in the database since survives the
+ * restart. A changed file is imported, and the start-up says what it
+ * changed. */
+static void test_startup_imports_only_changed_files(void **state)
+{
+	scratch *s = *state;
+	char file[1200], title[256];
+	sqlite3 *db = NULL;
+	char *out;
+
+	snprintf(file, sizeof file, "%s/journee.json", s->sessions);
+	write_file(file, DEFN_V2);
+	import_says(s, file, "séminaire créé");
+	assert_int_equal(sqlite3_open(s->db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE seminar SET title = 'Titre revu dans la base'",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+
+	out = serve_and_stop(s);
+	want_text(out, "(code ESSAI2) — inchangé depuis son dernier import, non réimporté.",
+	          "start-up with an unchanged file");
+	free(out);
+	db_title(s, title);
+	assert_string_equal(title, "Titre revu dans la base");
+
+	write_file(file, DEFN_V3);
+	out = serve_and_stop(s);
+	want_text(out, "(code ESSAI2) — séminaire modifié.", "start-up with a changed file");
+	free(out);
+	db_title(s, title);
+	assert_string_equal(title, "Journée d'essai, version 3");
+}
+
 int main(void)
 {
+	/* The sentences checked below are the French ones. */
+	setenv("LC_ALL", "fr_FR.UTF-8", 1);
 #define T(fn) cmocka_unit_test_setup_teardown(fn, scratch_setup, scratch_teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_version),
@@ -271,6 +419,8 @@ int main(void)
 		T(test_unwritable_database),
 		T(test_missing_database_directory),
 		T(test_import_missing_or_invalid_definition),
+		T(test_import_says_what_it_changes),
+		T(test_startup_imports_only_changed_files),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,7 +4,8 @@
  * and refusals of join, watch, post (orientations and their actions),
  * edit, delete, vote, unvote, set_state, hide, show; idempotent resends;
  * the event log and catch-up after a reconnection; who attends an
- * activity.
+ * activity; archived activities and boards out of every reply and
+ * refused to every write.
  */
 #include "unit_fixture.h"
 
@@ -953,6 +954,126 @@ static void attendance_is_opening_posting_or_voting(void **state)
 	seminar_session_free(c);
 }
 
+/* ===== Archived activities and boards ===== */
+
+/* The "id"s of a list of objects, each followed by a space, into out. */
+static const char *ids_of(json_t *list, char *out, size_t len)
+{
+	size_t i, n = 0;
+	json_t *o;
+
+	out[0] = '\0';
+	json_array_foreach(list, i, o)
+		n += (size_t)snprintf(out + n, n < len ? len - n : 0, "%s ",
+		                      json_string_value(json_object_get(o, "id")));
+	return out;
+}
+
+/* 1 when a contribution with this id is in a list. */
+static int holds(json_t *list, long long id)
+{
+	size_t i;
+	json_t *c;
+
+	json_array_foreach(list, i, c)
+		if (json_integer_value(json_object_get(c, "id")) == id)
+			return 1;
+	return 0;
+}
+
+/* An import that drops a board and an activity takes them out of what
+ * phones and screens get, refuses every write there (a phone may still
+ * hold their ids), and loses nothing: back in the file, back with their
+ * contributions. */
+static void archived_ones_are_out_of_the_programme(void **state)
+{
+	struct world *w = *state;
+	json_t *d = fx_definition(), *again = fx_definition(), *r, *acts;
+	long long kept, gone, voted;
+	char ids[256], key[256];
+
+	fx_state(&w->f, "axe-1", "open");
+	fx_state(&w->f, "orient", "open");
+	kept = fx_post(&w->f, w->a, "axe-1", "maintenir", "Les cafés des parents");
+	gone = fx_post(&w->f, w->a, "axe-1", "inventer", "Un conseil des jeunes");
+	voted = fx_post(&w->f, w->b, "axe-1", "inventer", "Une fête de quartier");
+	r = vote(w, w->a, "vote", voted);
+	assert_int_equal(json_integer_value(member(r, "votes_left", NULL)), 2);
+	json_decref(r);
+
+	json_array_remove(json_object_get(fx_defn_activity(d, "axe-1"), "boards"), 2);
+	json_array_remove(json_object_get(d, "activities"), 1);
+	fx_import(&w->f, d);
+
+	r = fx_send(&w->f, w->a, NULL,
+	            "{\"type\":\"join\",\"id\":\"ja\",\"code\":\"%s\",\"token\":\"%s\"}",
+	            w->f.code, w->token_a);
+	acts = member(member(r, "seminar", NULL), "activities", NULL);
+	assert_string_equal(ids_of(acts, ids, sizeof ids), "axe-1 ");
+	assert_string_equal(ids_of(member(json_array_get(acts, 0), "boards", NULL), ids,
+	                           sizeof ids),
+	                    "abandonner maintenir ");
+	json_decref(r);
+	snprintf(key, sizeof key, ",\"key\":\"%s\"", w->f.key);
+	r = watch(w, w->screen, key);
+	assert_string_equal(ids_of(member(member(r, "seminar", NULL), "activities", NULL), ids,
+	                           sizeof ids),
+	                    "axe-1 ");
+	assert_true(holds(member(r, "contributions", NULL), kept));
+	assert_false(holds(member(r, "contributions", NULL), gone));
+	assert_false(holds(member(r, "contributions", NULL), voted));
+	json_decref(r);
+
+	assert_string_equal(refusal(w, w->a,
+	                            "{\"type\":\"post\",\"id\":\"p-b\",\"activity\":\"axe-1\","
+	                            "\"board\":\"inventer\",\"text\":\"Encore\"}"),
+	                    "unknown_board");
+	assert_string_equal(refusal(w, w->a,
+	                            "{\"type\":\"post\",\"id\":\"p-a\",\"activity\":\"orient\","
+	                            "\"board\":\"orientations\",\"text\":\"Encore\"}"),
+	                    "unknown_activity");
+	assert_string_equal(refusal(w, w->screen,
+	                            "{\"type\":\"watch\",\"id\":\"w-a\",\"code\":\"%s\","
+	                            "\"activity\":\"orient\"}",
+	                            w->f.code),
+	                    "unknown_activity");
+	assert_string_equal(refusal(w, w->screen,
+	                            "{\"type\":\"set_state\",\"id\":\"s-a\",\"code\":\"%s\","
+	                            "\"key\":\"%s\",\"activity\":\"orient\",\"state\":\"closed\"}",
+	                            w->f.code, w->f.key),
+	                    "unknown_activity");
+	assert_string_equal(refusal(w, w->a,
+	                            "{\"type\":\"edit\",\"id\":\"e-c\",\"contribution\":%lld,"
+	                            "\"text\":\"Autre\"}",
+	                            gone),
+	                    "unknown_contribution");
+	assert_string_equal(refusal(w, w->screen,
+	                            "{\"type\":\"hide\",\"id\":\"h-c\",\"code\":\"%s\","
+	                            "\"key\":\"%s\",\"contribution\":%lld}",
+	                            w->f.code, w->f.key, gone),
+	                    "unknown_contribution");
+	r = vote(w, w->a, "unvote", voted);
+	assert_string_equal(fx_error(r), "unknown_contribution");
+	json_decref(r);
+	/* The vote held on the archived board no longer counts. */
+	r = vote(w, w->a, "vote", kept);
+	assert_null(fx_error(r));
+	assert_int_equal(json_integer_value(member(r, "votes_left", NULL)), 2);
+	json_decref(r);
+
+	fx_import(&w->f, again);
+	r = watch(w, w->screen, key);
+	assert_string_equal(ids_of(member(member(r, "seminar", NULL), "activities", NULL), ids,
+	                           sizeof ids),
+	                    "axe-1 orient ");
+	assert_true(holds(member(r, "contributions", NULL), gone));
+	assert_true(holds(member(r, "contributions", NULL), voted));
+	json_decref(r);
+	fx_post(&w->f, w->b, "axe-1", "inventer", "De retour");
+	json_decref(d);
+	json_decref(again);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -972,6 +1093,7 @@ int main(void)
 		T(watch_since_returns_exactly_the_missed_events),
 		T(watch_too_far_behind_gets_a_snapshot),
 		T(attendance_is_opening_posting_or_voting),
+		T(archived_ones_are_out_of_the_programme),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,7 +2,10 @@
  * test_store.c — the store: opening and migrations (memory and file,
  * reopening, a newer or foreign file refused, a schema-1 file's
  * attendance recomputed by migration 2), transactions and
- * savepoints, import (codes, keys, re-import, updates, all or nothing),
+ * savepoints, import (codes, keys, re-import, updates, all or nothing,
+ * archiving what a file no longer holds, template switches, unique
+ * positions, the migration that brought them, the report of what changed,
+ * passing over an unchanged definition),
  * the facilitator key check and the synthesis document.
  */
 #include "unit_fixture.h"
@@ -103,13 +106,13 @@ static void reopen_file_keeps_data(void **state)
 	tmp_make(&t);
 	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_OK);
 	version = store_schema_version(st);
-	assert_int_equal(store_import(st, d, code, sizeof code, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_import_code(st, d, code, sizeof code, err, sizeof err), STORE_OK);
 	store_close(st);
 
 	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_OK);
 	assert_int_equal(store_schema_version(st), version);
 	assert_int_equal(seminars(st), 1);
-	assert_int_equal(store_import(st, d, code2, sizeof code2, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_import_code(st, d, code2, sizeof code2, err, sizeof err), STORE_OK);
 	assert_string_equal(code, code2); /* the same seminar, not a new one */
 	assert_int_equal(seminars(st), 1);
 	store_close(st);
@@ -132,7 +135,7 @@ static void lists_follow_another_connection(void **state)
 
 	tmp_make(&t);
 	assert_int_equal(store_open(t.path, &a, err, sizeof err), STORE_OK);
-	assert_int_equal(store_import(a, d, code, sizeof code, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_import_code(a, d, code, sizeof code, err, sizeof err), STORE_OK);
 	assert_int_equal(store_seminar_find(a, code, &sid), STORE_OK);
 	assert_int_equal(store_open(t.path, &b, err, sizeof err), STORE_OK);
 
@@ -142,7 +145,7 @@ static void lists_follow_another_connection(void **state)
 	assert_int_equal(store_seminar_seq(a, sid, &seq0), STORE_OK);
 
 	json_object_set_new(d, "title", json_string("Séminaire d'essai, version 2"));
-	assert_int_equal(store_import(b, d, code, sizeof code, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_import_code(b, d, code, sizeof code, err, sizeof err), STORE_OK);
 	assert_int_equal(store_seminar_seq(a, sid, &seq1), STORE_OK);
 	assert_int_equal(seq1, seq0);
 	assert_int_equal(store_contributions_json(a, sid, 0, 0, &l3), STORE_OK);
@@ -170,7 +173,7 @@ static void key_check_tells_a_fault_from_a_wrong_key(void **state)
 
 	tmp_make(&t);
 	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_OK);
-	assert_int_equal(store_import(st, d, code, sizeof code, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_import_code(st, d, code, sizeof code, err, sizeof err), STORE_OK);
 	assert_int_equal(store_list_seminars(st, keep_key, key), STORE_OK);
 	assert_int_equal(store_check_key(st, code, key), 1);
 	assert_int_equal(store_check_key(st, code, "0123456789abcdef0123456789abcdef"), 0);
@@ -455,7 +458,7 @@ static void import_twice_changes_nothing(void **state)
 	fx_state(&f, "axe-1", "open");
 	fx_post(&f, ss, "axe-1", "inventer", "Un conseil des jeunes");
 	before = dump_text(f.st, f.code);
-	assert_int_equal(store_import(f.st, d, code, sizeof code, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_import_code(f.st, d, code, sizeof code, err, sizeof err), STORE_OK);
 	assert_string_equal(code, f.code);
 	after = dump_text(f.st, f.code);
 	assert_string_equal(before, after);
@@ -494,7 +497,7 @@ static void import_update_adds_and_keeps(void **state)
 	                                "template", "open", "animators", "vote_budget", 0,
 	                                "boards", "id", "salle", "title", "La salle", "prompt",
 	                                "Questions à la salle", "kind", "notes"));
-	assert_int_equal(store_import(f.st, d, code, sizeof code, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_import_code(f.st, d, code, sizeof code, err, sizeof err), STORE_OK);
 	assert_string_equal(code, f.code);
 
 	assert_int_equal(store_dump(f.st, f.code, &doc), STORE_OK);
@@ -538,7 +541,7 @@ static void import_is_all_or_nothing(void **state)
 	                                                   "boards"),
 	                                   0),
 	                    "kind", json_string("bogus"));
-	assert_true(store_import(st, d, code, sizeof code, err, sizeof err) < 0);
+	assert_true(fx_import_code(st, d, code, sizeof code, err, sizeof err) < 0);
 	assert_non_null(strstr(err, "essai-2022"));
 	assert_int_equal(seminars(st), 0);
 	assert_int_equal(store_tx_active(st), 0);
@@ -548,9 +551,9 @@ static void import_is_all_or_nothing(void **state)
 	json_object_set_new(good, "id", json_string("autre"));
 	json_object_set_new(good, "code", json_string("AUTRE2"));
 	assert_int_equal(store_tx_begin(st), STORE_OK);
-	assert_int_equal(store_import(st, good, code, sizeof code, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_import_code(st, good, code, sizeof code, err, sizeof err), STORE_OK);
 	assert_string_equal(code, "AUTRE2");
-	assert_true(store_import(st, d, code, sizeof code, err, sizeof err) < 0);
+	assert_true(fx_import_code(st, d, code, sizeof code, err, sizeof err) < 0);
 	assert_int_equal(store_tx_commit(st), STORE_OK);
 	assert_int_equal(seminars(st), 1);
 	assert_int_equal(store_seminar_find(st, "AUTRE2", &sid), STORE_OK);
@@ -569,15 +572,418 @@ static void import_code_from_definition_must_be_free(void **state)
 	fx_open(&f);
 	json_object_set_new(d, "id", json_string("autre-seminaire"));
 	json_object_set_new(d, "code", json_string(f.code));
-	assert_true(store_import(f.st, d, code, sizeof code, err, sizeof err) < 0);
+	assert_true(fx_import_code(f.st, d, code, sizeof code, err, sizeof err) < 0);
 	assert_non_null(strstr(err, f.code));
 	assert_int_equal(seminars(f.st), 1);
 	json_object_set_new(d, "code", json_string("RBX22"));
-	assert_int_equal(store_import(f.st, d, code, sizeof code, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_import_code(f.st, d, code, sizeof code, err, sizeof err), STORE_OK);
 	assert_string_equal(code, "RBX22");
 	assert_int_equal(seminars(f.st), 2);
 	json_decref(d);
 	fx_close(&f);
+}
+
+/* ===== Import: archiving and positions ===== */
+
+/* The programme as the synthesis gives it: each activity's id and, in
+ * brackets, its boards' ids ("axe-1[abandonner maintenir] orient[...]"),
+ * into out; the dump itself into *doc when doc is not NULL. */
+static const char *programme(store *st, const char *code, char *out, size_t len,
+                             json_t **doc)
+{
+	json_t *d = NULL, *a, *b;
+	size_t i, j, n = 0;
+
+	assert_int_equal(store_dump(st, code, &d), STORE_OK);
+	out[0] = '\0';
+	json_array_foreach(json_object_get(d, "activities"), i, a) {
+		n += (size_t)snprintf(out + n, n < len ? len - n : 0, "%s%s[", i ? " " : "",
+		                      json_string_value(json_object_get(a, "id")));
+		json_array_foreach(json_object_get(a, "boards"), j, b)
+			n += (size_t)snprintf(out + n, n < len ? len - n : 0, "%s%s", j ? " " : "",
+			                      json_string_value(json_object_get(b, "id")));
+		n += (size_t)snprintf(out + n, n < len ? len - n : 0, "]");
+	}
+	if (doc)
+		*doc = d;
+	else
+		json_decref(d);
+	return out;
+}
+
+static long long total_contributions(json_t *doc)
+{
+	return json_integer_value(json_object_get(json_object_get(doc, "totals"),
+	                                          "contributions"));
+}
+
+/* An activity that leaves the file leaves the programme (the synthesis
+ * too) with its contributions, which stay in the database; its slug back
+ * in the file brings it back with them. */
+static void import_archives_what_the_file_no_longer_holds(void **state)
+{
+	(void)state;
+	fixture f;
+	seminar_session *ss = seminar_session_new();
+	char token[64], prog[256];
+	json_t *d = fx_definition(), *doc = NULL, *c = NULL;
+	store_activity a;
+	store_contribution sc;
+	long long id;
+
+	fx_open(&f);
+	fx_join(&f, ss, token, sizeof token);
+	fx_state(&f, "axe-1", "open");
+	id = fx_post(&f, ss, "axe-1", "inventer", "Un conseil des jeunes");
+
+	json_array_remove(json_object_get(d, "activities"), 0);
+	fx_import(&f, d);
+	assert_string_equal(programme(f.st, f.code, prog, sizeof prog, &doc),
+	                    "orient[orientations]");
+	assert_int_equal(total_contributions(doc), 0);
+	json_decref(doc);
+	long long sid = 0;
+	assert_int_equal(store_seminar_find(f.st, f.code, &sid), STORE_OK);
+	assert_int_equal(store_activity_find(f.st, sid, "axe-1", &a), STORE_OK);
+	assert_int_equal(a.archived, 1);
+	assert_string_equal(a.state, "open"); /* its state is kept too */
+	assert_int_equal(store_contribution_get(f.st, id, &sc), STORE_OK);
+	assert_int_equal(sc.archived, 1);
+	assert_int_equal(store_contribution_json(f.st, id, 1, &c), STORE_OK);
+	assert_string_equal(json_string_value(json_object_get(c, "text")),
+	                    "Un conseil des jeunes");
+	json_decref(c);
+
+	json_decref(d);
+	d = fx_definition();
+	fx_import(&f, d);
+	assert_string_equal(programme(f.st, f.code, prog, sizeof prog, &doc),
+	                    "axe-1[abandonner maintenir inventer] orient[orientations]");
+	assert_int_equal(total_contributions(doc), 1);
+	json_decref(doc);
+	assert_int_equal(store_activity_find(f.st, sid, "axe-1", &a), STORE_OK);
+	assert_int_equal(a.archived, 0);
+	json_decref(d);
+	seminar_session_free(ss);
+	fx_close(&f);
+}
+
+/* A custom activity switched to the "ami" template (and back) has the
+ * new template's boards only; the boards it had go out of the programme
+ * with their contributions. */
+static void import_template_switch_replaces_the_boards(void **state)
+{
+	(void)state;
+	fixture f;
+	seminar_session *ss = seminar_session_new();
+	char token[64], prog[256];
+	json_t *ami = fx_definition(), *custom = fx_definition(), *doc = NULL;
+	json_t *a1 = fx_defn_activity(custom, "axe-1");
+
+	json_object_set_new(a1, "template", json_string("custom"));
+	json_object_set_new(a1, "boards",
+	                    json_pack("[{s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}]", "id",
+	                              "constats", "title", "Regard sur l'existant", "prompt", "",
+	                              "kind", "notes", "id", "pistes", "title",
+	                              "Perspectives d'action", "prompt", "", "kind", "notes"));
+	fx_open(&f);
+	fx_join(&f, ss, token, sizeof token);
+	fx_state(&f, "axe-1", "open");
+	fx_post(&f, ss, "axe-1", "inventer", "Une idée sous « ami »");
+
+	fx_import(&f, custom);
+	assert_string_equal(programme(f.st, f.code, prog, sizeof prog, &doc),
+	                    "axe-1[constats pistes] orient[orientations]");
+	assert_int_equal(total_contributions(doc), 0);
+	json_decref(doc);
+	fx_post(&f, ss, "axe-1", "constats", "Un constat");
+	fx_post(&f, ss, "axe-1", "pistes", "Une piste");
+
+	fx_import(&f, ami);
+	assert_string_equal(programme(f.st, f.code, prog, sizeof prog, &doc),
+	                    "axe-1[abandonner maintenir inventer] orient[orientations]");
+	assert_int_equal(total_contributions(doc), 1); /* the one posted under "ami" */
+	json_decref(doc);
+	json_decref(ami);
+	json_decref(custom);
+	seminar_session_free(ss);
+	fx_close(&f);
+}
+
+/* Pairs of activities of a seminar (or boards of an activity) in the
+ * programme that share a position, read beside the store. */
+static long long shared_positions(const char *path)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	long long n = -1;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM activity"
+	                                    " WHERE archived IS NULL GROUP BY seminar_id, position"
+	                                    " HAVING COUNT(*) > 1)) + (SELECT COUNT(*) FROM"
+	                                    " (SELECT 1 FROM board WHERE archived IS NULL"
+	                                    " GROUP BY activity_id, position HAVING COUNT(*) > 1))",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/* A definition of the fixture's seminar whose activities are these ids,
+ * in this order: the fixture's own, or an "open" one made up. */
+static json_t *with_activities(const char *const *ids, size_t n)
+{
+	json_t *d = fx_definition(), *acts = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		json_t *a = fx_defn_activity(d, ids[i]);
+		json_array_append_new(
+			acts, a ? json_incref(a)
+			        : json_pack("{s:s, s:s, s:s, s:s, s:[], s:i, s:[{s:s, s:s, s:s, s:s}]}",
+			                    "id", ids[i], "title", ids[i], "question", "", "template",
+			                    "open", "animators", "vote_budget", 0, "boards", "id",
+			                    "salle", "title", "La salle", "prompt", "", "kind",
+			                    "notes"));
+	}
+	json_object_set_new(d, "activities", acts);
+	return d;
+}
+
+/* Removing, adding, moving and bringing back activities: after each
+ * import the programme is the file's, in its order, and no two
+ * activities share a position; the database refuses two at one. */
+static void import_positions_stay_unique(void **state)
+{
+	(void)state;
+	static const char *const steps[][4] = {
+		{"orient", "accueil"},             /* axe-1 removed, one added */
+		{"axe-1", "orient", "accueil"},    /* axe-1 back, first */
+		{"accueil", "orient", "axe-1"},    /* reversed */
+		{"orient", "cloture", "axe-1"},    /* one removed, one added between */
+	};
+	static const char *const want[] = {
+		"orient[orientations] accueil[salle]",
+		"axe-1[abandonner maintenir inventer] orient[orientations] accueil[salle]",
+		"accueil[salle] orient[orientations] axe-1[abandonner maintenir inventer]",
+		"orient[orientations] cloture[salle] axe-1[abandonner maintenir inventer]",
+	};
+	struct tmp t;
+	fixture f = {0};
+	char err[256], prog[256];
+	json_t *d = fx_definition();
+	sqlite3 *db = NULL;
+
+	tmp_make(&t);
+	assert_int_equal(store_open(t.path, &f.st, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_import_code(f.st, d, f.code, sizeof f.code, err, sizeof err), STORE_OK);
+	json_decref(d);
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		size_t n = 0;
+		while (n < 4 && steps[i][n])
+			n++;
+		d = with_activities(steps[i], n);
+		fx_import(&f, d);
+		json_decref(d);
+		assert_string_equal(programme(f.st, f.code, prog, sizeof prog, NULL), want[i]);
+		assert_int_equal(shared_positions(t.path), 0);
+	}
+	store_close(f.st);
+
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE activity SET position = 0", NULL, NULL, NULL),
+	                 SQLITE_CONSTRAINT);
+	sqlite3_close(db);
+	tmp_remove(&t);
+}
+
+/* 1 when every count is 0. */
+static int none(const store_import_counts *c)
+{
+	return !c->added && !c->changed && !c->archived && !c->restored;
+}
+
+/* The report says what each import changed: a new seminar; an activity
+ * removed and a template switched in one import, both; nothing for the
+ * same file again; what comes back; a change of order. */
+static void import_reports_what_it_changes(void **state)
+{
+	(void)state;
+	store *st = NULL;
+	store_import_report r;
+	char err[256];
+	json_t *d = fx_definition(), *changed = fx_definition(), *swapped;
+	json_t *a1 = fx_defn_activity(changed, "axe-1");
+	static const char *const order[] = {"orient", "axe-1"};
+
+	assert_int_equal(store_open(":memory:", &st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_import(st, d, 0, &r, err, sizeof err), STORE_OK);
+	assert_int_equal(strlen(r.code), 6);
+	assert_true(r.created);
+	assert_int_equal(r.activities.added, 2);
+	assert_true(none(&r.boards)); /* the boards of new activities are theirs */
+
+	json_array_remove(json_object_get(changed, "activities"), 1);
+	json_object_set_new(a1, "template", json_string("custom"));
+	json_object_set_new(a1, "boards",
+	                    json_pack("[{s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}]", "id",
+	                              "constats", "title", "Constats", "prompt", "", "kind",
+	                              "notes", "id", "pistes", "title", "Pistes", "prompt", "",
+	                              "kind", "notes"));
+	assert_int_equal(store_import(st, changed, 0, &r, err, sizeof err), STORE_OK);
+	assert_false(r.created || r.seminar_changed || r.reordered || r.unchanged);
+	assert_int_equal(r.activities.added, 0);
+	assert_int_equal(r.activities.changed, 1);
+	assert_int_equal(r.activities.archived, 1);
+	assert_int_equal(r.activities.restored, 0);
+	assert_string_equal(r.archived, "orient");
+	assert_int_equal(r.boards.added, 2);
+	assert_int_equal(r.boards.changed, 0);
+	assert_int_equal(r.boards.archived, 3);
+
+	assert_int_equal(store_import(st, changed, 0, &r, err, sizeof err), STORE_OK);
+	assert_false(r.created || r.seminar_changed || r.reordered || r.unchanged);
+	assert_true(none(&r.activities) && none(&r.boards));
+	assert_string_equal(r.archived, "");
+
+	json_object_set_new(d, "venue", json_string("Médiathèque"));
+	assert_int_equal(store_import(st, d, 0, &r, err, sizeof err), STORE_OK);
+	assert_true(r.seminar_changed);
+	assert_int_equal(r.activities.changed, 1);
+	assert_int_equal(r.activities.restored, 1);
+	assert_string_equal(r.restored, "orient");
+	assert_int_equal(r.boards.restored, 3);
+	assert_int_equal(r.boards.archived, 2);
+
+	swapped = with_activities(order, 2);
+	json_object_set_new(swapped, "venue", json_string("Médiathèque"));
+	assert_int_equal(store_import(st, swapped, 0, &r, err, sizeof err), STORE_OK);
+	assert_true(r.reordered);
+	assert_false(r.seminar_changed);
+	assert_true(none(&r.activities) && none(&r.boards));
+
+	/* Only a board's prompt: its activity counts as changed too. */
+	json_object_set_new(json_array_get(json_object_get(fx_defn_activity(swapped, "orient"),
+	                                                   "boards"),
+	                                   0),
+	                    "prompt", json_string("Une orientation, ses actions"));
+	assert_int_equal(store_import(st, swapped, 0, &r, err, sizeof err), STORE_OK);
+	assert_false(r.reordered);
+	assert_int_equal(r.activities.changed, 1);
+	assert_int_equal(r.boards.changed, 1);
+	assert_int_equal(r.activities.added + r.activities.archived + r.boards.added, 0);
+	json_decref(swapped);
+	json_decref(changed);
+	json_decref(d);
+	store_close(st);
+}
+
+/* With STORE_IMPORT_IF_CHANGED the definition the seminar was last
+ * imported from is passed over, so an edit made in the database since
+ * survives; a changed definition is imported, and so is any without the
+ * flag. */
+static void import_if_changed_keeps_edits_made_since(void **state)
+{
+	(void)state;
+	struct tmp t;
+	store *st = NULL;
+	store_import_report r;
+	sqlite3 *db = NULL;
+	char err[256], prog[256];
+	json_t *d = fx_definition(), *doc = NULL;
+
+	tmp_make(&t);
+	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_import(st, d, STORE_IMPORT_IF_CHANGED, &r, err, sizeof err),
+	                 STORE_OK);
+	assert_true(r.created);
+	assert_false(r.unchanged);
+
+	/* An edit in the database (as the organiser's page will make). */
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "UPDATE seminar SET title = 'Titre revu'", NULL, NULL,
+	                              NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_int_equal(store_import(st, d, STORE_IMPORT_IF_CHANGED, &r, err, sizeof err),
+	                 STORE_OK);
+	assert_true(r.unchanged);
+	assert_int_equal(strlen(r.code), 6);
+	assert_int_equal(store_dump(st, r.code, &doc), STORE_OK);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "seminar"),
+	                                                      "title")),
+	                    "Titre revu");
+	json_decref(doc);
+
+	json_array_remove(json_object_get(d, "activities"), 1);
+	assert_int_equal(store_import(st, d, STORE_IMPORT_IF_CHANGED, &r, err, sizeof err),
+	                 STORE_OK);
+	assert_false(r.unchanged);
+	assert_true(r.seminar_changed); /* the file's title again */
+	assert_int_equal(r.activities.archived, 1);
+	assert_string_equal(programme(st, r.code, prog, sizeof prog, NULL),
+	                    "axe-1[abandonner maintenir inventer]");
+
+	assert_int_equal(store_import(st, d, 0, &r, err, sizeof err), STORE_OK);
+	assert_false(r.unchanged);
+	assert_true(none(&r.activities));
+	store_close(st);
+	json_decref(d);
+	tmp_remove(&t);
+}
+
+/* A database of the first schema whose activities (and boards) share
+ * positions, as re-imports left them, opens with every row kept, in the
+ * same order, at distinct positions. */
+static void migration_keeps_rows_and_separates_positions(void **state)
+{
+	(void)state;
+	struct tmp t;
+	fixture f = {0};
+	seminar_session *ss = seminar_session_new();
+	char err[256], prog[256], token[64];
+	json_t *d = fx_definition(), *doc = NULL;
+	sqlite3 *db = NULL;
+
+	tmp_make(&t);
+	assert_int_equal(store_open(t.path, &f.st, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_import_code(f.st, d, f.code, sizeof f.code, err, sizeof err), STORE_OK);
+	assert_int_equal(store_list_seminars(f.st, keep_key, f.key), STORE_OK);
+	fx_join(&f, ss, token, sizeof token);
+	fx_state(&f, "orient", "open");
+	fx_post(&f, ss, "orient", "orientations", "Ouvrir l'école");
+	store_close(f.st);
+
+	/* Back to the first schema's shape, every position at 0. */
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                              "DROP INDEX activity_position; DROP INDEX board_position;"
+	                              "ALTER TABLE activity DROP COLUMN archived;"
+	                              "ALTER TABLE board DROP COLUMN archived;"
+	                              "ALTER TABLE seminar DROP COLUMN defn_digest;"
+	                              "ALTER TABLE event DROP COLUMN key_id; DROP TABLE key;"
+	                              "UPDATE activity SET position = 0; UPDATE board SET position = 0;"
+	                              "PRAGMA user_version = 1",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+
+	assert_int_equal(store_open(t.path, &f.st, err, sizeof err), STORE_OK);
+	assert_true(store_schema_version(f.st) >= 2);
+	assert_string_equal(programme(f.st, f.code, prog, sizeof prog, &doc),
+	                    "axe-1[abandonner maintenir inventer] orient[orientations]");
+	assert_int_equal(total_contributions(doc), 1);
+	json_decref(doc);
+	assert_int_equal(shared_positions(t.path), 0);
+	store_close(f.st);
+	json_decref(d);
+	seminar_session_free(ss);
+	tmp_remove(&t);
 }
 
 /* ===== Synthesis ===== */
@@ -825,6 +1231,12 @@ int main(void)
 		cmocka_unit_test(import_update_adds_and_keeps),
 		cmocka_unit_test(import_is_all_or_nothing),
 		cmocka_unit_test(import_code_from_definition_must_be_free),
+		cmocka_unit_test(import_archives_what_the_file_no_longer_holds),
+		cmocka_unit_test(import_template_switch_replaces_the_boards),
+		cmocka_unit_test(import_positions_stay_unique),
+		cmocka_unit_test(migration_keeps_rows_and_separates_positions),
+		cmocka_unit_test(import_reports_what_it_changes),
+		cmocka_unit_test(import_if_changed_keeps_edits_made_since),
 		cmocka_unit_test(dump_shape_and_order),
 		cmocka_unit_test(dump_actions_and_totals),
 	};

@@ -59,11 +59,50 @@ void fx_open(fixture *f)
 
 	memset(f, 0, sizeof *f);
 	assert_int_equal(store_open(":memory:", &f->st, err, sizeof err), STORE_OK);
-	assert_int_equal(store_import(f->st, d, f->code, sizeof f->code, err, sizeof err),
+	assert_int_equal(fx_import_code(f->st, d, f->code, sizeof f->code, err, sizeof err),
 	                 STORE_OK);
 	json_decref(d);
 	assert_int_equal(store_list_seminars(f->st, take_key, f), STORE_OK);
 	assert_true(strlen(f->key) >= 32);
+}
+
+int fx_import_code(store *st, json_t *defn, char *code, size_t code_len, char *err,
+                   size_t err_len)
+{
+	store_import_report r;
+	int rc = store_import(st, defn, 0, &r, err, err_len);
+
+	if (rc == STORE_OK)
+		snprintf(code, code_len, "%s", r.code);
+	return rc;
+}
+
+void fx_import_report(fixture *f, json_t *defn, int flags, store_import_report *r)
+{
+	store_import_report mine;
+	char err[512];
+
+	if (!r)
+		r = &mine;
+	if (store_import(f->st, defn, flags, r, err, sizeof err) != STORE_OK)
+		fail_msg("import: %s", err);
+	assert_string_equal(r->code, f->code);
+}
+
+void fx_import(fixture *f, json_t *defn)
+{
+	fx_import_report(f, defn, 0, NULL);
+}
+
+json_t *fx_defn_activity(json_t *defn, const char *id)
+{
+	size_t i;
+	json_t *a;
+
+	json_array_foreach(json_object_get(defn, "activities"), i, a)
+		if (strcmp(json_string_value(json_object_get(a, "id")), id) == 0)
+			return a;
+	return NULL;
 }
 
 void fx_close(fixture *f)

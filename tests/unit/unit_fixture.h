@@ -32,6 +32,21 @@ json_t *fx_definition(void);
 void fx_open(fixture *f);
 void fx_close(fixture *f);
 
+/* store_import(st, defn, 0, ...) with the join code copied into
+ * code[code_len] on success; returns what store_import returned. */
+int fx_import_code(store *st, json_t *defn, char *code, size_t code_len, char *err,
+                   size_t err_len);
+
+/* Imports defn (borrowed) again into the fixture's store with flags;
+ * fails the test unless it succeeds and keeps the seminar's code. The
+ * report into *r when r is not NULL. */
+void fx_import(fixture *f, json_t *defn);
+void fx_import_report(fixture *f, json_t *defn, int flags, store_import_report *r);
+
+/* The activity with this id in a definition's "activities" (borrowed),
+ * or NULL. */
+json_t *fx_defn_activity(json_t *defn, const char *id);
+
 /* Sends one message (printf-style JSON text) from the session through
  * proto_parse and seminar_handle, commits, and returns the parsed reply.
  * *r keeps the raw result (events) until the caller clears it; r may be
