@@ -122,6 +122,9 @@ int store_event_next_seq(store *s, long long seminar_id, long long *seq /* OUT *
  * the encoded event message. */
 int store_event_append(store *s, long long seminar_id, long long seq,
                        long long activity_id, long long key_id, const char *payload);
+/* The key that made event seq of a seminar (0: none, a participant or the
+ * core itself), for the audit trail. STORE_NOT_FOUND when no such event. */
+int store_event_key(store *s, long long seminar_id, long long seq, long long *key_id /* OUT */);
 /* The events after since, in order, that a watch of activity_id (0 = every
  * activity) receives: its activity's and the seminar-wide ones. *out is a
  * new JSON array of the decoded event messages. */

@@ -33,6 +33,13 @@ int store_event_append(store *s, long long seminar_id, long long seq,
 	                   "iinnt", seminar_id, seq, activity_id, key_id, payload);
 }
 
+int store_event_key(store *s, long long seminar_id, long long seq, long long *key_id)
+{
+	return store__int(s, key_id,
+	                  "SELECT IFNULL(key_id, 0) FROM event WHERE seminar_id = ? AND seq = ?",
+	                  "ii", seminar_id, seq);
+}
+
 /* A stored payload decoded (NULL if it is not JSON: a bug, an error). */
 static json_t *event_row(sqlite3_stmt *st, int flags)
 {
