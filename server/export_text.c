@@ -9,6 +9,7 @@
  * no markup of its own: the renderers bring it through export_markup.
  */
 #include "export_text.h"
+#include "vocab.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -398,12 +399,13 @@ long long export_text_int(json_t *obj, const char *key)
 
 int export_text_visible(json_t *c)
 {
-	return strcmp(export_text_str(c, "state"), "visible") == 0;
+	int s = vocab_contribution_find(export_text_str(c, "state"));
+	return s >= 0 && vocab_contribution((vocab_contribution_state)s)->shown;
 }
 
 int export_text_orientations(json_t *b)
 {
-	return strcmp(export_text_str(b, "kind"), "orientations") == 0;
+	return vocab_board_kind_find(export_text_str(b, "kind")) == VOCAB_ORIENTATIONS;
 }
 
 /* A visible contribution and its sort keys, read once. */

@@ -12,6 +12,7 @@
 
 #include "command.h"
 #include "text.h"
+#include "vocab.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -51,6 +52,11 @@ const char *proto_type_name(proto_type t)
 {
 	const command *c = command_of(t);
 	return c ? c->name : "unknown";
+}
+
+int proto_error_transient(proto_err e)
+{
+	return e == PROTO_ERR_RATE_LIMITED || e == PROTO_ERR_STORAGE || e == PROTO_ERR_INTERNAL;
 }
 
 const char *proto_error_name(proto_err e)
@@ -106,7 +112,6 @@ const char *proto_field_name(proto_field f)
 	return (unsigned)f < PROTO_F__COUNT ? fields[f].name : "?";
 }
 
-static const char *const states[] = {"prepared", "open", "voting", "closed"};
 
 /* ===== Parsing state and error reporting ===== */
 
@@ -345,15 +350,16 @@ static int check_field(struct parse *p, proto_field f, json_t *v, size_t limit)
 	}
 
 	switch (fs->check) {
-	case CHECK_STATE:
-		for (size_t i = 0; i < sizeof states / sizeof states[0]; i++) {
-			if (strcmp(json_string_value(v), states[i]) == 0) {
-				*string_slot(p->m, f) = states[i];
-				return 0;
-			}
+	case CHECK_STATE: {
+		const vocab_activity_row *row =
+			vocab_activity((vocab_activity_state)vocab_activity_find(json_string_value(v)));
+		if (row) {
+			*string_slot(p->m, f) = row->name;
+			return 0;
 		}
 		return fail(p, PROTO_ERR_BAD_FIELD,
 		            "state: not prepared, open, voting or closed");
+	}
 	case CHECK_LABEL:
 	case CHECK_TEXT:
 		if (clean_text(p, fs->name, -1, v, fs->check == CHECK_TEXT,

@@ -133,6 +133,10 @@ int proto_parse_keyless(const char *buf, size_t len, proto_msg *out, /* OUT */
 /* Releases what proto_parse gave; NULL or a cleared message is a no-op. */
 void proto_msg_clear(proto_msg *m);
 
+/* 1 when error e is transient: nothing was done, and the same message may
+ * be sent again later as it is (rate_limited, storage, internal). */
+int proto_error_transient(proto_err e);
+
 /* Wire name of a message type or error code ("post", "too_long"). */
 const char *proto_type_name(proto_type t);
 const char *proto_error_name(proto_err e);

@@ -197,7 +197,7 @@ int seminar__find_contribution(struct seminar_job *j, long long sid, store_contr
 		                       "the contribution's board was archived: no longer in the "
 		                       "programme");
 	if (rc == STORE_NOT_FOUND || (rc == STORE_OK && (c->seminar_id != sid ||
-	                                                 strcmp(c->state, "deleted") == 0)))
+	                                                 c->state == VOCAB_DELETED)))
 		return seminar__refuse(j, PROTO_ERR_UNKNOWN_CONTRIBUTION,
 		                       "no such contribution in the seminar");
 	return rc;

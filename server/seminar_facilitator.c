@@ -10,30 +10,24 @@
 #include "seminar_private.h"
 #include "seminar_handlers.h"
 
-#include <string.h>
-
 int seminar_do_set_state(struct seminar_job *j)
 {
-	static const char *const states[] = {"prepared", "open", "voting", "closed"};
-	const char *state = j->m->state;
 	store_activity a;
 	long long sid = 0;
 	json_t *o = NULL;
-	int known = 0, rc = seminar__facilitated(j, &sid);
+	int state, rc = seminar__facilitated(j, &sid);
 
 	if (rc || (rc = seminar__find_activity(j, sid, j->m->activity, &a)) ||
-	    (rc = seminar__may_act_on(j, a.id)) || (rc = seminar__need(j, state, "state")))
+	    (rc = seminar__may_act_on(j, a.id)) || (rc = seminar__need(j, j->m->state, "state")))
 		return rc;
-	for (size_t i = 0; i < sizeof states / sizeof states[0]; i++)
-		known |= strcmp(state, states[i]) == 0;
-	if (!known)
+	if ((state = vocab_activity_find(j->m->state)) < 0)
 		return seminar__refuse(j, PROTO_ERR_BAD_FIELD, "state: not a state");
-	if (strcmp(a.state, state) != 0 &&
-	    (rc = store_activity_set_state(j->st, a.id, state)))
+	if ((int)a.state != state &&
+	    (rc = store_activity_set_state(j->st, a.id, (vocab_activity_state)state)))
 		return rc;
 	if ((rc = store_activity_json(j->st, a.id, &o)))
 		return rc == STORE_NOT_FOUND ? STORE_ERR : rc;
-	if (strcmp(a.state, state) != 0)
+	if ((int)a.state != state)
 		rc = seminar__emit(j, sid, 0, "activity", o);
 	j->reply_type = "ack";
 	if (!rc)
@@ -42,8 +36,8 @@ int seminar_do_set_state(struct seminar_job *j)
 	return rc;
 }
 
-/* hide and show: state becomes "hidden" or "visible". */
-static int moderate(struct seminar_job *j, const char *state)
+/* hide and show: the contribution's state becomes state. */
+static int moderate(struct seminar_job *j, vocab_contribution_state state)
 {
 	store_contribution c;
 	long long sid = 0;
@@ -52,19 +46,18 @@ static int moderate(struct seminar_job *j, const char *state)
 	if (rc || (rc = seminar__find_contribution(j, sid, &c)) ||
 	    (rc = seminar__may_act_on(j, c.activity_id)))
 		return rc;
-	if (strcmp(c.state, state) != 0 &&
-	    ((rc = store_contribution_set_state(j->st, c.id, state)) ||
-	     (rc = seminar__emit_contribution(j, c.id))))
+	if (c.state != state && ((rc = store_contribution_set_state(j->st, c.id, state)) ||
+	                         (rc = seminar__emit_contribution(j, c.id))))
 		return rc;
 	return seminar__reply_contribution(j, c.id, 1);
 }
 
 int seminar_do_hide(struct seminar_job *j)
 {
-	return moderate(j, "hidden");
+	return moderate(j, VOCAB_HIDDEN);
 }
 
 int seminar_do_show(struct seminar_job *j)
 {
-	return moderate(j, "visible");
+	return moderate(j, VOCAB_VISIBLE);
 }

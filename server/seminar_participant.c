@@ -21,7 +21,7 @@ static int own_open_contribution(struct seminar_job *j, store_contribution *c)
 		return rc;
 	if (c->participant_id != j->ss->participant_id)
 		return seminar__refuse(j, PROTO_ERR_NOT_OWNER, "not one's own contribution");
-	if (strcmp(c->activity_state, "open") != 0)
+	if (!vocab_activity(c->activity_state)->may_edit)
 		return seminar__refuse(j, PROTO_ERR_ACTIVITY_STATE, "the activity is not open");
 	return 0;
 }
@@ -45,7 +45,7 @@ static int check_parent(struct seminar_job *j, const store_board *b)
 	if (rc != STORE_OK && rc != STORE_NOT_FOUND)
 		return rc;
 	if (rc == STORE_NOT_FOUND || p.seminar_id != j->ss->joined_seminar ||
-	    !p.orientations || p.parent_id || strcmp(p.state, "deleted") == 0)
+	    !p.orientations || p.parent_id || p.state == VOCAB_DELETED)
 		return seminar__refuse(j, PROTO_ERR_NOT_ORIENTATION, "parent is not an orientation");
 	if (p.board_id != b->id)
 		return seminar__refuse(j, PROTO_ERR_NOT_ORIENTATION, "parent is on another board");
@@ -75,7 +75,7 @@ int seminar_do_post(struct seminar_job *j)
 		return seminar__refuse(j, PROTO_ERR_UNKNOWN_BOARD, "no such board in the activity");
 	if (rc)
 		return rc;
-	if (strcmp(a.state, "open") != 0)
+	if (!vocab_activity(a.state)->may_post)
 		return seminar__refuse(j, PROTO_ERR_ACTIVITY_STATE, "the activity is not open");
 	if (m->parent >= 0 && m->nactions)
 		return seminar__refuse(j, PROTO_ERR_BAD_FIELD, "actions: not allowed with parent");
@@ -152,9 +152,9 @@ static int vote(struct seminar_job *j, int add)
 
 	if (rc)
 		return rc;
-	if (add && strcmp(c.state, "visible") != 0)
+	if (add && !vocab_contribution(c.state)->shown)
 		return seminar__refuse(j, PROTO_ERR_UNKNOWN_CONTRIBUTION, "the contribution is hidden");
-	if (strcmp(c.activity_state, "open") != 0 && strcmp(c.activity_state, "voting") != 0)
+	if (!vocab_activity(c.activity_state)->may_vote)
 		return seminar__refuse(j, PROTO_ERR_ACTIVITY_STATE, "the activity is not open to votes");
 	if ((rc = store_vote_exists(j->st, pid, c.id, &voted)) ||
 	    (rc = store_votes_used(j->st, pid, c.activity_id, &used)))

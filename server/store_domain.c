@@ -14,13 +14,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Copies a text column into out[len] (truncating, always terminated). */
-static void copy_text(sqlite3_stmt *st, int col, char *out, size_t len)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	snprintf(out, len, "%s", t ? (const char *)t : "");
-}
-
 /* Steps a bound lookup once: SQLITE_ROW leaves the row for the caller,
  * which resets the statement. Returns STORE_OK on a row. */
 static int one_row(store *s, sqlite3_stmt *st)
@@ -64,7 +57,8 @@ int store_activity_find(store *s, long long seminar_id, const char *slug,
 		return rc;
 	out->id = sqlite3_column_int64(st, 0);
 	out->seminar_id = sqlite3_column_int64(st, 1);
-	copy_text(st, 2, out->state, sizeof out->state);
+	out->state = (vocab_activity_state)vocab_activity_find(
+		(const char *)sqlite3_column_text(st, 2));
 	out->vote_budget = sqlite3_column_int(st, 3);
 	out->archived = sqlite3_column_int(st, 4);
 	sqlite3_reset(st);
@@ -113,8 +107,10 @@ int store_contribution_get(store *s, long long id, store_contribution *out)
 	out->participant_id = sqlite3_column_int64(st, 4);
 	out->parent_id = sqlite3_column_int64(st, 5);
 	out->orientations = sqlite3_column_int(st, 6);
-	copy_text(st, 7, out->state, sizeof out->state);
-	copy_text(st, 8, out->activity_state, sizeof out->activity_state);
+	out->state = (vocab_contribution_state)vocab_contribution_find(
+		(const char *)sqlite3_column_text(st, 7));
+	out->activity_state = (vocab_activity_state)vocab_activity_find(
+		(const char *)sqlite3_column_text(st, 8));
 	out->vote_budget = sqlite3_column_int(st, 9);
 	out->archived = sqlite3_column_int(st, 10);
 	sqlite3_reset(st);
@@ -189,9 +185,12 @@ int store_attendance_add(store *s, long long participant_id, long long activity_
 	                   "ii", participant_id, activity_id);
 }
 
-int store_activity_set_state(store *s, long long activity_id, const char *state)
+int store_activity_set_state(store *s, long long activity_id, vocab_activity_state state)
 {
-	return store__exec(s, "UPDATE activity SET state = ? WHERE id = ?", "ti", state,
+	const vocab_activity_row *row = vocab_activity(state);
+	if (!row)
+		return STORE_ERR;
+	return store__exec(s, "UPDATE activity SET state = ? WHERE id = ?", "ti", row->name,
 	                   activity_id);
 }
 
@@ -216,9 +215,12 @@ int store_contribution_set_text(store *s, long long id, const char *text)
 	                   "ti", text, id);
 }
 
-int store_contribution_set_state(store *s, long long id, const char *state)
+int store_contribution_set_state(store *s, long long id, vocab_contribution_state state)
 {
-	return store__exec(s, "UPDATE contribution SET state = ? WHERE id = ?", "ti", state,
+	const vocab_contribution_row *row = vocab_contribution(state);
+	if (!row)
+		return STORE_ERR;
+	return store__exec(s, "UPDATE contribution SET state = ? WHERE id = ?", "ti", row->name,
 	                   id);
 }
 

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <jansson.h>
 #include "store.h"
+#include "vocab.h"
 
 /* A participant token: 32 hex digits (128 random bits) and a NUL. */
 #define STORE_TOKEN_SIZE 33
@@ -24,7 +25,7 @@
 typedef struct store_activity {
 	long long id;
 	long long seminar_id;
-	char state[12]; /* "prepared", "open", "voting", "closed" */
+	vocab_activity_state state;
 	int vote_budget;
 	int archived; /* 1 when it is out of the programme (store_import) */
 } store_activity;
@@ -46,8 +47,8 @@ typedef struct store_contribution {
 	long long participant_id; /* its author */
 	long long parent_id;      /* 0 when top-level */
 	int orientations;         /* its board is an orientations board */
-	char state[12];           /* "visible", "hidden", "deleted" */
-	char activity_state[12];  /* its activity's state */
+	vocab_contribution_state state;
+	vocab_activity_state activity_state; /* its activity's */
 	int vote_budget;          /* its activity's vote budget */
 	int archived;             /* its board or its activity is archived */
 } store_contribution;
@@ -94,7 +95,7 @@ int store_participant_update(store *s, long long participant_id, const char *nam
 /* Records that a participant attends an activity (idempotent): the caller
  * has decided they do (docs/EXPORTS.md). */
 int store_attendance_add(store *s, long long participant_id, long long activity_id);
-int store_activity_set_state(store *s, long long activity_id, const char *state);
+int store_activity_set_state(store *s, long long activity_id, vocab_activity_state state);
 /* A new visible contribution. parent_id 0 makes it top-level (position
  * 0); otherwise it is the next example action of that orientation (the
  * caller has checked parent_id is one, on the same board). author may be
@@ -104,8 +105,7 @@ int store_contribution_add(store *s, long long board_id, long long participant_i
                            long long *contribution_id /* OUT */);
 /* New text; marks the contribution edited. */
 int store_contribution_set_text(store *s, long long id, const char *text);
-/* "visible" or "hidden". */
-int store_contribution_set_state(store *s, long long id, const char *state);
+int store_contribution_set_state(store *s, long long id, vocab_contribution_state state);
 /* Marks the contribution deleted and removes the votes it held. */
 int store_contribution_delete(store *s, long long id);
 /* Adds or removes one participant's vote (the caller has checked it is

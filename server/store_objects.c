@@ -9,6 +9,7 @@
  * says "full".
  */
 #include "store_private.h"
+#include "vocab.h"
 #include "store_domain.h"
 
 #include <string.h>
@@ -56,8 +57,12 @@ json_t *store__board_row(sqlite3_stmt *st, int flags)
 json_t *store__contribution_row(sqlite3_stmt *st, int flags)
 {
 	const char *state = text(st, 7);
-	int masked = strcmp(state, "deleted") == 0 ||
-	             (strcmp(state, "hidden") == 0 && !(flags & STORE__FULL));
+	int s = vocab_contribution_find(state);
+	/* a deleted text is gone for everyone; one not shown (hidden,
+	 * awaiting, merged) reaches only a facilitator's full view */
+	int masked = s < 0 || s == VOCAB_DELETED ||
+	             (!vocab_contribution((vocab_contribution_state)s)->shown &&
+	              !(flags & STORE__FULL));
 	json_t *o = json_object();
 
 	if (!o)

@@ -11,6 +11,19 @@
 
 #include <stdio.h>
 
+/* A migration that changes a CHECK (or anything else ALTER TABLE cannot)
+ * rebuilds its table as SQLite's documentation asks: a new table with the
+ * new definition and the same columns in the same order, the rows copied,
+ * the old one dropped, the new one renamed, its indexes made again. Such a
+ * migration runs with foreign keys off (dropping a table they point to
+ * would fail), and they are checked before it commits; its number is
+ * listed in rebuilding[] below. */
+#define REBUILD(table, columns, indexes)                                      \
+	"CREATE TABLE " table "__new (" columns ");"                              \
+	"INSERT INTO " table "__new SELECT * FROM " table ";"                     \
+	"DROP TABLE " table ";"                                                   \
+	"ALTER TABLE " table "__new RENAME TO " table ";" indexes
+
 /* migrations[i] brings the schema from version i to version i + 1. */
 static const char *const migrations[] = {
 	/* 1: the seminar, its programme, participants, contributions, votes,
@@ -157,7 +170,29 @@ static const char *const migrations[] = {
 	"  SELECT 'facilitator', id, atelier_key_hash(key),"
 	"         strftime('%Y-%m-%dT%H:%M:%SZ', 'now') FROM seminar;"
 	"ALTER TABLE event ADD COLUMN key_id INTEGER REFERENCES key(id);",
+
+	/* 6: the states of a contribution are vocab.h's: awaiting (before a
+	 * facilitator accepts it) and merged (into another one) join visible,
+	 * hidden and deleted. */
+	REBUILD("contribution",
+	        "  id INTEGER PRIMARY KEY,"
+	        "  board_id INTEGER NOT NULL REFERENCES board(id),"
+	        "  participant_id INTEGER NOT NULL REFERENCES participant(id),"
+	        "  parent_id INTEGER REFERENCES contribution(id),"
+	        "  position INTEGER NOT NULL DEFAULT 0,"
+	        "  text TEXT NOT NULL,"
+	        "  author TEXT,"
+	        "  state TEXT NOT NULL DEFAULT 'visible'"
+	        "    CHECK (state IN ('visible', 'awaiting', 'hidden', 'merged', 'deleted')),"
+	        "  created TEXT NOT NULL,"
+	        "  edited INTEGER NOT NULL DEFAULT 0",
+	        "CREATE INDEX contribution_board ON contribution(board_id, parent_id);"
+	        "CREATE INDEX contribution_parent ON contribution(parent_id, position);"
+	        "CREATE INDEX contribution_participant ON contribution(participant_id);"),
 };
+
+/* The numbers of the migrations that rebuild a table (REBUILD). */
+static const int rebuilding[] = {6};
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
@@ -166,24 +201,55 @@ int store__schema_latest(void)
 	return NMIGRATIONS;
 }
 
+static int rebuilds(int number)
+{
+	for (size_t k = 0; k < sizeof rebuilding / sizeof rebuilding[0]; k++)
+		if (rebuilding[k] == number)
+			return 1;
+	return 0;
+}
+
+/* Counts the rows of PRAGMA foreign_key_check (violations). */
+static int count_row(void *ctx, int ncols, char **values, char **names)
+{
+	(void)ncols;
+	(void)values;
+	(void)names;
+	++*(int *)ctx;
+	return 0;
+}
+
 /* Runs migration number i (0-based) and records i + 1 in user_version,
- * in one transaction. */
+ * in one transaction (a rebuild: with foreign keys off around it, and
+ * checked before its commit). */
 static int run_one(store *s, int i)
 {
 	char version[64];
-	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	int rebuild = rebuilds(i + 1), broken = 0, rc;
 
-	if (rc != SQLITE_OK)
+	if (rebuild && (rc = sqlite3_exec(s->db, "PRAGMA foreign_keys = OFF", NULL, NULL,
+	                                  NULL)) != SQLITE_OK)
 		return rc;
+	rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		goto done;
 	/* PRAGMA takes no bound parameter: the number is ours, not input. */
 	snprintf(version, sizeof version, "PRAGMA user_version = %d", i + 1);
 	rc = sqlite3_exec(s->db, migrations[i], NULL, NULL, NULL);
+	if (rc == SQLITE_OK && rebuild &&
+	    (rc = sqlite3_exec(s->db, "PRAGMA foreign_key_check", count_row, &broken, NULL)) ==
+	            SQLITE_OK &&
+	    broken)
+		rc = SQLITE_CONSTRAINT_FOREIGNKEY;
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(s->db, version, NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	if (rc != SQLITE_OK && !sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+done:
+	if (rebuild)
+		sqlite3_exec(s->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
 	return rc;
 }
 

@@ -87,7 +87,7 @@ static const char *state_of(struct world *w, const char *slug, char *out, size_t
 {
 	store_activity a;
 	assert_int_equal(store_activity_find(w->f.st, w->sid, slug, &a), STORE_OK);
-	snprintf(out, len, "%s", a.state);
+	snprintf(out, len, "%s", vocab_activity(a.state)->name);
 	return out;
 }
 

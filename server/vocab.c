@@ -1,0 +1,71 @@
+/*
+ * vocab.c — the vocabulary tables of vocab.h. docs/PROTOCOL.md describes
+ * what each state allows; web/js/protocol.js carries the same rows for the
+ * pages (tests/unit/test_vocab.c checks both, and the SQL CHECKs).
+ *
+ * Boundary: data and lookups only; it must not grow rules.
+ */
+#include "vocab.h"
+
+#include <string.h>
+
+static const vocab_activity_row activity_rows[VOCAB_ACTIVITY_STATES] = {
+	/*                name        post vote edit texts tallies */
+	[VOCAB_PREPARED] = {"prepared", 0, 0, 0, 1, 1},
+	[VOCAB_OPEN] = {"open", 1, 1, 1, 1, 1},
+	[VOCAB_VOTING] = {"voting", 0, 1, 0, 1, 1},
+	[VOCAB_CLOSED] = {"closed", 0, 0, 0, 1, 1},
+};
+
+static const vocab_contribution_row contribution_rows[VOCAB_CONTRIBUTION_STATES] = {
+	/*                 name      shown live */
+	[VOCAB_VISIBLE] = {"visible", 1, 1},
+	[VOCAB_AWAITING] = {"awaiting", 0, 1},
+	[VOCAB_HIDDEN] = {"hidden", 0, 1},
+	[VOCAB_MERGED] = {"merged", 0, 0},
+	[VOCAB_DELETED] = {"deleted", 0, 0},
+};
+
+static const char *const board_kinds[VOCAB_BOARD_KINDS] = {
+	[VOCAB_NOTES] = "notes",
+	[VOCAB_ORIENTATIONS] = "orientations",
+};
+
+const vocab_activity_row *vocab_activity(vocab_activity_state s)
+{
+	return (unsigned)s < VOCAB_ACTIVITY_STATES ? &activity_rows[s] : NULL;
+}
+
+int vocab_activity_find(const char *name)
+{
+	for (int i = 0; name && i < VOCAB_ACTIVITY_STATES; i++)
+		if (strcmp(activity_rows[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+const vocab_contribution_row *vocab_contribution(vocab_contribution_state s)
+{
+	return (unsigned)s < VOCAB_CONTRIBUTION_STATES ? &contribution_rows[s] : NULL;
+}
+
+int vocab_contribution_find(const char *name)
+{
+	for (int i = 0; name && i < VOCAB_CONTRIBUTION_STATES; i++)
+		if (strcmp(contribution_rows[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+const char *vocab_board_kind_name(vocab_board_kind k)
+{
+	return (unsigned)k < VOCAB_BOARD_KINDS ? board_kinds[k] : NULL;
+}
+
+int vocab_board_kind_find(const char *name)
+{
+	for (int i = 0; name && i < VOCAB_BOARD_KINDS; i++)
+		if (strcmp(board_kinds[i], name) == 0)
+			return i;
+	return -1;
+}

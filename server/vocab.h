@@ -1,0 +1,73 @@
+/*
+ * vocab.h — the domain's vocabulary as tables: the states an activity may
+ * be in, each with what it allows (a row of capabilities); the states of
+ * a contribution; the kinds of board. Rules ask a row, never compare a
+ * state's name. The SQL CHECKs (store_schema.c) and the pages' protocol
+ * module (web/js/protocol.js) are checked against these tables by tests,
+ * and the catalogue's families of keys per state too.
+ *
+ * Boundary: data only, no dependency. Later phases (private writing,
+ * reveal, hidden tallies, results) are new rows here.
+ */
+#ifndef ATELIER_VOCAB_H
+#define ATELIER_VOCAB_H
+
+#include <stddef.h>
+
+/* ===== Activity states ===== */
+
+typedef enum vocab_activity_state {
+	VOCAB_PREPARED = 0,
+	VOCAB_OPEN,
+	VOCAB_VOTING,
+	VOCAB_CLOSED,
+	VOCAB_ACTIVITY_STATES /* how many */
+} vocab_activity_state;
+
+typedef struct vocab_activity_row {
+	const char *name;      /* wire and database name: "open" */
+	unsigned may_post : 1; /* participants post (and add example actions) */
+	unsigned may_vote : 1; /* participants vote and take votes back */
+	unsigned may_edit : 1; /* authors edit and delete their own */
+	unsigned texts_shown : 1;   /* a participant sees the others' texts */
+	unsigned tallies_shown : 1; /* vote counts are shown */
+} vocab_activity_row;
+
+/* The row of state s; NULL when s is not a state. */
+const vocab_activity_row *vocab_activity(vocab_activity_state s);
+
+/* The state named name (case matters), or -1. */
+int vocab_activity_find(const char *name);
+
+/* ===== Contribution states ===== */
+
+typedef enum vocab_contribution_state {
+	VOCAB_VISIBLE = 0, /* shown to everyone */
+	VOCAB_AWAITING,    /* waits for a facilitator (pre-moderation) */
+	VOCAB_HIDDEN,      /* hidden by a facilitator */
+	VOCAB_MERGED,      /* merged into another one, kept as its source */
+	VOCAB_DELETED,     /* deleted by its author (its text is kept) */
+	VOCAB_CONTRIBUTION_STATES
+} vocab_contribution_state;
+
+typedef struct vocab_contribution_row {
+	const char *name;    /* "visible" */
+	unsigned shown : 1;  /* its text reaches every audience */
+	unsigned live : 1;   /* it may still be acted on (voted, edited, hidden…) */
+} vocab_contribution_row;
+
+const vocab_contribution_row *vocab_contribution(vocab_contribution_state s);
+int vocab_contribution_find(const char *name);
+
+/* ===== Board kinds ===== */
+
+typedef enum vocab_board_kind {
+	VOCAB_NOTES = 0,    /* contributions */
+	VOCAB_ORIENTATIONS, /* orientations with their example actions */
+	VOCAB_BOARD_KINDS
+} vocab_board_kind;
+
+const char *vocab_board_kind_name(vocab_board_kind k);
+int vocab_board_kind_find(const char *name);
+
+#endif
