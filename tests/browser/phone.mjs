@@ -1,6 +1,8 @@
 /*
  * phone.mjs — the participant's page on a phone (360x740, touch), in a
  * real browser against the real server:
+ *  - after a vote by keyboard the focus stays on that contribution's vote
+ *    button, even when the vote moves its card up the list;
  *  - axe-core (lib.mjs axeViolations: every rule, none disabled) finds no
  *    violation on the join form, the list, a board holding contributions
  *    and votes, the orientation form and an orientations board;
@@ -22,6 +24,17 @@ const server = new Server();
 /* The card (li) of the contribution whose text is exactly text. */
 function card(text) {
   return '#board-list .card:not(.pending):has(> .card-text:text-is("' + text + '"))';
+}
+
+/* Describes the focused element: its id, or its tag, class and the key of
+ * the list item it is in. */
+function focused(page) {
+  return page.evaluate(() => {
+    const a = document.activeElement;
+    if (!a || a === document.body) return 'body';
+    const item = a.closest('[data-key]');
+    return a.id ? '#' + a.id : a.tagName.toLowerCase() + '.' + a.className + (item ? ' in ' + item.dataset.key : '');
+  });
 }
 
 async function axeStep(page, where) {
@@ -94,6 +107,17 @@ async function main(browser) {
   await phone.keyboard.press('Enter');
   await phone.waitForSelector(card(notes[0]) + ' .vote[aria-pressed="true"]:not(:disabled)');
 
+  /* ===== Focus after a vote, the card moving up ===== */
+  await report.step('after a vote by keyboard the focus stays on that contribution\'s vote button', async () => {
+    await phone.click('#sort-votes');
+    const last = await phone.$eval('#board-list li:last-child', (li) => li.dataset.key);
+    await phone.focus('#board-list li[data-key="' + last + '"] .vote');
+    await phone.keyboard.press('Enter');
+    await phone.waitForSelector('#board-list li[data-key="' + last + '"] .vote[aria-pressed="true"]');
+    const moved = await phone.$eval('#board-list li:last-child', (li, k) => li.dataset.key !== k, last);
+    const at = await focused(phone);
+    return (moved && at === 'button.vote in ' + last) || 'focus on ' + at + (moved ? '' : '; the card did not move');
+  });
   await axeStep(phone, 'a board holding contributions and a vote');
 
   /* ===== Orientations ===== */

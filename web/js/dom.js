@@ -75,8 +75,12 @@ export function show(node, visible) {
  * order, reusing the element of each key so that a focused field inside an
  * item keeps its focus and its content. create(item) builds a new element,
  * update(element, item) refreshes it. Returns the keys that are new.
+ * Moving an element drops the focus from inside it (the browser takes it
+ * out, then puts it back): an element that had the focus and is still
+ * in the container gets it back.
  */
 export function syncList(container, items, key, create, update) {
+  const focused = container.contains(document.activeElement) ? document.activeElement : null;
   const existing = new Map();
   Array.prototype.forEach.call(container.children, function (child) {
     if (child.dataset.key !== undefined) existing.set(child.dataset.key, child);
@@ -99,6 +103,7 @@ export function syncList(container, items, key, create, update) {
     const at = container.children[index];
     if (at !== node) container.insertBefore(node, at || null);
   });
+  if (focused && focused !== document.activeElement && container.contains(focused)) focused.focus();
   return added;
 }
 

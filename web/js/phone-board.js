@@ -55,7 +55,7 @@ export function createBoard(list, handlers) {
 
     vote.addEventListener('click', function () {
       const c = contributionOf(card);
-      if (!c) return;
+      if (!c || view.busy.has(c.id)) return;
       if (view.myVotes.has(c.id)) handlers.unvote(c);
       else handlers.vote(c);
     });
@@ -170,7 +170,12 @@ export function createBoard(list, handlers) {
     const busy = view.busy.has(c.id);
     p.vote.setAttribute('aria-pressed', voted ? 'true' : 'false');
     setText(p.vote, voted ? t('phone.unvote') : t('phone.vote'));
-    p.vote.disabled = busy || (!voted && view.votesLeft === 0);
+    /* While its vote is on its way the button stays focusable (a
+     * disabled button would drop the keyboard's focus): aria-disabled
+     * says it is unavailable and the click handler ignores it. */
+    p.vote.disabled = !busy && !voted && view.votesLeft === 0;
+    if (busy) p.vote.setAttribute('aria-disabled', 'true');
+    else p.vote.removeAttribute('aria-disabled');
     show(p.vote, view.canVote);
     const own = view.mine.has(c.id) && view.canWrite;
     show(p.own, own);
