@@ -1,6 +1,10 @@
 /*
  * phone.mjs — the participant's page on a phone (360x740, touch), in a
  * real browser against the real server:
+ *  - no hover look stays on a touch screen after a tap; a tapped vote
+ *    shows the pressed colours, readable (contrast at least 4.5:1); with
+ *    a mouse, a hovered pressed vote and the language switch stay
+ *    readable too;
  *  - after a vote by keyboard the focus stays on that contribution's vote
  *    button, even when the vote moves its card up the list;
  *  - axe-core (lib.mjs axeViolations: every rule, none disabled) finds no
@@ -20,6 +24,55 @@ const PHONE = { viewport: { width: 360, height: 740 }, locale: 'fr-FR' };
 
 const report = new Report();
 const server = new Server();
+
+/* The colours a node shows: its text colour and the background it sits
+ * on (its own, blended over its ancestors' when not opaque), as
+ * "rgb(r, g, b)" strings, and the contrast ratio between the two
+ * (WCAG 2 relative luminance). */
+function colours(page, selector) {
+  return page.$eval(selector, (node) => {
+    const parse = (s) => {
+      const m = /rgba?\(([^)]+)\)/.exec(s);
+      const v = m[1].split(',').map(Number);
+      return { r: v[0], g: v[1], b: v[2], a: v.length > 3 ? v[3] : 1 };
+    };
+    const layers = [];
+    for (let n = node; n && n.nodeType === 1; n = n.parentElement) {
+      const c = parse(getComputedStyle(n).backgroundColor);
+      if (c.a > 0) layers.push(c);
+      if (c.a === 1) break;
+    }
+    let bg = { r: 255, g: 255, b: 255 };
+    for (const c of layers.reverse()) {
+      bg = { r: c.r * c.a + bg.r * (1 - c.a), g: c.g * c.a + bg.g * (1 - c.a), b: c.b * c.a + bg.b * (1 - c.a) };
+    }
+    const fg = parse(getComputedStyle(node).color);
+    const lum = (c) => {
+      const ch = [c.r, c.g, c.b].map((x) => {
+        const s = x / 255;
+        return s <= 0.03928 ? s / 12.92 : Math.pow((s + 0.055) / 1.055, 2.4);
+      });
+      return 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2];
+    };
+    const hi = Math.max(lum(fg), lum(bg));
+    const lo = Math.min(lum(fg), lum(bg));
+    const rgb = (c) => 'rgb(' + [c.r, c.g, c.b].map(Math.round).join(', ') + ')';
+    return { color: rgb(fg), background: rgb(bg), ratio: (hi + 0.05) / (lo + 0.05) };
+  });
+}
+
+/* Puts node (a CSS selector) in the :hover state through the DevTools
+ * protocol, as a phone leaves the last element tapped: Chromium's touch
+ * emulation drops that state as soon as the tapped button's text
+ * changes, which a phone does not. */
+async function keepHover(page, selector) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('DOM.enable');
+  await cdp.send('CSS.enable');
+  const { root } = await cdp.send('DOM.getDocument');
+  const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector: selector });
+  await cdp.send('CSS.forcePseudoState', { nodeId: nodeId, forcedPseudoClasses: ['hover'] });
+}
 
 /* The card (li) of the contribution whose text is exactly text. */
 function card(text) {
@@ -84,6 +137,17 @@ async function main(browser) {
   const phone = await newPage('phone', { hasTouch: true, isMobile: true }, base + '/');
   await phone.waitForFunction(() => document.getElementById('lang').textContent !== '');
   await axeStep(phone, 'the join form');
+  await report.step('a tapped button keeps no hover look (the language switch, tapped twice on the join form)', async () => {
+    const before = await colours(phone, '#lang');
+    await phone.tap('#lang');
+    await phone.waitForFunction(() => document.documentElement.lang === 'en');
+    await phone.tap('#lang');
+    await phone.waitForFunction(() => document.documentElement.lang === 'fr');
+    const after = await colours(phone, '#lang');
+    return (after.background === before.background && after.color === before.color && after.ratio >= 4.5) ||
+      'before: ' + before.color + ' on ' + before.background + '; after: ' + after.color + ' on ' + after.background;
+  });
+
   await phone.fill('#join-code', code);
   await phone.press('#join-code', 'Enter');
   await phone.waitForSelector('#activities-view:not([hidden])');
@@ -103,9 +167,20 @@ async function main(browser) {
   }
   await phone.waitForSelector(card(otherText));
 
-  await phone.focus(card(notes[0]) + ' .vote');
-  await phone.keyboard.press('Enter');
-  await phone.waitForSelector(card(notes[0]) + ' .vote[aria-pressed="true"]:not(:disabled)');
+  /* ===== A tapped vote ===== */
+  const pressed = { color: 'rgb(255, 255, 255)', background: 'rgb(154, 91, 0)' };
+  await report.step('a tapped vote shows the pressed colours, readable (contrast at least 4.5), hover kept or not', async () => {
+    const button = card(notes[0]) + ' .vote';
+    await phone.tap(button);
+    await phone.waitForSelector(button + '[aria-pressed="true"]:not([aria-disabled="true"]):not(:disabled)');
+    const key = await phone.$eval(card(notes[0]), (li) => li.dataset.key);
+    const plain = await colours(phone, button);
+    await keepHover(phone, '#board-list li[data-key="' + key + '"] .vote');
+    const c = await colours(phone, button);
+    if (plain.background !== c.background) return 'the kept hover changes its background to ' + c.background;
+    return (c.color === pressed.color && c.background === pressed.background && c.ratio >= 4.5) ||
+      'text ' + c.color + ' on ' + c.background + ', contrast ' + c.ratio.toFixed(2);
+  });
 
   /* ===== Focus after a vote, the card moving up ===== */
   await report.step('after a vote by keyboard the focus stays on that contribution\'s vote button', async () => {
@@ -119,6 +194,23 @@ async function main(browser) {
     return (moved && at === 'button.vote in ' + last) || 'focus on ' + at + (moved ? '' : '; the card did not move');
   });
   await axeStep(phone, 'a board holding contributions and a vote');
+
+  /* ===== With a mouse: hover stays readable ===== */
+  const desk = await newPage('mouse', {}, base + '/j/' + code);
+  await report.step('with a mouse, a hovered pressed vote and the language switch stay readable', async () => {
+    await desk.click('#activity-list li[data-key="axe-1"] button');
+    await desk.waitForSelector(card(notes[1]));
+    const button = card(notes[1]) + ' .vote';
+    await desk.click(button);
+    await desk.waitForSelector(button + '[aria-pressed="true"]:not([aria-disabled="true"]):not(:disabled)');
+    await desk.hover(button);
+    const vote = await colours(desk, button);
+    await desk.hover('#lang');
+    const lang = await colours(desk, '#lang');
+    return (vote.ratio >= 4.5 && lang.ratio >= 4.5) ||
+      'vote ' + vote.color + ' on ' + vote.background + ' (' + vote.ratio.toFixed(2) + '), language ' +
+      lang.color + ' on ' + lang.background + ' (' + lang.ratio.toFixed(2) + ')';
+  });
 
   /* ===== Orientations ===== */
   await phone.click('#back');
