@@ -5,6 +5,8 @@
  *    shows the pressed colours, readable (contrast at least 4.5:1); with
  *    a mouse, a hovered pressed vote and the language switch stay
  *    readable too;
+ *  - joining with Enter puts the focus on the list of activities, or on
+ *    the title of the activity the phone enters;
  *  - after a vote by keyboard the focus stays on that contribution's vote
  *    button, even when the vote moves its card up the list;
  *  - axe-core (lib.mjs axeViolations: every rule, none disabled) finds no
@@ -148,9 +150,26 @@ async function main(browser) {
       'before: ' + before.color + ' on ' + before.background + '; after: ' + after.color + ' on ' + after.background;
   });
 
-  await phone.fill('#join-code', code);
-  await phone.press('#join-code', 'Enter');
-  await phone.waitForSelector('#activities-view:not([hidden])');
+  await report.step('joining with Enter puts the focus on the list of activities', async () => {
+    await phone.fill('#join-code', code);
+    await phone.press('#join-code', 'Enter');
+    await phone.waitForSelector('#activities-view:not([hidden])');
+    const at = await focused(phone);
+    return at === '#activities-heading' || 'focus on ' + at;
+  });
+
+  await report.step('joining with Enter into the only open activity puts the focus on its title', async () => {
+    const other = [...definitions().keys()].find((c) => c !== code);
+    const first = definitions().get(other).activities[0];
+    await setState(first.id, 'open', other);
+    const page = await newPage('phone-one', { hasTouch: true, isMobile: true }, base + '/');
+    await page.fill('#join-code', other);
+    await page.press('#join-code', 'Enter');
+    await page.waitForSelector('#activity-view:not([hidden])');
+    const at = await focused(page);
+    await page.context().close();
+    return at === '#activity-title' || 'focus on ' + at;
+  });
 
   /* ===== The list ===== */
   await axeStep(phone, 'the list of activities');

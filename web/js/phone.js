@@ -69,6 +69,7 @@ const state = {
   board: null,
   compose: null,
   joined: false,
+  focusOnJoin: false,  /* joined from the form: focus what it led to */
   loading: false,      /* waiting for the joined phone's modules */
   activity: null,      /* activity shown, or null: the list */
   browsing: false,     /* the participant went back to the list */
@@ -237,6 +238,7 @@ function leave() {
   state.joined = false;
   state.activity = null;
   state.browsing = false;
+  state.focusOnJoin = false;
   if (window.history.replaceState) window.history.replaceState(null, '', '/');
   schedule();
 }
@@ -537,6 +539,12 @@ function render(rebuild) {
   if (!joined) return;
   if (state.activity) renderActivity(rebuild === true);
   else renderActivities();
+  /* The join form, which had the focus, is hidden now: the focus goes to
+   * the heading of what the phone shows instead of the page's start. */
+  if (state.focusOnJoin) {
+    state.focusOnJoin = false;
+    (state.activity ? ui.activityTitle : ui.activitiesHeading).focus();
+  }
 }
 
 /* ===== Start ===== */
@@ -573,6 +581,7 @@ function init() {
     saveProfile({ name: ui.joinName.value.trim(), structure: ui.joinStructure.value.trim() });
     ui.profileName.value = ui.joinName.value.trim();
     ui.profileStructure.value = ui.joinStructure.value.trim();
+    state.focusOnJoin = true;
     connect(code);
   });
   ui.profileForm.addEventListener('submit', function (ev) {
