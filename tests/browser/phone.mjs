@@ -7,18 +7,24 @@
  *    readable too;
  *  - joining with Enter puts the focus on the list of activities, or on
  *    the title of the activity the phone enters;
+ *  - the list shows the activities one can act in first (open and voting),
+ *    then those to come (prepared, not openable), then the closed ones,
+ *    which open read-only; each group in programme order;
  *  - after a vote by keyboard the focus stays on that contribution's vote
  *    button, even when the vote moves its card up the list;
  *  - axe-core (lib.mjs axeViolations: every rule, none disabled) finds no
- *    violation on the join form, the list, a board holding contributions
- *    and votes, the orientation form and an orientations board;
+ *    violation on the join form, the list, a closed activity, a board
+ *    holding contributions and votes, the orientation form and an
+ *    orientations board;
  *  - no request to another host, no CSP violation, no script error.
  *
  * Usage: ATELIER_BIN=build/atelier node tests/browser/phone.mjs
  * Prints "N passed, N failed"; exits non-zero on any failure.
  */
 
-import { Server, Report, runScript, atelierCall, definitions, watchPage, axeViolations } from './lib.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Server, Report, SOURCE_DIR, runScript, atelierCall, definitions, watchPage, axeViolations } from './lib.mjs';
 
 const WAIT_MS = 15000;
 const DEADLINE_MS = 110000;
@@ -26,6 +32,8 @@ const PHONE = { viewport: { width: 360, height: 740 }, locale: 'fr-FR' };
 
 const report = new Report();
 const server = new Server();
+const catalogue = JSON.parse(readFileSync(join(SOURCE_DIR, 'web', 'i18n.json'), 'utf8'));
+const fr = (key, params) => catalogue[key].fr.replace(/\{(\w+)\}/g, (m, name) => params[name]);
 
 /* The colours a node shows: its text colour and the background it sits
  * on (its own, blended over its ancestors' when not opaque), as
@@ -134,6 +142,11 @@ async function main(browser) {
   await setState('axe-2', 'closed');
   await setState('demain', 'voting');
   await setState('cite-de-demain', 'open');
+  /* sessions/roubaix-2022.json lists axe-1, axe-2, axe-3, the four
+   * ateliers, demain, cite-de-demain; every other activity is prepared. */
+  const expectedOrder = ['axe-1', 'demain', 'cite-de-demain', 'axe-3', 'atelier-illettrisme',
+    'atelier-sport-culture', 'atelier-16-25', 'atelier-participation', 'axe-2'];
+  const prepared = expectedOrder.slice(3, 8);
 
   /* ===== Joining with Enter ===== */
   const phone = await newPage('phone', { hasTouch: true, isMobile: true }, base + '/');
@@ -172,7 +185,30 @@ async function main(browser) {
   });
 
   /* ===== The list ===== */
+  await report.step('the list: open and voting first, then prepared, then closed, each in programme order', async () => {
+    const shown = await phone.$$eval('#activity-list li', (li) => li.map((n) => n.dataset.key));
+    return shown.join(' ') === expectedOrder.join(' ') || 'shown ' + shown.join(' ') + '; expected ' + expectedOrder.join(' ');
+  });
+  await report.step('prepared activities cannot be opened yet; closed ones can', async () => {
+    const disabled = await phone.$$eval('#activity-list li', (li) =>
+      li.filter((n) => n.querySelector('button').disabled).map((n) => n.dataset.key));
+    return disabled.join(' ') === prepared.join(' ') || 'disabled: ' + disabled.join(' ');
+  });
   await axeStep(phone, 'the list of activities');
+
+  await report.step('a closed activity opens from the list, read-only', async () => {
+    await phone.click('#activity-list li[data-key="axe-2"] button');
+    await phone.waitForSelector('#activity-view:not([hidden])');
+    await phone.waitForSelector(card(closedText));
+    const view = await phone.evaluate(() => ({
+      compose: !document.getElementById('compose').hidden,
+      note: document.getElementById('state-note').hidden ? '' : document.getElementById('state-note').textContent,
+      votes: Array.from(document.querySelectorAll('#board-list .vote')).filter((b) => !b.hidden).length
+    }));
+    return (!view.compose && view.note === fr('phone.note_closed', {}) && view.votes === 0) || JSON.stringify(view);
+  });
+  await axeStep(phone, 'a closed activity');
+  if (await phone.isVisible('#back')) await phone.click('#back');
 
   /* ===== A board holding contributions ===== */
   await phone.click('#activity-list li[data-key="axe-1"] button');

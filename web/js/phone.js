@@ -180,6 +180,23 @@ function actionable(a) {
   return a && (a.state === 'open' || a.state === 'voting');
 }
 
+/* A prepared activity has nothing to show yet; every other one opens,
+ * a closed one to be read (no writing, no votes). */
+function openable(a) {
+  return a.state !== 'prepared';
+}
+
+/* The order of the list: first what a participant can act in now (open
+ * or voting), then what is to come (prepared), then what is over
+ * (closed); within each group, the programme's order. */
+const LIST_GROUP = { open: 0, voting: 0, prepared: 1, closed: 2 };
+
+function listOrder(list) {
+  return list.map(function (a, i) { return { a: a, i: i }; }).sort(function (x, y) {
+    return LIST_GROUP[x.a.state] - LIST_GROUP[y.a.state] || x.i - y.i;
+  }).map(function (x) { return x.a; });
+}
+
 /* Which activity to watch: the one shown, else the one chosen last time,
  * else the only one open; when none, the first (for state changes). */
 function chooseActivity() {
@@ -452,7 +469,7 @@ function renderHeader() {
 }
 
 function renderActivities() {
-  const list = state.model.activityList();
+  const list = listOrder(state.model.activityList());
   syncList(ui.activityList, list, function (a) { return a.id; }, function () {
     const title = el('span', { class: 'activity-name' });
     const badge = el('span', { class: 'state' });
@@ -465,7 +482,7 @@ function renderActivities() {
     const button = li.firstChild;
     setText(button.firstChild, a.title);
     renderState(button.lastChild, a.state);
-    button.disabled = !actionable(a);
+    button.disabled = !openable(a);
   });
   show(ui.noActivity, !list.some(actionable));
 }
