@@ -10,6 +10,8 @@
  *  - the list shows the activities one can act in first (open and voting),
  *    then those to come (prepared, not openable), then the closed ones,
  *    which open read-only; each group in programme order;
+ *  - Ctrl+Enter and Cmd+Enter send from the writing field, the
+ *    orientation's title and a card being edited;
  *  - after a vote by keyboard the focus stays on that contribution's vote
  *    button, even when the vote moves its card up the list;
  *  - axe-core (lib.mjs axeViolations: every rule, none disabled) finds no
@@ -222,6 +224,28 @@ async function main(browser) {
   }
   await phone.waitForSelector(card(otherText));
 
+  /* ===== Sending with Ctrl+Enter and Cmd+Enter ===== */
+  for (const [keys, text] of [['Control+Enter', 'Envoyé avec Ctrl+Entrée'], ['Meta+Enter', 'Envoyé avec Cmd+Entrée']]) {
+    await report.step(keys + ' in the writing field sends', async () => {
+      await phone.fill('#note-text', text);
+      await phone.press('#note-text', keys);
+      /* The outbox takes the post at once, before any reply. */
+      const taken = await phone.evaluate((a) => (localStorage.getItem('atelier.outbox.' + a.code) || '').indexOf(a.text) >= 0 ||
+        Array.from(document.querySelectorAll('#board-list .card-text')).some((n) => n.textContent === a.text), { code, text });
+      const left = await phone.inputValue('#note-text');
+      return (taken && left === '') || 'field holds ' + JSON.stringify(left) + (taken ? '' : ', nothing sent');
+    });
+  }
+
+  await report.step('Ctrl+Enter in the field editing a card saves it', async () => {
+    const text = notes[2];
+    await phone.click(card(text) + ' .own button >> nth=0');
+    await phone.fill(card(text) + ' textarea', text + ' !');
+    await phone.press(card(text) + ' textarea', 'Control+Enter');
+    notes[2] = text + ' !';
+    await phone.waitForSelector(card(notes[2]) + ' .editor[hidden]', { state: 'attached' });
+  });
+
   /* ===== A tapped vote ===== */
   const pressed = { color: 'rgb(255, 255, 255)', background: 'rgb(154, 91, 0)' };
   await report.step('a tapped vote shows the pressed colours, readable (contrast at least 4.5), hover kept or not', async () => {
@@ -276,8 +300,12 @@ async function main(browser) {
   await phone.click('#ori-add-line');
   await phone.fill('#ori-actions li:last-child input', 'Cafés des parents');
   await axeStep(phone, 'the orientation form');
-  await phone.click('#ori-form button[type=submit]');
-  await phone.waitForSelector('#board-list .card.orientation:not(.pending) .add-action-text');
+  await report.step('Ctrl+Enter in the orientation\'s title sends it with its actions', async () => {
+    await phone.press('#ori-title', 'Control+Enter');
+    await phone.waitForSelector('#board-list .card.orientation:not(.pending) .add-action-text');
+    const actions = await phone.$$eval('#board-list .card.orientation .actions li', (li) => li.length);
+    return actions === 2 || actions + ' actions';
+  });
   await axeStep(phone, 'an orientations board');
 
   await report.step('no request left for another host', async () =>

@@ -107,6 +107,19 @@ export function syncList(container, items, key, create, update) {
   return added;
 }
 
+/* Ctrl+Enter (Cmd+Enter on a Mac) in a multi-line field sends its form,
+ * as Enter does from a one-line field: through the form's submit event,
+ * so the form's own checks run. Enter alone still starts a new line. */
+export function submitOnCtrlEnter(field) {
+  field.addEventListener('keydown', function (ev) {
+    if (ev.key !== 'Enter' || !(ev.ctrlKey || ev.metaKey) || ev.isComposing) return;
+    ev.preventDefault();
+    const form = field.form;
+    if (form.requestSubmit) form.requestSubmit();
+    else form.dispatchEvent(new Event('submit', { cancelable: true }));
+  });
+}
+
 /* Calls fn at most once per animation frame, however often it is asked. */
 export function onFrame(fn) {
   let queued = false;

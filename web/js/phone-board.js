@@ -9,7 +9,7 @@
  * inserted with textContent only.
  */
 
-import { el, setText, show, syncList, charCount } from './dom.js';
+import { el, setText, show, syncList, charCount, submitOnCtrlEnter } from './dom.js';
 import { t, tn } from './i18n.js';
 
 const MAX_TEXT = 500;
@@ -73,6 +73,7 @@ export function createBoard(list, handlers) {
       const c = contributionOf(card);
       if (c && window.confirm(t('phone.confirm_delete'))) handlers.remove(c);
     });
+    submitOnCtrlEnter(editArea);
     editArea.addEventListener('input', function () {
       const n = charCount(editArea.value);
       setText(editCount, n + ' / ' + MAX_TEXT);

@@ -10,7 +10,7 @@
  * comes back through restore().
  */
 
-import { byId, el, setText, show, charCount } from './dom.js';
+import { byId, el, setText, show, charCount, submitOnCtrlEnter } from './dom.js';
 import { t, errorText } from './i18n.js';
 import { getLocal, setLocal } from './storage.js';
 
@@ -125,6 +125,8 @@ export function createCompose(code, handlers) {
     counter(oriCount, oriTitle, MAX_TEXT);
     saveDraft();
   });
+  submitOnCtrlEnter(noteText);
+  submitOnCtrlEnter(oriTitle);
   oriAdd.addEventListener('click', function () {
     addLine('', true);
     saveDraft();
