@@ -14,6 +14,8 @@
  *    orientation's title and a card being edited;
  *  - after a vote by keyboard the focus stays on that contribution's vote
  *    button, even when the vote moves its card up the list;
+ *  - the example-action fields of an orientation take at least 90% of the
+ *    width of their form or card;
  *  - axe-core (lib.mjs axeViolations: every rule, none disabled) finds no
  *    violation on the join form, the list, a closed activity, a board
  *    holding contributions and votes, the orientation form and an
@@ -291,20 +293,36 @@ async function main(browser) {
       lang.color + ' on ' + lang.background + ' (' + lang.ratio.toFixed(2) + ')';
   });
 
-  /* ===== Orientations ===== */
+  /* ===== Orientations: the example-action fields ===== */
   await phone.click('#back');
   await phone.click('#activity-list li[data-key="cite-de-demain"] button');
   await phone.waitForSelector('#ori-form:not([hidden])');
-  await phone.fill('#ori-title', 'Faire de l\'école un lieu ouvert sur le quartier');
-  await phone.fill('#ori-actions li:last-child input', 'Cours d\'école ouvertes le samedi');
-  await phone.click('#ori-add-line');
-  await phone.fill('#ori-actions li:last-child input', 'Cafés des parents');
+  /* Width of node over the content width (inside padding) of its
+   * closest ancestor matching outer. */
+  const widths = (selector, outer) => phone.$$eval(selector, (nodes, outer) => nodes.map((n) => {
+    const box = n.closest(outer);
+    const s = getComputedStyle(box);
+    const inner = box.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+    return n.getBoundingClientRect().width / inner;
+  }), outer);
+  await report.step('the example-action fields of the orientation form are at least 90% of its width', async () => {
+    await phone.fill('#ori-title', 'Faire de l\'école un lieu ouvert sur le quartier');
+    await phone.fill('#ori-actions li:last-child input', 'Cours d\'école ouvertes le samedi');
+    await phone.click('#ori-add-line');
+    await phone.fill('#ori-actions li:last-child input', 'Cafés des parents');
+    const w = await widths('#ori-actions input', 'form');
+    return (w.length === 2 && w.every((x) => x >= 0.9)) || 'widths ' + w.map((x) => x.toFixed(2)).join(', ');
+  });
   await axeStep(phone, 'the orientation form');
   await report.step('Ctrl+Enter in the orientation\'s title sends it with its actions', async () => {
     await phone.press('#ori-title', 'Control+Enter');
     await phone.waitForSelector('#board-list .card.orientation:not(.pending) .add-action-text');
     const actions = await phone.$$eval('#board-list .card.orientation .actions li', (li) => li.length);
     return actions === 2 || actions + ' actions';
+  });
+  await report.step('the example-action field of an orientation card is at least 90% of the card\'s width', async () => {
+    const w = await widths('#board-list .add-action-text', '.card');
+    return (w.length === 1 && w[0] >= 0.9) || 'widths ' + w.map((x) => x.toFixed(2)).join(', ');
   });
   await axeStep(phone, 'an orientations board');
 

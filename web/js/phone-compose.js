@@ -69,7 +69,7 @@ export function createCompose(code, handlers) {
     const id = 'ori-action-' + lineSeq;
     const input = el('input', { type: 'text', id: id, class: 'action-input', autocomplete: 'off' });
     input.value = value || '';
-    const label = el('label', { class: 'visually-hidden', for: id });
+    const label = el('label', { for: id });
     const remove = el('button', { type: 'button', class: 'quiet remove-line', text: '×' });
     const li = el('li', {}, [label, input, remove]);
     remove.addEventListener('click', function () {
