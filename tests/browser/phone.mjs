@@ -12,6 +12,8 @@
  *    which open read-only; each group in programme order;
  *  - Ctrl+Enter and Cmd+Enter send from the writing field, the
  *    orientation's title and a card being edited;
+ *  - each card's Vote (Remove my vote), Edit and Delete buttons name
+ *    their contribution;
  *  - after a vote by keyboard the focus stays on that contribution's vote
  *    button, even when the vote moves its card up the list;
  *  - the example-action fields of an orientation take at least 90% of the
@@ -261,6 +263,25 @@ async function main(browser) {
     if (plain.background !== c.background) return 'the kept hover changes its background to ' + c.background;
     return (c.color === pressed.color && c.background === pressed.background && c.ratio >= 4.5) ||
       'text ' + c.color + ' on ' + c.background + ', contrast ' + c.ratio.toFixed(2);
+  });
+
+  /* ===== Accessible names ===== */
+  await report.step('each card\'s Vote (or Remove my vote), Edit and Delete buttons name their contribution', async () => {
+    /* Its first 60 characters, whole words only. */
+    const short = 'Une contribution d\'un autre téléphone, assez longue pour que…';
+    const wanted = [];
+    for (const n of notes) {
+      wanted.push(fr('phone.vote_for', { text: n }), fr('phone.edit_for', { text: n }),
+        fr('phone.delete_for', { text: n }));
+    }
+    wanted[0] = fr('phone.unvote_for', { text: notes[0] });
+    wanted.push(fr('phone.vote_for', { text: short }));
+    const missing = [];
+    for (const name of wanted) {
+      if ((await phone.getByRole('button', { name: name, exact: true }).count()) !== 1) missing.push(name);
+    }
+    const foreign = await phone.getByRole('button', { name: fr('phone.edit_for', { text: short }), exact: true }).count();
+    return (missing.length === 0 && foreign === 0) || 'missing: ' + missing.join(' | ') + (foreign ? '; can edit another\'s post' : '');
   });
 
   /* ===== Focus after a vote, the card moving up ===== */

@@ -159,3 +159,15 @@ export function parseParams(text) {
 export function charCount(text) {
   return Array.from(String(text || '')).length;
 }
+
+/* The start of text, enough to tell one contribution from another in a
+ * button's name: text itself up to max characters (code points), else
+ * its whole words within the first max (all of them when there is no
+ * space), and "…". */
+export function excerpt(text, max) {
+  const chars = Array.from(String(text || ''));
+  if (chars.length <= max) return chars.join('');
+  const head = chars.slice(0, max).join('');
+  const words = /\s/.test(chars[max]) ? head : head.replace(/\s+\S*$/, '');
+  return (words || head).replace(/\s+$/, '') + '…';
+}

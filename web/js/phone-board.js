@@ -9,10 +9,12 @@
  * inserted with textContent only.
  */
 
-import { el, setText, show, syncList, charCount, submitOnCtrlEnter } from './dom.js';
+import { el, setText, show, syncList, charCount, excerpt, submitOnCtrlEnter } from './dom.js';
 import { t, tn } from './i18n.js';
 
 const MAX_TEXT = 500;
+/* How much of a contribution names the buttons of its card. */
+const NAME_CHARS = 60;
 
 /*
  * handlers: vote(c), unvote(c), edit(c, text, done(errorCode|null)),
@@ -171,6 +173,12 @@ export function createBoard(list, handlers) {
     const busy = view.busy.has(c.id);
     p.vote.setAttribute('aria-pressed', voted ? 'true' : 'false');
     setText(p.vote, voted ? t('phone.unvote') : t('phone.vote'));
+    /* Each button says which contribution it acts on, beginning with its
+     * visible text (as the console's buttons do). */
+    const named = { text: excerpt(c.text, NAME_CHARS) };
+    p.vote.setAttribute('aria-label', t(voted ? 'phone.unvote_for' : 'phone.vote_for', named));
+    p.edit.setAttribute('aria-label', t('phone.edit_for', named));
+    p.remove.setAttribute('aria-label', t('phone.delete_for', named));
     /* While its vote is on its way the button stays focusable (a
      * disabled button would drop the keyboard's focus): aria-disabled
      * says it is unavailable and the click handler ignores it. */
