@@ -292,3 +292,25 @@ export async function openPage(browser, server, seen, label, url, viewport, wait
   await page.goto(url);
   return page;
 }
+
+/*
+ * Runs axe-core (tests/browser/node_modules/axe-core, pinned in
+ * package.json) on the page as it is now, with its default rule set and
+ * no rule disabled. The pages' CSP (script-src 'self') refuses a script
+ * element added by the test, so axe's source is evaluated through the
+ * DevTools protocol (page.evaluate), which the CSP does not govern; the
+ * page's own policy stays in force for everything else. Resolves with
+ * one line per violation: "rule (impact): help — target, target…".
+ */
+export async function axeViolations(page) {
+  const path = fileURLToPath(new URL('./node_modules/axe-core/axe.min.js', import.meta.url));
+  if (!existsSync(path)) throw new Error('axe-core is not installed: npm ci --prefix tests/browser');
+  const source = readFileSync(path, 'utf8');
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(source);
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document);
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+      targets: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+  return violations.map((v) => v.id + ' (' + v.impact + '): ' + v.help + ' — ' + v.targets.join(', '));
+}

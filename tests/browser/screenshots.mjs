@@ -1,11 +1,14 @@
 /*
  * screenshots.mjs — pictures of the pages for a human to look at (not a
- * test): the phone at 360x740, the projection screen at 1920x1080, the
- * facilitator console at 1280x900, with a few sample contributions.
+ * test): the phone at 360x740 as a touch screen (its join form, the list
+ * of activities, a board with contributions and a vote tapped, the
+ * orientation form with its example actions, an orientations board),
+ * the projection screen at 1920x1080, the facilitator console at
+ * 1280x900, with a few sample contributions.
  *
  * Usage: ATELIER_BIN=build/atelier node tests/browser/screenshots.mjs [OUT_DIR]
- * Writes PNG files into OUT_DIR (default: a new temporary folder) and
- * prints their paths.
+ * Writes PNG files into OUT_DIR (default: a new temporary folder; under
+ * build/ keeps them out of git) and prints their paths.
  */
 
 import { mkdtempSync, mkdirSync } from 'node:fs';
@@ -24,9 +27,21 @@ const notes = [
   'Les jeunes veulent être associés aux décisions, pas seulement consultés'
 ];
 
+/* A phone's picture is of its whole page: the viewport is made as tall
+ * as the page for the picture, then given back. (A "fullPage" picture
+ * would show a touch screen as if a mouse hovered, the touch emulation
+ * being set aside while it is taken, and the sticky bar where the page
+ * was scrolled to.) */
 async function shot(page, name) {
   const path = join(out, name + '.png');
-  await page.screenshot({ path: path, fullPage: page.viewportSize().width < 500 });
+  const size = page.viewportSize();
+  if (size.width < 500) {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const height = await page.evaluate(() => document.documentElement.scrollHeight);
+    await page.setViewportSize({ width: size.width, height: Math.max(height, size.height) });
+  }
+  await page.screenshot({ path: path });
+  await page.setViewportSize(size);
   console.log(path);
 }
 
@@ -37,7 +52,8 @@ async function main() {
     await server.start();
     const key = server.seminars.get(code);
     const base = server.base;
-    const context = (viewport) => browser.newContext({ viewport: viewport, locale: 'fr-FR' });
+    const context = (viewport, touch) => browser.newContext({ viewport: viewport, locale: 'fr-FR',
+      hasTouch: !!touch, isMobile: !!touch });
 
     const facil = await (await context({ width: 1280, height: 900 })).newPage();
     await facil.goto(base + '/animation.html#code=' + code + '&cle=' + key);
@@ -46,7 +62,7 @@ async function main() {
       await facil.waitForSelector('article[data-key="' + id + '"] .state-open');
     }
 
-    const phone = await (await context({ width: 360, height: 740 })).newPage();
+    const phone = await (await context({ width: 360, height: 740 }, true)).newPage();
     await phone.goto(base + '/');
     await shot(phone, 'phone-join');
     await phone.fill('#join-code', code);
@@ -59,7 +75,12 @@ async function main() {
       await phone.click('#note-form button[type=submit]');
     }
     await phone.waitForFunction((n) => document.querySelectorAll('#board-list .card:not(.pending)').length === n, notes.length);
-    await phone.click('#board-list .card .vote');
+    await phone.tap('#board-list .card .vote');
+    await phone.waitForSelector('#board-list .card .vote[aria-pressed="true"]:not([aria-disabled])');
+    /* Chromium paints its tap highlight again when the viewport grows for
+     * the picture, over the last element tapped; a phone shows it only
+     * under the finger. A tap on plain text takes it off the vote. */
+    await phone.tap('#activity-question');
     await phone.fill('#note-text', 'Un brouillon en cours d\'écriture');
     await shot(phone, 'phone-board');
 
@@ -69,6 +90,7 @@ async function main() {
     await phone.fill('#ori-actions input', 'Cours d\'école ouvertes le samedi');
     await phone.click('#ori-add-line');
     await phone.fill('#ori-actions li:last-child input', 'Cafés des parents animés par les centres sociaux');
+    await shot(phone, 'phone-orientation-form');
     await phone.click('#ori-form button[type=submit]');
     await phone.waitForSelector('#board-list .card.orientation:not(.pending)');
     await phone.fill('#board-list .add-action-text', 'Une fête de quartier par trimestre');

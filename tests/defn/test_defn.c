@@ -123,7 +123,7 @@ static void test_roubaix(void **state)
 	assert_int_equal(json_integer_value(json_object_get(demain, "vote_budget")), 5);
 	json_t *abandon = json_array_get(json_object_get(demain, "boards"), 0);
 	assert_string_equal(str(abandon, "title"), i18n("template.ami.abandonner.title"));
-	assert_string_equal(str(abandon, "prompt"), "Ce qu'il faudrait abandonner ?");
+	assert_string_equal(str(abandon, "prompt"), "Ce qu'il faudrait abandonner\xc2\xa0?");
 	assert_boards(activity(doc, 8), orient, 1, "orientations");
 	json_decref(doc);
 }

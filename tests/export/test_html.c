@@ -13,7 +13,7 @@
 
 #include "fixture.h"
 
-#define APPENDIX "<h2>Annexe : toutes les contributions</h2>"
+#define APPENDIX "<h2>Annexe\xc2\xa0: toutes les contributions</h2>"
 
 /* The only elements and attributes the page may hold. */
 static const char *const tags[] = {

@@ -12,7 +12,7 @@
 #include "fixture.h"
 #include "i18n.h"
 
-#define APPENDIX "\n## Annexe : toutes les contributions\n"
+#define APPENDIX "\n## Annexe\xc2\xa0: toutes les contributions\n"
 
 /* Counts the lines of text[0..end) that are list items: "- ", "   - " or
  * "N. " at the start of a line. */

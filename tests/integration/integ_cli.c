@@ -319,11 +319,11 @@ static void test_import_says_what_it_changes(void **state)
 
 	snprintf(file, sizeof file, "%s/journee.json", s->sessions);
 	write_file(file, DEFN_V1);
-	import_says(s, file, "(code ESSAI2) — séminaire créé ; ateliers : 2 ajoutés.");
+	import_says(s, file, "(code ESSAI2) — séminaire créé ; ateliers : 2 ajoutés.");
 	write_file(file, DEFN_V2);
 	import_says(s, file,
-	            "ateliers : 1 modifié, 1 archivé (questions) ;"
-	            " panneaux : 3 ajoutés, 1 archivé.");
+	            "ateliers : 1 modifié, 1 archivé (questions) ;"
+	            " panneaux : 3 ajoutés, 1 archivé.");
 	import_says(s, file, "— aucun changement.");
 }
 

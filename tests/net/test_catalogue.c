@@ -1,8 +1,8 @@
 /* The interface catalogue (web/i18n.json): every entry has French and
  * English, both carry the same printf conversions in the same order,
- * every key the server code or a page names exists, and each page names
- * only keys of the subset the server gives it (pagecat.c: its own prefix,
- * common., err.). */
+ * French puts a no-break space before ? ! ; and :, every key the server
+ * code or a page names exists, and each page names only keys of the
+ * subset the server gives it (pagecat.c: its own prefix, common., err.). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -54,6 +54,56 @@ static void test_every_entry_is_complete(void **state)
 		if (strcmp(cf, ce) != 0)
 			fail_msg("catalogue entry %s: French has \"%s\", English \"%s\"", key, cf, ce);
 	}
+}
+
+/* 1 when s starts with one of French's high punctuation marks. */
+static int is_high_mark(const char *s)
+{
+	return *s == '?' || *s == '!' || *s == ';' || *s == ':';
+}
+
+/* 1 when a mark followed by s ends a word: s is the end of the text,
+ * white space (U+00A0 too), closing punctuation (» ) ] . , ") or another
+ * mark ("?!"). */
+static int ends_word(const char *s)
+{
+	return !*s || strchr(" \t\n)].,\"", *s) || is_high_mark(s) ||
+	       strncmp(s, "\xc2\xa0", 2) == 0 || strncmp(s, "\xc2\xbb", 2) == 0;
+}
+
+/* French typography puts a space before ? ! ; and :, and it must be one
+ * where no line breaks, or a lone "?" may start a line on a narrow phone.
+ * In every French text, each of these marks that ends a word comes right
+ * after U+00A0 NO-BREAK SPACE (the character export.colon uses too; not
+ * the narrow U+202F, which old phones' fonts may lack), or after another
+ * mark ("?!"). A mark followed by anything else is inside a token, not
+ * punctuation of the sentence, and is left alone: a URL (https://), a
+ * time or a port (10:30, 0.0.0.0:8080), ADRESSE:PORT, a format (%s:%d), a
+ * query (?code=). Placeholders are words like others: "{title} :" needs
+ * the same space. */
+static void test_french_marks_have_a_no_break_space(void **state)
+{
+	(void)state;
+	const char *key;
+	json_t *e;
+	int checked = 0;
+	json_object_foreach(cat, key, e) {
+		const char *fr = json_string_value(json_object_get(e, "fr"));
+		if (!fr)
+			continue;
+		for (const char *p = fr; *p; p++) {
+			if (!is_high_mark(p) || !ends_word(p + 1))
+				continue;
+			checked++;
+			size_t at = (size_t)(p - fr);
+			if ((at >= 2 && strncmp(p - 2, "\xc2\xa0", 2) == 0) || (at >= 1 && is_high_mark(p - 1)))
+				continue;
+			size_t from = at > 24 ? at - 24 : 0;
+			fail_msg("catalogue entry %s: \"%.*s\" needs U+00A0 (no-break space) right before '%c'",
+			         key, (int)(at + 1 - from), fr + from, *p);
+		}
+	}
+	assert_true(checked > 20);
 }
 
 static char *slurp(const char *path)
@@ -206,6 +256,7 @@ int main(void)
 	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_entry_is_complete),
+		cmocka_unit_test(test_french_marks_have_a_no_break_space),
 		cmocka_unit_test(test_every_named_key_exists),
 		cmocka_unit_test(test_each_page_names_only_its_own_keys),
 	};

@@ -75,8 +75,12 @@ export function show(node, visible) {
  * order, reusing the element of each key so that a focused field inside an
  * item keeps its focus and its content. create(item) builds a new element,
  * update(element, item) refreshes it. Returns the keys that are new.
+ * Moving an element drops the focus from inside it (the browser takes it
+ * out, then puts it back): an element that had the focus and is still
+ * in the container gets it back.
  */
 export function syncList(container, items, key, create, update) {
+  const focused = container.contains(document.activeElement) ? document.activeElement : null;
   const existing = new Map();
   Array.prototype.forEach.call(container.children, function (child) {
     if (child.dataset.key !== undefined) existing.set(child.dataset.key, child);
@@ -99,7 +103,21 @@ export function syncList(container, items, key, create, update) {
     const at = container.children[index];
     if (at !== node) container.insertBefore(node, at || null);
   });
+  if (focused && focused !== document.activeElement && container.contains(focused)) focused.focus();
   return added;
+}
+
+/* Ctrl+Enter (Cmd+Enter on a Mac) in a multi-line field sends its form,
+ * as Enter does from a one-line field: through the form's submit event,
+ * so the form's own checks run. Enter alone still starts a new line. */
+export function submitOnCtrlEnter(field) {
+  field.addEventListener('keydown', function (ev) {
+    if (ev.key !== 'Enter' || !(ev.ctrlKey || ev.metaKey) || ev.isComposing) return;
+    ev.preventDefault();
+    const form = field.form;
+    if (form.requestSubmit) form.requestSubmit();
+    else form.dispatchEvent(new Event('submit', { cancelable: true }));
+  });
 }
 
 /* Calls fn at most once per animation frame, however often it is asked. */
@@ -140,4 +158,16 @@ export function parseParams(text) {
 /* Counts characters as the server does (Unicode code points). */
 export function charCount(text) {
   return Array.from(String(text || '')).length;
+}
+
+/* The start of text, enough to tell one contribution from another in a
+ * button's name: text itself up to max characters (code points), else
+ * its whole words within the first max (all of them when there is no
+ * space), and "…". */
+export function excerpt(text, max) {
+  const chars = Array.from(String(text || ''));
+  if (chars.length <= max) return chars.join('');
+  const head = chars.slice(0, max).join('');
+  const words = /\s/.test(chars[max]) ? head : head.replace(/\s+\S*$/, '');
+  return (words || head).replace(/\s+$/, '') + '…';
 }

@@ -9,10 +9,12 @@
  * inserted with textContent only.
  */
 
-import { el, setText, show, syncList, charCount } from './dom.js';
+import { el, setText, show, syncList, charCount, excerpt, submitOnCtrlEnter } from './dom.js';
 import { t, tn } from './i18n.js';
 
 const MAX_TEXT = 500;
+/* How much of a contribution names the buttons of its card. */
+const NAME_CHARS = 60;
 
 /*
  * handlers: vote(c), unvote(c), edit(c, text, done(errorCode|null)),
@@ -55,7 +57,7 @@ export function createBoard(list, handlers) {
 
     vote.addEventListener('click', function () {
       const c = contributionOf(card);
-      if (!c) return;
+      if (!c || view.busy.has(c.id)) return;
       if (view.myVotes.has(c.id)) handlers.unvote(c);
       else handlers.vote(c);
     });
@@ -73,6 +75,7 @@ export function createBoard(list, handlers) {
       const c = contributionOf(card);
       if (c && window.confirm(t('phone.confirm_delete'))) handlers.remove(c);
     });
+    submitOnCtrlEnter(editArea);
     editArea.addEventListener('input', function () {
       const n = charCount(editArea.value);
       setText(editCount, n + ' / ' + MAX_TEXT);
@@ -170,7 +173,18 @@ export function createBoard(list, handlers) {
     const busy = view.busy.has(c.id);
     p.vote.setAttribute('aria-pressed', voted ? 'true' : 'false');
     setText(p.vote, voted ? t('phone.unvote') : t('phone.vote'));
-    p.vote.disabled = busy || (!voted && view.votesLeft === 0);
+    /* Each button says which contribution it acts on, beginning with its
+     * visible text (as the console's buttons do). */
+    const named = { text: excerpt(c.text, NAME_CHARS) };
+    p.vote.setAttribute('aria-label', t(voted ? 'phone.unvote_for' : 'phone.vote_for', named));
+    p.edit.setAttribute('aria-label', t('phone.edit_for', named));
+    p.remove.setAttribute('aria-label', t('phone.delete_for', named));
+    /* While its vote is on its way the button stays focusable (a
+     * disabled button would drop the keyboard's focus): aria-disabled
+     * says it is unavailable and the click handler ignores it. */
+    p.vote.disabled = !busy && !voted && view.votesLeft === 0;
+    if (busy) p.vote.setAttribute('aria-disabled', 'true');
+    else p.vote.removeAttribute('aria-disabled');
     show(p.vote, view.canVote);
     const own = view.mine.has(c.id) && view.canWrite;
     show(p.own, own);

@@ -10,7 +10,7 @@
  * comes back through restore().
  */
 
-import { byId, el, setText, show, charCount } from './dom.js';
+import { byId, el, setText, show, charCount, submitOnCtrlEnter } from './dom.js';
 import { t, errorText } from './i18n.js';
 import { getLocal, setLocal } from './storage.js';
 
@@ -69,7 +69,7 @@ export function createCompose(code, handlers) {
     const id = 'ori-action-' + lineSeq;
     const input = el('input', { type: 'text', id: id, class: 'action-input', autocomplete: 'off' });
     input.value = value || '';
-    const label = el('label', { class: 'visually-hidden', for: id });
+    const label = el('label', { for: id });
     const remove = el('button', { type: 'button', class: 'quiet remove-line', text: '×' });
     const li = el('li', {}, [label, input, remove]);
     remove.addEventListener('click', function () {
@@ -125,6 +125,8 @@ export function createCompose(code, handlers) {
     counter(oriCount, oriTitle, MAX_TEXT);
     saveDraft();
   });
+  submitOnCtrlEnter(noteText);
+  submitOnCtrlEnter(oriTitle);
   oriAdd.addEventListener('click', function () {
     addLine('', true);
     saveDraft();

@@ -69,6 +69,7 @@ const state = {
   board: null,
   compose: null,
   joined: false,
+  focusOnJoin: false,  /* joined from the form: focus what it led to */
   loading: false,      /* waiting for the joined phone's modules */
   activity: null,      /* activity shown, or null: the list */
   opened: false,       /* the participant chose it (not the page): attends it */
@@ -180,6 +181,23 @@ function actionable(a) {
   return a && (a.state === 'open' || a.state === 'voting');
 }
 
+/* A prepared activity has nothing to show yet; every other one opens,
+ * a closed one to be read (no writing, no votes). */
+function openable(a) {
+  return a.state !== 'prepared';
+}
+
+/* The order of the list: first what a participant can act in now (open
+ * or voting), then what is to come (prepared), then what is over
+ * (closed); within each group, the programme's order. */
+const LIST_GROUP = { open: 0, voting: 0, prepared: 1, closed: 2 };
+
+function listOrder(list) {
+  return list.map(function (a, i) { return { a: a, i: i }; }).sort(function (x, y) {
+    return LIST_GROUP[x.a.state] - LIST_GROUP[y.a.state] || x.i - y.i;
+  }).map(function (x) { return x.a; });
+}
+
 /* Which activity to watch: the one shown, else the one chosen last time,
  * else the only one open; when none, the first (for state changes). The
  * participant attends the one shown when they chose it, now or last time
@@ -244,6 +262,7 @@ function leave() {
   state.activity = null;
   state.opened = false;
   state.browsing = false;
+  state.focusOnJoin = false;
   if (window.history.replaceState) window.history.replaceState(null, '', '/');
   schedule();
 }
@@ -471,7 +490,7 @@ function renderHeader() {
 }
 
 function renderActivities() {
-  const list = state.model.activityList();
+  const list = listOrder(state.model.activityList());
   syncList(ui.activityList, list, function (a) { return a.id; }, function () {
     const title = el('span', { class: 'activity-name' });
     const badge = el('span', { class: 'state' });
@@ -484,7 +503,7 @@ function renderActivities() {
     const button = li.firstChild;
     setText(button.firstChild, a.title);
     renderState(button.lastChild, a.state);
-    button.disabled = !actionable(a);
+    button.disabled = !openable(a);
   });
   show(ui.noActivity, !list.some(actionable));
 }
@@ -558,6 +577,12 @@ function render(rebuild) {
   if (!joined) return;
   if (state.activity) renderActivity(rebuild === true);
   else renderActivities();
+  /* The join form, which had the focus, is hidden now: the focus goes to
+   * the heading of what the phone shows instead of the page's start. */
+  if (state.focusOnJoin) {
+    state.focusOnJoin = false;
+    (state.activity ? ui.activityTitle : ui.activitiesHeading).focus();
+  }
 }
 
 /* ===== Start ===== */
@@ -594,6 +619,7 @@ function init() {
     saveProfile({ name: ui.joinName.value.trim(), structure: ui.joinStructure.value.trim() });
     ui.profileName.value = ui.joinName.value.trim();
     ui.profileStructure.value = ui.joinStructure.value.trim();
+    state.focusOnJoin = true;
     connect(code);
   });
   ui.profileForm.addEventListener('submit', function (ev) {
