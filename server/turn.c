@@ -219,7 +219,8 @@ void turn_end(turn *t)
 				k->event(k->ctx, &p->events[e]);
 		pending_clear(p);
 	}
-	memmove(t->pend, t->pend + n, (t->npend - n) * sizeof *t->pend);
+	if (t->npend > n)
+		memmove(t->pend, t->pend + n, (t->npend - n) * sizeof *t->pend);
 	t->npend -= n;
 }
 
