@@ -44,16 +44,31 @@ int export_text_take(export_text *t, char **out /* OUT */,
  * cannot reorder or hide what follows it. Accents and every other
  * character are kept byte for byte. s may be NULL (nothing is written). */
 
-/* Markdown: every ASCII character that Markdown or its common extensions
- * read as syntax (\ ` * _ { } [ ] ( ) # + - . ! | < > ~ & @ = $ ^) gets a
- * backslash, and so does ':' before "//", so no link, image, heading, HTML,
- * table or automatic link (http://, www., e-mail) can come out of user
- * text. White space at the start and end of the text and of each line is
- * dropped. With indent NULL the text stays on one line (line ends become
- * spaces: headings, table cells, emphasis); otherwise each run of line
- * ends becomes one hard line break ("\" at the end of the line) and the
- * next line starts with indent. */
+/* Markdown, made so that no common renderer (CommonMark, GFM with its
+ * autolinks, markdown-it with linkify) reads anything of the text but
+ * text. The left-out characters are removed first, then the text is read
+ * word by word (words are separated by white space: Unicode White_Space).
+ * A word in which a renderer could find a link (it holds '@', "//", ":/",
+ * the ':' after a scheme such as mailto: or javascript: followed by more,
+ * or a '.' followed by anything but ASCII punctuation: www., ville.fr) is
+ * written as a code span: a fence of backticks longer than any run inside
+ * it, with a space inside the fence when the word starts or ends with a
+ * backtick. Linkifiers never look into code, and code shows its text as
+ * it is. In every other word, each ASCII character that Markdown or its
+ * common extensions read as syntax (\ ` * _ { } [ ] ( ) # + - . ! | < > ~
+ * & @ = $ ^) gets a backslash, so no link, image, heading, HTML, list or
+ * table can come out of it. White space at the start and end of the text
+ * and of each line is dropped (so emphasis around a text always holds).
+ * With indent NULL the text stays on one line (line ends become spaces:
+ * headings, emphasis); otherwise each run of line ends becomes one hard
+ * line break ("\" at the end of the line) and the next line starts with
+ * indent. */
 int export_text_md(export_text *t, const char *s, const char *indent);
+
+/* The same on one line, for a cell of a GFM table: a '|' inside a code
+ * span is written "\|" too (GFM splits the row at every other '|' before
+ * it reads the cell). */
+int export_text_md_cell(export_text *t, const char *s);
 
 /* HTML: & < > " ' become entities, each line end (CR LF counted once)
  * between two lines of text becomes <br> (line ends at the start and end
