@@ -131,14 +131,17 @@ static void item(void *ctx, export_text *t, int depth, long long number,
 	char indent[sizeof s->indent[0]];
 	snprintf(indent, sizeof indent, "%s%*s", outer(s, depth), n, "");
 	memcpy(s->indent[depth], indent, sizeof indent);
+	int shown = !export_text_blank(text);
 	export_text_put(t, outer(s, depth));
 	export_text_put(t, marker);
-	if (number)
+	if (number && shown) /* around nothing, "****" would show */
 		export_text_put(t, "**");
 	export_text_md(t, text, s->indent[depth]);
-	if (number)
+	if (number && shown)
 		export_text_put(t, "**");
-	export_text_put(t, " — ");
+	/* After a blank text, one space only after the marker: the item's
+	 * content, and so its later lines, start where the indent says. */
+	export_text_put(t, shown ? " — " : "— ");
 	export_text_md(t, votes, NULL);
 	if (author) {
 		export_text_put(t, " — *");

@@ -372,6 +372,17 @@ int export_text_md_cell(export_text *t, const char *s)
 	return md(t, s, NULL, 1);
 }
 
+int export_text_blank(const char *s)
+{
+	for (const char *p = s ? s : ""; *p;) {
+		size_t size;
+		uint32_t c = decode(p, &size);
+		if (!line_end(c) && !blank(c) && !dropped(c))
+			return 0;
+		p += size;
+	}
+	return 1;
+}
 
 /* The entity that stands for c in HTML, or NULL. */
 static const char *html_entity(uint32_t c)
@@ -603,7 +614,7 @@ static void item(const export_markup *m, void *ctx, export_text *t, int depth,
 
 	export_text_votes(export_text_int(c, "votes"), votes, sizeof votes);
 	m->item(ctx, t, depth, number, export_text_str(c, "text"), votes,
-	        author && *author ? author : NULL);
+	        export_text_blank(author) ? NULL : author);
 }
 
 /* The visible example actions of orientation o, under their label, as a
@@ -727,7 +738,7 @@ static void activity(const export_markup *m, void *ctx, export_text *t, json_t *
 				shown[n++] = c;
 		}
 		m->section(ctx, t, 3, "board", export_text_str(b, "title"));
-		if (*export_text_str(b, "prompt"))
+		if (!export_text_blank(export_text_str(b, "prompt")))
 			m->prompt(ctx, t, export_text_str(b, "prompt"));
 		contributions(m, ctx, t, b, shown, n);
 		CALL(m, section_end, ctx, t, 3);

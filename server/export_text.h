@@ -70,6 +70,10 @@ int export_text_md(export_text *t, const char *s, const char *indent);
  * it reads the cell). */
 int export_text_md_cell(export_text *t, const char *s);
 
+/* 1 when s shows nothing in a rendered export (it holds only white space
+ * and left-out characters; NULL too), else 0. */
+int export_text_blank(const char *s);
+
 /* HTML: & < > " ' become entities, each line end (CR LF counted once)
  * between two lines of text becomes <br> (line ends at the start and end
  * are dropped). Usable in element content and in quoted attributes. */
@@ -126,7 +130,7 @@ typedef struct export_markup {
 	void (*section_end)(void *ctx, export_text *t, int level);
 	/* "label : value" below a heading. */
 	void (*field)(void *ctx, export_text *t, const char *label, const char *value);
-	/* The prompt of a board. */
+	/* The prompt of a board (not called for a blank one). */
 	void (*prompt)(void *ctx, export_text *t, const char *text);
 	/* A sentence of our own ("Aucune contribution."). */
 	void (*note)(void *ctx, export_text *t, const char *text);
@@ -136,7 +140,8 @@ typedef struct export_markup {
 	            const long long n[3]);
 	void (*table_end)(void *ctx, export_text *t);
 	/* Lists nest at most one level (depth 0 and 1). number is 1, 2, ... in
-	 * an ordered list and 0 in a bulleted one. author may be NULL. Inside
+	 * an ordered list and 0 in a bulleted one. author is NULL when the
+	 * contribution has none or a blank one (export_text_blank). Inside
 	 * an item, label() and a list of depth + 1 may come before item_end. */
 	void (*list)(void *ctx, export_text *t, int depth, int ordered);
 	void (*item)(void *ctx, export_text *t, int depth, long long number,

@@ -224,6 +224,32 @@ static void test_unicode_intact(void **state)
 	json_decref(doc);
 }
 
+/* An author, a prompt or an orientation that shows nothing once cleaned
+ * (white space, bidi controls) is left out: no empty emphasis "**" or
+ * "****" stays in its place. */
+static void test_blank_texts(void **state)
+{
+	(void)state;
+	json_t *doc = fixture_load();
+	json_t *acts = json_object_get(doc, "activities");
+	json_t *salle = json_array_get(json_object_get(json_array_get(acts, 0), "boards"), 0);
+	json_t *orient = json_array_get(json_object_get(json_array_get(acts, 1), "boards"), 0);
+	json_object_set_new(json_array_get(json_object_get(salle, "contributions"), 0), "author",
+	                    json_string("\xE2\x80\xAE\xC2\xA0"));
+	json_object_set_new(salle, "prompt", json_string(" \xE2\x81\xA6"));
+	json_object_set_new(json_array_get(json_object_get(orient, "contributions"), 0), "text",
+	                    json_string("\xE2\x80\xAE"));
+	char *md = fixture_render(doc, EXPORT_MD, NULL);
+
+	fixture_find(md, "### Questions à la salle\n\n- Renforcer la médiation scolaire entre "
+	                 "l’école et les familles — 9 votes\n");
+	fixture_find(md, "\n1. — 12 votes\n\n   Exemples d’actions\n\n   - Faciliter");
+	assert_null(strstr(md, "****"));
+	assert_null(strstr(md, "— **"));
+	free(md);
+	json_decref(doc);
+}
+
 static void test_english(void **state)
 {
 	(void)state;
@@ -250,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_hidden_left_out),
 		cmocka_unit_test(test_user_text_inert),
 		cmocka_unit_test(test_unicode_intact),
+		cmocka_unit_test(test_blank_texts),
 		cmocka_unit_test(test_english),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -89,6 +89,16 @@ static void test_markdown_links(void **state)
 	check(md_block, "un\n  a@b.fr\ndeux", "un\\\n  `a@b.fr`\\\n  deux");
 }
 
+static void test_blank(void **state)
+{
+	(void)state;
+	assert_int_equal(export_text_blank(NULL), 1);
+	assert_int_equal(export_text_blank(""), 1);
+	assert_int_equal(export_text_blank(" \t\xC2\xA0\xE2\x80\xAE\n\xE3\x80\x80\x01"), 1);
+	assert_int_equal(export_text_blank("\xE2\x80\x8B"), 0); /* U+200B is a character */
+	assert_int_equal(export_text_blank(" a "), 0);
+}
+
 static void test_html(void **state)
 {
 	(void)state;
@@ -195,6 +205,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_markdown),
 		cmocka_unit_test(test_markdown_links),
+		cmocka_unit_test(test_blank),
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_words),
