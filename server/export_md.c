@@ -3,8 +3,9 @@
  *
  * Boundary: the Markdown markup of the outline walked by
  * export_text_outline(); every text it receives goes through
- * export_text_md(), so user text stays inert. Must not walk the document
- * itself, write files or decide what the synthesis contains.
+ * export_text_md() (export_text_md_cell() in the table), so user text
+ * stays inert. Must not walk the document itself, write files or decide
+ * what the synthesis contains.
  */
 #include "export.h"
 
@@ -30,10 +31,12 @@ static const char *outer(md *s, int depth)
 /* "**label :** value" as a paragraph. */
 static void field(void *ctx, export_text *t, const char *label, const char *value)
 {
+	char head[256]; /* label and colon as one text: alone, the colon's
+	                 * no-break space would be dropped as leading space */
 	(void)ctx;
+	snprintf(head, sizeof head, "%s%s", label, i18n("export.colon"));
 	export_text_put(t, "**");
-	export_text_md(t, label, NULL);
-	export_text_md(t, i18n("export.colon"), NULL);
+	export_text_md(t, head, NULL);
 	export_text_put(t, "** ");
 	export_text_md(t, value, "");
 	export_text_put(t, "\n\n");
@@ -86,7 +89,7 @@ static void table(void *ctx, export_text *t, const char *const h[4])
 	(void)ctx;
 	for (int i = 0; i < 4; i++) {
 		export_text_put(t, "| ");
-		export_text_md(t, h[i], NULL);
+		export_text_md_cell(t, h[i]);
 		export_text_put(t, " ");
 	}
 	export_text_put(t, "|\n| --- | ---: | ---: | ---: |\n");
@@ -97,7 +100,7 @@ static void row(void *ctx, export_text *t, const char *label, int total,
 {
 	(void)ctx;
 	export_text_put(t, total ? "| **" : "| ");
-	export_text_md(t, label, NULL);
+	export_text_md_cell(t, label);
 	export_text_put(t, total ? "** |" : " |");
 	for (int i = 0; i < 3; i++) {
 		export_text_put(t, " ");
@@ -128,14 +131,17 @@ static void item(void *ctx, export_text *t, int depth, long long number,
 	char indent[sizeof s->indent[0]];
 	snprintf(indent, sizeof indent, "%s%*s", outer(s, depth), n, "");
 	memcpy(s->indent[depth], indent, sizeof indent);
+	int shown = !export_text_blank(text);
 	export_text_put(t, outer(s, depth));
 	export_text_put(t, marker);
-	if (number)
+	if (number && shown) /* around nothing, "****" would show */
 		export_text_put(t, "**");
 	export_text_md(t, text, s->indent[depth]);
-	if (number)
+	if (number && shown)
 		export_text_put(t, "**");
-	export_text_put(t, " — ");
+	/* After a blank text, one space only after the marker: the item's
+	 * content, and so its later lines, start where the indent says. */
+	export_text_put(t, shown ? " — " : "— ");
 	export_text_md(t, votes, NULL);
 	if (author) {
 		export_text_put(t, " — *");

@@ -131,6 +131,34 @@ static int line_end(uint32_t c)
 	return c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029;
 }
 
+/* 1 if c is white space inside a line: Unicode White_Space other than
+ * the line ends (U+0085 is a C1 control, left out). */
+static int blank(uint32_t c)
+{
+	return c == ' ' || c == '\t' || c == 0xA0 || c == 0x1680 ||
+	       (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F || c == 0x3000;
+}
+
+/* 1 if the ASCII character c is punctuation: ! " # $ % & ' ( ) * + , - .
+ * / : ; < = > ? @ [ \ ] ^ _ ` { | } ~ */
+static int ascii_punct(uint32_t c)
+{
+	return (c >= '!' && c <= '/') || (c >= ':' && c <= '@') || (c >= '[' && c <= '`') ||
+	       (c >= '{' && c <= '~');
+}
+
+/* 1 if c is an ASCII letter or digit. */
+static int alnum(uint32_t c)
+{
+	return (c | 0x20) - 'a' < 26 || c - '0' < 10;
+}
+
+/* 1 if the ASCII character c may be in a URI scheme (RFC 3986). */
+static int scheme_char(uint32_t c)
+{
+	return alnum(c) || c == '+' || c == '-' || c == '.';
+}
+
 /* ===== Escaping =====
  * Each escaper copies runs of characters that stay as they are in one
  * append: *run is the start of such a run in the input (NULL when there
@@ -145,17 +173,48 @@ static void flush(export_text *t, const char **run, const char *to)
 	*run = NULL;
 }
 
-/* Appends the spaces and tabs of [from, to): a run of white space that
- * may hold left-out characters, which are not written. */
-static void put_blanks(export_text *t, const char *from, const char *to)
+/* Appends the characters of [p, end) without those a rendered export
+ * leaves out, U+FFFD for a malformed byte, and a backslash before each
+ * ASCII character marked in escape (NULL: none). What is copied as it is
+ * goes through the run *run, which is left open at end: the caller
+ * flushes it, or a later call goes on with it. */
+static void put_chars(export_text *t, const char **run, const char *p, const char *end,
+                      const unsigned char escape[128])
 {
-	for (const char *q = from; q < to; q++)
-		if (*q == ' ' || *q == '\t')
-			export_text_putn(t, q, 1);
+	while (p < end) {
+		unsigned char b = (unsigned char)*p;
+		size_t size;
+		if (*run && b >= 0x20 && b < 0x7F && !(escape && escape[b])) { /* most of a text */
+			p++;
+			continue;
+		}
+		uint32_t c = decode(p, &size);
+		if (dropped(c) || malformed(c, size)) {
+			flush(t, run, p);
+			if (!dropped(c))
+				export_text_put(t, REPLACEMENT);
+		} else if (c < 0x80 && escape && escape[c]) {
+			flush(t, run, p);
+			export_text_put(t, "\\");
+			*run = p;
+		} else if (!*run) {
+			*run = p;
+		}
+		p += size;
+	}
 }
 
-/* The ASCII characters Markdown or its extensions read as syntax:
- * \ ` * _ { } [ ] ( ) # + - . ! | < > ~ & @ = $ ^ */
+/* put_chars() of [p, end) on a run of its own. */
+static void put_clean(export_text *t, const char *p, const char *end,
+                      const unsigned char escape[128])
+{
+	const char *run = NULL;
+	put_chars(t, &run, p, end, escape);
+	flush(t, &run, end);
+}
+
+/* The ASCII characters Markdown or its extensions read as syntax outside
+ * code: \ ` * _ { } [ ] ( ) # + - . ! | < > ~ & @ = $ ^ */
 static const unsigned char md_syntax[128] = {
 	['\\'] = 1, ['`'] = 1, ['*'] = 1, ['_'] = 1, ['{'] = 1, ['}'] = 1, ['['] = 1,
 	[']'] = 1, ['('] = 1, [')'] = 1, ['#'] = 1, ['+'] = 1, ['-'] = 1, ['.'] = 1,
@@ -163,63 +222,167 @@ static const unsigned char md_syntax[128] = {
 	['='] = 1, ['$'] = 1, ['^'] = 1,
 };
 
-/* 1 for a byte that is a whole visible character Markdown copies as it
- * is (ASCII, not white space, not syntax, not ':'). */
-static int md_plain(unsigned char b)
+/* What a code span in a GFM table cell escapes: the row is split at each
+ * '|' before the span is read, and "\|" gives the '|' back. */
+static const unsigned char md_cell_code[128] = {['|'] = 1};
+
+/* One word of a text for Markdown: a run of characters up to white space
+ * or a line end, read as written (without the characters left out). */
+struct word {
+	const char *end; /* where the word ends in the input */
+	int linkable;    /* a renderer could read a link in it */
+	int plain;       /* nothing in it to escape, leave out or replace */
+	size_t ticks;    /* its longest run of backticks */
+	int edge_tick;   /* it starts or ends with a backtick */
+};
+
+/* Reads the word that starts at p (a character that is written). It is
+ * linkable when it holds '@' (e-mail addresses), "//" or ":/" (URLs,
+ * protocol-relative ones too), the ':' after a scheme (ASCII letter, then
+ * letters, digits, + - .) followed by anything (mailto:, javascript:,
+ * data:...), or a '.' followed by anything but ASCII punctuation (www.,
+ * bare domains such as ville.fr). Left-out characters are skipped first,
+ * so they cannot hide a link from this reading. */
+static void read_word(const char *p, struct word *w)
 {
-	return b > 0x20 && b < 0x7F && !md_syntax[b] && b != ':';
+	uint32_t prev = 0;
+	int scheme = 0; /* in a run of scheme characters: 1 begun by a letter, -1 not */
+	int after_scheme = 0; /* prev is the ':' after a scheme */
+	size_t ticks = 0;
+
+	*w = (struct word){.plain = 1};
+	while (*p) {
+		size_t size;
+		if (alnum(prev)) { /* most of a word: after a letter or digit, */
+			while (alnum((unsigned char)*p)) /* more change nothing */
+				p++;
+			if (!*p)
+				break;
+		}
+		uint32_t c = decode(p, &size);
+		if (line_end(c) || blank(c))
+			break;
+		p += size;
+		if (dropped(c) || malformed(c, size) || (c < 0x80 && md_syntax[c]))
+			w->plain = 0;
+		if (dropped(c))
+			continue;
+		if (c == '@' || after_scheme || (c == '/' && (prev == '/' || prev == ':')) ||
+		    (prev == '.' && !ascii_punct(c)))
+			w->linkable = 1;
+		after_scheme = c == ':' && scheme > 0;
+		if (!scheme_char(c))
+			scheme = 0;
+		else if (!scheme)
+			scheme = (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.' ? -1 : 1;
+		ticks = c == '`' ? ticks + 1 : 0;
+		if (ticks > w->ticks)
+			w->ticks = ticks;
+		if (!prev && c == '`')
+			w->edge_tick = 1;
+		prev = c;
+	}
+	if (prev == '`')
+		w->edge_tick = 1;
+	w->end = p;
 }
 
-int export_text_md(export_text *t, const char *s, const char *indent)
+/* Appends the word [p, w->end) as a code span, which no renderer reads as
+ * a link or as anything else: a fence of backticks longer than any run in
+ * the word, and a space inside it when the word starts or ends with a
+ * backtick (CommonMark takes that space away). */
+static void put_code(export_text *t, const char *p, const struct word *w, int cell)
+{
+	for (size_t i = 0; i <= w->ticks; i++)
+		export_text_put(t, "`");
+	if (w->edge_tick)
+		export_text_put(t, " ");
+	put_clean(t, p, w->end, cell ? md_cell_code : NULL);
+	if (w->edge_tick)
+		export_text_put(t, " ");
+	for (size_t i = 0; i <= w->ticks; i++)
+		export_text_put(t, "`");
+}
+
+/* export_text_md, and in a table cell (cell 1) export_text_md_cell. Plain
+ * words and the white space between them are copied in one run as long
+ * as nothing else must be written. */
+static int md(export_text *t, const char *s, const char *indent, int cell)
 {
 	const char *p = s ? s : "";
-	const char *blank = NULL; /* start of pending white space */
-	const char *run = NULL, *end = NULL; /* end: of the run's last visible character */
-	size_t nblank = 0;
+	const char *run = NULL, *end = NULL; /* run of input copied as it is, up to end */
+	const char *space = NULL; /* start of the white space before the next word */
 	int started = 0, broken = 0; /* text written; line end pending */
+	int clean = 1; /* no left-out character in that white space */
 
 	while (*p) {
 		size_t size;
-		if (run && !nblank && md_plain((unsigned char)*p)) { /* most of a text */
-			end = ++p;
-			continue;
-		}
 		uint32_t c = decode(p, &size);
-		if (line_end(c) || dropped(c)) {
-			flush(t, &run, end); /* white space after the run waits */
-			if (line_end(c)) {
-				broken = started;
-				nblank = 0;
-			}
-		} else if (c == ' ' || c == '\t') {
-			if (!nblank)
-				blank = p;
-			nblank += size;
+		if (line_end(c)) {
+			broken = started;
+			space = NULL; /* white space closing a line is dropped */
+		} else if (blank(c)) {
+			if (!space)
+				space = p;
+		} else if (dropped(c)) {
+			clean = 0;
 		} else {
+			struct word w;
 			if (broken) { /* white space opening the new line is dropped */
+				flush(t, &run, end);
 				export_text_put(t, indent ? "\\\n" : " ");
 				if (indent)
 					export_text_put(t, indent);
-			} else if (nblank && started && !run) {
-				put_blanks(t, blank, p);
-			} /* else the run goes on through its white space */
-			int escape = (c < 0x80 && md_syntax[c]) ||
-			             (c == ':' && strncmp(p + 1, "//", 2) == 0);
-			if (escape || malformed(c, size)) {
-				flush(t, &run, p);
-				export_text_put(t, escape ? "\\" : REPLACEMENT);
+			} else if (space && started) {
+				if (!(clean && run && end == space)) {
+					flush(t, &run, end);
+					put_chars(t, &run, space, p, NULL);
+				} /* else the run goes on through the white space */
+				end = p;
 			}
-			if (!run && !malformed(c, size))
+			read_word(p, &w);
+			if (w.linkable) {
+				flush(t, &run, end);
+				put_code(t, p, &w, cell);
+			} else if (!w.plain) {
+				put_chars(t, &run, p, w.end, md_syntax);
+			} else if (!run) { /* most words: copied as they are */
 				run = p;
-			end = p + size;
+			}
+			end = w.end;
 			started = 1;
 			broken = 0;
-			nblank = 0;
+			clean = 1;
+			space = NULL;
+			p = w.end;
+			continue;
 		}
 		p += size;
 	}
 	flush(t, &run, end);
 	return t->failed ? -1 : 0;
+}
+
+int export_text_md(export_text *t, const char *s, const char *indent)
+{
+	return md(t, s, indent, 0);
+}
+
+int export_text_md_cell(export_text *t, const char *s)
+{
+	return md(t, s, NULL, 1);
+}
+
+int export_text_blank(const char *s)
+{
+	for (const char *p = s ? s : ""; *p;) {
+		size_t size;
+		uint32_t c = decode(p, &size);
+		if (!line_end(c) && !blank(c) && !dropped(c))
+			return 0;
+		p += size;
+	}
+	return 1;
 }
 
 /* The entity that stands for c in HTML, or NULL. */
@@ -291,25 +454,6 @@ static int unclean(const char *s)
 	return 0;
 }
 
-/* Appends s without the characters a rendered export leaves out. */
-static void put_clean(export_text *t, const char *s)
-{
-	const char *p = s, *run = NULL;
-	while (*p) {
-		size_t size;
-		uint32_t c = decode(p, &size);
-		if (dropped(c) || malformed(c, size)) {
-			flush(t, &run, p);
-			if (!dropped(c))
-				export_text_put(t, REPLACEMENT);
-		} else if (!run) {
-			run = p;
-		}
-		p += size;
-	}
-	flush(t, &run, p);
-}
-
 int export_text_csv(export_text *t, const char *s)
 {
 	export_text clean = {0};
@@ -317,7 +461,7 @@ int export_text_csv(export_text *t, const char *s)
 	int rc = -1;
 
 	if (unclean(cell)) { /* rare: most texts are copied as they are */
-		put_clean(&clean, cell);
+		put_clean(&clean, cell, cell + strlen(cell), NULL);
 		if (clean.failed)
 			goto done;
 		cell = clean.len ? clean.buf : "";
@@ -470,7 +614,7 @@ static void item(const export_markup *m, void *ctx, export_text *t, int depth,
 
 	export_text_votes(export_text_int(c, "votes"), votes, sizeof votes);
 	m->item(ctx, t, depth, number, export_text_str(c, "text"), votes,
-	        author && *author ? author : NULL);
+	        export_text_blank(author) ? NULL : author);
 }
 
 /* The visible example actions of orientation o, under their label, as a
@@ -594,7 +738,7 @@ static void activity(const export_markup *m, void *ctx, export_text *t, json_t *
 				shown[n++] = c;
 		}
 		m->section(ctx, t, 3, "board", export_text_str(b, "title"));
-		if (*export_text_str(b, "prompt"))
+		if (!export_text_blank(export_text_str(b, "prompt")))
 			m->prompt(ctx, t, export_text_str(b, "prompt"));
 		contributions(m, ctx, t, b, shown, n);
 		CALL(m, section_end, ctx, t, 3);

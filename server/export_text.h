@@ -44,16 +44,35 @@ int export_text_take(export_text *t, char **out /* OUT */,
  * cannot reorder or hide what follows it. Accents and every other
  * character are kept byte for byte. s may be NULL (nothing is written). */
 
-/* Markdown: every ASCII character that Markdown or its common extensions
- * read as syntax (\ ` * _ { } [ ] ( ) # + - . ! | < > ~ & @ = $ ^) gets a
- * backslash, and so does ':' before "//", so no link, image, heading, HTML,
- * table or automatic link (http://, www., e-mail) can come out of user
- * text. White space at the start and end of the text and of each line is
- * dropped. With indent NULL the text stays on one line (line ends become
- * spaces: headings, table cells, emphasis); otherwise each run of line
- * ends becomes one hard line break ("\" at the end of the line) and the
- * next line starts with indent. */
+/* Markdown, made so that no common renderer (CommonMark, GFM with its
+ * autolinks, markdown-it with linkify) reads anything of the text but
+ * text. The left-out characters are removed first, then the text is read
+ * word by word (words are separated by white space: Unicode White_Space).
+ * A word in which a renderer could find a link (it holds '@', "//", ":/",
+ * the ':' after a scheme such as mailto: or javascript: followed by more,
+ * or a '.' followed by anything but ASCII punctuation: www., ville.fr) is
+ * written as a code span: a fence of backticks longer than any run inside
+ * it, with a space inside the fence when the word starts or ends with a
+ * backtick. Linkifiers never look into code, and code shows its text as
+ * it is. In every other word, each ASCII character that Markdown or its
+ * common extensions read as syntax (\ ` * _ { } [ ] ( ) # + - . ! | < > ~
+ * & @ = $ ^) gets a backslash, so no link, image, heading, HTML, list or
+ * table can come out of it. White space at the start and end of the text
+ * and of each line is dropped (so emphasis around a text always holds).
+ * With indent NULL the text stays on one line (line ends become spaces:
+ * headings, emphasis); otherwise each run of line ends becomes one hard
+ * line break ("\" at the end of the line) and the next line starts with
+ * indent. */
 int export_text_md(export_text *t, const char *s, const char *indent);
+
+/* The same on one line, for a cell of a GFM table: a '|' inside a code
+ * span is written "\|" too (GFM splits the row at every other '|' before
+ * it reads the cell). */
+int export_text_md_cell(export_text *t, const char *s);
+
+/* 1 when s shows nothing in a rendered export (it holds only white space
+ * and left-out characters; NULL too), else 0. */
+int export_text_blank(const char *s);
 
 /* HTML: & < > " ' become entities, each line end (CR LF counted once)
  * between two lines of text becomes <br> (line ends at the start and end
@@ -111,7 +130,7 @@ typedef struct export_markup {
 	void (*section_end)(void *ctx, export_text *t, int level);
 	/* "label : value" below a heading. */
 	void (*field)(void *ctx, export_text *t, const char *label, const char *value);
-	/* The prompt of a board. */
+	/* The prompt of a board (not called for a blank one). */
 	void (*prompt)(void *ctx, export_text *t, const char *text);
 	/* A sentence of our own ("Aucune contribution."). */
 	void (*note)(void *ctx, export_text *t, const char *text);
@@ -121,7 +140,8 @@ typedef struct export_markup {
 	            const long long n[3]);
 	void (*table_end)(void *ctx, export_text *t);
 	/* Lists nest at most one level (depth 0 and 1). number is 1, 2, ... in
-	 * an ordered list and 0 in a bulleted one. author may be NULL. Inside
+	 * an ordered list and 0 in a bulleted one. author is NULL when the
+	 * contribution has none or a blank one (export_text_blank). Inside
 	 * an item, label() and a list of depth + 1 may come before item_end. */
 	void (*list)(void *ctx, export_text *t, int depth, int ordered);
 	void (*item)(void *ctx, export_text *t, int depth, long long number,

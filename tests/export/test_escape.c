@@ -5,9 +5,10 @@
  * (a big synthesis is mostly plain text). This test writes the rules of
  * export_text.h again, plainly, one character at a time over the decoded
  * text, and checks that both give the same bytes on 20,000 random texts
- * made of the pieces the rules care about: white space, every kind of
- * line end, left-out controls and bidirectional marks, syntax characters,
- * "://", accents, a malformed byte.
+ * made of the pieces the rules care about: white space (Unicode's too),
+ * every kind of line end, left-out controls and bidirectional marks,
+ * syntax characters, backticks, what makes a word linkable in Markdown
+ * ("@", "//", schemes, dots), accents, a malformed byte.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,8 +27,9 @@
 static const char *const pieces[] = {
 	"a", "Zo", "é", "œ", "👍", " ", "  ", "\t", "\n", "\r", "\r\n", "\xe2\x80\xa8",
 	"\xe2\x80\xa9", "\xe2\x80\xaa", "\xe2\x81\xa6", "\x01", "\x1b", "\x7f", "\xc2\x85",
-	"*", "_", "#", "-", ".", "\\", "`", "[", ")", "|", "!", ":", "//", "://", "http://x",
-	"<", ">", "&", "\"", "'", ",", ";", "=", "+", "@", "\xef\xbf\xbd", "\xff", "\xc3",
+	"\xc2\xa0", "\xe3\x80\x80", "\xe2\x80\x8b", "*", "_", "#", "-", ".", "\\", "`", "``",
+	"[", ")", "|", "!", ":", "/", "//", "://", "http://x", "mailto:", "x1:", "1:", "www.",
+	".fr", "<", ">", "&", "\"", "'", ",", ";", "=", "+", "@", "\xef\xbf\xbd", "\xff", "\xc3",
 };
 #define NPIECES (sizeof pieces / sizeof pieces[0])
 
@@ -76,24 +78,96 @@ static void put_ch(export_text *t, const struct ch *x)
 		export_text_putn(t, x->at, x->size);
 }
 
-/* Markdown: each line (between line ends) without its left-out
- * characters and its white space at both ends; empty lines vanish; the
- * lines left are joined by a space (indent NULL) or by "\" newline
- * indent; syntax characters and ':' before "//" get a backslash. */
-static void ref_md(export_text *t, const char *s, const char *indent)
+static int white(uint32_t c)
 {
-	size_t n, i = 0, lines = 0;
-	struct ch *v = chars_of(s, &n);
-	while (i <= n) {
+	return c == ' ' || c == '\t' || c == 0xA0 || c == 0x1680 ||
+	       (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F || c == 0x3000;
+}
+
+static int letter(uint32_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* 1 if the Markdown word w[0..n) (left-out characters removed) could be
+ * read as a link: it holds '@', "//" or ":/"; or a ':' with a character
+ * after it and, right before it, a run of letters, digits, + - . that
+ * starts with a letter; or a '.' followed by anything but ASCII
+ * punctuation. */
+static int linkable(const struct ch *w, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		uint32_t c = w[k].c, next = k + 1 < n ? w[k + 1].c : 0;
+		if (c == '@' || ((c == '/' || c == ':') && next == '/'))
+			return 1;
+		if (c == '.' && next && !(next < 0x80 && strchr("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~", (int)next)))
+			return 1;
+		if (c == ':' && next) {
+			size_t j = k;
+			while (j > 0 && w[j - 1].c < 0x80 &&
+			       (letter(w[j - 1].c) || strchr("0123456789+-.", (int)w[j - 1].c)))
+				j--;
+			if (j < k && letter(w[j].c))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* One Markdown word: as a code span when linkable (fence one backtick
+ * longer than its longest run, a space inside when it starts or ends with
+ * a backtick; "\|" for '|' in a table cell), else with a backslash before
+ * each syntax character. */
+static void ref_word(export_text *t, const struct ch *w, size_t n, int cell)
+{
+	if (!linkable(w, n)) {
+		for (size_t k = 0; k < n; k++) {
+			if (w[k].c < 0x80 && strchr("\\`*_{}[]()#+-.!|<>~&@=$^", (int)w[k].c))
+				export_text_put(t, "\\");
+			put_ch(t, &w[k]);
+		}
+		return;
+	}
+	size_t longest = 0, run = 0;
+	for (size_t k = 0; k < n; k++) {
+		run = w[k].c == '`' ? run + 1 : 0;
+		longest = run > longest ? run : longest;
+	}
+	int pad = w[0].c == '`' || w[n - 1].c == '`';
+	for (size_t k = 0; k <= longest; k++)
+		export_text_put(t, "`");
+	export_text_put(t, pad ? " " : "");
+	for (size_t k = 0; k < n; k++) {
+		if (cell && w[k].c == '|')
+			export_text_put(t, "\\");
+		put_ch(t, &w[k]);
+	}
+	export_text_put(t, pad ? " " : "");
+	for (size_t k = 0; k <= longest; k++)
+		export_text_put(t, "`");
+}
+
+/* Markdown: the text without its left-out characters, cut into lines at
+ * line ends; each line without the white space at its ends, empty lines
+ * left out; the lines joined by a space (indent NULL) or by "\" newline
+ * indent; in a line, the white space between words kept, each word as
+ * ref_word writes it. */
+static void ref_md(export_text *t, const char *s, const char *indent, int cell)
+{
+	size_t n, m = 0, i = 0, lines = 0;
+	struct ch *all = chars_of(s, &n), *v = calloc(n + 1, sizeof *v);
+	assert_non_null(v);
+	for (size_t k = 0; k < n; k++)
+		if (!left_out(all[k].c))
+			v[m++] = all[k];
+	while (i <= m) {
 		size_t from = i, to, first, last;
-		while (i < n && !ends_line(v[i].c))
+		while (i < m && !ends_line(v[i].c))
 			i++;
 		to = i++; /* the line is [from, to) */
-		for (first = from; first < to && (left_out(v[first].c) || v[first].c == ' ' ||
-		                                  v[first].c == '\t');)
+		for (first = from; first < to && white(v[first].c);)
 			first++;
-		for (last = to; last > first && (left_out(v[last - 1].c) || v[last - 1].c == ' ' ||
-		                                 v[last - 1].c == '\t');)
+		for (last = to; last > first && white(v[last - 1].c);)
 			last--;
 		if (first == last)
 			continue;
@@ -102,17 +176,20 @@ static void ref_md(export_text *t, const char *s, const char *indent)
 			if (indent)
 				export_text_put(t, indent);
 		}
-		for (size_t k = first; k < last; k++) {
-			uint32_t c = v[k].c;
-			if (left_out(c))
+		for (size_t k = first; k < last;) {
+			size_t end = k;
+			if (white(v[k].c)) {
+				put_ch(t, &v[k++]);
 				continue;
-			if ((c < 0x80 && strchr("\\`*_{}[]()#+-.!|<>~&@=$^", (int)c)) ||
-			    (c == ':' && strncmp(v[k].at + 1, "//", 2) == 0))
-				export_text_put(t, "\\");
-			put_ch(t, &v[k]);
+			}
+			while (end < last && !white(v[end].c))
+				end++;
+			ref_word(t, v + k, end - k, cell);
+			k = end;
 		}
 	}
 	free(v);
+	free(all);
 }
 
 /* HTML: left-out characters vanish; before each character written, one
@@ -174,7 +251,7 @@ static void ref_csv(export_text *t, const char *s)
 
 /* ===== The comparison ===== */
 
-enum kind { MD_LINE, MD_BLOCK, HTML, CSV };
+enum kind { MD_LINE, MD_BLOCK, MD_CELL, HTML, CSV };
 
 static char *render(enum kind k, const char *s, int reference)
 {
@@ -184,10 +261,13 @@ static char *render(enum kind k, const char *s, int reference)
 	assert_non_null(t);
 	switch (k) {
 	case MD_LINE:
-		reference ? ref_md(t, s, NULL) : (void)export_text_md(t, s, NULL);
+		reference ? ref_md(t, s, NULL, 0) : (void)export_text_md(t, s, NULL);
 		break;
 	case MD_BLOCK:
-		reference ? ref_md(t, s, "   ") : (void)export_text_md(t, s, "   ");
+		reference ? ref_md(t, s, "   ", 0) : (void)export_text_md(t, s, "   ");
+		break;
+	case MD_CELL:
+		reference ? ref_md(t, s, NULL, 1) : (void)export_text_md_cell(t, s);
 		break;
 	case HTML:
 		reference ? ref_html(t, s) : (void)export_text_html(t, s);
@@ -204,7 +284,7 @@ static char *render(enum kind k, const char *s, int reference)
 
 static void test_random_texts(void **state)
 {
-	static const char *const names[] = {"md", "md indented", "html", "csv"};
+	static const char *const names[] = {"md", "md indented", "md cell", "html", "csv"};
 	uint64_t x = 0x9e3779b97f4a7c15ULL;
 	char text[MAX_PIECES * 16 + 1];
 	(void)state;

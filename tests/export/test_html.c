@@ -174,12 +174,33 @@ static void test_user_text_inert(void **state)
 	json_decref(doc);
 }
 
+/* An author or a prompt that shows nothing once cleaned (white space,
+ * bidi controls) is left out, not written as an empty element. */
+static void test_blank_texts(void **state)
+{
+	(void)state;
+	json_t *doc = fixture_load();
+	json_t *acts = json_object_get(doc, "activities");
+	json_t *salle = json_array_get(json_object_get(json_array_get(acts, 0), "boards"), 0);
+	json_object_set_new(json_array_get(json_object_get(salle, "contributions"), 0), "author",
+	                    json_string("\xE2\x80\xAE\xC2\xA0"));
+	json_object_set_new(salle, "prompt", json_string(" \xE2\x81\xA6"));
+	char *html = fixture_render(doc, EXPORT_HTML, NULL);
+
+	fixture_find(html, "<h3>Questions à la salle</h3>\n<ul class=\"contributions\">\n");
+	fixture_find(html, "<li><span class=\"text\">Renforcer la médiation scolaire entre l’école et "
+	                   "les familles</span> — <span class=\"votes\">9 votes</span></li>");
+	free(html);
+	json_decref(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_standalone_page),
 		cmocka_unit_test(test_content),
 		cmocka_unit_test(test_user_text_inert),
+		cmocka_unit_test(test_blank_texts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

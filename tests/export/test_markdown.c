@@ -75,7 +75,7 @@ static void test_order_and_appendix(void **state)
 	/* By votes in the body, in creation order in the appendix. */
 	fixture_before(md, appendix, "- Renforcer la médiation scolaire", "- \\<script\\>");
 	fixture_before(md, appendix, "- \\<script\\>", "- \\<img src");
-	fixture_before(md, appendix, "- \\<img src", "- \\[lien\\]");
+	fixture_before(md, appendix, "- \\<img src", "- `[lien](javascript:alert(1))`");
 	fixture_before(md, appendix, "## Axe 1", "### Questions à la salle");
 	fixture_before(md, appendix, "### Questions à la salle", "## Orientations stratégiques");
 	fixture_before(appendix, NULL, "- \\<script\\>", "- Renforcer la médiation scolaire");
@@ -126,37 +126,71 @@ static void test_hidden_left_out(void **state)
 	json_decref(doc);
 }
 
+/* A copy of md with each code span, fences included, blanked out with
+ * spaces. Spans are found as CommonMark finds them in this output: a run
+ * of backticks that no backslash escapes opens one, the next run of the
+ * same length closes it, on the same line. */
+static char *without_code(const char *md)
+{
+	char *out = strdup(md);
+	assert_non_null(out);
+	for (char *p = out; *p;) {
+		if (*p == '\\' && p[1]) {
+			p += 2;
+			continue;
+		}
+		if (*p != '`') {
+			p++;
+			continue;
+		}
+		size_t n = strspn(p, "`"), m;
+		char *q = p + n;
+		while ((q = strchr(q, '`')) && (m = strspn(q, "`")) != n)
+			q += m;
+		if (!q || memchr(p, '\n', (size_t)(q - p)))
+			fail_msg("a code span left open at offset %ld", (long)(p - out));
+		memset(p, ' ', (size_t)(q + n - p));
+		p = q + n;
+	}
+	return out;
+}
+
 static void test_user_text_inert(void **state)
 {
 	(void)state;
 	json_t *doc = fixture_load();
 	char *md = fixture_render(doc, EXPORT_MD, NULL);
+	char *text = without_code(md);
 
-	/* No link or image, no HTML, no automatic link. */
-	assert_null(strstr(md, "]("));
-	for (const char *p = md; (p = strstr(p, "://")); p++)
-		assert_int_equal(p[-1], '\\');
-	assert_null(strstr(md, "www."));
-	for (const char *p = md; *p; p++) {
-		if (strchr("<>[]`|", *p) && *p && (p == md || p[-1] != '\\')) {
+	/* Outside code spans: no link or image, no HTML, no automatic link. */
+	assert_null(strstr(text, "]("));
+	assert_null(strstr(text, "://"));
+	assert_null(strstr(text, "www."));
+	for (const char *p = text; *p; p++) {
+		if (strchr("<>[]`|@", *p) && *p && (p == text || p[-1] != '\\')) {
 			/* Our own table rows are the only bare pipes. */
-			if (*p == '|' && (p == md || p[-1] == '\n' || p[-1] == ' ' || p[1] == '\n'))
+			if (*p == '|' && (p == text || p[-1] == '\n' || p[-1] == ' ' || p[1] == '\n'))
 				continue;
-			fail_msg("bare '%c' at offset %ld", *p, (long)(p - md));
+			fail_msg("bare '%c' at offset %ld", *p, (long)(p - text));
 		}
 	}
 	fixture_find(md, "- \\<script\\>alert\\(1\\)\\</script\\> — 5 votes\n");
-	fixture_find(md, "- \\!\\[img\\]\\(http\\://x/y\\.png\\) — 3 votes\n");
-	fixture_find(md, "- Voir http\\://exemple\\.fr et www\\.exemple\\.fr pour le détail");
+	/* What a renderer could read as a link is code, shown as typed. */
+	fixture_find(md, "- `![img](http://x/y.png)` — 3 votes\n");
+	fixture_find(md, "- `[lien](javascript:alert(1))` — 3 votes\n");
+	fixture_find(md, "- Voir `http://exemple.fr` et `www.exemple.fr` pour le détail");
 	/* A multi-line text stays in its item: no heading, no list, no table. */
 	fixture_find(md, "- Première ligne\\\n  \\# pas un titre\\\n  \\- pas une liste\\\n"
 	                 "  1\\. pas une liste numérotée — 0 vote\n");
 	fixture_find(md, "- \\| a \\| b \\|\\\n  \\|\\-\\-\\-\\|\\-\\-\\-\\|\\\n");
 	assert_null(strstr(md, "\n# pas"));
 	assert_null(strstr(md, "\n|---"));
-	/* Formula-like texts only lose their syntax. */
-	fixture_find(md, "- \\=SUM\\(A1:A2\\) — 2 votes\n");
-	fixture_find(md, "- \\@x — 1 vote\n");
+	/* Formula-like texts only lose their syntax, or are code (a ':'
+	 * after letters and digits, an '@'). */
+	fixture_find(md, "- \\+cmd — 2 votes\n");
+	fixture_find(md, "- `=SUM(A1:A2)` — 2 votes\n");
+	fixture_find(md, "- `@x` — 1 vote\n");
+	free(text);
 	free(md);
 	json_decref(doc);
 }
@@ -185,7 +219,33 @@ static void test_unicode_intact(void **state)
 	fixture_find(md, "animateur\xC2\xB7rice");      /* · */
 	/* The right-to-left override is left out, its text kept. */
 	assert_null(strstr(md, "\xE2\x80\xAE"));
-	fixture_find(md, "- exe\\.cod — texte inversé — 0 vote\n");
+	fixture_find(md, "- `exe.cod` — texte inversé — 0 vote\n");
+	free(md);
+	json_decref(doc);
+}
+
+/* An author, a prompt or an orientation that shows nothing once cleaned
+ * (white space, bidi controls) is left out: no empty emphasis "**" or
+ * "****" stays in its place. */
+static void test_blank_texts(void **state)
+{
+	(void)state;
+	json_t *doc = fixture_load();
+	json_t *acts = json_object_get(doc, "activities");
+	json_t *salle = json_array_get(json_object_get(json_array_get(acts, 0), "boards"), 0);
+	json_t *orient = json_array_get(json_object_get(json_array_get(acts, 1), "boards"), 0);
+	json_object_set_new(json_array_get(json_object_get(salle, "contributions"), 0), "author",
+	                    json_string("\xE2\x80\xAE\xC2\xA0"));
+	json_object_set_new(salle, "prompt", json_string(" \xE2\x81\xA6"));
+	json_object_set_new(json_array_get(json_object_get(orient, "contributions"), 0), "text",
+	                    json_string("\xE2\x80\xAE"));
+	char *md = fixture_render(doc, EXPORT_MD, NULL);
+
+	fixture_find(md, "### Questions à la salle\n\n- Renforcer la médiation scolaire entre "
+	                 "l’école et les familles — 9 votes\n");
+	fixture_find(md, "\n1. — 12 votes\n\n   Exemples d’actions\n\n   - Faciliter");
+	assert_null(strstr(md, "****"));
+	assert_null(strstr(md, "— **"));
 	free(md);
 	json_decref(doc);
 }
@@ -216,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_hidden_left_out),
 		cmocka_unit_test(test_user_text_inert),
 		cmocka_unit_test(test_unicode_intact),
+		cmocka_unit_test(test_blank_texts),
 		cmocka_unit_test(test_english),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

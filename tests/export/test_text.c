@@ -49,12 +49,12 @@ static void test_markdown(void **state)
 {
 	(void)state;
 	check(md_line, "a*b_c `d`", "a\\*b\\_c \\`d\\`");
-	check(md_line, "[x](javascript:y)", "\\[x\\]\\(javascript:y\\)");
-	check(md_line, "![i](http://h/p.png)", "\\!\\[i\\]\\(http\\://h/p\\.png\\)");
+	check(md_line, "[x](javascript:y)", "`[x](javascript:y)`");
+	check(md_line, "![i](http://h/p.png)", "`![i](http://h/p.png)`");
 	check(md_line, "<b>&amp;</b>", "\\<b\\>\\&amp;\\</b\\>");
-	check(md_line, "# 1. - + | ~ = @ { } $ ^", "\\# 1\\. \\- \\+ \\| \\~ \\= \\@ \\{ \\} \\$ \\^");
+	check(md_line, "# 1. - + | ~ = { } $ ^", "\\# 1\\. \\- \\+ \\| \\~ \\= \\{ \\} \\$ \\^");
 	check(md_line, "a\\b", "a\\\\b");
-	check(md_line, "Heure : 10:30, voir https://x", "Heure : 10:30, voir https\\://x");
+	check(md_line, "Heure : 10:30, voir https://x", "Heure : 10:30, voir `https://x`");
 	check(md_line, "  été  à  Lille  ", "été  à  Lille");
 	check(md_line, "un\r\ndeux\n\ntrois", "un deux trois");
 	check(md_block, "un\r\n  # deux\n\n\ntrois\n", "un\\\n  \\# deux\\\n  trois");
@@ -62,6 +62,41 @@ static void test_markdown(void **state)
 	check(md_line, "a\xE2\x80\xAE" "b\xE2\x81\xA6" "c\x01" "d\x7F", "abcd");
 	check(md_line, "", "");
 	check(md_line, NULL, "");
+}
+
+/* What a renderer could read as a link is a code span, decided on the
+ * text without its left-out characters; sentence ends stay text. */
+static void test_markdown_links(void **state)
+{
+	(void)state;
+	check(md_line, "http:\xE2\x80\xAE//h\xE2\x81\xA6/p", "`http://h/p`");
+	check(md_line, "ville.\xE2\x80\xAE" "fr", "`ville.fr`");
+	check(md_line, "écrire à mail@evil.fr.", "écrire à `mail@evil.fr.`");
+	check(md_line, "@ a@b x@", "`@` `a@b` `x@`");
+	check(md_line, "www.x //h mailto:a data:x tel:1 ftp:/x", "`www.x` `//h` `mailto:a` `data:x` `tel:1` `ftp:/x`");
+	check(md_line, "ville.fr 3.5 a.b p.ex. ville.\xE2\x80\x8B" "fr", "`ville.fr` `3.5` `a.b` `p.ex.` `ville.\xE2\x80\x8B" "fr`");
+	check(md_line, "fin. etc.) ... a.- 10:30 1:x javascript: é:x", "fin\\. etc\\.\\) \\.\\.\\. a\\.\\- 10:30 1:x javascript: é:x");
+	/* Unicode white space separates words and goes at the ends. */
+	check(md_line, "\xC2\xA0" "fin.\xC2\xA0»\xE3\x80\x80", "fin\\.\xC2\xA0»");
+	check(md_line, "a\xE3\x80\x80" "b.fr", "a\xE3\x80\x80`b.fr`");
+	/* The fence is longer than any run of backticks inside. */
+	check(md_line, "`a@b`", "`` `a@b` ``");
+	check(md_line, "a``b//c", "```a``b//c```");
+	check(md_line, "x`y", "x\\`y");
+	/* In a table cell, '|' inside code too. */
+	check(export_text_md_cell, "a|b http://x|y", "a\\|b `http://x\\|y`");
+	check(md_line, "http://x|y", "`http://x|y`");
+	check(md_block, "un\n  a@b.fr\ndeux", "un\\\n  `a@b.fr`\\\n  deux");
+}
+
+static void test_blank(void **state)
+{
+	(void)state;
+	assert_int_equal(export_text_blank(NULL), 1);
+	assert_int_equal(export_text_blank(""), 1);
+	assert_int_equal(export_text_blank(" \t\xC2\xA0\xE2\x80\xAE\n\xE3\x80\x80\x01"), 1);
+	assert_int_equal(export_text_blank("\xE2\x80\x8B"), 0); /* U+200B is a character */
+	assert_int_equal(export_text_blank(" a "), 0);
 }
 
 static void test_html(void **state)
@@ -169,6 +204,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_markdown),
+		cmocka_unit_test(test_markdown_links),
+		cmocka_unit_test(test_blank),
 		cmocka_unit_test(test_html),
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_words),

@@ -632,14 +632,40 @@ static void test_html_inert(void **state)
 
 /* ===== Markdown ===== */
 
-/* Characters the Markdown template itself never writes unescaped, so an
- * unescaped one could only come from user text: HTML and autolinks,
- * links and images, code, entities, block quotes. */
-#define MD_NEVER "<>[]`!&"
+/* Characters the Markdown template itself never writes unescaped outside
+ * a code span, so an unescaped one could only come from user text: HTML
+ * and autolinks, links and images, entities, block quotes. */
+#define MD_NEVER "<>[]!&"
+
+/* Copies the code span that opens at the backtick run *pp of the line
+ * that starts at line (the next run of the same length on the line closes
+ * it) to out as its text: one space inside each fence goes when both are
+ * there, and in a table row "\\|" is '|'. Leaves *pp on the last
+ * backtick. Returns the length written. */
+static size_t md_code(const char **pp, const char *line, char *out)
+{
+	const char *p = *pp, *q;
+	size_t n = strspn(p, "`"), m, len = 0;
+	int cell = line[strspn(line, " ")] == '|';
+	for (q = p + n; (q = strpbrk(q, "`\n")) && *q == '`' && (m = strspn(q, "`")) != n;)
+		q += m;
+	if (!q || *q != '`')
+		fail_msg("Markdown: unescaped '`' in \"%.60s\"", p);
+	const char *from = p + n, *to = q;
+	if (to - from >= 2 && *from == ' ' && to[-1] == ' ' && strspn(from, " ") < (size_t)(to - from))
+		from++, to--;
+	for (const char *c = from; c < to; c++) {
+		if (cell && *c == '\\' && c[1] == '|')
+			c++;
+		out[len++] = *c;
+	}
+	*pp = q + n - 1;
+	return len;
+}
 
 /* Checks the escaping of the whole file and returns it unescaped: a
- * backslash before punctuation goes, a hard break "\\\n" + indent becomes
- * one line end. */
+ * backslash before punctuation goes, a code span gives its text, a hard
+ * break "\\\n" + indent becomes one line end. */
 static char *md_text(const char *md)
 {
 	char *out = malloc(strlen(md) + 1);
@@ -662,6 +688,10 @@ static char *md_text(const char *md)
 		}
 		if (*p == '\\' && p[1] && strchr("\\`*_{}[]()#+-.!|<>~&@=$^:", p[1])) {
 			out[n++] = *++p;
+			continue;
+		}
+		if (*p == '`') {
+			n += md_code(&p, line, out + n);
 			continue;
 		}
 		if (strchr(MD_NEVER, *p))
