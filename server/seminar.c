@@ -203,9 +203,10 @@ int seminar__find_contribution(struct seminar_job *j, long long sid, store_contr
 	return rc;
 }
 
-/* The session is set when a join is handled, before the commit; if that
- * commit failed the participant does not exist, and its id may be given
- * to the next one to join: the token, random, tells them apart. */
+/* Asks the database, not the session alone: the session is set when a
+ * join is handled, before the commit; if that commit failed the
+ * participant does not exist, and its id may be given to the next one to
+ * join: the token, random, tells them apart. */
 int seminar__joined(struct seminar_job *j)
 {
 	long long pid = 0;

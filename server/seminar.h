@@ -7,8 +7,9 @@
  * Boundary: takes a parsed proto_msg and the connection's session, checks
  * the rules (joined? activity open? own contribution? vote budget? key?),
  * writes through the store, and returns the reply for the sender and the
- * events to broadcast once the transaction commits. No network: ws.c sends
- * what this returns. Runs on the event-loop thread only.
+ * events to broadcast once the transaction commits. No network: the turn
+ * (turn.c) hands what this returns to the sinks. Runs on the event-loop
+ * thread only.
  */
 #ifndef ATELIER_SEMINAR_H
 #define ATELIER_SEMINAR_H
@@ -34,7 +35,7 @@ typedef struct seminar_principal {
  * negative store code when the keys could not be read. */
 int seminar_sender(store *st, const char *key, seminar_principal *who /* OUT */);
 
-/* Per-connection state, one per WebSocket connection, created by ws.c. */
+/* Per-connection state: the turn makes one per client (turn_client_new). */
 typedef struct seminar_session seminar_session;
 
 seminar_session *seminar_session_new(void);
