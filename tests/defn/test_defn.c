@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "defn.h"
+#include "proc.h"
 #include "i18n.h"
 
 #define ERR_LEN 512
@@ -290,12 +291,13 @@ static void test_missing_file(void **state)
 /* Reads a whole small file into buf[n], without its final line break. */
 static int read_text(const char *path, char *buf, size_t n)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	size_t len = 0;
+	char *text = proc_slurp(path, &len);
+	if (!text)
 		return -1;
-	size_t len = fread(buf, 1, n - 1, f);
-	fclose(f);
-	buf[len] = '\0';
+	snprintf(buf, n, "%s", text);
+	free(text);
+	len = strlen(buf);
 	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
 		buf[--len] = '\0';
 	return 0;

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "proc.h"
 
 typedef struct scratch {
 	char base[256]; /* a fresh directory */
@@ -24,41 +25,17 @@ typedef struct scratch {
 static int setup(void **state)
 {
 	scratch *s = calloc(1, sizeof *s);
-	const char *tmp = getenv("TMPDIR");
 	assert_non_null(s);
-	snprintf(s->base, sizeof s->base, "%s/atelier-export-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	assert_non_null(mkdtemp(s->base));
+	assert_int_equal(proc_mkdtemp(s->base, sizeof s->base), PROC_OK);
 	snprintf(s->dir, sizeof s->dir, "%s/sous/dossier", s->base);
 	*state = s;
 	return 0;
 }
 
-/* Removes every file of dir, then dir. */
-static void remove_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char path[1024];
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-			unlink(path);
-		}
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 static int teardown(void **state)
 {
 	scratch *s = *state;
-	char path[1024];
-	remove_dir(s->dir);
-	snprintf(path, sizeof path, "%s/sous", s->base);
-	remove_dir(path);
-	remove_dir(s->base);
+	proc_rmtree(s->base);
 	free(s);
 	return 0;
 }
@@ -80,19 +57,6 @@ static void names(const char *dir, char *out, size_t len)
 	free(list);
 }
 
-/* The whole content of path (caller frees). */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	char *buf = malloc(1 << 20);
-	assert_non_null(buf);
-	*len = fread(buf, 1, (1 << 20) - 1, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static void test_writes_every_format(void **state)
 {
 	scratch *s = *state;
@@ -111,7 +75,8 @@ static void test_writes_every_format(void **state)
 			         export_format_ext((export_format)f));
 			assert_string_equal(path, want);
 			char *text = fixture_render(doc, (export_format)f, &len);
-			char *file = slurp(path, &n);
+			char *file = proc_slurp(path, &n);
+			assert_non_null(file);
 			assert_int_equal(n, len);
 			assert_memory_equal(file, text, len);
 			assert_int_equal(stat(path, &st), 0);

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "proc.h"
 #include "store_domain.h"
 
 #include <sqlite3.h>
@@ -23,26 +24,19 @@
 /* ===== Files ===== */
 
 struct tmp {
-	char dir[64];
-	char path[128];
+	char dir[256];
+	char path[300];
 };
 
 static void tmp_make(struct tmp *t)
 {
-	snprintf(t->dir, sizeof t->dir, "/tmp/atelier-store-XXXXXX");
-	assert_non_null(mkdtemp(t->dir));
+	assert_int_equal(proc_mkdtemp(t->dir, sizeof t->dir), PROC_OK);
 	snprintf(t->path, sizeof t->path, "%s/atelier.db", t->dir);
 }
 
 static void tmp_remove(struct tmp *t)
 {
-	char p[160];
-	const char *suffix[] = {"", "-wal", "-shm", "-journal"};
-	for (size_t i = 0; i < 4; i++) {
-		snprintf(p, sizeof p, "%s%s", t->path, suffix[i]);
-		unlink(p);
-	}
-	rmdir(t->dir);
+	proc_rmtree(t->dir);
 }
 
 /* Writes PRAGMA user_version directly into a closed database file: it is
@@ -244,23 +238,13 @@ static char *data_file(const char *name)
 {
 	const char *src = getenv("ATELIER_SOURCE_DIR");
 	char path[512];
-	char *text = NULL;
-	long size;
-	FILE *f;
+	size_t size = 0;
 
 	snprintf(path, sizeof path, "%s/tests/unit/data/%s", src && *src ? src : ATELIER_SOURCE_DIR,
 	         name);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	size = ftell(f);
-	assert_true(size > 0);
-	rewind(f);
-	text = malloc((size_t)size + 1);
+	char *text = proc_slurp(path, &size);
 	assert_non_null(text);
-	assert_int_equal(fread(text, 1, (size_t)size, f), (size_t)size);
-	text[size] = '\0';
-	fclose(f);
+	assert_true(size > 0);
 	return text;
 }
 
