@@ -184,11 +184,12 @@ static int scratch_make(struct scratch *w, const char *seminar, char *err, size_
 }
 
 /* Builds db with n contributions and says what it holds. */
-static int build(const data_config *c, const char *db, size_t n, fill_result *f)
+static int build(const data_config *c, const i18n_cat *cat, const char *db, size_t n,
+                 fill_result *f)
 {
 	char err[1024];
 	fprintf(stderr, "atelier-bench: s7: writing %zu contributions into %s\n", n, db);
-	if (fill_seminar(db, c->seminar, n, f, err, sizeof err)) {
+	if (fill_seminar(db, c->seminar, cat, n, f, err, sizeof err)) {
 		fprintf(stderr, "atelier-bench: s7: %s\n", err);
 		return -1;
 	}
@@ -213,7 +214,8 @@ struct fmt_times {
 };
 
 /* In this process: store_dump then export_render, RUNS times. */
-static int time_api(store *st, const char *code, export_format f, struct fmt_times *t)
+static int time_api(store *st, const i18n_cat *cat, const char *code, export_format f,
+                    struct fmt_times *t)
 {
 	for (int r = 0; r < RUNS; r++) {
 		json_t *doc = NULL;
@@ -222,7 +224,7 @@ static int time_api(store *st, const char *code, export_format f, struct fmt_tim
 		if (store_dump(st, code, &doc))
 			return -1;
 		int64_t t1 = now_us();
-		int rc = export_render(doc, f, &out, &t->bytes);
+		int rc = export_render(doc, f, cat, &out, &t->bytes);
 		int64_t t2 = now_us();
 		json_decref(doc);
 		free(out);
@@ -300,7 +302,7 @@ static void print_export(size_t n, long long bytes, export_format f, struct fmt_
 	           : "NO");
 }
 
-static int exports(const data_config *c, const struct scratch *w)
+static int exports(const data_config *c, const i18n_cat *cat, const struct scratch *w)
 {
 	char db[400], err[512];
 	fill_result fr;
@@ -312,19 +314,19 @@ static int exports(const data_config *c, const struct scratch *w)
 	memset(t, 0, sizeof t);
 	snprintf(db, sizeof db, "%s/exports.db", w->dir);
 	printf("\n== s7 exports: %zu contributions, %d runs of each\n", c->contributions, RUNS);
-	if (build(c, db, c->contributions, &fr))
+	if (build(c, cat, db, c->contributions, &fr))
 		return 2;
 	for (int f = 0; f < EXPORT__COUNT; f++)
 		if (!(t[f].dump = stats_new()) || !(t[f].render = stats_new()) ||
 		    !(t[f].total = stats_new()) || !(t[f].cli = stats_new()) ||
 		    !(t[f].http = stats_new()))
 			goto done;
-	if (store_open(db, &st, err, sizeof err)) {
+	if (store_open(db, cat, &st, err, sizeof err)) {
 		fprintf(stderr, "atelier-bench: s7: %s\n", err);
 		goto done;
 	}
 	for (int f = 0; f < EXPORT__COUNT; f++)
-		if (time_api(st, fr.code, (export_format)f, &t[f])) {
+		if (time_api(st, cat, fr.code, (export_format)f, &t[f])) {
 			fprintf(stderr, "atelier-bench: s7: in-process %s export failed\n",
 			        export_format_ext((export_format)f));
 			goto done;
@@ -418,7 +420,7 @@ static int watch(int port, const char *code, const char *key, const char *activi
  * stays under the server's 8 MiB queue bound at 100,000 contributions. */
 #define FIRST_WATCH "orientations"
 
-static int startup(const data_config *c, const struct scratch *w)
+static int startup(const data_config *c, const i18n_cat *cat, const struct scratch *w)
 {
 	char db[400], err[512] = "";
 	size_t n = c->contributions * 10, first_bytes = 0, full_bytes = 0;
@@ -431,7 +433,7 @@ static int startup(const data_config *c, const struct scratch *w)
 
 	snprintf(db, sizeof db, "%s/startup.db", w->dir);
 	printf("\n== s7 start-up: %zu contributions, %d starts\n", n, STARTS);
-	if (!listen || !health || !first || !full || build(c, db, n, &fr))
+	if (!listen || !health || !first || !full || build(c, cat, db, n, &fr))
 		goto done;
 	for (int r = 0; r < STARTS; r++) {
 		struct server s;
@@ -507,20 +509,25 @@ int data_run(const data_config *c)
 {
 	struct scratch w;
 	char err[512];
-	i18n_init_from_env(); /* the language `atelier export` will speak */
-	if (c->contributions < 1 || scratch_make(&w, c->seminar, err, sizeof err)) {
+	/* The language `atelier export` will speak. */
+	i18n_cat *cat = i18n_new(i18n_env_lang());
+	if (!cat || c->contributions < 1 || scratch_make(&w, c->seminar, err, sizeof err)) {
 		fprintf(stderr, "atelier-bench: s7: %s\n",
-		        c->contributions < 1 ? "--contributions must be 1 or more" : err);
+		        !cat                   ? "out of memory"
+		        : c->contributions < 1 ? "--contributions must be 1 or more"
+		                               : err);
+		i18n_free(cat);
 		return 2;
 	}
-	int rc = exports(c, &w);
+	int rc = exports(c, cat, &w);
 	if (rc != 2) {
-		int r2 = startup(c, &w);
+		int r2 = startup(c, cat, &w);
 		rc = r2 > rc ? r2 : rc;
 	}
 	if (c->keep || rc == 2)
 		fprintf(stderr, "atelier-bench: s7: scratch directory kept: %s\n", w.dir);
 	else
 		proc_rmtree(w.dir);
+	i18n_free(cat);
 	return rc;
 }

@@ -68,7 +68,7 @@ static void test_writes_every_format(void **state)
 		for (int f = 0; f < EXPORT__COUNT; f++) {
 			size_t len, n;
 			err[0] = '\0';
-			assert_int_equal(export_write(doc, (export_format)f, s->dir, path,
+			assert_int_equal(export_write(doc, (export_format)f, NULL, s->dir, path,
 			                              sizeof path, err, sizeof err), 0);
 			assert_string_equal(err, "");
 			snprintf(want, sizeof want, "%s/RBX22-synthese.%s", s->dir,
@@ -103,14 +103,14 @@ static void test_dir_is_a_file(void **state)
 	f = fopen(blocker, "w");
 	assert_non_null(f);
 	fclose(f);
-	assert_int_equal(export_write(doc, EXPORT_MD, blocker, path, sizeof path,
+	assert_int_equal(export_write(doc, EXPORT_MD, NULL, blocker, path, sizeof path,
 	                              err, sizeof err), -1);
 	assert_string_equal(path, "");
 	fixture_find(err, "Impossible de créer le dossier « ");
 	fixture_find(err, blocker);
 	fixture_find(err, "n’est pas un dossier");
 	snprintf(under, sizeof under, "%s/dessous", blocker);
-	assert_int_equal(export_write(doc, EXPORT_MD, under, path, sizeof path,
+	assert_int_equal(export_write(doc, EXPORT_MD, NULL, under, path, sizeof path,
 	                              err, sizeof err), -1);
 	fixture_find(err, under);
 	names(s->base, list, sizeof list);
@@ -134,7 +134,7 @@ static void test_rename_fails(void **state)
 	f = fopen(inside, "w");
 	assert_non_null(f);
 	fclose(f);
-	assert_int_equal(export_write(doc, EXPORT_MD, s->base, NULL, 0, err, sizeof err), -1);
+	assert_int_equal(export_write(doc, EXPORT_MD, NULL, s->base, NULL, 0, err, sizeof err), -1);
 	fixture_find(err, "Impossible d’écrire le fichier « ");
 	fixture_find(err, target);
 	names(s->base, list, sizeof list);
@@ -154,17 +154,18 @@ static void test_unsafe_code(void **state)
 
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		json_object_set_new(seminar, "code", json_string(bad[i]));
-		assert_int_equal(export_write(doc, EXPORT_JSON, s->base, NULL, 0,
+		assert_int_equal(export_write(doc, EXPORT_JSON, NULL, s->base, NULL, 0,
 		                              err, sizeof err), -1);
 		fixture_find(err, "code de séminaire");
 		fixture_find(err, s->base);
 	}
 	json_object_del(seminar, "code");
-	assert_int_equal(export_write(doc, EXPORT_JSON, s->base, NULL, 0, err, sizeof err), -1);
+	assert_int_equal(export_write(doc, EXPORT_JSON, NULL, s->base, NULL, 0, err, sizeof err),
+	                 -1);
 	names(s->base, list, sizeof list);
 	assert_string_equal(list, "");
 	/* A short error buffer is still a terminated string. */
-	assert_int_equal(export_write(doc, EXPORT_JSON, s->base, NULL, 0, err, 8), -1);
+	assert_int_equal(export_write(doc, EXPORT_JSON, NULL, s->base, NULL, 0, err, 8), -1);
 	assert_int_equal(strlen(err), 7);
 	json_decref(doc);
 }

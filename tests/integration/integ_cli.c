@@ -341,7 +341,7 @@ static void db_title(const scratch *s, char title[256])
 	store *st = NULL;
 	char err[512];
 	title[0] = '\0';
-	if (store_open(s->db, &st, err, sizeof err))
+	if (store_open(s->db, NULL, &st, err, sizeof err))
 		fail_msg("%s", err);
 	assert_int_equal(store_list_seminars(st, keep_title, title), STORE_OK);
 	store_close(st);

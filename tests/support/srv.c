@@ -57,7 +57,8 @@ int srv_seminar(const char *db, char *code, size_t code_len, char *key, size_t k
 	store *st = NULL;
 	int rc = -1;
 	code[0] = key[0] = '\0';
-	if (store_open(db, &st, serr, sizeof serr) || store_list_seminars(st, found_seminar, &f))
+	if (store_open(db, NULL, &st, serr, sizeof serr) ||
+	    store_list_seminars(st, found_seminar, &f))
 		snprintf(err, err_len, "cannot read the seminars of %s: %s", db,
 		         serr[0] ? serr : store_errmsg(st));
 	else if (!code[0] || !key[0])

@@ -58,7 +58,7 @@ void fx_open(fixture *f)
 	json_t *d = fx_definition();
 
 	memset(f, 0, sizeof *f);
-	assert_int_equal(store_open(":memory:", &f->st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_open(":memory:", NULL, &f->st, err, sizeof err), STORE_OK);
 	assert_non_null(f->snaps = snapshot_cache_new());
 	assert_int_equal(fx_import_code(f->st, d, f->code, sizeof f->code, err, sizeof err),
 	                 STORE_OK);
