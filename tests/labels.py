@@ -12,6 +12,8 @@ import json
 import subprocess
 import sys
 
+from verdict import usage, verdict
+
 
 def problems(tests, allowed):
     """One sentence per test whose labels are not exactly one allowed."""
@@ -33,8 +35,7 @@ def problems(tests, allowed):
 
 def main(argv):
     if len(argv) < 4:
-        print(__doc__.strip().splitlines()[2], file=sys.stderr)
-        return 2
+        return usage(__doc__)
     ctest, build, allowed = argv[1], argv[2], argv[3:]
     run = subprocess.run([ctest, "--show-only=json-v1"], cwd=build,
                          capture_output=True, text=True, check=False)
@@ -42,16 +43,8 @@ def main(argv):
         print(f"ctest --show-only failed: {run.stderr.strip()}", file=sys.stderr)
         return 1
     tests = json.loads(run.stdout).get("tests", [])
-    found = problems(tests, allowed)
-    for line in found:
-        print(line)
-    if not tests:
-        print("no test found: nothing was checked")
-        return 1
-    if found:
-        return 1
-    print(f"{len(tests)} tests, each with one label of {', '.join(allowed)}")
-    return 0
+    found = problems(tests, allowed) if tests else ["no test found: nothing was checked"]
+    return verdict(found, f"{len(tests)} tests, each with one label of {', '.join(allowed)}")
 
 
 if __name__ == "__main__":
