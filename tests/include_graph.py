@@ -20,7 +20,7 @@ Notation (docs/ARCHITECTURE.md says the same):
   may use        `names`, comma-separated, or "nothing": a module is the
                  stem of a server/ header (`store` for "store.h"); a
                  library is one of lws, sqlite3, jansson, zlib, qrencode,
-                 openssl. Including net.h counts as lws and including
+                 nettle. Including net.h counts as lws and including
                  store_private.h as sqlite3 (those headers exist to carry
                  them); a file's own header is always allowed.
 Python 3 standard library only.
@@ -41,7 +41,7 @@ LIBRARIES = {
     "zlib.h": "zlib",
     "qrencode.h": "qrencode",
 }
-LIBRARY_NAMES = {"lws", "sqlite3", "jansson", "zlib", "qrencode", "openssl"}
+LIBRARY_NAMES = {"lws", "sqlite3", "jansson", "zlib", "qrencode", "nettle"}
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 NAME = re.compile(r"`([^`]+)`")
 
@@ -88,8 +88,8 @@ def used_by(path, headers):
             name = m.group(2)
             if name in LIBRARIES:
                 what = LIBRARIES[name]
-            elif name.startswith("openssl/"):
-                what = "openssl"
+            elif name.startswith("nettle/"):
+                what = "nettle"
             elif m.group(1) == '"' and name in headers:
                 what = os.path.splitext(name)[0]
             elif m.group(1) == '"':

@@ -18,6 +18,7 @@
 
 #include "proc.h"
 #include "store_domain.h"
+#include "store_keys.h"
 
 #include <sqlite3.h>
 
@@ -785,6 +786,38 @@ static void import_positions_stay_unique(void **state)
 	tmp_remove(&t);
 }
 
+/* A key is kept as its standard SHA-256: a row written beside the store
+ * with the digest of "abc" given in FIPS 180-2 is found by the text "abc",
+ * and by nothing else. */
+static void a_key_is_its_standard_sha256(void **state)
+{
+	(void)state;
+	struct tmp t;
+	store *st = NULL;
+	store_key k;
+	char err[256];
+	sqlite3 *db = NULL;
+
+	tmp_make(&t);
+	assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_OK);
+	store_close(st);
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                              "INSERT INTO key (kind, hash, created) VALUES ('organiser',"
+	                              " X'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',"
+	                              " '2026-12-07T00:00:00Z')",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_key_find(st, "abc", &k), STORE_OK);
+	assert_int_equal(k.kind, STORE_KEY_ORGANISER);
+	assert_int_equal(store_key_find(st, "abd", &k), STORE_NOT_FOUND);
+	assert_int_equal(store_key_find(st, "ab", &k), STORE_NOT_FOUND);
+	store_close(st);
+	tmp_remove(&t);
+}
+
 /* 1 when every count is 0. */
 static int none(const store_import_counts *c)
 {
@@ -1218,6 +1251,7 @@ int main(void)
 		cmocka_unit_test(import_archives_what_the_file_no_longer_holds),
 		cmocka_unit_test(import_template_switch_replaces_the_boards),
 		cmocka_unit_test(import_positions_stay_unique),
+		cmocka_unit_test(a_key_is_its_standard_sha256),
 		cmocka_unit_test(migration_keeps_rows_and_separates_positions),
 		cmocka_unit_test(import_reports_what_it_changes),
 		cmocka_unit_test(import_if_changed_keeps_edits_made_since),
