@@ -312,18 +312,17 @@ static int import_file(store *st, const char *path, int flags)
 {
 	char err[1024];
 	store_import_report report;
-	json_t *defn = NULL;
-	if (defn_load_file(path, cat, &defn, err, sizeof err)) {
+	defn_seminar *d = NULL;
+	if (defn_load(path, cat, &d, err, sizeof err)) {
 		fprintf(stderr, "atelier : %s\n", err);
 		return -1;
 	}
-	int r = store_import(st, defn, flags, &report, err, sizeof err);
-	const char *title = json_string_value(json_object_get(defn, "title"));
+	int r = store_import(st, d, flags, &report, err, sizeof err);
 	if (r)
 		fprintf(stderr, "atelier : %s : %s\n", path, err);
 	else
-		print_report(path, title ? title : "", &report);
-	json_decref(defn);
+		print_report(path, d->title ? d->title : "", &report);
+	defn_free(d);
 	return r ? -1 : 0;
 }
 

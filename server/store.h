@@ -4,8 +4,9 @@
  *
  * Boundary: rows in, rows (or jansson documents) out. Domain rules (who may
  * post where, vote budgets) live in seminar.c, which calls the functions
- * declared in store_domain.h. Network code only opens, closes and drives
- * transactions through the functions below.
+ * declared in store_domain.h. A seminar's definition comes in as defn.h's
+ * structs. Network code only opens, closes and drives transactions
+ * through the functions below.
  */
 #ifndef ATELIER_STORE_H
 #define ATELIER_STORE_H
@@ -15,6 +16,7 @@
 #include "i18n.h"
 
 typedef struct store store;
+typedef struct defn_seminar defn_seminar; /* defn.h */
 
 /* Store results: 0 on success, negative on failure. */
 #define STORE_OK 0
@@ -92,22 +94,23 @@ typedef struct store_import_report {
 #define STORE_IMPORT_IF_CHANGED 1 /* pass over a definition identical to the
                                    * one the seminar was last imported from */
 
-/* Imports a seminar definition already validated and normalized by
- * defn_validate() (borrowed). Inserts or updates by the definition's "id"
- * in one transaction: importing the same file twice changes nothing; a
- * changed file makes the programme the file's (docs/SESSIONS.md,
- * "Importing again"): what changed is updated, what is new added, what
- * the file no longer holds archived (kept with its contributions, out of
- * the programme), what comes back brought back, positions rewritten in
- * the file's order. Generates the join code (if the definition has none)
- * and the facilitator key on first import. Records the digest of the
- * definition; with STORE_IMPORT_IF_CHANGED, a definition with the digest
- * recorded for its seminar is not imported again (report->unchanged), so
- * that an edit made in the database since survives. On success fills
- * *report (may be NULL) with the join code and what changed. On failure
- * nothing is changed, *report is zeroed and err says why. */
-int store_import(store *s, json_t *defn, int flags, store_import_report *report /* OUT */,
-                 char *err, size_t err_len);
+/* Imports a seminar definition (borrowed), made by defn.c from a
+ * validated and normalized document (defn_load, defn_new). Inserts or
+ * updates by the definition's "id" in one transaction: importing the same
+ * file twice changes nothing; a changed file makes the programme the
+ * file's (docs/SESSIONS.md, "Importing again"): what changed is updated,
+ * what is new added, what the file no longer holds archived (kept with
+ * its contributions, out of the programme), what comes back brought back,
+ * positions rewritten in the file's order. Generates the join code (if
+ * the definition has none) and the facilitator key on first import.
+ * Records the digest of the definition; with STORE_IMPORT_IF_CHANGED, a
+ * definition with the digest recorded for its seminar is not imported
+ * again (report->unchanged), so that an edit made in the database since
+ * survives. On success fills *report (may be NULL) with the join code and
+ * what changed. On failure nothing is changed, *report is zeroed and err
+ * says why. */
+int store_import(store *s, const defn_seminar *d, int flags,
+                 store_import_report *report /* OUT */, char *err, size_t err_len);
 
 /* Calls fn once per seminar, ordered by date then title. */
 typedef void (*store_seminar_fn)(void *ctx, const char *code, const char *title,

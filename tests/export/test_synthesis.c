@@ -50,7 +50,8 @@ static const char essai[] =
 	" \"venue\": \"Salle du conseil\", \"activities\": ["
 	"  {\"id\": \"ateliers\", \"title\": \"Ateliers\", \"template\": \"custom\","
 	"   \"vote_budget\": 4, \"animators\": [\"animateur·rice\", \"CPE\"],"
-	"   \"boards\": [{\"id\": \"constats\", \"title\": \"Constats\", \"prompt\": \"Qu'avez-vous vu ?\"},"
+	"   \"boards\": [{\"id\": \"constats\", \"title\": \"Constats\","
+	"     \"prompt\": \"Qu'avez-vous vu ?\"},"
 	"    {\"id\": \"brouillon\", \"title\": \"Brouillon\"},"
 	"    {\"id\": \"pistes\", \"title\": \"Pistes\", \"kind\": \"orientations\"}]},"
 	"  {\"id\": \"retire\", \"title\": \"Atelier retiré\", \"template\": \"ami\"},"
@@ -210,22 +211,26 @@ static void fill_activity(struct world *w, struct seminar *s, json_t *a)
 		unsigned count = 2 + next(w, 4);
 		for (unsigned k = 0; k < count; k++) {
 			int p = (int)next(w, PEOPLE);
-			long long id = post(w, s, p, slug, board, 0, orientations ? (int)next(w, 3) : 0);
+			int actions = orientations ? (int)next(w, 3) : 0;
+			long long id = post(w, s, p, slug, board, 0, actions);
 			if (orientations && id && next(w, 2))
 				post(w, s, (int)next(w, PEOPLE), slug, board, id, 0);
 		}
 	}
 	for (int p = 0; p < PEOPLE && s->n > first; p++)
-		for (unsigned v = next(w, 4); v > 0; v--)
+		for (unsigned v = next(w, 4); v > 0; v--) {
+			long long id = s->ids[first + next(w, (unsigned)(s->n - first))];
 			call_drop(w, s->people[p],
 			          json_pack("{s:s, s:I}", "type", "vote", "contribution",
-			                    (json_int_t)s->ids[first + next(w, (unsigned)(s->n - first))]));
+			                    (json_int_t)id));
+		}
 	for (size_t k = first; k < s->n; k++) {
 		unsigned what = next(w, 12);
 		if (what == 0)
 			call_drop(w, s->people[s->owner[k]],
 			          json_pack("{s:s, s:I, s:s}", "type", "edit", "contribution",
-			                    (json_int_t)s->ids[k], "text", "Texte revu par son auteur"));
+			                    (json_int_t)s->ids[k], "text",
+			                    "Texte revu par son auteur"));
 		else if (what == 1)
 			call_drop(w, s->people[s->owner[k]],
 			          json_pack("{s:s, s:I}", "type", "delete", "contribution",
@@ -270,9 +275,12 @@ static void fill_seminar(struct world *w, struct seminar *s)
 static void import(struct world *w, json_t *defn)
 {
 	store_import_report r;
+	defn_seminar *d = NULL;
 	char err[512];
-	if (store_import(w->st, defn, 0, &r, err, sizeof err) != STORE_OK)
+	assert_int_equal(defn_new(defn, &d), 0);
+	if (store_import(w->st, d, 0, &r, err, sizeof err) != STORE_OK)
 		fail_msg("import: %s", err);
+	defn_free(d);
 }
 
 static json_t *load_sample(const char *name)
