@@ -10,6 +10,7 @@
  */
 #include "defn.h"
 #include "export.h"
+#include "export_view.h"
 #include "i18n.h"
 #include "server.h"
 #include "store.h"
@@ -484,13 +485,13 @@ static int cmd_export(int argc, char **argv)
 	}
 	if (open_store(o.db, &st))
 		return 1;
-	if (store_dump(st, o.args[0], &doc)) {
+	if (export_view_document(st, o.args[0], &doc)) {
 		fail("cli.err_unknown_code", o.args[0]);
 		goto out;
 	}
-	/* Everything is read: the database goes before the files are made
-	 * (and before the document's many small blocks are freed, which
-	 * would make freeing SQLite's cache walk them all). */
+	/* Everything is read: the store goes before the files are made (and
+	 * before the document's many small blocks are freed, which would make
+	 * freeing the store's cache walk them all). */
 	store_close(st);
 	st = NULL;
 	for (int f = first; f <= last; f++) {

@@ -2,17 +2,17 @@
  * store.h — the SQLite database: schema and numbered migrations, prepared
  * statements, transactions. The only module that includes sqlite3.h.
  *
- * Boundary: rows in, rows (or jansson documents) out. Domain rules (who may
- * post where, vote budgets) live in seminar.c, which calls the functions
- * declared in store_domain.h. A seminar's definition comes in as defn.h's
- * structs. Network code only opens, closes and drives transactions
- * through the functions below.
+ * Boundary: rows in, rows out. Domain rules (who may post where, vote
+ * budgets) live in seminar.c, which calls the functions declared in
+ * store_domain.h. A seminar's definition comes in as defn.h's structs, its
+ * synthesis goes out as store_synthesis.h's: what a second backend would
+ * implement names no SQLite type and no JSON. Network code only opens,
+ * closes and drives transactions through the functions below.
  */
 #ifndef ATELIER_STORE_H
 #define ATELIER_STORE_H
 
 #include <stddef.h>
-#include <jansson.h>
 #include "i18n.h"
 
 typedef struct store store;
@@ -122,10 +122,5 @@ int store_list_seminars(store *s, store_seminar_fn fn, void *ctx);
  * seminar), or a negative store code when the database could not be read:
  * a storage fault is never taken for a wrong key. */
 int store_check_key(store *s, const char *code, const char *key);
-
-/* The complete synthesis document of a seminar (the JSON export format,
- * see docs/EXPORTS.md). Returns STORE_NOT_FOUND for an unknown code. The
- * caller owns *out. */
-int store_dump(store *s, const char *code, json_t **out);
 
 #endif

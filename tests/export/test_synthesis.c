@@ -32,6 +32,7 @@
 
 #include "defn.h"
 #include "export.h"
+#include "export_view.h"
 #include "proc.h"
 #include "store.h"
 #include "turnh.h"
@@ -384,7 +385,7 @@ static void golden(void **state, const char *code)
 	json_t *doc = NULL;
 
 	assert_non_null(fr);
-	assert_int_equal(store_dump(w->st, code, &doc), STORE_OK);
+	assert_int_equal(export_view_document(w->st, code, &doc), STORE_OK);
 	json_object_set_new(doc, "generated", json_string(GENERATED));
 	for (int f = 0; f < EXPORT__COUNT; f++) {
 		char path[1200], *text = NULL, *want;

@@ -4,9 +4,10 @@
  * validated and normalized by defn_validate(), then, when valid, made into
  * structs (defn_new) and imported by store_import() into an in-memory
  * store, twice: the second import must report no change; the synthesis
- * document of the seminar is then made (store_dump).
+ * document of the seminar is then made (export_view_document).
  *
- * Boundary: calls defn.c and the store only; never writes a file. The store is opened once per process; every input runs
+ * Boundary: calls defn.c, the store and the export view only; never
+ * writes a file. The store is opened once per process; every input runs
  * in a transaction rolled back at the end, so the database never grows.
  */
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <jansson.h>
 
 #include "defn.h"
+#include "export_view.h"
 #include "fuzz_common.h"
 #include "store.h"
 
@@ -67,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check(!memcmp(&again.activities, &none, sizeof none) &&
 		           !memcmp(&again.boards, &none, sizeof none));
 		json_t *doc = NULL;
-		fuzz_check(store_dump(st, r.code, &doc) == STORE_OK);
+		fuzz_check(export_view_document(st, r.code, &doc) == STORE_OK);
 		json_decref(doc);
 	}
 	store_tx_rollback(st);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "digest.h"
+#include "export_view.h"
 #include "proc.h"
 #include "store_domain.h"
 #include "store_keys.h"
@@ -299,7 +300,7 @@ static void migration_2_recomputes_attendance(void **state)
 	assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_OK);
 	assert_true(store_schema_version(st) >= 2);
 	assert_int_equal(store_list_seminars(st, keep_code, code), STORE_OK);
-	assert_int_equal(store_dump(st, code, &doc), STORE_OK);
+	assert_int_equal(export_view_document(st, code, &doc), STORE_OK);
 	axe = json_array_get(json_object_get(doc, "activities"), 0);
 	orient = json_array_get(json_object_get(doc, "activities"), 1);
 	assert_string_equal(json_string_value(json_object_get(axe, "id")), "axe-1");
@@ -423,7 +424,7 @@ static char *dump_text(store *st, const char *code)
 {
 	json_t *doc = NULL;
 	char *text;
-	assert_int_equal(store_dump(st, code, &doc), STORE_OK);
+	assert_int_equal(export_view_document(st, code, &doc), STORE_OK);
 	json_object_del(doc, "generated");
 	text = json_dumps(doc, JSON_SORT_KEYS);
 	json_decref(doc);
@@ -486,7 +487,7 @@ static void import_update_adds_and_keeps(void **state)
 	assert_int_equal(fx_import_code(f.st, d, code, sizeof code, err, sizeof err), STORE_OK);
 	assert_string_equal(code, f.code);
 
-	assert_int_equal(store_dump(f.st, f.code, &doc), STORE_OK);
+	assert_int_equal(export_view_document(f.st, f.code, &doc), STORE_OK);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "seminar"),
 	                                                      "title")),
 	                    "Séminaire d'essai, version 2");
@@ -580,7 +581,7 @@ static const char *programme(store *st, const char *code, char *out, size_t len,
 	json_t *d = NULL, *a, *b;
 	size_t i, j, n = 0;
 
-	assert_int_equal(store_dump(st, code, &d), STORE_OK);
+	assert_int_equal(export_view_document(st, code, &d), STORE_OK);
 	out[0] = '\0';
 	json_array_foreach(json_object_get(d, "activities"), i, a) {
 		n += (size_t)snprintf(out + n, n < len ? len - n : 0, "%s%s[", i ? " " : "",
@@ -932,7 +933,7 @@ static void import_if_changed_keeps_edits_made_since(void **state)
 	                 STORE_OK);
 	assert_true(r.unchanged);
 	assert_int_equal(strlen(r.code), 6);
-	assert_int_equal(store_dump(st, r.code, &doc), STORE_OK);
+	assert_int_equal(export_view_document(st, r.code, &doc), STORE_OK);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "seminar"),
 	                                                      "title")),
 	                    "Titre revu");
@@ -1108,8 +1109,8 @@ static void dump_shape_and_order(void **state)
 	orient = json_integer_value(json_object_get(json_object_get(r, "contribution"), "id"));
 	json_decref(r);
 
-	assert_int_equal(store_dump(f.st, "NOPE99", &doc), STORE_NOT_FOUND);
-	assert_int_equal(store_dump(f.st, f.code, &doc), STORE_OK);
+	assert_int_equal(export_view_document(f.st, "NOPE99", &doc), STORE_NOT_FOUND);
+	assert_int_equal(export_view_document(f.st, f.code, &doc), STORE_OK);
 	assert_string_equal(json_string_value(json_object_get(doc, "format")), "atelier-synthese");
 	assert_int_equal(json_integer_value(json_object_get(doc, "version")), 1);
 	assert_int_equal(strlen(json_string_value(json_object_get(doc, "generated"))), 20);
@@ -1242,7 +1243,7 @@ static void dump_actions_and_totals(void **state)
 	   "\"contribution\":%lld}",
 	   f.code, f.key, one);
 
-	assert_int_equal(store_dump(f.st, f.code, &doc), STORE_OK);
+	assert_int_equal(export_view_document(f.st, f.code, &doc), STORE_OK);
 	for (void *it = json_object_iter(doc); it; it = json_object_iter_next(doc, it))
 		assert_string_equal(json_object_iter_key(it), order[i++]);
 	assert_int_equal(i, 6);
