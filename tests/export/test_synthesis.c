@@ -11,7 +11,7 @@
  * What the database would make vary from one run to the next is set
  * before the documents are read: the creation times (many of them equal,
  * so that ties are settled as the documents say), and the time of the
- * document. A few contributions are put directly in the states no command
+ * document. The example actions' positions are shuffled (with ties). A few contributions are put directly in the states no command
  * gives yet (awaiting, merged), and a few get a blank author, which a post
  * cannot give.
  *
@@ -319,10 +319,16 @@ static int make_world(void **state)
 		fill_seminar(w, &s[i]);
 	}
 	/* The small seminar's board "brouillon" and activity "retire" leave
-	 * the programme, with what they hold. */
+	 * the programme, with what they hold; its activity "orient" comes
+	 * first and the board "pistes" of "ateliers" before "constats". */
 	json_t *acts = json_object_get(s[2].defn, "activities");
-	json_array_remove(json_object_get(json_array_get(acts, 0), "boards"), 1);
+	json_t *ateliers = json_object_get(json_array_get(acts, 0), "boards");
+	json_array_remove(ateliers, 1);
+	json_array_insert(ateliers, 0, json_array_get(ateliers, 1));
+	json_array_remove(ateliers, 2);
 	json_array_remove(acts, 1);
+	json_array_insert(acts, 0, json_array_get(acts, 2));
+	json_array_remove(acts, 3);
 	import(w, s[2].defn);
 	turnh_free(w->h);
 	w->h = NULL;
@@ -336,6 +342,8 @@ static int make_world(void **state)
 		sqlite3_exec(db,
 		             "UPDATE contribution SET created = printf('2022-10-11T09:%02d:00Z',"
 		             " CASE WHEN id % 3 = 0 THEN id % 4 ELSE 1 END);"
+		             "UPDATE contribution SET position = (id * 7) % 3"
+		             " WHERE parent_id IS NOT NULL;"
 		             "UPDATE contribution SET state = 'awaiting' WHERE state = 'visible'"
 		             " AND id % 17 = 3;"
 		             "UPDATE contribution SET state = 'merged' WHERE state = 'visible'"
