@@ -57,7 +57,7 @@ static int programme_order(const void *a, const void *b)
 	return c ? c : cmp_ll(x->id, y->id);
 }
 
-/* A board of the programme with the figures of its contributions. */
+/* A board with the figures of its contributions. */
 struct tally {
 	const store_synthesis_board *b;
 	long long contributions, votes;
@@ -149,7 +149,7 @@ struct view {
 	const store_synthesis *syn;
 	const store_synthesis_activity **acts; /* in the programme, in its order */
 	size_t nacts;
-	struct tally *tallies; /* boards in the programme, by id */
+	struct tally *tallies; /* boards not archived (their activity may be), by id */
 	size_t ntallies;
 	struct tally **boards; /* the same, by activity and definition order */
 	const store_synthesis_contribution **tops; /* kept, top-level, in order */
@@ -216,7 +216,8 @@ static int choose(struct view *v, const store_synthesis *syn)
 
 /* ===== The document ===== */
 
-/* Sets member key of o to value (stolen): 0, or -1 when either is NULL. */
+/* Sets member key of o to value (stolen): 0, or -1 when either is NULL
+ * or memory runs out. */
 static int set(json_t *o, const char *key, json_t *value)
 {
 	return json_object_set_new(o, key, value) ? -1 : 0;

@@ -113,11 +113,11 @@ typedef int (*row_fn)(store_synthesis *syn, struct store_synthesis_mem *m, sqlit
 
 static int each(store *s, store_synthesis *syn, sqlite3_stmt *st, row_fn row)
 {
-	int rc = STORE_OK, step;
+	int rc = STORE_OK, step = SQLITE_ROW;
 
 	if (!st)
 		return store__fail(sqlite3_errcode(s->db));
-	while ((step = sqlite3_step(st)) == SQLITE_ROW && rc == STORE_OK)
+	while (rc == STORE_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
 		rc = row(syn, syn->mem, st);
 	sqlite3_reset(st);
 	if (rc != STORE_OK)
