@@ -5,9 +5,9 @@
  *
  * Exports: a seminar of N contributions (fill.c) is exported RUNS times
  * per format three ways: in this process through the store and export
- * API (store_dump, then export_render: what /api/export does), as the
- * command `atelier export CODE --format F` (wall time from fork to exit,
- * its peak RSS), and over HTTP from a running server (GET
+ * API (export_view_document, then export_render: what /api/export does),
+ * as the command `atelier export CODE --format F` (wall time from fork to
+ * exit, its peak RSS), and over HTTP from a running server (GET
  * /api/export/CODE.F with the key). Start-up: a seminar of 10 x N
  * contributions; STARTS times, the time from fork/exec of `atelier serve`
  * to the first accepted TCP connection, to the first answer of
@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "export.h"
+#include "export_view.h"
 #include "fill.h"
 #include "i18n.h"
 #include "probe.h"
@@ -164,7 +165,7 @@ struct scratch {
 
 static int scratch_make(struct scratch *w, const char *seminar, char *err, size_t err_len)
 {
-	char defn[400];
+	char copy[400];
 	json_t *d = NULL;
 	if (proc_mkdtemp(w->dir, sizeof w->dir)) {
 		snprintf(err, err_len, "cannot create a scratch directory: %s", strerror(errno));
@@ -172,9 +173,9 @@ static int scratch_make(struct scratch *w, const char *seminar, char *err, size_
 	}
 	snprintf(w->sessions, sizeof w->sessions, "%s/sessions", w->dir);
 	snprintf(w->out, sizeof w->out, "%s/exports", w->dir);
-	snprintf(defn, sizeof defn, "%s/s7.json", w->sessions);
+	snprintf(copy, sizeof copy, "%s/s7.json", w->sessions);
 	if (mkdir(w->sessions, 0755) || !(d = json_load_file(seminar, 0, NULL)) ||
-	    json_dump_file(d, defn, JSON_INDENT(2))) {
+	    json_dump_file(d, copy, JSON_INDENT(2))) {
 		snprintf(err, err_len, "cannot copy %s into %s", seminar, w->sessions);
 		json_decref(d);
 		return -1;
@@ -213,7 +214,8 @@ struct fmt_times {
 	size_t bytes, http_bytes;
 };
 
-/* In this process: store_dump then export_render, RUNS times. */
+/* In this process: export_view_document (the store's read and the export
+ * view) then export_render, RUNS times. */
 static int time_api(store *st, const i18n_cat *cat, const char *code, export_format f,
                     struct fmt_times *t)
 {
@@ -221,7 +223,7 @@ static int time_api(store *st, const i18n_cat *cat, const char *code, export_for
 		json_t *doc = NULL;
 		char *out = NULL;
 		int64_t t0 = now_us();
-		if (store_dump(st, code, &doc))
+		if (export_view_document(st, code, &doc))
 			return -1;
 		int64_t t1 = now_us();
 		int rc = export_render(doc, f, cat, &out, &t->bytes);
@@ -349,8 +351,9 @@ static int exports(const data_config *c, const i18n_cat *cat, const struct scrat
 			        fr.code, export_format_ext((export_format)f), proc_stderr_path(s.p));
 			goto done;
 		}
-	printf("  (ms; api = store_dump + export_render in-process; cli = `atelier export` wall "
-	       "time, RSS its peak in MiB; http = GET /api/export)\n");
+	printf("  (ms; dump = export_view_document (store and view), api = dump + export_render "
+	       "in-process; cli = `atelier export` wall time, RSS its peak in MiB; http = GET "
+	       "/api/export)\n");
 	printf("  %-5s %9s %10s %20s %19s %6s %19s %8s  %s\n", "fmt", "dump p50", "render p50",
 	       "api p50 / max", "cli p50 / max", "RSS", "http p50 / max", "out MiB",
 	       "p50s < 200 ms");

@@ -621,16 +621,20 @@ int fill_seminar(const char *db_path, const char *defn_path, const i18n_cat *cat
 {
 	struct fill f = {.r = out, .rng = SEED, .err = err, .err_len = err_len};
 	store_import_report imported;
-	json_t *defn = NULL, *act;
+	json_t *doc = NULL, *act;
+	defn_seminar *d = NULL;
 	double t0 = now_s();
 	size_t i, total = 0, done = 0;
 	int rc = -1;
 
 	memset(out, 0, sizeof *out);
 	err[0] = '\0';
-	if (defn_load_file(defn_path, cat, &defn, err, err_len) ||
-	    store_open(db_path, cat, &f.st, err, err_len) ||
-	    store_import(f.st, defn, 0, &imported, err, err_len))
+	if (defn_load_file(defn_path, cat, &doc, err, err_len) ||
+	    store_open(db_path, cat, &f.st, err, err_len))
+		goto done;
+	if (defn_new(doc, &d))
+		goto oom;
+	if (store_import(f.st, d, 0, &imported, err, err_len))
 		goto done;
 	snprintf(out->code, sizeof out->code, "%s", imported.code);
 	if (store_list_seminars(f.st, find_key, out) || !out->key[0]) {
@@ -642,10 +646,10 @@ int fill_seminar(const char *db_path, const char *defn_path, const i18n_cat *cat
 	if (!(f.people = calloc(f.npeople, sizeof *f.people)) || !(f.h = turnh_new(f.st)) ||
 	    !(f.admin = turnh_client(f.h)) || join_all(&f))
 		goto oom;
-	json_array_foreach(json_object_get(defn, "activities"), i, act)
+	json_array_foreach(json_object_get(doc, "activities"), i, act)
 		total += weight(act);
-	json_array_foreach(json_object_get(defn, "activities"), i, act) {
-		size_t quota = i + 1 == json_array_size(json_object_get(defn, "activities"))
+	json_array_foreach(json_object_get(doc, "activities"), i, act) {
+		size_t quota = i + 1 == json_array_size(json_object_get(doc, "activities"))
 		                   ? n - done
 		                   : n * weight(act) / total;
 		if (activity(&f, (int)i, act, quota))
@@ -668,6 +672,7 @@ done:
 	free(f.expect);
 	free(f.items);
 	store_close(f.st);
-	json_decref(defn);
+	defn_free(d);
+	json_decref(doc);
 	return rc;
 }

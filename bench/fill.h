@@ -4,11 +4,11 @@
  * and boards, written through the server's own path.
  *
  * Boundary: the database file only. Imports the definition as `atelier
- * import` does (defn_load_file, store_import), then hands every write to
- * seminar_handle() as parsed client messages (proto_parse), grouped in
- * transactions as ws.c groups one loop turn: the rows, events and stored
- * replies are exactly those a served seminar holds. No network, no clock
- * other than the duration it reports.
+ * import` does (defn_load_file, defn_new, store_import), then hands every
+ * write to seminar_handle() as parsed client messages (proto_parse),
+ * grouped in transactions as ws.c groups one loop turn: the rows, events
+ * and stored replies are exactly those a served seminar holds. No
+ * network, no clock other than the duration it reports.
  */
 #ifndef ATELIER_BENCH_FILL_H
 #define ATELIER_BENCH_FILL_H

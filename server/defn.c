@@ -5,12 +5,17 @@
  * template expanded into its boards (titles and prompts from the
  * catalogue).
  *
+ * Then the normalized document as the structs of defn.h, which
+ * store_import() takes.
+ *
  * Boundary: JSON text in, a validated jansson document or one error
- * sentence (file, JSON path of the field, reason) out. Reads the file it
- * is given and nothing else; writes nothing to disk, knows nothing of
- * SQLite, the network or the rules of a live seminar.
+ * sentence (file, JSON path of the field, reason) out, and the structs
+ * made from the document. Reads the file it is given and nothing else;
+ * writes nothing to disk, knows nothing of SQLite, the network or the
+ * rules of a live seminar.
  */
 #include "defn.h"
+#include "digest.h"
 #include "i18n.h"
 #include "text.h"
 
@@ -735,5 +740,185 @@ done:
 	if (f)
 		fclose(f);
 	i18n_free(own);
+	return rc;
+}
+
+/* ===== The definition as structs ===== */
+
+/* What defn_new allocates besides the defn: its arrays and the texts. */
+struct defn_mem {
+	defn_activity *activities;
+	defn_board *boards;     /* every activity's, one after the other */
+	const char **animators; /* the same */
+	char *text, *end;       /* the texts, and where the next one goes */
+};
+
+/* The items of the member key of o when it is an array, else none. */
+static size_t items(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	return json_is_array(v) ? json_array_size(v) : 0;
+}
+
+/* The bytes of the string v with its NUL, 0 when v is not a string. */
+static size_t bytes(json_t *v)
+{
+	const char *t = json_string_value(v);
+	return t ? strlen(t) + 1 : 0;
+}
+
+/* Bytes the texts of doc take in a defn (what keep() will take). */
+static size_t text_bytes(json_t *doc)
+{
+	static const char *const seminar_texts[] = {"id",    "code",        "title", "date",
+	                                            "venue", "description", NULL};
+	static const char *const activity_texts[] = {"id", "title", "question", "template", NULL};
+	json_t *acts = json_object_get(doc, "activities");
+	size_t n = 0;
+
+	for (const char *const *k = seminar_texts; *k; k++)
+		n += bytes(json_object_get(doc, *k));
+	for (size_t i = 0; i < items(doc, "activities"); i++) {
+		json_t *a = json_array_get(acts, i);
+		for (const char *const *k = activity_texts; *k; k++)
+			n += bytes(json_object_get(a, *k));
+		for (size_t j = 0; j < items(a, "animators"); j++)
+			n += bytes(json_array_get(json_object_get(a, "animators"), j));
+		for (size_t j = 0; j < items(a, "boards"); j++) {
+			json_t *b = json_array_get(json_object_get(a, "boards"), j);
+			for (const char *const *k = board_fields; *k; k++)
+				n += bytes(json_object_get(b, *k));
+		}
+	}
+	return n;
+}
+
+/* A copy of the string v in m's texts (text_bytes() counted the room), or
+ * absent when v is not a string. */
+static const char *keep(struct defn_mem *m, json_t *v, const char *absent)
+{
+	size_t n = bytes(v);
+	char *out = m->end;
+
+	if (!n)
+		return absent;
+	memcpy(out, json_string_value(v), n);
+	m->end += n;
+	return out;
+}
+
+/* The digest of doc (defn.h), into out[17]. */
+static int digest_of(json_t *doc, char out[17])
+{
+	char *text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+
+	if (!text)
+		return -1;
+	snprintf(out, 17, "%016llx", (unsigned long long)digest_fnv1a(text, strlen(text)));
+	free(text);
+	return 0;
+}
+
+void defn_free(defn_seminar *d)
+{
+	if (!d)
+		return;
+	if (d->mem) {
+		free(d->mem->activities);
+		free(d->mem->boards);
+		free(d->mem->animators);
+		free(d->mem->text);
+		free(d->mem);
+	}
+	free(d);
+}
+
+/* The activity a of the document into *out, its boards and animators
+ * taken from m's arrays at *nb and *nn. */
+static void make_activity(struct defn_mem *m, json_t *a, defn_activity *out, size_t *nb,
+                          size_t *nn)
+{
+	json_t *list = json_object_get(a, "animators"), *boards = json_object_get(a, "boards");
+
+	*out = (defn_activity){
+		.id = keep(m, json_object_get(a, "id"), ""),
+		.title = keep(m, json_object_get(a, "title"), ""),
+		.question = keep(m, json_object_get(a, "question"), ""),
+		.template_name = keep(m, json_object_get(a, "template"), ""),
+		.animators = &m->animators[*nn],
+		.vote_budget = (long long)json_integer_value(json_object_get(a, "vote_budget")),
+		.boards = &m->boards[*nb],
+		.nboards = items(a, "boards"),
+	};
+	for (size_t j = 0; j < items(a, "animators"); j++) {
+		const char *t = keep(m, json_array_get(list, j), NULL);
+		if (t) {
+			m->animators[(*nn)++] = t;
+			out->nanimators++;
+		}
+	}
+	for (size_t j = 0; j < out->nboards; j++) {
+		json_t *b = json_array_get(boards, j);
+		m->boards[(*nb)++] = (defn_board){keep(m, json_object_get(b, "id"), ""),
+		                                  keep(m, json_object_get(b, "title"), ""),
+		                                  keep(m, json_object_get(b, "prompt"), ""),
+		                                  keep(m, json_object_get(b, "kind"), "")};
+	}
+}
+
+int defn_new(json_t *doc, defn_seminar **out)
+{
+	json_t *acts = json_object_get(doc, "activities");
+	size_t na = items(doc, "activities"), nb = 0, nn = 0, i;
+	defn_seminar *d = calloc(1, sizeof *d);
+	struct defn_mem *m = d ? calloc(1, sizeof *m) : NULL;
+
+	*out = NULL;
+	if (!m)
+		goto fail;
+	d->mem = m;
+	for (i = 0; i < na; i++) {
+		nb += items(json_array_get(acts, i), "boards");
+		nn += items(json_array_get(acts, i), "animators");
+	}
+	m->activities = malloc((na ? na : 1) * sizeof *m->activities);
+	m->boards = malloc((nb ? nb : 1) * sizeof *m->boards);
+	m->animators = malloc((nn ? nn : 1) * sizeof *m->animators);
+	m->text = m->end = malloc(text_bytes(doc) + 1);
+	if (!m->activities || !m->boards || !m->animators || !m->text ||
+	    digest_of(doc, d->digest))
+		goto fail;
+	d->id = keep(m, json_object_get(doc, "id"), NULL);
+	d->code = keep(m, json_object_get(doc, "code"), NULL);
+	d->title = keep(m, json_object_get(doc, "title"), NULL);
+	d->date = keep(m, json_object_get(doc, "date"), "");
+	d->venue = keep(m, json_object_get(doc, "venue"), "");
+	d->description = keep(m, json_object_get(doc, "description"), "");
+	nb = nn = 0;
+	for (i = 0; i < na; i++)
+		make_activity(m, json_array_get(acts, i), &m->activities[i], &nb, &nn);
+	d->activities = m->activities;
+	d->nactivities = na;
+	*out = d;
+	return 0;
+fail:
+	defn_free(d);
+	return -1;
+}
+
+int defn_load(const char *path, const i18n_cat *cat, defn_seminar **out, char *err,
+              size_t err_len)
+{
+	json_t *doc = NULL;
+	int rc = defn_load_file(path, cat, &doc, err, err_len);
+
+	*out = NULL;
+	if (rc == 0 && defn_new(doc, out)) {
+		i18n_cat *own = NULL;
+		check c = {path, err, err_len, i18n_or_french(cat, &own)};
+		rc = c.cat ? fail_memory(&c, NULL) : no_memory(err, err_len);
+		i18n_free(own);
+	}
+	json_decref(doc);
 	return rc;
 }

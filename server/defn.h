@@ -1,9 +1,11 @@
 /*
  * defn.h — seminar definition files (sessions/<name>.json): reading, validating
- * and normalizing them before the store imports them.
+ * and normalizing them, then the definition as C structs, which the store
+ * imports (store_import).
  *
- * Boundary: JSON text -> validated, normalized jansson document. No disk
- * writes, no SQLite. docs/SESSIONS.md is the reference of the format.
+ * Boundary: JSON text -> validated, normalized jansson document -> defn.
+ * No disk writes, no SQLite. docs/SESSIONS.md is the reference of the
+ * format.
  */
 #ifndef ATELIER_DEFN_H
 #define ATELIER_DEFN_H
@@ -11,6 +13,55 @@
 #include <stddef.h>
 #include <jansson.h>
 #include "i18n.h"
+
+/* ===== The definition as structs =====
+ * Made by defn_new (or defn_load) from a normalized document, freed by
+ * defn_free; every text is the definition's own copy, "" for a member the
+ * document lacks, unless a comment says NULL. */
+
+typedef struct defn_board {
+	const char *id; /* slug */
+	const char *title;
+	const char *prompt;
+	const char *kind; /* "notes" or "orientations" once validated */
+} defn_board;
+
+typedef struct defn_activity {
+	const char *id; /* slug */
+	const char *title;
+	const char *question;
+	const char *template_name;
+	const char *const *animators; /* nanimators roles */
+	size_t nanimators;
+	long long vote_budget;
+	const defn_board *boards; /* in their order */
+	size_t nboards;
+} defn_activity;
+
+typedef struct defn_seminar {
+	const char *id;    /* the seminar's slug; NULL when not a string */
+	const char *code;  /* the join code; NULL: the store makes one */
+	const char *title; /* NULL when not a string */
+	const char *date;  /* YYYY-MM-DD */
+	const char *venue;
+	const char *description;
+	const defn_activity *activities; /* in programme order */
+	size_t nactivities;
+	/* The digest (digest.c) of the normalized document with its members
+	 * sorted, as 16 hex digits: the order of a file's keys, its spaces
+	 * and a byte order mark do not change it. */
+	char digest[17];
+	struct defn_mem *mem; /* private to defn.c */
+} defn_seminar;
+
+/* The definition of the normalized document doc (borrowed; the shape
+ * below, as defn_validate leaves it) into *out (caller frees it with
+ * defn_free). doc is read as it is, not checked: a member of another type
+ * counts as absent. Returns 0, or -1 when memory runs out. */
+int defn_new(json_t *doc, defn_seminar **out /* OUT */);
+
+/* Frees what defn_new made; NULL is a no-op. */
+void defn_free(defn_seminar *d);
 
 /* Validates root in place and normalizes it: fills defaults (vote_budget,
  * animators, description), expands each activity's "template" into its
@@ -32,5 +83,11 @@ int defn_validate(json_t *root, const char *path, const i18n_cat *cat, char *err
  * success *out is the normalized document (caller owns it). On failure
  * *out is NULL and err says file, line/field and reason. */
 int defn_load_file(const char *path, const i18n_cat *cat, json_t **out, char *err, size_t err_len);
+
+/* defn_load_file, then defn_new: the definition of the file at path as
+ * structs into *out (caller frees it with defn_free). On failure *out is
+ * NULL and err says file, line/field and reason. */
+int defn_load(const char *path, const i18n_cat *cat, defn_seminar **out, char *err,
+              size_t err_len);
 
 #endif

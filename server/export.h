@@ -1,7 +1,7 @@
 /*
  * export.h — the synthesis of a seminar in Markdown, HTML, CSV and JSON.
  *
- * Boundary: a synthesis document (from store_dump(), shape in
+ * Boundary: a synthesis document (from export_view.h, shape in
  * docs/EXPORTS.md) in, text out. No SQLite, no network; export.c alone
  * writes files. Every user text is escaped for its format.
  */

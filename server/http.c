@@ -26,6 +26,7 @@
 #include "command.h"
 #include "addr.h"
 #include "export.h"
+#include "export_view.h"
 #include "qr.h"
 
 #include <ctype.h>
@@ -334,7 +335,7 @@ static int route_api_export(struct lws *wsi, net *n, struct hss *h, const char *
 		return respond_json(wsi, h, HTTP_STATUS_FORBIDDEN,
 		                    json_pack("{s:s}", "error", "bad_key"));
 	json_t *doc = NULL;
-	if (store_dump(n->st, code, &doc))
+	if (export_view_document(n->st, code, &doc))
 		return not_found(wsi, h);
 	char *body = NULL;
 	size_t len = 0;

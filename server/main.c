@@ -10,6 +10,7 @@
  */
 #include "defn.h"
 #include "export.h"
+#include "export_view.h"
 #include "i18n.h"
 #include "server.h"
 #include "store.h"
@@ -312,18 +313,17 @@ static int import_file(store *st, const char *path, int flags)
 {
 	char err[1024];
 	store_import_report report;
-	json_t *defn = NULL;
-	if (defn_load_file(path, cat, &defn, err, sizeof err)) {
+	defn_seminar *d = NULL;
+	if (defn_load(path, cat, &d, err, sizeof err)) {
 		fprintf(stderr, "atelier : %s\n", err);
 		return -1;
 	}
-	int r = store_import(st, defn, flags, &report, err, sizeof err);
-	const char *title = json_string_value(json_object_get(defn, "title"));
+	int r = store_import(st, d, flags, &report, err, sizeof err);
 	if (r)
 		fprintf(stderr, "atelier : %s : %s\n", path, err);
 	else
-		print_report(path, title ? title : "", &report);
-	json_decref(defn);
+		print_report(path, d->title ? d->title : "", &report);
+	defn_free(d);
 	return r ? -1 : 0;
 }
 
@@ -485,13 +485,13 @@ static int cmd_export(int argc, char **argv)
 	}
 	if (open_store(o.db, &st))
 		return 1;
-	if (store_dump(st, o.args[0], &doc)) {
+	if (export_view_document(st, o.args[0], &doc)) {
 		fail("cli.err_unknown_code", o.args[0]);
 		goto out;
 	}
-	/* Everything is read: the database goes before the files are made
-	 * (and before the document's many small blocks are freed, which
-	 * would make freeing SQLite's cache walk them all). */
+	/* Everything is read: the store goes before the files are made (and
+	 * before the document's many small blocks are freed, which would make
+	 * freeing the store's cache walk them all). */
 	store_close(st);
 	st = NULL;
 	for (int f = first; f <= last; f++) {

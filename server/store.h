@@ -2,19 +2,21 @@
  * store.h — the SQLite database: schema and numbered migrations, prepared
  * statements, transactions. The only module that includes sqlite3.h.
  *
- * Boundary: rows in, rows (or jansson documents) out. Domain rules (who may
- * post where, vote budgets) live in seminar.c, which calls the functions
- * declared in store_domain.h. Network code only opens, closes and drives
- * transactions through the functions below.
+ * Boundary: rows in, rows out. Domain rules (who may post where, vote
+ * budgets) live in seminar.c, which calls the functions declared in
+ * store_domain.h. A seminar's definition comes in as defn.h's structs, its
+ * synthesis goes out as store_synthesis.h's: what a second backend would
+ * implement names no SQLite type and no JSON. Network code only opens,
+ * closes and drives transactions through the functions below.
  */
 #ifndef ATELIER_STORE_H
 #define ATELIER_STORE_H
 
 #include <stddef.h>
-#include <jansson.h>
 #include "i18n.h"
 
 typedef struct store store;
+typedef struct defn_seminar defn_seminar; /* defn.h */
 
 /* Store results: 0 on success, negative on failure. */
 #define STORE_OK 0
@@ -92,22 +94,23 @@ typedef struct store_import_report {
 #define STORE_IMPORT_IF_CHANGED 1 /* pass over a definition identical to the
                                    * one the seminar was last imported from */
 
-/* Imports a seminar definition already validated and normalized by
- * defn_validate() (borrowed). Inserts or updates by the definition's "id"
- * in one transaction: importing the same file twice changes nothing; a
- * changed file makes the programme the file's (docs/SESSIONS.md,
- * "Importing again"): what changed is updated, what is new added, what
- * the file no longer holds archived (kept with its contributions, out of
- * the programme), what comes back brought back, positions rewritten in
- * the file's order. Generates the join code (if the definition has none)
- * and the facilitator key on first import. Records the digest of the
- * definition; with STORE_IMPORT_IF_CHANGED, a definition with the digest
- * recorded for its seminar is not imported again (report->unchanged), so
- * that an edit made in the database since survives. On success fills
- * *report (may be NULL) with the join code and what changed. On failure
- * nothing is changed, *report is zeroed and err says why. */
-int store_import(store *s, json_t *defn, int flags, store_import_report *report /* OUT */,
-                 char *err, size_t err_len);
+/* Imports a seminar definition (borrowed), made by defn.c from a
+ * validated and normalized document (defn_load, defn_new). Inserts or
+ * updates by the definition's "id" in one transaction: importing the same
+ * file twice changes nothing; a changed file makes the programme the
+ * file's (docs/SESSIONS.md, "Importing again"): what changed is updated,
+ * what is new added, what the file no longer holds archived (kept with
+ * its contributions, out of the programme), what comes back brought back,
+ * positions rewritten in the file's order. Generates the join code (if
+ * the definition has none) and the facilitator key on first import.
+ * Records the digest of the definition; with STORE_IMPORT_IF_CHANGED, a
+ * definition with the digest recorded for its seminar is not imported
+ * again (report->unchanged), so that an edit made in the database since
+ * survives. On success fills *report (may be NULL) with the join code and
+ * what changed. On failure nothing is changed, *report is zeroed and err
+ * says why. */
+int store_import(store *s, const defn_seminar *d, int flags,
+                 store_import_report *report /* OUT */, char *err, size_t err_len);
 
 /* Calls fn once per seminar, ordered by date then title. */
 typedef void (*store_seminar_fn)(void *ctx, const char *code, const char *title,
@@ -119,10 +122,5 @@ int store_list_seminars(store *s, store_seminar_fn fn, void *ctx);
  * seminar), or a negative store code when the database could not be read:
  * a storage fault is never taken for a wrong key. */
 int store_check_key(store *s, const char *code, const char *key);
-
-/* The complete synthesis document of a seminar (the JSON export format,
- * see docs/EXPORTS.md). Returns STORE_NOT_FOUND for an unknown code. The
- * caller owns *out. */
-int store_dump(store *s, const char *code, json_t **out);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * store_import.c — seminar definitions (the JSON files of sessions/,
- * validated and normalized by defn.c) into the database.
+ * validated and normalized by defn.c, which gives them as defn.h's
+ * structs) into the database.
  *
  * Boundary: makes the seminar's programme what the definition says, in one
  * transaction (or one savepoint inside the caller's): all or nothing.
@@ -18,7 +19,7 @@
  * does).
  */
 #include "store_private.h"
-#include "digest.h"
+#include "defn.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,11 +29,80 @@
 #define CODE_TRIES 100
 #define KEY_BYTES 32 /* 256 random bits, 64 hex digits */
 
-/* A member's string, "" when absent. */
-static const char *str(json_t *o, const char *name)
+/* ===== Lists as JSON text =====
+ * The store keeps an activity's animators as the JSON text of an array of
+ * strings, and hands the definition's slugs to SQLite's json_each() the
+ * same way. The text is written as jansson's compact dump writes it, the
+ * form every stored list has, so that an unchanged list reads as
+ * unchanged. */
+
+/* A JSON array of strings being written; text is malloc'd. */
+struct list {
+	char *text;
+	size_t len, cap;
+	int failed; /* memory ran out: text is NULL */
+};
+
+static void list_put(struct list *l, const char *s, size_t n)
 {
-	const char *v = json_string_value(json_object_get(o, name));
-	return v ? v : "";
+	if (l->failed)
+		return;
+	if (l->len + n + 1 > l->cap) {
+		size_t cap = 2 * (l->len + n + 1) + 64;
+		char *more = realloc(l->text, cap);
+		if (!more) {
+			free(l->text);
+			*l = (struct list){NULL, 0, 0, 1};
+			return;
+		}
+		l->text = more;
+		l->cap = cap;
+	}
+	memcpy(l->text + l->len, s, n);
+	l->len += n;
+	l->text[l->len] = '\0';
+}
+
+/* Appends the string s to the array. */
+static void list_add(struct list *l, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *t = (const unsigned char *)s;
+
+	list_put(l, l->len ? ",\"" : "[\"", 2);
+	for (const unsigned char *run = t;; t++) {
+		char esc[7] = "\\";
+		size_t n = 2;
+		if (*t >= 0x20 && *t != '"' && *t != '\\')
+			continue;
+		list_put(l, (const char *)run, (size_t)(t - run));
+		if (!*t)
+			break;
+		switch (*t) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[*t >> 4];
+			esc[5] = hex[*t & 15];
+			n = 6;
+		}
+		list_put(l, esc, n);
+		run = t + 1;
+	}
+	list_put(l, "\"", 1);
+}
+
+/* Ends the array: its text (caller frees it), NULL when memory ran out. */
+static char *list_end(struct list *l)
+{
+	list_put(l, l->len ? "]" : "[]", l->len ? 1 : 2);
+	return l->text;
 }
 
 /* A join code that no seminar has yet, into code[CODE_CHARS + 1]. */
@@ -76,11 +146,10 @@ static int take_code(store *s, sqlite3_stmt *st, store_import_report *r)
 
 /* Inserts or updates the seminar row; its id into *sid, its join code
  * into r->code, whether it is new or changed into r. */
-static int upsert_seminar(store *s, json_t *defn, long long *sid, store_import_report *r,
-                          char *err, size_t err_len)
+static int upsert_seminar(store *s, const defn_seminar *d, long long *sid,
+                          store_import_report *r, char *err, size_t err_len)
 {
-	const char *slug = str(defn, "id");
-	const char *wanted = json_string_value(json_object_get(defn, "code"));
+	const char *slug = d->id, *wanted = d->code;
 	long long other, n = 0;
 	char key[2 * KEY_BYTES + 1], made[CODE_CHARS + 1];
 	int rc;
@@ -105,8 +174,8 @@ static int upsert_seminar(store *s, json_t *defn, long long *sid, store_import_r
 		                 " date = ?3, venue = ?4, description = ?5 WHERE id = ?6 AND NOT"
 		                 " (code IS COALESCE(?1, code) AND title IS ?2 AND date IS ?3"
 		                 " AND venue IS ?4 AND description IS ?5)",
-		                 "ttttti", wanted, str(defn, "title"), str(defn, "date"),
-		                 str(defn, "venue"), str(defn, "description"), *sid);
+		                 "ttttti", wanted, d->title, d->date, d->venue, d->description,
+		                 *sid);
 		if (rc == STORE_OK && (rc = changed_rows(s, &n)) == STORE_OK)
 			r->seminar_changed = n > 0;
 	} else {
@@ -117,9 +186,8 @@ static int upsert_seminar(store *s, json_t *defn, long long *sid, store_import_r
 		rc = store__int(s, sid,
 		                "INSERT INTO seminar (slug, code, key, title, date, venue,"
 		                " description) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-		                "ttttttt", slug, wanted ? wanted : made, key,
-		                str(defn, "title"), str(defn, "date"), str(defn, "venue"),
-		                str(defn, "description"));
+		                "ttttttt", slug, wanted ? wanted : made, key, d->title, d->date,
+		                d->venue, d->description);
 		/* the first facilitator key, kept readable in the seminar row
 		 * so that `atelier serve` can print the console's address */
 		if (rc == STORE_OK)
@@ -221,36 +289,45 @@ static int archive(store *s, const char *sql, long long parent_id, const char *s
 	return rc == SQLITE_DONE ? STORE_OK : store__fail(rc);
 }
 
-/* Archives the rows of parent_id that items (activities or boards of the
- * definition) no longer hold and frees the positions items will take;
- * counts the archived ones and a change of order into t. */
-static int prepare_level(store *s, const struct level *l, long long parent_id, json_t *items,
+/* Archives the rows of parent_id that the definition no longer holds
+ * (slugs: the slugs of this level of the definition as a JSON array,
+ * freed here; NULL when memory ran out) and frees the positions the
+ * definition's rows will take; counts the archived ones and a change of
+ * order into t. */
+static int prepare_level(store *s, const struct level *l, long long parent_id, char *slugs,
                          struct tally *t)
 {
-	json_t *slugs = json_array();
-	char *text = NULL;
 	long long reordered = 0;
-	size_t i;
-	json_t *it;
-	int rc = STORE_ERR;
+	int rc;
 
 	if (!slugs)
 		return STORE_ERR;
-	json_array_foreach(items, i, it)
-		if (json_array_append(slugs, json_object_get(it, "id")))
-			goto done;
-	if (!(text = json_dumps(slugs, JSON_COMPACT)))
-		goto done;
-	rc = store__int(s, &reordered, l->reordered, "it", parent_id, text);
+	rc = store__int(s, &reordered, l->reordered, "it", parent_id, slugs);
 	t->reordered = reordered != 0;
 	if (rc == STORE_OK)
-		rc = archive(s, l->archive, parent_id, text, t);
+		rc = archive(s, l->archive, parent_id, slugs, t);
 	if (rc == STORE_OK)
-		rc = store__exec(s, l->make_room, "it", parent_id, text);
-done:
-	free(text);
-	json_decref(slugs);
+		rc = store__exec(s, l->make_room, "it", parent_id, slugs);
+	free(slugs);
 	return rc;
+}
+
+/* The slugs of the boards of an activity, of the activities of a
+ * definition: prepare_level's argument. */
+static char *board_slugs(const defn_activity *a)
+{
+	struct list l = {0};
+	for (size_t i = 0; i < a->nboards; i++)
+		list_add(&l, a->boards[i].id);
+	return list_end(&l);
+}
+
+static char *activity_slugs(const defn_seminar *d)
+{
+	struct list l = {0};
+	for (size_t i = 0; i < d->nactivities; i++)
+		list_add(&l, d->activities[i].id);
+	return list_end(&l);
 }
 
 /* How a row of the definition stood before the import, from a statement
@@ -283,7 +360,8 @@ static int before(int rc, long long v, enum before *was)
 
 /* Inserts or updates one board of an activity, at position pos, in the
  * programme; counts it into t. */
-static int upsert_board(store *s, long long aid, long long pos, json_t *b, struct tally *t)
+static int upsert_board(store *s, long long aid, long long pos, const defn_board *b,
+                        struct tally *t)
 {
 	enum before was;
 	long long v = 0;
@@ -291,8 +369,7 @@ static int upsert_board(store *s, long long aid, long long pos, json_t *b, struc
 	                    "SELECT CASE WHEN archived IS NOT NULL THEN 2 WHEN title IS ?3"
 	                    " AND prompt IS ?4 AND kind IS ?5 THEN 1 ELSE 0 END FROM board"
 	                    " WHERE activity_id = ?1 AND slug = ?2",
-	                    "itttt", aid, str(b, "id"), str(b, "title"), str(b, "prompt"),
-	                    str(b, "kind"));
+	                    "itttt", aid, b->id, b->title, b->prompt, b->kind);
 
 	rc = before(rc, v, &was);
 	if (rc == STORE_OK)
@@ -305,8 +382,7 @@ static int upsert_board(store *s, long long aid, long long pos, json_t *b, struc
 		                 " WHERE NOT (position IS excluded.position"
 		                 " AND title IS excluded.title AND prompt IS excluded.prompt"
 		                 " AND kind IS excluded.kind AND archived IS NULL)",
-		                 "itittt", aid, str(b, "id"), pos, str(b, "title"),
-		                 str(b, "prompt"), str(b, "kind"));
+		                 "itittt", aid, b->id, pos, b->title, b->prompt, b->kind);
 	if (rc == STORE_OK)
 		count(t, was, 0);
 	return rc;
@@ -316,29 +392,27 @@ static int upsert_board(store *s, long long aid, long long pos, json_t *b, struc
  * and makes its boards the definition's; counts it into r->activities
  * (t) and, when it was in the programme already, its boards into
  * r->boards. */
-static int upsert_activity(store *s, long long sid, long long pos, json_t *act,
-                           struct tally *t, store_import_report *r)
+static int upsert_activity(store *s, long long sid, long long pos,
+                           const defn_activity *act, struct tally *t, store_import_report *r)
 {
-	char *animators = json_dumps(json_object_get(act, "animators"), JSON_COMPACT);
-	json_t *items = json_object_get(act, "boards");
-	long long vote_budget = (long long)json_integer_value(json_object_get(act, "vote_budget"));
+	struct list list = {0};
+	char *animators;
 	struct tally b = {{0}, 0, NULL, 0};
 	enum before was = BEFORE_NEW;
 	long long aid = 0, v = 0;
 	int rc = STORE_ERR;
 
-	if (!animators) {
-		animators = strdup("[]");
-		if (!animators)
-			goto done;
-	}
+	for (size_t i = 0; i < act->nanimators; i++)
+		list_add(&list, act->animators[i]);
+	if (!(animators = list_end(&list)))
+		goto done;
 	rc = store__int(s, &v,
 	                "SELECT CASE WHEN archived IS NOT NULL THEN 2 WHEN title IS ?3"
 	                " AND question IS ?4 AND template IS ?5 AND vote_budget IS ?6"
 	                " AND animators IS ?7 THEN 1 ELSE 0 END FROM activity"
 	                " WHERE seminar_id = ?1 AND slug = ?2",
-	                "ittttit", sid, str(act, "id"), str(act, "title"), str(act, "question"),
-	                str(act, "template"), vote_budget, animators);
+	                "ittttit", sid, act->id, act->title, act->question, act->template_name,
+	                act->vote_budget, animators);
 	rc = before(rc, v, &was);
 	if (rc == STORE_OK)
 		rc = store__exec(s,
@@ -353,15 +427,15 @@ static int upsert_activity(store *s, long long sid, long long pos, json_t *act,
 		                 " AND question IS excluded.question AND template IS excluded.template"
 		                 " AND vote_budget IS excluded.vote_budget"
 		                 " AND animators IS excluded.animators AND archived IS NULL)",
-		                 "ititttit", sid, str(act, "id"), pos, str(act, "title"),
-		                 str(act, "question"), str(act, "template"), vote_budget, animators);
+		                 "ititttit", sid, act->id, pos, act->title, act->question,
+		                 act->template_name, act->vote_budget, animators);
 	if (rc == STORE_OK)
 		rc = store__int(s, &aid, "SELECT id FROM activity WHERE seminar_id = ? AND slug = ?",
-		                "it", sid, str(act, "id"));
+		                "it", sid, act->id);
 	if (rc == STORE_OK)
-		rc = prepare_level(s, &boards, aid, items, &b);
-	for (size_t j = 0; rc == STORE_OK && j < json_array_size(items); j++)
-		rc = upsert_board(s, aid, (long long)j, json_array_get(items, j), &b);
+		rc = prepare_level(s, &boards, aid, board_slugs(act), &b);
+	for (size_t j = 0; rc == STORE_OK && j < act->nboards; j++)
+		rc = upsert_board(s, aid, (long long)j, &act->boards[j], &b);
 	if (rc != STORE_OK)
 		goto done;
 	if (was == BEFORE_CHANGED || was == BEFORE_SAME) {
@@ -372,24 +446,10 @@ static int upsert_activity(store *s, long long sid, long long pos, json_t *act,
 	}
 	count(t, was, b.reordered || b.n.added || b.n.changed || b.n.archived || b.n.restored);
 	if (was == BEFORE_ARCHIVED)
-		add_name(r->restored, sizeof r->restored, str(act, "id"));
+		add_name(r->restored, sizeof r->restored, act->id);
 done:
 	free(animators);
 	return rc;
-}
-
-/* The digest of a definition, of its normalized form with its members
- * sorted (so the order of a file's keys, its spaces and a byte order
- * mark do not count), as 16 hex digits into out[17]. */
-static int defn_digest(json_t *defn, char out[17])
-{
-	char *text = json_dumps(defn, JSON_COMPACT | JSON_SORT_KEYS);
-
-	if (!text)
-		return STORE_ERR;
-	snprintf(out, 17, "%016llx", (unsigned long long)digest_fnv1a(text, strlen(text)));
-	free(text);
-	return STORE_OK;
 }
 
 /* When the seminar was last imported from a definition of this digest:
@@ -407,39 +467,37 @@ static int same_as_last(store *s, const char *slug, const char *digest,
 }
 
 /* The import itself, inside the transaction or savepoint. */
-static int import(store *s, json_t *defn, int flags, store_import_report *r, char *err,
-                  size_t err_len)
+static int import(store *s, const defn_seminar *d, int flags, store_import_report *r,
+                  char *err, size_t err_len)
 {
-	json_t *acts = json_object_get(defn, "activities");
 	struct tally t = {{0}, 0, r->archived, sizeof r->archived};
-	char digest[17];
 	long long sid = 0;
-	int rc = defn_digest(defn, digest);
+	int rc;
 
-	if (rc == STORE_OK && (flags & STORE_IMPORT_IF_CHANGED)) {
-		rc = same_as_last(s, str(defn, "id"), digest, r);
+	if (flags & STORE_IMPORT_IF_CHANGED) {
+		rc = same_as_last(s, d->id, d->digest, r);
 		if (rc != STORE_NOT_FOUND)
 			return rc;
 	}
-	rc = upsert_seminar(s, defn, &sid, r, err, err_len);
+	rc = upsert_seminar(s, d, &sid, r, err, err_len);
 	if (rc == STORE_OK)
-		rc = prepare_level(s, &activities, sid, acts, &t);
-	for (size_t i = 0; rc == STORE_OK && i < json_array_size(acts); i++)
-		rc = upsert_activity(s, sid, (long long)i, json_array_get(acts, i), &t, r);
+		rc = prepare_level(s, &activities, sid, activity_slugs(d), &t);
+	for (size_t i = 0; rc == STORE_OK && i < d->nactivities; i++)
+		rc = upsert_activity(s, sid, (long long)i, &d->activities[i], &t, r);
 	if (rc == STORE_OK)
 		rc = store__exec(s,
 		                 "UPDATE seminar SET defn_digest = ?2 WHERE id = ?1"
 		                 " AND defn_digest IS NOT ?2",
-		                 "it", sid, digest);
+		                 "it", sid, d->digest);
 	r->activities = t.n;
 	r->reordered = !r->created && t.reordered;
 	return rc;
 }
 
-int store_import(store *s, json_t *defn, int flags, store_import_report *report, char *err,
-                 size_t err_len)
+int store_import(store *s, const defn_seminar *d, int flags, store_import_report *report,
+                 char *err, size_t err_len)
 {
-	const char *slug = json_string_value(json_object_get(defn, "id"));
+	const char *slug = d ? d->id : NULL;
 	int own = !store_tx_active(s);
 	store_import_report mine;
 	store_import_report *r = report ? report : &mine;
@@ -448,7 +506,7 @@ int store_import(store *s, json_t *defn, int flags, store_import_report *report,
 	memset(r, 0, sizeof *r);
 	if (err && err_len)
 		err[0] = '\0';
-	if (!slug || !json_is_string(json_object_get(defn, "title"))) {
+	if (!slug || !d->title) {
 		store__say(s->cat, err, err_len, "store.err.import", slug ? slug : "?",
 		           "« id » ou « title » manque");
 		return STORE_ERR;
@@ -456,7 +514,7 @@ int store_import(store *s, json_t *defn, int flags, store_import_report *report,
 	rc = own ? store_tx_begin(s) : store__exec(s, "SAVEPOINT import", "");
 	if (rc != STORE_OK)
 		goto fail;
-	rc = import(s, defn, flags, r, err, err_len);
+	rc = import(s, d, flags, r, err, err_len);
 	if (rc == STORE_OK)
 		rc = own ? store_tx_commit(s) : store__exec(s, "RELEASE import", "");
 	if (rc != STORE_OK) {

@@ -1,13 +1,14 @@
 /*
  * fuzz_defn.c — libFuzzer harness of the seminar definition importer: the
  * input is a definition file's bytes, parsed as defn_load_file() does,
- * validated and normalized by defn_validate(), then, NULL, when valid, imported
- * by store_import() into an in-memory store, twice: the second import
- * must report no change.
+ * validated and normalized by defn_validate(), then, when valid, made into
+ * structs (defn_new) and imported by store_import() into an in-memory
+ * store, twice: the second import must report no change; the synthesis
+ * document of the seminar is then made (export_view_document).
  *
- * Boundary: calls defn.c and the store only; never writes a file. The
- * store is opened once per process; every input runs in a transaction
- * rolled back at the end, so the database never grows.
+ * Boundary: calls defn.c, the store and the export view only; never
+ * writes a file. The store is opened once per process; every input runs
+ * in a transaction rolled back at the end, so the database never grows.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <jansson.h>
 
 #include "defn.h"
+#include "export_view.h"
 #include "fuzz_common.h"
 #include "store.h"
 
@@ -35,6 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	store_import_report r, again;
 	const store_import_counts none = {0, 0, 0, 0};
 	json_error_t jerr;
+	defn_seminar *d = NULL;
 
 	if (!st) {
 		fuzz_check(store_open(":memory:", NULL, &st, err, sizeof err) == STORE_OK);
@@ -53,22 +56,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_decref(root);
 		return 0;
 	}
+	fuzz_check(defn_new(root, &d) == 0);
 	fuzz_check(store_tx_begin(st) == STORE_OK);
-	if (store_import(st, root, 0, &r, err, sizeof err) == STORE_OK) {
+	if (store_import(st, d, 0, &r, err, sizeof err) == STORE_OK) {
 		fuzz_check(r.code[0] != '\0');
 		/* Importing the same document twice works and changes nothing,
 		 * and says so. */
-		fuzz_check(store_import(st, root, 0, &again, err, sizeof err) == STORE_OK);
+		fuzz_check(store_import(st, d, 0, &again, err, sizeof err) == STORE_OK);
 		fuzz_check(strcmp(again.code, r.code) == 0);
 		fuzz_check(!again.created && !again.seminar_changed && !again.reordered &&
 		           !again.unchanged);
 		fuzz_check(!memcmp(&again.activities, &none, sizeof none) &&
 		           !memcmp(&again.boards, &none, sizeof none));
 		json_t *doc = NULL;
-		fuzz_check(store_dump(st, r.code, &doc) == STORE_OK);
+		fuzz_check(export_view_document(st, r.code, &doc) == STORE_OK);
 		json_decref(doc);
 	}
 	store_tx_rollback(st);
+	defn_free(d);
 	json_decref(root);
 	return 0;
 }

@@ -66,13 +66,15 @@ static void setup(void)
 	store_import_report r;
 	json_error_t jerr;
 	json_t *d = json_loads(definition, 0, &jerr);
+	defn_seminar *def = NULL;
 
 	fuzz_check(d != NULL);
 	err[0] = '\0';
-	if (defn_validate(d, "fuzz.json", NULL, err, sizeof err) ||
+	if (defn_validate(d, "fuzz.json", NULL, err, sizeof err) || defn_new(d, &def) ||
 	    store_open(":memory:", NULL, &st, err, sizeof err) != STORE_OK ||
-	    store_import(st, d, 0, &r, err, sizeof err) != STORE_OK)
+	    store_import(st, def, 0, &r, err, sizeof err) != STORE_OK)
 		fuzz_fail(err, __FILE__, __LINE__);
+	defn_free(def);
 	fuzz_check(strcmp(r.code, "FUZZ22") == 0);
 	fuzz_check(store_list_seminars(st, take_key, NULL) == STORE_OK);
 	fuzz_check(key[0] != '\0');

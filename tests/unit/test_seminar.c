@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "export_view.h"
 #include "store_domain.h"
 
 /* Each test: a fixture, two joined participants (a, b) and a screen that
@@ -267,7 +268,7 @@ static void resend_returns_the_same_reply_and_stores_once(void **state)
 	assert_int_equal(r2.nevents, 0);
 	assert_int_equal(r2.is_error, 0);
 	assert_int_equal(last_seq(w), seq);
-	assert_int_equal(store_dump(w->f.st, w->f.code, &doc), STORE_OK);
+	assert_int_equal(export_view_document(w->f.st, w->f.code, &doc), STORE_OK);
 	assert_int_equal(json_integer_value(member(doc, "totals", "contributions")), 1);
 	json_decref(doc);
 
@@ -894,7 +895,7 @@ static long long attending(struct world *w, size_t i)
 	json_t *doc = NULL;
 	long long n;
 
-	assert_int_equal(store_dump(w->f.st, w->f.code, &doc), STORE_OK);
+	assert_int_equal(export_view_document(w->f.st, w->f.code, &doc), STORE_OK);
 	n = json_integer_value(
 		member(json_array_get(member(doc, "activities", NULL), i), "participants", NULL));
 	json_decref(doc);

@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "digest.h"
+#include "export_view.h"
 #include "proc.h"
 #include "store_domain.h"
 #include "store_keys.h"
@@ -298,7 +300,7 @@ static void migration_2_recomputes_attendance(void **state)
 	assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_OK);
 	assert_true(store_schema_version(st) >= 2);
 	assert_int_equal(store_list_seminars(st, keep_code, code), STORE_OK);
-	assert_int_equal(store_dump(st, code, &doc), STORE_OK);
+	assert_int_equal(export_view_document(st, code, &doc), STORE_OK);
 	axe = json_array_get(json_object_get(doc, "activities"), 0);
 	orient = json_array_get(json_object_get(doc, "activities"), 1);
 	assert_string_equal(json_string_value(json_object_get(axe, "id")), "axe-1");
@@ -422,7 +424,7 @@ static char *dump_text(store *st, const char *code)
 {
 	json_t *doc = NULL;
 	char *text;
-	assert_int_equal(store_dump(st, code, &doc), STORE_OK);
+	assert_int_equal(export_view_document(st, code, &doc), STORE_OK);
 	json_object_del(doc, "generated");
 	text = json_dumps(doc, JSON_SORT_KEYS);
 	json_decref(doc);
@@ -485,7 +487,7 @@ static void import_update_adds_and_keeps(void **state)
 	assert_int_equal(fx_import_code(f.st, d, code, sizeof code, err, sizeof err), STORE_OK);
 	assert_string_equal(code, f.code);
 
-	assert_int_equal(store_dump(f.st, f.code, &doc), STORE_OK);
+	assert_int_equal(export_view_document(f.st, f.code, &doc), STORE_OK);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "seminar"),
 	                                                      "title")),
 	                    "Séminaire d'essai, version 2");
@@ -579,7 +581,7 @@ static const char *programme(store *st, const char *code, char *out, size_t len,
 	json_t *d = NULL, *a, *b;
 	size_t i, j, n = 0;
 
-	assert_int_equal(store_dump(st, code, &d), STORE_OK);
+	assert_int_equal(export_view_document(st, code, &d), STORE_OK);
 	out[0] = '\0';
 	json_array_foreach(json_object_get(d, "activities"), i, a) {
 		n += (size_t)snprintf(out + n, n < len ? len - n : 0, "%s%s[", i ? " " : "",
@@ -838,7 +840,7 @@ static void import_reports_what_it_changes(void **state)
 	static const char *const order[] = {"orient", "axe-1"};
 
 	assert_int_equal(store_open(":memory:", NULL, &st, err, sizeof err), STORE_OK);
-	assert_int_equal(store_import(st, d, 0, &r, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_store_import(st, d, 0, &r, err, sizeof err), STORE_OK);
 	assert_int_equal(strlen(r.code), 6);
 	assert_true(r.created);
 	assert_int_equal(r.activities.added, 2);
@@ -851,7 +853,7 @@ static void import_reports_what_it_changes(void **state)
 	                              "constats", "title", "Constats", "prompt", "", "kind",
 	                              "notes", "id", "pistes", "title", "Pistes", "prompt", "",
 	                              "kind", "notes"));
-	assert_int_equal(store_import(st, changed, 0, &r, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_store_import(st, changed, 0, &r, err, sizeof err), STORE_OK);
 	assert_false(r.created || r.seminar_changed || r.reordered || r.unchanged);
 	assert_int_equal(r.activities.added, 0);
 	assert_int_equal(r.activities.changed, 1);
@@ -862,13 +864,13 @@ static void import_reports_what_it_changes(void **state)
 	assert_int_equal(r.boards.changed, 0);
 	assert_int_equal(r.boards.archived, 3);
 
-	assert_int_equal(store_import(st, changed, 0, &r, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_store_import(st, changed, 0, &r, err, sizeof err), STORE_OK);
 	assert_false(r.created || r.seminar_changed || r.reordered || r.unchanged);
 	assert_true(none(&r.activities) && none(&r.boards));
 	assert_string_equal(r.archived, "");
 
 	json_object_set_new(d, "venue", json_string("Médiathèque"));
-	assert_int_equal(store_import(st, d, 0, &r, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_store_import(st, d, 0, &r, err, sizeof err), STORE_OK);
 	assert_true(r.seminar_changed);
 	assert_int_equal(r.activities.changed, 1);
 	assert_int_equal(r.activities.restored, 1);
@@ -878,7 +880,7 @@ static void import_reports_what_it_changes(void **state)
 
 	swapped = with_activities(order, 2);
 	json_object_set_new(swapped, "venue", json_string("Médiathèque"));
-	assert_int_equal(store_import(st, swapped, 0, &r, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_store_import(st, swapped, 0, &r, err, sizeof err), STORE_OK);
 	assert_true(r.reordered);
 	assert_false(r.seminar_changed);
 	assert_true(none(&r.activities) && none(&r.boards));
@@ -888,7 +890,7 @@ static void import_reports_what_it_changes(void **state)
 	                                                   "boards"),
 	                                   0),
 	                    "prompt", json_string("Une orientation, ses actions"));
-	assert_int_equal(store_import(st, swapped, 0, &r, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_store_import(st, swapped, 0, &r, err, sizeof err), STORE_OK);
 	assert_false(r.reordered);
 	assert_int_equal(r.activities.changed, 1);
 	assert_int_equal(r.boards.changed, 1);
@@ -915,7 +917,7 @@ static void import_if_changed_keeps_edits_made_since(void **state)
 
 	tmp_make(&t);
 	assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_OK);
-	assert_int_equal(store_import(st, d, STORE_IMPORT_IF_CHANGED, &r, err, sizeof err),
+	assert_int_equal(fx_store_import(st, d, STORE_IMPORT_IF_CHANGED, &r, err, sizeof err),
 	                 STORE_OK);
 	assert_true(r.created);
 	assert_false(r.unchanged);
@@ -927,18 +929,18 @@ static void import_if_changed_keeps_edits_made_since(void **state)
 	                 SQLITE_OK);
 	sqlite3_close(db);
 
-	assert_int_equal(store_import(st, d, STORE_IMPORT_IF_CHANGED, &r, err, sizeof err),
+	assert_int_equal(fx_store_import(st, d, STORE_IMPORT_IF_CHANGED, &r, err, sizeof err),
 	                 STORE_OK);
 	assert_true(r.unchanged);
 	assert_int_equal(strlen(r.code), 6);
-	assert_int_equal(store_dump(st, r.code, &doc), STORE_OK);
+	assert_int_equal(export_view_document(st, r.code, &doc), STORE_OK);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(doc, "seminar"),
 	                                                      "title")),
 	                    "Titre revu");
 	json_decref(doc);
 
 	json_array_remove(json_object_get(d, "activities"), 1);
-	assert_int_equal(store_import(st, d, STORE_IMPORT_IF_CHANGED, &r, err, sizeof err),
+	assert_int_equal(fx_store_import(st, d, STORE_IMPORT_IF_CHANGED, &r, err, sizeof err),
 	                 STORE_OK);
 	assert_false(r.unchanged);
 	assert_true(r.seminar_changed); /* the file's title again */
@@ -946,10 +948,53 @@ static void import_if_changed_keeps_edits_made_since(void **state)
 	assert_string_equal(programme(st, r.code, prog, sizeof prog, NULL),
 	                    "axe-1[abandonner maintenir inventer]");
 
-	assert_int_equal(store_import(st, d, 0, &r, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_store_import(st, d, 0, &r, err, sizeof err), STORE_OK);
 	assert_false(r.unchanged);
 	assert_true(none(&r.activities));
 	store_close(st);
+	json_decref(d);
+	tmp_remove(&t);
+}
+
+/* What an import stores from a definition's JSON, an activity's animators
+ * (the JSON text of an array of strings) and the definition's digest, is
+ * byte for byte what it stored when it read the document with jansson: a
+ * database made before finds them unchanged. */
+static void import_stores_lists_and_digest_as_before(void **state)
+{
+	(void)state;
+	struct tmp t;
+	store *st = NULL;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *q = NULL;
+	char err[256], digest[17], code[32];
+	json_t *d = fx_definition();
+	json_t *roles = json_pack("[s, s, s, s]", "rôle \"cité\" \\ éducative", "tab\there",
+	                          "ctl\x01\x1f\x7f end", "a/b é 🙂");
+	char *want = json_dumps(roles, JSON_COMPACT), *text;
+
+	json_object_set_new(fx_defn_activity(d, "axe-1"), "animators", roles);
+	text = json_dumps(d, JSON_COMPACT | JSON_SORT_KEYS);
+	snprintf(digest, sizeof digest, "%016llx",
+	         (unsigned long long)digest_fnv1a(text, strlen(text)));
+	tmp_make(&t);
+	assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_import_code(st, d, code, sizeof code, err, sizeof err), STORE_OK);
+	store_close(st);
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT a.animators, s.defn_digest FROM activity a"
+	                                    " JOIN seminar s ON s.id = a.seminar_id"
+	                                    " WHERE a.slug = 'axe-1'",
+	                                    -1, &q, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(q, 0), want);
+	assert_string_equal((const char *)sqlite3_column_text(q, 1), digest);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	free(want);
+	free(text);
 	json_decref(d);
 	tmp_remove(&t);
 }
@@ -1064,8 +1109,8 @@ static void dump_shape_and_order(void **state)
 	orient = json_integer_value(json_object_get(json_object_get(r, "contribution"), "id"));
 	json_decref(r);
 
-	assert_int_equal(store_dump(f.st, "NOPE99", &doc), STORE_NOT_FOUND);
-	assert_int_equal(store_dump(f.st, f.code, &doc), STORE_OK);
+	assert_int_equal(export_view_document(f.st, "NOPE99", &doc), STORE_NOT_FOUND);
+	assert_int_equal(export_view_document(f.st, f.code, &doc), STORE_OK);
 	assert_string_equal(json_string_value(json_object_get(doc, "format")), "atelier-synthese");
 	assert_int_equal(json_integer_value(json_object_get(doc, "version")), 1);
 	assert_int_equal(strlen(json_string_value(json_object_get(doc, "generated"))), 20);
@@ -1198,7 +1243,7 @@ static void dump_actions_and_totals(void **state)
 	   "\"contribution\":%lld}",
 	   f.code, f.key, one);
 
-	assert_int_equal(store_dump(f.st, f.code, &doc), STORE_OK);
+	assert_int_equal(export_view_document(f.st, f.code, &doc), STORE_OK);
 	for (void *it = json_object_iter(doc); it; it = json_object_iter_next(doc, it))
 		assert_string_equal(json_object_iter_key(it), order[i++]);
 	assert_int_equal(i, 6);
@@ -1255,6 +1300,7 @@ int main(void)
 		cmocka_unit_test(migration_keeps_rows_and_separates_positions),
 		cmocka_unit_test(import_reports_what_it_changes),
 		cmocka_unit_test(import_if_changed_keeps_edits_made_since),
+		cmocka_unit_test(import_stores_lists_and_digest_as_before),
 		cmocka_unit_test(dump_shape_and_order),
 		cmocka_unit_test(dump_actions_and_totals),
 	};

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "defn.h"
 #include "proto.h"
 
 static const char definition[] =
@@ -67,11 +68,21 @@ void fx_open(fixture *f)
 	assert_true(strlen(f->key) >= 32);
 }
 
+int fx_store_import(store *st, json_t *doc, int flags, store_import_report *r, char *err,
+                    size_t err_len)
+{
+	defn_seminar *d = NULL;
+	int rc = defn_new(doc, &d) ? STORE_ERR : store_import(st, d, flags, r, err, err_len);
+
+	defn_free(d);
+	return rc;
+}
+
 int fx_import_code(store *st, json_t *defn, char *code, size_t code_len, char *err,
                    size_t err_len)
 {
 	store_import_report r;
-	int rc = store_import(st, defn, 0, &r, err, err_len);
+	int rc = fx_store_import(st, defn, 0, &r, err, err_len);
 
 	if (rc == STORE_OK)
 		snprintf(code, code_len, "%s", r.code);
@@ -85,7 +96,7 @@ void fx_import_report(fixture *f, json_t *defn, int flags, store_import_report *
 
 	if (!r)
 		r = &mine;
-	if (store_import(f->st, defn, flags, r, err, sizeof err) != STORE_OK)
+	if (fx_store_import(f->st, defn, flags, r, err, sizeof err) != STORE_OK)
 		fail_msg("import: %s", err);
 	assert_string_equal(r->code, f->code);
 }

@@ -34,7 +34,13 @@ json_t *fx_definition(void);
 void fx_open(fixture *f);
 void fx_close(fixture *f);
 
-/* store_import(st, defn, 0, ...) with the join code copied into
+/* store_import of the definition of the normalized document doc
+ * (defn_new): returns what store_import returned (STORE_ERR when memory
+ * ran out before). */
+int fx_store_import(store *st, json_t *doc, int flags, store_import_report *r, char *err,
+                    size_t err_len);
+
+/* fx_store_import(st, defn, 0, ...) with the join code copied into
  * code[code_len] on success; returns what store_import returned. */
 int fx_import_code(store *st, json_t *defn, char *code, size_t code_len, char *err,
                    size_t err_len);
