@@ -2,7 +2,9 @@
  * store.h — the SQLite database: schema and numbered migrations, prepared
  * statements, transactions. The only module that includes sqlite3.h.
  *
- * Boundary: rows in, rows (or jansson documents) out. Domain rules (who may
+ * Boundary: rows in, C structs out (store_domain.h), what a second backend
+ * would implement; the synthesis (store_dump) and the definitions
+ * (store_import) still come as jansson documents. Domain rules (who may
  * post where, vote budgets) live in seminar.c, which calls the functions
  * declared in store_domain.h. Network code only opens, closes and drives
  * transactions through the functions below.
@@ -40,6 +42,19 @@ const char *store_errmsg(store *s);
 
 /* Schema version after migrations (number of the last migration run). */
 int store_schema_version(store *s);
+
+/* Statements run on this connection since it was opened, every kind
+ * (BEGIN, SAVEPOINT, reads, writes), counted with sqlite3_trace_v2: the
+ * tests hold the live path to its budget with it. */
+long long store_statements(store *s);
+
+/* A number that moves whenever what the store holds may have changed
+ * without a new event of a seminar: a rollback (a sequence number may then
+ * be given again to other content), or a commit by another connection (an
+ * `atelier import` beside the server). What is built from the store and
+ * kept (a snapshot) is good while the sequence number and this number stay
+ * the same. One statement. */
+int store_version(store *s, long long *out /* OUT */);
 
 /* ===== Transactions =====
  * The network layer groups every write of one event-loop turn into one

@@ -1,18 +1,15 @@
 /*
- * store_objects.c — rows turned into the JSON objects of the protocol
- * (seminar, activity, board, contribution: docs/PROTOCOL.md) and the row
- * builders that the synthesis (store_dump.c) shares.
+ * store_objects.c — rows turned into the JSON objects of the synthesis
+ * (store_dump.c): the row builders and the lists of activities and
+ * boards it fills. The live path no longer comes here: the store gives it
+ * C structs (store_read.c) and the views build its JSON.
  *
- * Boundary: reads only. Masks what the protocol masks (a hidden
- * contribution's text and author unless asked for in full, a deleted
- * one's always). Must not write, nor decide who may see what: the caller
- * says "full".
+ * Boundary: reads only. Masks a deleted contribution's text and, unless
+ * asked for in full, a hidden one's. Must not write. Goes with the
+ * synthesis's move to structs and its export views.
  */
 #include "store_private.h"
 #include "vocab.h"
-#include "store_domain.h"
-
-#include <string.h>
 
 /* ===== Row builders ===== */
 
@@ -89,45 +86,7 @@ json_t *store__contribution_row(sqlite3_stmt *st, int flags)
 	return o;
 }
 
-/* ===== Lists of ids ===== */
-
-static json_t *id_row(sqlite3_stmt *st, int flags)
-{
-	(void)flags;
-	return json_integer(sqlite3_column_int64(st, 0));
-}
-
-/* Runs sql (one integer parameter) and collects its first column. */
-static int ids(store *s, const char *sql, long long id, json_t **out)
-{
-	return store__many(s, store__query(s, sql, "i", id), id_row, 0, out);
-}
-
-int store_participant_contributions(store *s, long long participant_id, json_t **out)
-{
-	return ids(s,
-	           "SELECT id FROM contribution"
-	           " WHERE participant_id = ? AND state <> 'deleted' ORDER BY id",
-	           participant_id, out);
-}
-
-int store_participant_votes(store *s, long long participant_id, json_t **out)
-{
-	return ids(s,
-	           "SELECT contribution_id FROM vote WHERE participant_id = ?"
-	           " ORDER BY contribution_id",
-	           participant_id, out);
-}
-
-int store_contribution_actions(store *s, long long parent_id, json_t **out)
-{
-	return ids(s,
-	           "SELECT id FROM contribution"
-	           " WHERE parent_id = ? AND state <> 'deleted' ORDER BY position, id",
-	           parent_id, out);
-}
-
-/* ===== Protocol objects ===== */
+/* ===== Lists the synthesis fills ===== */
 
 int store__boards(store *s, json_t *a, long long activity_id, store__child_fn child)
 {
@@ -140,28 +99,6 @@ int store__boards(store *s, json_t *a, long long activity_id, store__child_fn ch
 	                     store__board_row, 0, child);
 }
 
-/* The boards of an activity object, as the protocol gives them. */
-static int add_boards(store *s, json_t *a, long long activity_id)
-{
-	return store__boards(s, a, activity_id, NULL);
-}
-
-int store_activity_json(store *s, long long activity_id, json_t **out)
-{
-	return store__one(s,
-	           store__query(s, "SELECT " STORE__ACTIVITY_COLS " FROM activity a WHERE a.id = ?",
-	                        "i", activity_id),
-	           store__activity_row, 0, add_boards, out);
-}
-
-static json_t *seminar_row(sqlite3_stmt *st, int flags)
-{
-	(void)flags;
-	return json_pack("{s:s, s:s, s:s, s:s, s:s}", "code", text(st, 1),
-	                 "title", text(st, 2), "date", text(st, 3), "venue", text(st, 4),
-	                 "description", text(st, 5));
-}
-
 int store__activities(store *s, json_t *o, long long seminar_id, store__child_fn child)
 {
 	return store__member(s, o, "activities",
@@ -171,77 +108,4 @@ int store__activities(store *s, json_t *o, long long seminar_id, store__child_fn
 	                                  " ORDER BY a.position",
 	                                  "i", seminar_id),
 	                     store__activity_row, 0, child);
-}
-
-/* The activities of a seminar object, as the protocol gives them. */
-static int add_activities(store *s, json_t *sem, long long seminar_id)
-{
-	return store__activities(s, sem, seminar_id, add_boards);
-}
-
-int store_seminar_json(store *s, long long seminar_id, json_t **out)
-{
-	return store__one(s,
-	           store__query(s,
-	                        "SELECT id, code, title, date, venue, description FROM seminar"
-	                        " WHERE id = ?",
-	                        "i", seminar_id),
-	           seminar_row, 0, add_activities, out);
-}
-
-
-int store_contribution_json(store *s, long long id, int full, json_t **out)
-{
-	return store__one(s, store__query(s, STORE__CONTRIBUTIONS " WHERE c.id = ?", "i", id),
-	           store__contribution_row, full ? STORE__FULL : 0, NULL, out);
-}
-
-void store__snap_clear(store *s)
-{
-	if (!s)
-		return;
-	for (size_t i = 0; i < STORE__SNAP_SLOTS; i++)
-		json_decref(s->snap[i].list);
-	memset(s->snap, 0, sizeof s->snap);
-}
-
-int store_contributions_json(store *s, long long seminar_id, long long activity_id,
-                             int full, json_t **out)
-{
-	long long seq = 0, version = 0;
-	int rc = store_seminar_seq(s, seminar_id, &seq);
-	struct store__snap *sn = s->snap, *last = &s->snap[STORE__SNAP_SLOTS - 1];
-	full = !!full;
-	if (rc || (rc = store__int(s, &version, "PRAGMA data_version", "")))
-		return rc;
-	if (version != s->snap_data_version) {
-		store__snap_clear(s);
-		s->snap_data_version = version;
-	}
-	for (size_t i = 0; i < STORE__SNAP_SLOTS && sn[i].list; i++)
-		if (sn[i].seminar_id == seminar_id && sn[i].activity_id == activity_id &&
-		    sn[i].full == full) {
-			if (sn[i].seq == seq) {
-				*out = json_incref(sn[i].list);
-				return STORE_OK;
-			}
-			last = &sn[i]; /* stale: its slot is the one to reuse */
-			break;
-		}
-	/* One statement per shape: the seminar's, or one activity's. */
-	sqlite3_stmt *st =
-		activity_id > 0
-			? store__query(s, STORE__CONTRIBUTIONS " WHERE a.id = ? AND" STORE__LIVE
-			                  " ORDER BY c.id", "i", activity_id)
-			: store__query(s, STORE__CONTRIBUTIONS " WHERE a.seminar_id = ? AND" STORE__LIVE
-			                  " ORDER BY c.id", "i", seminar_id);
-	rc = store__many(s, st, store__contribution_row, full ? STORE__FULL : 0, out);
-	if (rc == STORE_OK) {
-		/* The slot given up (stale, else the oldest) goes; the newer
-		 * ones move down one and the new list comes first. */
-		json_decref(last->list);
-		memmove(&sn[1], &sn[0], (size_t)(last - sn) * sizeof *sn);
-		sn[0] = (struct store__snap){json_incref(*out), seminar_id, activity_id, seq, full};
-	}
-	return rc;
 }

@@ -15,10 +15,9 @@
 #include <jansson.h>
 
 #include "store.h"
+#include "store_domain.h"
 
 /* The store's connection, one per opened database (store_open). */
-#define STORE__SNAP_SLOTS 8
-
 struct store {
 	sqlite3 *db;
 	char *path;               /* as given to store_open, for messages */
@@ -26,26 +25,18 @@ struct store {
 	struct store_cached *cache; /* prepared statements, by SQL address */
 	size_t ncache, capcache;
 	int tx;                   /* store_tx_begin opened the turn's transaction */
-	/* The last lists built by store_contributions_json (one per board
-	 * being joined: parallel ateliers, with and without the key), most
-	 * recent first, each reused while the seminar's sequence number says
-	 * nothing changed (every change is an event). Dropped at every
-	 * rollback: a sequence number may then be given again to other
-	 * content. */
-	struct store__snap {
-		json_t *list;
-		long long seminar_id, activity_id, seq;
-		int full;
-	} snap[STORE__SNAP_SLOTS];
-	/* SQLite's data_version when the lists were built: it moves when
-	 * another connection (an `atelier import` beside the server) commits,
-	 * which may change what a list or a snapshot shows without moving a
-	 * sequence number; the lists then go. */
-	long long snap_data_version;
+	long long statements;     /* statements run (sqlite3_trace_v2): store_statements */
+	/* store_version: moves at every rollback (a sequence number may then
+	 * be given again to other content) and when SQLite's data_version
+	 * says another connection committed (an `atelier import` beside the
+	 * server), which may change what a snapshot shows without moving a
+	 * sequence number. */
+	long long version;
+	long long data_version;   /* PRAGMA data_version when last read */
 };
 
-/* Forgets the cached contribution lists (store.c calls it at rollbacks). */
-void store__snap_clear(store *s);
+/* Moves store_version (store.c calls it at rollbacks). */
+void store__forget(store *s);
 
 /* Statement for sql (static text), prepared once then reset, with its
  * bindings cleared. NULL on error (store_errmsg() says why). */
@@ -67,6 +58,13 @@ int store__exec(store *s, const char *sql, const char *types, ...);
  * STORE_NOT_FOUND when there is no row. */
 int store__int(store *s, long long *out /* OUT */, const char *sql,
                const char *types, ...);
+
+/* Steps st (from store__query, may be NULL after a failed prepare) to its
+ * end, calling row(ctx, st) on each row; a row that returns nonzero ends
+ * the walk (out of memory: STORE_ERR). Resets st. Returns STORE_OK or the
+ * mapped error. */
+typedef int (*store__row_fn)(void *ctx, sqlite3_stmt *st);
+int store__each(store *s, sqlite3_stmt *st, store__row_fn row, void *ctx);
 
 /* Steps st (from store__query, may be NULL after a failed prepare) and
  * appends build(row, flags) to the array into for each row; then, when
@@ -155,5 +153,32 @@ int store__activities(store *s, json_t *o, long long seminar_id, store__child_fn
 
 /* Text column as a JSON string, or JSON null for SQL NULL. */
 json_t *store__text_or_null(sqlite3_stmt *st, int col);
+
+/* ===== Memory of the objects the store returns (store_read.c) =====
+ * An object the store hands out (a seminar, a list) owns one arena of
+ * blocks that never move: its parts and strings, freed at once. A failed
+ * allocation is remembered (store__mem_failed) so that a reader checks
+ * once, at the end. */
+struct store_mem;
+struct store_mem *store__mem_new(void);
+void store__mem_free(struct store_mem *m); /* NULL is a no-op */
+/* n bytes, zeroed and aligned for any object; NULL when out of memory. */
+void *store__alloc(struct store_mem *m, size_t n);
+/* A copy of text, or NULL for NULL (or out of memory). */
+const char *store__strdup(struct store_mem *m, const char *text);
+/* Column col of st's row as a copied string; NULL for SQL NULL. */
+const char *store__column(struct store_mem *m, sqlite3_stmt *st, int col);
+int store__mem_failed(const struct store_mem *m);
+
+/* The columns store__read_contribution reads, from column `at` on, over
+ * contribution c, board b, activity a. */
+#define STORE__INFO_COLS \
+	"c.id, c.participant_id, a.id, a.slug, b.slug, c.parent_id, c.position, c.text," \
+	" c.author, c.state, a.state," \
+	" (SELECT COUNT(*) FROM vote v WHERE v.contribution_id = c.id), c.created, c.edited"
+#define STORE__INFO_NCOLS 14
+/* Appends the contribution of st's current row (STORE__INFO_COLS from
+ * column at) to list (*list NULL: a new one). */
+int store__read_contribution(store_contributions **list, sqlite3_stmt *st, int at);
 
 #endif

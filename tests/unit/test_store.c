@@ -18,6 +18,7 @@
 
 #include "proc.h"
 #include "store_domain.h"
+#include "snapshot.h"
 #include "store_keys.h"
 
 #include <sqlite3.h>
@@ -115,18 +116,21 @@ static void reopen_file_keeps_data(void **state)
 	tmp_remove(&t);
 }
 
-/* The cached contribution list is given again while nothing changed, and
- * built anew once another connection (an `atelier import` beside the
- * server) committed, though no sequence number moved: what it changed may
- * show in a snapshot. */
+/* A cached snapshot is given again while nothing changed, and built anew
+ * once another connection (an `atelier import` beside the server)
+ * committed, though no sequence number moved: what it changed may show in
+ * a snapshot. */
 static void lists_follow_another_connection(void **state)
 {
 	(void)state;
 	struct tmp t;
 	store *a = NULL, *b = NULL;
 	char err[256], code[32];
-	long long sid = 0, seq0 = 0, seq1 = 0;
-	json_t *d = fx_definition(), *l1 = NULL, *l2 = NULL, *l3 = NULL;
+	long long sid = 0, seq0 = 0, seq1 = 0, v0 = 0, v1 = 0;
+	json_t *d = fx_definition();
+	snapshot_cache *c = snapshot_cache_new();
+	snapshot *l1 = NULL, *l2 = NULL, *l3 = NULL;
+	const view_who screen = {0, 0, 0};
 
 	tmp_make(&t);
 	assert_int_equal(store_open(t.path, NULL, &a, err, sizeof err), STORE_OK);
@@ -134,21 +138,27 @@ static void lists_follow_another_connection(void **state)
 	assert_int_equal(store_seminar_find(a, code, &sid), STORE_OK);
 	assert_int_equal(store_open(t.path, NULL, &b, err, sizeof err), STORE_OK);
 
-	assert_int_equal(store_contributions_json(a, sid, 0, 0, &l1), STORE_OK);
-	assert_int_equal(store_contributions_json(a, sid, 0, 0, &l2), STORE_OK);
-	assert_ptr_equal(l1, l2);
 	assert_int_equal(store_seminar_seq(a, sid, &seq0), STORE_OK);
+	assert_int_equal(snapshot_get(c, a, &screen, sid, 0, seq0, &l1), STORE_OK);
+	assert_int_equal(snapshot_get(c, a, &screen, sid, 0, seq0, &l2), STORE_OK);
+	assert_ptr_equal(l1, l2);
+	assert_int_equal(store_version(a, &v0), STORE_OK);
 
 	json_object_set_new(d, "title", json_string("Séminaire d'essai, version 2"));
 	assert_int_equal(fx_import_code(b, d, code, sizeof code, err, sizeof err), STORE_OK);
 	assert_int_equal(store_seminar_seq(a, sid, &seq1), STORE_OK);
 	assert_int_equal(seq1, seq0);
-	assert_int_equal(store_contributions_json(a, sid, 0, 0, &l3), STORE_OK);
+	assert_int_equal(store_version(a, &v1), STORE_OK);
+	assert_int_not_equal(v1, v0);
+	assert_int_equal(snapshot_get(c, a, &screen, sid, 0, seq1, &l3), STORE_OK);
 	assert_ptr_not_equal(l3, l1);
+	size_t len;
+	assert_non_null(strstr(snapshot_text(l3, &len), "version 2"));
 
-	json_decref(l1);
-	json_decref(l2);
-	json_decref(l3);
+	snapshot_unref(l1);
+	snapshot_unref(l2);
+	snapshot_unref(l3);
+	snapshot_cache_free(c);
 	store_close(a);
 	store_close(b);
 	json_decref(d);
@@ -611,7 +621,7 @@ static void import_archives_what_the_file_no_longer_holds(void **state)
 	fixture f;
 	seminar_session *ss = seminar_session_new();
 	char token[64], prog[256];
-	json_t *d = fx_definition(), *doc = NULL, *c = NULL;
+	json_t *d = fx_definition(), *doc = NULL;
 	store_activity a;
 	store_contribution sc;
 	long long id;
@@ -634,10 +644,10 @@ static void import_archives_what_the_file_no_longer_holds(void **state)
 	assert_string_equal(vocab_activity(a.state)->name, "open"); /* its state is kept too */
 	assert_int_equal(store_contribution_get(f.st, id, &sc), STORE_OK);
 	assert_int_equal(sc.archived, 1);
-	assert_int_equal(store_contribution_json(f.st, id, 1, &c), STORE_OK);
-	assert_string_equal(json_string_value(json_object_get(c, "text")),
-	                    "Un conseil des jeunes");
-	json_decref(c);
+	store_contributions *kept = NULL;
+	assert_int_equal(store_contribution_read(f.st, id, 0, &kept), STORE_OK);
+	assert_string_equal(kept->items[0].text, "Un conseil des jeunes");
+	store_contributions_free(kept);
 
 	json_decref(d);
 	d = fx_definition();
@@ -983,7 +993,19 @@ static void migration_keeps_rows_and_separates_positions(void **state)
 	                              "ALTER TABLE activity DROP COLUMN archived;"
 	                              "ALTER TABLE board DROP COLUMN archived;"
 	                              "ALTER TABLE seminar DROP COLUMN defn_digest;"
-	                              "ALTER TABLE event DROP COLUMN key_id; DROP TABLE key;"
+	                              "DROP TABLE event; DROP TABLE key;"
+	                              "CREATE TABLE event (seminar_id INTEGER NOT NULL"
+	                              " REFERENCES seminar(id), seq INTEGER NOT NULL,"
+	                              " activity_id INTEGER REFERENCES activity(id),"
+	                              " payload TEXT NOT NULL, PRIMARY KEY (seminar_id, seq))"
+	                              " WITHOUT ROWID;"
+	                              "DROP TABLE request;"
+	                              "CREATE TABLE request (participant_id INTEGER NOT NULL"
+	                              " REFERENCES participant(id), client_id TEXT NOT NULL,"
+	                              " reply TEXT NOT NULL, PRIMARY KEY (participant_id,"
+	                              " client_id)) WITHOUT ROWID;"
+	                              "ALTER TABLE seminar ADD COLUMN last_seq INTEGER NOT NULL"
+	                              " DEFAULT 0;"
 	                              "UPDATE activity SET position = 0; UPDATE board SET position = 0;"
 	                              "PRAGMA user_version = 1",
 	                              NULL, NULL, NULL),
