@@ -602,6 +602,10 @@ static void hide_and_show(void **state)
 	                    "hidden");
 	assert_true(json_is_null(member(member(ev, "contribution", NULL), "text", NULL)));
 	json_decref(ev);
+	/* The facilitators' event gives its text; its author's, as the
+	 * public's, does not. */
+	assert_non_null(strstr(r.events[0].text[VIEW_FACILITATOR], "Texte à masquer"));
+	assert_null(strstr(r.events[0].text[VIEW_SELF], "Texte à masquer"));
 	json_decref(reply);
 	seminar_result_clear(&r);
 

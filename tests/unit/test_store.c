@@ -285,6 +285,23 @@ static void attendees(sqlite3 *db, const char *slug, char *out, size_t len)
  * or voted there still attend it, whether the post was deleted or the
  * vote taken back since; the other activity keeps its attendance; nothing
  * else changes. A reply that is not JSON does not stop the migration. */
+/* A scratch database of the first schema (tests/unit/data/attendance-v1.sql),
+ * plus a request whose reply is not JSON, which no server wrote; open. */
+static sqlite3 *v1_database(struct tmp *t)
+{
+	sqlite3 *db = NULL;
+	char *sql = data_file("attendance-v1.sql");
+
+	tmp_make(t);
+	assert_int_equal(sqlite3_open(t->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO request VALUES (6, 'x', 'pas du JSON')",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	free(sql);
+	return db;
+}
+
 static void migration_2_recomputes_attendance(void **state)
 {
 	(void)state;
@@ -292,15 +309,9 @@ static void migration_2_recomputes_attendance(void **state)
 	store *st = NULL;
 	sqlite3 *db = NULL;
 	char err[512], code[32] = "", who[64];
-	char *sql = data_file("attendance-v1.sql");
 	json_t *doc = NULL, *axe, *orient;
 
-	tmp_make(&t);
-	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "INSERT INTO request VALUES (6, 'x', 'pas du JSON')",
-	                              NULL, NULL, NULL),
-	                 SQLITE_OK);
+	db = v1_database(&t);
 	attendees(db, "axe-1", who, sizeof who);
 	assert_string_equal(who, "1,2,3,4,5,6,7");
 	sqlite3_close(db);
@@ -329,7 +340,87 @@ static void migration_2_recomputes_attendance(void **state)
 	attendees(db, "orient", who, sizeof who);
 	assert_string_equal(who, "4,5");
 	sqlite3_close(db);
-	free(sql);
+	tmp_remove(&t);
+}
+
+/* Migration 7: the logs of a database of the first schema keep what they
+ * said. Each event gets its kind and object from its payload, which stays;
+ * each request the contribution, votes left and actions of its reply; a
+ * request whose reply is not JSON (no server wrote one) goes; the
+ * sequence numbers go on from the log's last. */
+static void migration_7_reads_the_logs_into_rows(void **state)
+{
+	(void)state;
+	struct tmp t;
+	store *st = NULL;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *q = NULL;
+	char err[512], code[32] = "", token[64] = "";
+	long long sid = 0, seq = 0, pid = 2;
+	store_events *e = NULL;
+	store_request req;
+	int joined = 0;
+
+	db = v1_database(&t);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT token FROM participant WHERE id = 2", -1, &q,
+	                                    NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	snprintf(token, sizeof token, "%s", (const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+
+	assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_list_seminars(st, keep_code, code), STORE_OK);
+	assert_int_equal(store_seminar_find(st, code, &sid), STORE_OK);
+	assert_int_equal(store_seminar_seq(st, sid, &seq), STORE_OK);
+	assert_int_equal(seq, 9);
+
+	/* seq 1 and 2 opened axe-1 (id 1) and orient (id 2); 3 to 9 were
+	 * about contributions 1, 1, 1, 2, 2, 3 and 1. */
+	static const long long object[] = {1, 2, 1, 1, 1, 2, 2, 3, 1};
+	assert_int_equal(store_events_since(st, sid, 0, 0, &e), STORE_OK);
+	assert_int_equal(e->n, 9);
+	for (size_t i = 0; i < e->n; i++) {
+		assert_int_equal(e->items[i].seq, (long long)i + 1);
+		assert_int_equal(e->items[i].kind, i < 2 ? STORE_EVENT_ACTIVITY : STORE_EVENT_CONTRIBUTION);
+		assert_int_equal(e->items[i].object_id, object[i]);
+		if (i >= 2) /* as the contribution is now */
+			assert_int_equal(e->items[i].contribution->id, object[i]);
+	}
+	assert_int_equal(e->items[6].contribution->state, VOCAB_DELETED);
+	store_events_free(e);
+
+	/* Participant 2's vote "v2" left 2 votes; "u2", its unvote, 3. */
+	assert_int_equal(store_request_find(st, sid, pid, token, "v2", &joined, &req), STORE_OK);
+	assert_int_equal(joined, 1);
+	assert_int_equal(req.contribution_id, 1);
+	assert_int_equal(req.votes_left, 2);
+	assert_int_equal(req.actions, 0);
+	assert_int_equal(store_request_find(st, sid, pid, token, "u2", &joined, &req), STORE_OK);
+	assert_int_equal(req.votes_left, 3);
+	assert_int_equal(store_request_find(st, sid, pid, token, "p10", &joined, &req),
+	                 STORE_NOT_FOUND); /* participant 1's id, not 2's */
+	assert_int_equal(joined, 1);
+
+	/* The next event follows the log; only the old ones have a payload. */
+	assert_int_equal(store_tx_begin(st), STORE_OK);
+	assert_int_equal(store_event_add(st, sid, 0, 0, STORE_EVENT_ACTIVITY, 1, &seq), STORE_OK);
+	assert_int_equal(store_tx_commit(st), STORE_OK);
+	assert_int_equal(seq, 10);
+	store_close(st);
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT COUNT(payload), COUNT(*),"
+	                                    " (SELECT COUNT(*) FROM request) FROM event",
+	                                    -1, &q, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(q, 0), 9);
+	assert_int_equal(sqlite3_column_int(q, 1), 10);
+	assert_int_equal(sqlite3_column_int(q, 2), 7); /* "pas du JSON" went */
+	sqlite3_finalize(q);
+	sqlite3_close(db);
 	tmp_remove(&t);
 }
 
@@ -1262,6 +1353,7 @@ int main(void)
 		cmocka_unit_test(newer_database_refused),
 		cmocka_unit_test(foreign_file_refused),
 		cmocka_unit_test(migration_2_recomputes_attendance),
+		cmocka_unit_test(migration_7_reads_the_logs_into_rows),
 		cmocka_unit_test(missing_folder_refused),
 		cmocka_unit_test(readonly_file_refused),
 		cmocka_unit_test(savepoint_rollback_undoes_one_message),
