@@ -102,7 +102,6 @@ struct run {
 	size_t *senders, nsenders;
 	stats *delivery, *ack, *join;
 	double server_cpu0, bench_cpu0;
-	long long server_sent0;   /* the server's bytes written when the clients' phase began */
 	int closing, done;
 };
 
@@ -449,6 +448,9 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 		on_established(k);
 		break;
 	case LWS_CALLBACK_CLIENT_RECEIVE:
+		/* what a phone or a screen is sent until it is synced */
+		if (k->st != C_READY && (k->kind == K_PHONE || k->kind == K_SCREEN))
+			k->run->r->sync_bytes += (long long)len;
 		on_receive(k, in, len, lws_is_final_fragment(wsi));
 		break;
 	case LWS_CALLBACK_CLIENT_WRITEABLE:
@@ -503,7 +505,6 @@ static void start_connect(struct run *R)
 	target_sample s;
 	target_sample_now(R->c->srv, &s);
 	R->server_cpu0 = s.cpu_s;
-	R->server_sent0 = s.sent;
 	R->bench_cpu0 = self_cpu_s();
 	R->ph = P_CONNECT;
 	R->t_phase = now_us();
@@ -599,7 +600,6 @@ static void on_tick(lws_sorted_usec_list_t *sul)
 			target_sample s;
 			target_sample_now(R->c->srv, &s);
 			R->r->sync_server_cpu_s = s.cpu_s - R->server_cpu0;
-			R->r->sync_server_bytes = s.sent - R->server_sent0;
 			R->r->sync_bench_cpu_s = self_cpu_s() - R->bench_cpu0;
 			R->r->ready_s = (double)(R->t_last_ready - R->t_first_open) / 1e6;
 			R->ph = P_IDLE;

@@ -185,11 +185,11 @@ static double connect_cpu_ms(const load_result *r)
 	return r->ready ? r->sync_server_cpu_s * 1e3 / (double)r->ready : 0;
 }
 
-/* Bytes the server wrote from no client to every client synced, per
- * client: what a join and its watch's reply cost the network. */
+/* WebSocket payload each client was sent until it was synced (a phone:
+ * its joined and synced replies): what a join costs the network. */
 static double connect_bytes(const load_result *r)
 {
-	return r->ready ? (double)r->sync_server_bytes / (double)r->ready : 0;
+	return r->ready ? (double)r->sync_bytes / (double)r->ready : 0;
 }
 
 /* Growth of the server's RSS while posting, from warm to the end, in %. */
@@ -236,8 +236,8 @@ static void print_result(const char *scn, const char *server, const struct scena
 	}
 	printf("  server CPU to sync  %.2f s = %.3f ms per client; load generator %.2f s\n",
 	       r->sync_server_cpu_s, connect_cpu_ms(r), r->sync_bench_cpu_s);
-	printf("  server bytes sent   %lld to sync = %.0f per client\n", r->sync_server_bytes,
-	       connect_bytes(r));
+	printf("  bytes sent to sync  %lld of WebSocket payload = %.0f per client\n",
+	       r->sync_bytes, connect_bytes(r));
 	printf("  server RSS KiB      before %ld, idle %ld, peak %ld: %.2f KiB per connection\n",
 	       r->before.rss_kib, r->idle.rss_kib, r->after.hwm_kib, kib_per_conn(r));
 	if (r->rss_warm_kib)

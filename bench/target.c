@@ -249,16 +249,6 @@ int target_sample_pid(pid_t pid, target_sample *out)
 			out->cpu_s = (double)ns / 1e9;
 		fclose(f);
 	}
-	/* Every byte given to write() and send(), the WebSocket frames among
-	 * them (and the little the server logs). */
-	out->sent = 0;
-	snprintf(path, sizeof path, "/proc/%d/io", (int)pid);
-	if ((f = fopen(path, "r"))) {
-		while (fgets(buf, sizeof buf, f))
-			if (!strncmp(buf, "wchar:", 6))
-				out->sent = atoll(buf + 6);
-		fclose(f);
-	}
 	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
 	f = fopen(path, "r");
 	if (!f)

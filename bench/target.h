@@ -22,7 +22,6 @@ typedef struct target_sample {
 	double cpu_s;     /* CPU time since it started: schedstat, else stat */
 	long rss_kib;     /* VmRSS */
 	long hwm_kib;     /* VmHWM: the peak RSS so far */
-	long long sent;   /* bytes it wrote (/proc/<pid>/io wchar: sockets too) */
 } target_sample;
 
 /* Raises this process's RLIMIT_NOFILE soft limit to its hard limit (the
@@ -45,7 +44,7 @@ const char *target_code(const target *t); /* "" for the mirror server */
 const char *target_key(const target *t);  /* "" for the mirror server */
 const char *target_log(const target *t);  /* path of its stderr */
 
-/* Reads /proc/<pid>/stat, /status and /io. Returns 0 or -1 (it ended). */
+/* Reads /proc/<pid>/stat and /status. Returns 0 or -1 (it ended). */
 int target_sample_now(const target *t, target_sample *out /* OUT */);
 /* The same for any child process of this one. */
 int target_sample_pid(pid_t pid, target_sample *out /* OUT */);
