@@ -448,6 +448,9 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
 		on_established(k);
 		break;
 	case LWS_CALLBACK_CLIENT_RECEIVE:
+		/* what a phone or a screen is sent until it is synced */
+		if (k->st != C_READY && (k->kind == K_PHONE || k->kind == K_SCREEN))
+			k->run->r->sync_bytes += (long long)len;
 		on_receive(k, in, len, lws_is_final_fragment(wsi));
 		break;
 	case LWS_CALLBACK_CLIENT_WRITEABLE:

@@ -34,6 +34,8 @@ typedef struct load_result {
 	double ready_s;           /* first connect -> last client synced */
 	double sync_server_cpu_s; /* server CPU over the clients' connect phase */
 	double sync_bench_cpu_s;  /* this process, same phase */
+	long long sync_bytes;     /* WebSocket payload the clients received until
+	                           * each was synced (its joined, its synced) */
 	size_t clients;           /* phones + screens asked for */
 	size_t ready;             /* ... that got synced */
 	size_t failed;            /* ... that could not connect or were closed */

@@ -185,6 +185,13 @@ static double connect_cpu_ms(const load_result *r)
 	return r->ready ? r->sync_server_cpu_s * 1e3 / (double)r->ready : 0;
 }
 
+/* WebSocket payload each client was sent until it was synced (a phone:
+ * its joined and synced replies): what a join costs the network. */
+static double connect_bytes(const load_result *r)
+{
+	return r->ready ? (double)r->sync_bytes / (double)r->ready : 0;
+}
+
 /* Growth of the server's RSS while posting, from warm to the end, in %. */
 static double rss_growth(const load_result *r)
 {
@@ -229,6 +236,8 @@ static void print_result(const char *scn, const char *server, const struct scena
 	}
 	printf("  server CPU to sync  %.2f s = %.3f ms per client; load generator %.2f s\n",
 	       r->sync_server_cpu_s, connect_cpu_ms(r), r->sync_bench_cpu_s);
+	printf("  bytes sent to sync  %lld of WebSocket payload = %.0f per client\n",
+	       r->sync_bytes, connect_bytes(r));
 	printf("  server RSS KiB      before %ld, idle %ld, peak %ld: %.2f KiB per connection\n",
 	       r->before.rss_kib, r->idle.rss_kib, r->after.hwm_kib, kib_per_conn(r));
 	if (r->rss_warm_kib)
@@ -244,7 +253,8 @@ static void print_result(const char *scn, const char *server, const struct scena
 	       "delivery_p90_ms=%.3f delivery_p99_ms=%.3f delivery_max_ms=%.3f ack_p50_ms=%.3f "
 	       "ack_p99_ms=%.3f ack_max_ms=%.3f server_cpu_s=%.2f cpu_us_per_delivery=%.3f "
 	       "rss_before_kib=%ld rss_idle_kib=%ld rss_peak_kib=%ld kib_per_conn=%.3f "
-	       "connect_cpu_ms_per_client=%.3f connect_bench_cpu_s=%.2f bench_cpu_s=%.2f "
+	       "connect_cpu_ms_per_client=%.3f connect_bytes_per_client=%.0f "
+	       "connect_bench_cpu_s=%.2f bench_cpu_s=%.2f "
 	       "slow_dropped=%d "
 	       "rss_warm_kib=%ld rss_end_kib=%ld rss_growth_pct=%.2f\n",
 	       scn, server, s->phones, s->screens, s->rate, s->duration, s->prefill, r->ready,
@@ -253,7 +263,8 @@ static void print_result(const char *scn, const char *server, const struct scena
 	       r->duplicates, r->complete, r->delivery.p50, r->delivery.p90, r->delivery.p99,
 	       r->delivery.max, r->ack.p50, r->ack.p99, r->ack.max, r->server_cpu_s,
 	       cpu_per_delivery(r), r->before.rss_kib, r->idle.rss_kib, r->after.hwm_kib,
-	       kib_per_conn(r), connect_cpu_ms(r), r->sync_bench_cpu_s, r->bench_cpu_s,
+	       kib_per_conn(r), connect_cpu_ms(r), connect_bytes(r), r->sync_bench_cpu_s,
+	       r->bench_cpu_s,
 	       s->slow ? r->slow_dropped : 0,
 	       r->rss_warm_kib, r->rss_end_kib, rss_growth(r));
 	fflush(stdout);

@@ -228,19 +228,35 @@ size_t bcast_watchers(const bcast_hub *h)
 	return h->n;
 }
 
+/* The one message of bcast_publish, whoever the connection. */
+static bcast_msg *the_one(void *ctx, void *conn)
+{
+	(void)conn;
+	return ctx;
+}
+
 size_t bcast_publish(bcast_hub *h, long long seminar_id, long long activity_id,
                      bcast_msg *m)
+{
+	return bcast_publish_each(h, seminar_id, activity_id, the_one, m);
+}
+
+size_t bcast_publish_each(bcast_hub *h, long long seminar_id, long long activity_id,
+                          bcast_pick_fn pick, void *ctx)
 {
 	size_t sent = 0;
 	/* overflow() may unwatch, which moves the last entry into slot i:
 	 * walk backwards so every entry is visited once. */
 	for (size_t i = h->n; i-- > 0;) {
 		struct watcher *w = &h->w[i];
+		bcast_msg *m;
 		if (w->seminar_id != seminar_id)
 			continue;
 		if (activity_id && w->activity_id && w->activity_id != activity_id)
 			continue;
 		void *conn = w->conn;
+		if (!(m = pick(ctx, conn)))
+			continue;
 		if (bcast_queue_push(w->q, m)) {
 			if (h->overflow)
 				h->overflow(conn);

@@ -67,4 +67,13 @@ size_t bcast_watchers(const bcast_hub *h);
 size_t bcast_publish(bcast_hub *h, long long seminar_id, long long activity_id,
                      bcast_msg *m);
 
+/* The message for connection conn (borrowed; NULL: none for it). */
+typedef bcast_msg *(*bcast_pick_fn)(void *ctx, void *conn);
+
+/* The same, each connection getting the message pick(ctx, conn) gives it:
+ * one message per audience, made once and shared by that audience's
+ * connections (the caller's pick decides, bcast only routes). */
+size_t bcast_publish_each(bcast_hub *h, long long seminar_id, long long activity_id,
+                          bcast_pick_fn pick, void *ctx);
+
 #endif

@@ -6,14 +6,17 @@
  *
  * Boundary: a parsed message, its sender and the connection's session in;
  * writes through store_domain.h inside one savepoint per message, and out
- * the reply plus the encoded events to broadcast after commit. Every
- * change appends one event to the seminar's log, with the key that acted.
- * Participant writes (rows with "once") are answered once: their reply is
- * kept under the client's message id and returned again, unchanged, for a
- * resend. No network, no SQL, no direct I/O.
+ * the reply plus the events to broadcast after commit, each rendered by
+ * the views (view_wire.h) for its audiences. Every change appends one
+ * event to the seminar's log, with the key that acted. Participant writes
+ * (rows with "once") are answered once: what their reply is about is kept
+ * under the client's message id, and a resend gets that reply again,
+ * rendered anew as the participant may see it now. No network, no SQL, no
+ * JSON, no direct I/O.
  */
 #include "seminar_private.h"
 #include "store_keys.h"
+#include "view_wire.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,11 +33,50 @@ void seminar_session_free(seminar_session *ss)
 }
 
 void seminar_session_watch(const seminar_session *ss, long long *seminar_id,
-                           long long *activity_id, int *full)
+                           long long *activity_id, view_who *who)
 {
+	static const view_who nobody = {0, 0, 0};
 	*seminar_id = ss ? ss->watch_seminar : 0;
 	*activity_id = ss ? ss->watch_activity : 0;
-	*full = ss ? ss->full : 0;
+	*who = ss ? ss->who : nobody;
+}
+
+void seminar_event_clear(seminar_event *e)
+{
+	if (!e)
+		return;
+	view_event_free(e->text);
+	memset(e, 0, sizeof *e);
+}
+
+int seminar_event_copy(seminar_event *dst, const seminar_event *src)
+{
+	*dst = *src;
+	for (int a = 0; a < VIEW_AUDIENCES; a++) {
+		int same = -1;
+		dst->text[a] = NULL;
+		for (int b = 0; b < a && same < 0; b++)
+			if (src->text[b] == src->text[a])
+				same = b;
+		if (same >= 0)
+			dst->text[a] = dst->text[same];
+		else if (src->text[a] && !(dst->text[a] = strdup(src->text[a]))) {
+			seminar_event_clear(dst);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+const char *seminar_event_for(const seminar_event *e, const view_who *who, size_t *len,
+                              view_audience *audience)
+{
+	view_audience a = view_reach(who, e->object_activity, e->author);
+	if (len)
+		*len = e->text[a] ? e->len[a] : 0;
+	if (audience)
+		*audience = a;
+	return e->text[a];
 }
 
 void seminar_result_clear(seminar_result *r)
@@ -44,7 +86,7 @@ void seminar_result_clear(seminar_result *r)
 	free(r->reply);
 	snapshot_unref(r->tail);
 	for (size_t i = 0; i < r->nevents; i++)
-		free(r->events[i].payload);
+		seminar_event_clear(&r->events[i]);
 	free(r->events);
 	memset(r, 0, sizeof *r);
 }
@@ -80,64 +122,79 @@ int seminar__need(struct seminar_job *j, const char *value, const char *name)
 	return seminar__refuse(j, PROTO_ERR_MISSING_FIELD, detail);
 }
 
-int seminar__put(struct seminar_job *j, const char *name, json_t *value)
+view_who seminar__sender(const struct seminar_job *j)
 {
-	if (!j->body)
-		j->body = json_object();
-	if (!value || !j->body || json_object_set_new(j->body, name, value) != 0)
-		return STORE_ERR;
-	return 0;
+	view_who w = {0, 0, 0};
+	if (j->who->role & ROLES_FACILITATING) {
+		w.facilitator = 1;
+		w.activity_id = j->who->activity_id;
+	} else {
+		w.participant_id = j->ss->participant_id;
+	}
+	return w;
 }
 
 int seminar__emit(struct seminar_job *j, long long seminar_id, long long activity_id,
-                  const char *kind, json_t *object)
+                  const store_contribution_info *c, const store_activity_info *a)
 {
 	seminar_result *r = j->r;
-	seminar_event *grown;
-	long long seq = 0;
-	char *payload;
-	int rc = store_event_next_seq(j->st, seminar_id, &seq);
+	seminar_event *grown, e = {seminar_id, activity_id, 0, 0, 0, {NULL}, {0}};
+	int rc = store_event_add(j->st, seminar_id, activity_id, j->who->key_id,
+	                         c ? STORE_EVENT_CONTRIBUTION : STORE_EVENT_ACTIVITY,
+	                         c ? c->id : a->id, &e.seq);
 
 	if (rc != STORE_OK)
-		return rc == STORE_NOT_FOUND ? STORE_ERR : rc;
-	payload = proto_encode_event(seq, kind, object);
-	if (!payload)
+		return rc;
+	e.object_activity = c ? c->activity_id : a->id;
+	e.author = c ? c->participant_id : 0;
+	if (view_event(e.seq, c, a, e.text))
 		return STORE_ERR;
-	rc = store_event_append(j->st, seminar_id, seq, activity_id, j->who->key_id, payload);
-	grown = rc == STORE_OK ? realloc(r->events, (r->nevents + 1) * sizeof *grown) : NULL;
+	for (int k = 0; k < VIEW_AUDIENCES; k++)
+		e.len[k] = e.text[k] ? strlen(e.text[k]) : 0;
+	grown = realloc(r->events, (r->nevents + 1) * sizeof *grown);
 	if (!grown) {
-		free(payload);
-		return rc == STORE_OK ? STORE_ERR : rc;
+		seminar_event_clear(&e);
+		return STORE_ERR;
 	}
 	r->events = grown;
-	r->events[r->nevents] = (seminar_event){seminar_id, activity_id, seq, payload,
-	                                        strlen(payload)};
-	r->nevents++;
+	r->events[r->nevents++] = e;
 	return 0;
 }
 
-int seminar__emit_contribution(struct seminar_job *j, long long id)
+int seminar__emit_contribution(struct seminar_job *j, long long seminar_id, long long id)
 {
-	store_contribution c;
-	json_t *o = NULL;
-	int rc = store_contribution_get(j->st, id, &c);
+	store_contributions *now = NULL;
+	int rc = store_contribution_read(j->st, id, 0, &now);
 
 	if (rc == STORE_OK)
-		rc = store_contribution_json(j->st, id, 0, &o);
-	if (rc == STORE_OK)
-		rc = seminar__emit(j, c.seminar_id, c.activity_id, "contribution", o);
-	json_decref(o);
+		rc = seminar__emit(j, seminar_id, now->items[0].activity_id, &now->items[0], NULL);
+	store_contributions_free(now);
 	return rc == STORE_NOT_FOUND ? STORE_ERR : rc;
 }
 
-int seminar__reply_contribution(struct seminar_job *j, long long id, int full)
+int seminar__ack(struct seminar_job *j, const store_contributions *list, int actions,
+                 long long votes_left)
 {
-	json_t *o = NULL;
-	int rc = store_contribution_json(j->st, id, full, &o);
-	if (rc != STORE_OK)
-		return rc == STORE_NOT_FOUND ? STORE_ERR : rc;
-	j->reply_type = "ack";
-	return seminar__put(j, "contribution", o);
+	view_who w = seminar__sender(j);
+
+	free(j->reply);
+	j->ack = (store_request){list->items[0].id, votes_left, actions};
+	j->reply = view_ack_contribution(j->m->id, &w, list, actions, votes_left);
+	return j->reply ? 0 : STORE_ERR;
+}
+
+int seminar__changed(struct seminar_job *j, long long seminar_id, long long id, int emit,
+                     long long votes_left)
+{
+	store_contributions *now = NULL;
+	int rc = store_contribution_read(j->st, id, 0, &now);
+
+	if (rc == STORE_OK && emit)
+		rc = seminar__emit(j, seminar_id, now->items[0].activity_id, &now->items[0], NULL);
+	if (rc == STORE_OK)
+		rc = seminar__ack(j, now, 0, votes_left);
+	store_contributions_free(now);
+	return rc == STORE_NOT_FOUND ? STORE_ERR : rc;
 }
 
 int seminar__find_seminar(struct seminar_job *j, long long *sid)
@@ -173,6 +230,17 @@ int seminar__may_act_on(struct seminar_job *j, long long activity_id)
 	return 0;
 }
 
+int seminar__in_programme(struct seminar_job *j, const store_activity *a)
+{
+	if (!a->id)
+		return seminar__refuse(j, PROTO_ERR_UNKNOWN_ACTIVITY,
+		                       "no such activity in the seminar");
+	if (a->archived)
+		return seminar__refuse(j, PROTO_ERR_UNKNOWN_ACTIVITY,
+		                       "the activity was archived: no longer in the programme");
+	return 0;
+}
+
 int seminar__find_activity(struct seminar_job *j, long long sid, const char *slug,
                            store_activity *a)
 {
@@ -180,12 +248,8 @@ int seminar__find_activity(struct seminar_job *j, long long sid, const char *slu
 	if (rc)
 		return rc;
 	rc = store_activity_find(j->st, sid, slug, a);
-	if (rc == STORE_OK && a->archived)
-		return seminar__refuse(j, PROTO_ERR_UNKNOWN_ACTIVITY,
-		                       "the activity was archived: no longer in the programme");
-	if (rc == STORE_NOT_FOUND)
-		return seminar__refuse(j, PROTO_ERR_UNKNOWN_ACTIVITY,
-		                       "no such activity in the seminar");
+	if (rc == STORE_OK || rc == STORE_NOT_FOUND)
+		return seminar__in_programme(j, a);
 	return rc;
 }
 
@@ -219,10 +283,15 @@ int seminar__joined(struct seminar_job *j)
 		return rc;
 	if (rc == STORE_OK && pid == j->ss->participant_id)
 		return 1;
+	seminar__unjoin(j);
+	return 0;
+}
+
+void seminar__unjoin(struct seminar_job *j)
+{
 	j->ss->participant_id = j->ss->joined_seminar = 0;
 	j->ss->token[0] = '\0';
 	j->next = *j->ss;
-	return 0;
 }
 
 /* ===== Who sends a message ===== */
@@ -259,21 +328,36 @@ int seminar_sender(store *st, const char *key, seminar_principal *who)
 
 /* ===== Running a message ===== */
 
-/* A participant write seen before: its stored reply into r->reply.
- * Returns SEMINAR_ANSWERED when found, 0 when new, SEMINAR_REFUSED or a
- * store code. */
+/* A participant's write seen before: its reply, rendered again from what
+ * was kept (the contribution as it is now, as the participant may see it
+ * now), into j->reply. One statement tells whether the participant is
+ * there and whether the id was answered. Returns SEMINAR_ANSWERED when it
+ * was, 0 when the write is new, SEMINAR_REFUSED or a store code. */
 static int answered_before(struct seminar_job *j)
 {
-	int rc = seminar__joined(j);
+	store_request req;
+	store_contributions *now = NULL;
+	view_who w;
+	int joined = 0, rc;
 
-	if (rc < 0)
-		return rc;
-	if (rc == 0)
+	if (!j->ss->participant_id)
 		return seminar__refuse(j, PROTO_ERR_NOT_JOINED, "join first");
-	rc = store_request_find(j->st, j->ss->participant_id, j->m->id, &j->r->reply);
+	rc = store_request_find(j->st, j->ss->joined_seminar, j->ss->participant_id, j->ss->token,
+	                        j->m->id, &joined, &req);
+	if (rc != STORE_OK && rc != STORE_NOT_FOUND)
+		return rc;
+	if (!joined) {
+		seminar__unjoin(j);
+		return seminar__refuse(j, PROTO_ERR_NOT_JOINED, "join first");
+	}
 	if (rc == STORE_NOT_FOUND)
 		return 0;
-	return rc == STORE_OK ? SEMINAR_ANSWERED : rc;
+	if ((rc = store_contribution_read(j->st, req.contribution_id, req.actions, &now)))
+		return rc == STORE_NOT_FOUND ? STORE_ERR : rc;
+	w = seminar__sender(j);
+	j->reply = view_ack_contribution(j->m->id, &w, now, req.actions, req.votes_left);
+	store_contributions_free(now);
+	return j->reply ? SEMINAR_ANSWERED : STORE_ERR;
 }
 
 /* 0 when the row of m lets who send it. A key that is right but of a kind
@@ -310,26 +394,30 @@ int seminar_handle(store *st, snapshot_cache *snaps, seminar_session *ss,
 		         : seminar__refuse(&j, PROTO_ERR_UNKNOWN_TYPE, "unknown message type");
 		if (rc == 0 && logged)
 			rc = answered_before(&j);
-		if (rc == SEMINAR_ANSWERED) /* the original reply, nothing written */
+		if (rc == SEMINAR_ANSWERED) { /* the same reply, nothing written */
+			r->reply = j.reply;
 			return store_savepoint_release(st) == STORE_OK ? 0 : -1;
+		}
 		if (rc == 0)
 			rc = row->handler(&j);
-		if (rc == 0 && j.tail) {
-			r->tail = j.tail;
-			j.tail = NULL;
-			if (!(r->reply = proto_encode_reply_head(j.reply_type, m->id)))
-				rc = STORE_ERR;
-		} else if (rc == 0 && !(r->reply = proto_encode_reply(j.reply_type, m->id, j.body))) {
+		if (rc == 0 && j.tail && !(j.reply = proto_encode_reply_head("synced", m->id)))
 			rc = STORE_ERR;
-		}
+		if (rc == 0 && !j.reply) /* a handler that rendered no reply: a bug */
+			rc = STORE_ERR;
 		if (rc == 0 && logged)
-			rc = store_request_save(st, ss->participant_id, m->id, r->reply);
+			rc = store_request_save(st, ss->participant_id, m->id, &j.ack);
 		if (rc == 0)
 			rc = store_savepoint_release(st);
 		if (rc != 0)
 			store_savepoint_rollback(st);
 	}
-	json_decref(j.body);
+	if (rc == 0) {
+		r->reply = j.reply;
+		r->tail = j.tail;
+		j.reply = NULL;
+		j.tail = NULL;
+	}
+	free(j.reply);
 	snapshot_unref(j.tail);
 	if (rc == 0) {
 		*ss = j.next;

@@ -18,6 +18,7 @@
 #include "proto.h"
 #include "snapshot.h"
 #include "store.h"
+#include "view.h"
 
 /* Who sends a message: the turn (turn.h) makes it from the message's key,
  * or from the source of a command the core runs itself. */
@@ -43,22 +44,37 @@ void seminar_session_free(seminar_session *ss); /* NULL is a no-op */
 
 /* What the connection watches, for routing broadcasts: *seminar_id is 0
  * when it watches nothing yet; *activity_id is 0 when it watches every
- * activity of the seminar. *full is 1 for a facilitator watch (receives
- * hidden contributions' text in snapshots). */
+ * activity of the seminar. *who is who receives what it watches (view.h):
+ * a facilitator's watch, a participant's, or the public's. */
 void seminar_session_watch(const seminar_session *ss, long long *seminar_id,
-                           long long *activity_id, int *full);
+                           long long *activity_id, view_who *who /* OUT */);
 
-/* One event to broadcast after commit: payload is the encoded "event"
- * message, sent as is to every connection that watches seminar_id and
+/* One event to broadcast after commit, rendered once for each audience
+ * (view_wire.h): sent to every connection that watches seminar_id and
  * either every activity or activity_id (activity_id 0 = seminar-wide, goes
- * to every watcher of the seminar). */
+ * to every watcher of the seminar), each receiving its audience's text. */
 typedef struct seminar_event {
 	long long seminar_id;
 	long long activity_id;
 	long long seq;
-	char *payload; /* malloc'd; owned by the result */
-	size_t len;
+	long long object_activity; /* the activity of the event's object: an
+	                            * animator of it is a facilitator for it */
+	long long author;          /* the participant who wrote its contribution
+	                            * (the audience "self"); 0 for none */
+	char *text[VIEW_AUDIENCES]; /* NULL: not for that audience; audiences
+	                             * given the same bytes share one text */
+	size_t len[VIEW_AUDIENCES];
 } seminar_event;
+
+/* The text of e that who receives (its length into *len, its audience
+ * into *audience; both may be NULL), or NULL when e is not for who. */
+const char *seminar_event_for(const seminar_event *e, const view_who *who, size_t *len,
+                              view_audience *audience);
+/* A copy of src into *dst (texts shared alike); -1 when out of memory
+ * (*dst then holds nothing). */
+int seminar_event_copy(seminar_event *dst, const seminar_event *src);
+/* Frees e's texts and zeroes it; NULL is a no-op. */
+void seminar_event_clear(seminar_event *e);
 
 typedef struct seminar_result {
 	char *reply;          /* malloc'd JSON for the sender (ack, joined,

@@ -5,16 +5,19 @@
  * Boundary: handlers of the command table (seminar_handlers.h), on the
  * helpers of seminar_private.h. The turn found which key sends the message;
  * these check that it holds the seminar, and the activity when it is a key
- * of one activity. No network, no SQL.
+ * of one activity. Their replies are a facilitator's view (hidden texts
+ * given). No network, no SQL, no JSON.
  */
 #include "seminar_private.h"
 #include "seminar_handlers.h"
 
+#include "view_wire.h"
+
 int seminar_do_set_state(struct seminar_job *j)
 {
 	store_activity a;
+	store_seminar_info *now = NULL;
 	long long sid = 0;
-	json_t *o = NULL;
 	int state, rc = seminar__facilitated(j, &sid);
 
 	if (rc || (rc = seminar__find_activity(j, sid, j->m->activity, &a)) ||
@@ -25,14 +28,15 @@ int seminar_do_set_state(struct seminar_job *j)
 	if ((int)a.state != state &&
 	    (rc = store_activity_set_state(j->st, a.id, (vocab_activity_state)state)))
 		return rc;
-	if ((rc = store_activity_json(j->st, a.id, &o)))
-		return rc == STORE_NOT_FOUND ? STORE_ERR : rc;
+	if ((rc = store_seminar_get(j->st, sid, a.id, &now)) || !now->nactivities) {
+		store_seminar_info_free(now);
+		return rc && rc != STORE_NOT_FOUND ? rc : STORE_ERR;
+	}
 	if ((int)a.state != state)
-		rc = seminar__emit(j, sid, 0, "activity", o);
-	j->reply_type = "ack";
-	if (!rc)
-		return seminar__put(j, "activity", o);
-	json_decref(o);
+		rc = seminar__emit(j, sid, 0, NULL, &now->activities[0]);
+	if (!rc && !(j->reply = view_ack_activity(j->m->id, &now->activities[0])))
+		rc = STORE_ERR;
+	store_seminar_info_free(now);
 	return rc;
 }
 
@@ -46,10 +50,9 @@ static int moderate(struct seminar_job *j, vocab_contribution_state state)
 	if (rc || (rc = seminar__find_contribution(j, sid, &c)) ||
 	    (rc = seminar__may_act_on(j, c.activity_id)))
 		return rc;
-	if (c.state != state && ((rc = store_contribution_set_state(j->st, c.id, state)) ||
-	                         (rc = seminar__emit_contribution(j, c.id))))
+	if (c.state != state && (rc = store_contribution_set_state(j->st, c.id, state)))
 		return rc;
-	return seminar__reply_contribution(j, c.id, 1);
+	return seminar__changed(j, sid, c.id, c.state != state, -1);
 }
 
 int seminar_do_hide(struct seminar_job *j)

@@ -6,7 +6,8 @@
  * Boundary: handlers of the command table (seminar_handlers.h), on the
  * helpers of seminar_private.h. Each runs only for a participant joined on
  * its connection (seminar.c checks that before, with the resend of an id).
- * No network, no SQL.
+ * A post reads nothing back: the event and the reply are made from what
+ * it wrote. No network, no SQL, no JSON.
  */
 #include "seminar_private.h"
 #include "seminar_handlers.h"
@@ -54,55 +55,83 @@ static int check_parent(struct seminar_job *j, const store_board *b)
 	return 0;
 }
 
+/* The contribution a post has just written, as the store would read it
+ * back: made from the message and what the store gave it. */
+static store_contribution_info written(const struct seminar_job *j, const store_place *p,
+                                       const store_added *added, long long parent_id,
+                                       const char *text, const char *author)
+{
+	return (store_contribution_info){
+		.id = added->id,
+		.participant_id = j->ss->participant_id,
+		.activity_id = p->activity.id,
+		.activity = j->m->activity,
+		.board = j->m->board,
+		.parent_id = parent_id,
+		.position = added->position,
+		.text = text,
+		.author = author,
+		.state = VOCAB_VISIBLE,
+		.phase = p->activity.state,
+		.votes = 0,
+		.created = added->created,
+		.edited = 0,
+	};
+}
+
 int seminar_do_post(struct seminar_job *j)
 {
 	const proto_msg *m = j->m;
 	const char *author = m->author && *m->author ? m->author : NULL;
-	store_activity a;
-	store_board b;
-	long long id = 0, action = 0;
-	json_t *actions = NULL, *o = NULL;
+	long long sid = j->ss->joined_seminar, parent = m->parent >= 0 ? m->parent : 0;
+	store_place p;
+	store_added added;
+	store_contribution_info c;
+	store_contributions *list = NULL;
 	int rc;
 
 	if ((rc = seminar__need(j, m->board, "board")) || (rc = seminar__need(j, m->text, "text")) ||
-	    (rc = seminar__find_activity(j, j->ss->joined_seminar, m->activity, &a)))
+	    (rc = seminar__need(j, m->activity, "activity")))
 		return rc;
-	rc = store_board_find(j->st, a.id, m->board, &b);
-	if (rc == STORE_OK && b.archived)
+	/* the activity, its board and whether the participant attends it,
+	 * in one lookup */
+	if ((rc = store_place_find(j->st, sid, m->activity, m->board, j->ss->participant_id, &p)) ||
+	    (rc = seminar__in_programme(j, &p.activity)))
+		return rc;
+	if (p.board.id && p.board.archived)
 		return seminar__refuse(j, PROTO_ERR_UNKNOWN_BOARD,
 		                       "the board was archived: no longer in the activity");
-	if (rc == STORE_NOT_FOUND)
+	if (!p.board.id)
 		return seminar__refuse(j, PROTO_ERR_UNKNOWN_BOARD, "no such board in the activity");
-	if (rc)
-		return rc;
-	if (!vocab_activity(a.state)->may_post)
+	if (!vocab_activity(p.activity.state)->may_post)
 		return seminar__refuse(j, PROTO_ERR_ACTIVITY_STATE, "the activity is not open");
-	if (m->parent >= 0 && m->nactions)
+	if (parent && m->nactions)
 		return seminar__refuse(j, PROTO_ERR_BAD_FIELD, "actions: not allowed with parent");
-	if (m->nactions && !b.orientations)
+	if (m->nactions && !p.board.orientations)
 		return seminar__refuse(j, PROTO_ERR_BAD_FIELD, "actions: only on an orientations board");
-	if (m->parent >= 0 && (rc = check_parent(j, &b)))
+	if (m->parent >= 0 && (rc = check_parent(j, &p.board)))
 		return rc;
-	rc = store_contribution_add(j->st, b.id, j->ss->participant_id,
-	                            m->parent >= 0 ? m->parent : 0, m->text, author, &id);
-	if (rc || (rc = store_attendance_add(j->st, j->ss->participant_id, a.id)) ||
-	    (rc = seminar__emit_contribution(j, id)) || (rc = seminar__reply_contribution(j, id, 0)))
+	if ((rc = store_contribution_add(j->st, p.board.id, j->ss->participant_id, parent, m->text,
+	                                 author, &added)) ||
+	    (!p.attends &&
+	     (rc = store_attendance_add(j->st, j->ss->participant_id, p.activity.id))))
 		return rc;
-	if (!m->nactions)
-		return 0;
-	if (!(actions = json_array()))
-		rc = STORE_ERR;
-	for (size_t i = 0; !rc && i < m->nactions; i++) {
-		rc = store_contribution_add(j->st, b.id, j->ss->participant_id, id,
-		                            m->actions[i], author, &action);
-		if (!rc && !(rc = seminar__emit_contribution(j, action)) &&
-		    !(rc = store_contribution_json(j->st, action, 0, &o)))
-			rc = json_array_append_new(actions, o) ? STORE_ERR : 0;
+	c = written(j, &p, &added, parent, m->text, author);
+	if ((rc = seminar__emit(j, sid, p.activity.id, &c, NULL)) ||
+	    (rc = store_contributions_add(&list, &c)))
+		goto done;
+	for (size_t i = 0; i < m->nactions; i++) {
+		if ((rc = store_contribution_add(j->st, p.board.id, j->ss->participant_id, c.id,
+		                                 m->actions[i], author, &added)))
+			goto done;
+		store_contribution_info action = written(j, &p, &added, c.id, m->actions[i], author);
+		if ((rc = seminar__emit(j, sid, p.activity.id, &action, NULL)) ||
+		    (rc = store_contributions_add(&list, &action)))
+			goto done;
 	}
-	if (!rc)
-		rc = json_object_set(json_object_get(j->body, "contribution"), "actions", actions)
-		         ? STORE_ERR : 0;
-	json_decref(actions);
+	rc = seminar__ack(j, list, m->nactions > 0, -1);
+done:
+	store_contributions_free(list);
 	return rc;
 }
 
@@ -115,10 +144,9 @@ int seminar_do_edit(struct seminar_job *j)
 		return rc;
 	if (c.parent_id && chars(j->m->text) > PROTO_MAX_ACTION_CHARS)
 		return seminar__refuse(j, PROTO_ERR_TOO_LONG, "text: an example action is too long");
-	if ((rc = store_contribution_set_text(j->st, c.id, j->m->text)) ||
-	    (rc = seminar__emit_contribution(j, c.id)))
+	if ((rc = store_contribution_set_text(j->st, c.id, j->m->text)))
 		return rc;
-	return seminar__reply_contribution(j, c.id, 0);
+	return seminar__changed(j, c.seminar_id, c.id, 1, -1);
 }
 
 /* Deleting an orientation deletes its example actions with it: they have
@@ -126,20 +154,20 @@ int seminar_do_edit(struct seminar_job *j)
 int seminar_do_delete(struct seminar_job *j)
 {
 	store_contribution c;
-	json_t *actions = NULL;
+	store_contributions *with = NULL;
 	int rc = own_open_contribution(j, &c);
 
-	if (rc || (rc = store_contribution_actions(j->st, c.id, &actions)))
-		return rc;
+	if (rc || (rc = store_contribution_read(j->st, c.id, 1, &with)))
+		return rc == STORE_NOT_FOUND ? STORE_ERR : rc;
 	if (!(rc = store_contribution_delete(j->st, c.id)))
-		rc = seminar__emit_contribution(j, c.id);
-	for (size_t i = 0; !rc && i < json_array_size(actions); i++) {
-		long long id = json_integer_value(json_array_get(actions, i));
+		rc = seminar__emit_contribution(j, c.seminar_id, c.id);
+	for (size_t i = 1; !rc && i < with->n; i++) {
+		long long id = with->items[i].id;
 		if (!(rc = store_contribution_delete(j->st, id)))
-			rc = seminar__emit_contribution(j, id);
+			rc = seminar__emit_contribution(j, c.seminar_id, id);
 	}
-	json_decref(actions);
-	return rc ? rc : seminar__reply_contribution(j, c.id, 0);
+	store_contributions_free(with);
+	return rc ? rc : seminar__changed(j, c.seminar_id, c.id, 0, -1);
 }
 
 /* vote (add 1) and unvote (add 0): the contribution's activity open or
@@ -166,11 +194,11 @@ static int vote(struct seminar_job *j, int add)
 	if (add && used >= c.vote_budget)
 		return seminar__refuse(j, PROTO_ERR_VOTE_BUDGET, "no vote left in this activity");
 	rc = add ? store_vote_add(j->st, pid, c.id) : store_vote_remove(j->st, pid, c.id);
-	if (rc || (add && (rc = store_attendance_add(j->st, pid, c.activity_id))) ||
-	    (rc = seminar__emit_contribution(j, c.id)) || (rc = seminar__reply_contribution(j, c.id, 0)))
+	if (rc || (add && (rc = store_attendance_add(j->st, pid, c.activity_id))))
 		return rc;
 	used += add ? 1 : -1;
-	return seminar__put(j, "votes_left", json_integer(used < c.vote_budget ? c.vote_budget - used : 0));
+	return seminar__changed(j, c.seminar_id, c.id, 1,
+	                        used < c.vote_budget ? c.vote_budget - used : 0);
 }
 
 int seminar_do_vote(struct seminar_job *j)

@@ -3,18 +3,20 @@
  * message being handled, and the helpers every actor's handlers share.
  *
  * A handler returns 0 when done, SEMINAR_REFUSED when a rule says no
- * (job.err and job.detail say which), or a negative store code.
+ * (job.err and job.detail say which), or a negative store code. It reads
+ * and writes structs through the store, and its reply and events are
+ * rendered by the views (view_wire.h) for their audiences: no JSON here.
  */
 #ifndef ATELIER_SEMINAR_PRIVATE_H
 #define ATELIER_SEMINAR_PRIVATE_H
 
-#include <jansson.h>
 #include "command.h"
 #include "seminar.h"
 #include "store_domain.h"
+#include "view.h"
 
 #define SEMINAR_REFUSED 1
-#define SEMINAR_ANSWERED 2 /* a resend: the reply stored the first time is given */
+#define SEMINAR_ANSWERED 2 /* a resend: the reply kept the first time is given */
 
 /* How far behind (in events) a watch may catch up event by event. */
 #define SEMINAR_CATCH_UP_EVENTS 1000
@@ -25,7 +27,7 @@ struct seminar_session {
 	char token[STORE_TOKEN_SIZE]; /* that participant's token */
 	long long watch_seminar;   /* 0 until a watch */
 	long long watch_activity;  /* 0: every activity */
-	int full;                  /* the watch carried a facilitator's key */
+	view_who who;              /* who receives what it watches */
 };
 
 struct seminar_job {
@@ -35,9 +37,10 @@ struct seminar_job {
 	const seminar_principal *who; /* who sends it (never NULL) */
 	const proto_msg *m;
 	seminar_result *r;
-	const char *reply_type; /* "ack", "joined", "synced" */
-	json_t *body;           /* the reply's fields besides type and re */
-	snapshot *tail;         /* instead of body: a shared snapshot's fields */
+	char *reply;            /* the reply, rendered through the views */
+	snapshot *tail;         /* a snapshot's shared end: reply is then its head */
+	store_request ack;      /* a write answered once: what its reply is about,
+	                         * kept under its id (seminar__ack) */
 	proto_err err;
 	char detail[160];
 	seminar_session next; /* the session once the message succeeds */
@@ -48,19 +51,28 @@ int seminar__refuse(struct seminar_job *j, proto_err err, const char *detail);
 /* A required field: refuses (missing_field) when value is NULL. The parser
  * checks these too; this keeps a hand-made message from reaching SQL. */
 int seminar__need(struct seminar_job *j, const char *value, const char *name);
-/* Sets the reply body member name (stealing value). */
-int seminar__put(struct seminar_job *j, const char *name, json_t *value);
 
-/* Appends one event (kind "contribution" or "activity", object borrowed)
- * to the seminar's log, recording the key that acted, and to the result.
- * activity_id 0: seminar-wide. */
+/* Who the reply to the sender is for: a facilitator (of its key's
+ * activity, if any) or the participant joined on the connection. */
+view_who seminar__sender(const struct seminar_job *j);
+
+/* Appends one event about a contribution (c) or an activity (a) to the
+ * seminar's log, recording the key that acted, and its texts for each
+ * audience to the result. activity_id 0: seminar-wide. */
 int seminar__emit(struct seminar_job *j, long long seminar_id, long long activity_id,
-                  const char *kind, json_t *object);
-/* The event of a contribution's current state (hidden text masked). */
-int seminar__emit_contribution(struct seminar_job *j, long long id);
-/* Puts "contribution": the object of id (full: hidden text too) in the
- * reply, an "ack". */
-int seminar__reply_contribution(struct seminar_job *j, long long id, int full);
+                  const store_contribution_info *c, const store_activity_info *a);
+/* The event of contribution id of seminar seminar_id as it is now, read
+ * from the store. */
+int seminar__emit_contribution(struct seminar_job *j, long long seminar_id, long long id);
+/* The reply "ack" about list->items[0] (with its example actions when
+ * actions is set; votes_left < 0: none) for the sender, and, for a write
+ * answered once, what is kept under its id. */
+int seminar__ack(struct seminar_job *j, const store_contributions *list, int actions,
+                 long long votes_left);
+/* Contribution id of seminar seminar_id changed: reads it as it is now,
+ * emits its event (when emit is set) and acknowledges it (seminar__ack). */
+int seminar__changed(struct seminar_job *j, long long seminar_id, long long id, int emit,
+                     long long votes_left);
 
 /* The seminar of m->code, or unknown_seminar. */
 int seminar__find_seminar(struct seminar_job *j, long long *sid /* OUT */);
@@ -68,6 +80,9 @@ int seminar__find_seminar(struct seminar_job *j, long long *sid /* OUT */);
  * (an archived one is no longer in it). */
 int seminar__find_activity(struct seminar_job *j, long long sid, const char *slug,
                            store_activity *a /* OUT */);
+/* Refuses an activity a lookup found (a.id 0: none) but that is not in
+ * the programme, as seminar__find_activity does. */
+int seminar__in_programme(struct seminar_job *j, const store_activity *a);
 /* m->contribution, if it belongs to seminar sid, is not deleted and its
  * board is in the programme. */
 int seminar__find_contribution(struct seminar_job *j, long long sid,
@@ -83,5 +98,7 @@ int seminar__may_act_on(struct seminar_job *j, long long activity_id);
 /* 1 when the connection's participant is in the database, 0 when it is
  * not (the connection is then no longer joined), or a store code. */
 int seminar__joined(struct seminar_job *j);
+/* The connection is no longer joined (its participant is not there). */
+void seminar__unjoin(struct seminar_job *j);
 
 #endif

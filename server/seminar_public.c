@@ -1,23 +1,29 @@
 /*
  * seminar_public.c — what anyone may ask of a seminar without a key:
  * join it as a participant (join), and watch it, its activities and its
- * live events (watch; with a facilitator's key, hidden texts too).
+ * live events (watch; with a facilitator's key, as a facilitator sees
+ * them).
  *
  * Boundary: handlers of the command table (seminar_handlers.h), on the
- * helpers of seminar_private.h. No network, no SQL.
+ * helpers of seminar_private.h; their replies are the views' (view_wire.h,
+ * snapshot.h), for who asks. No network, no SQL, no JSON.
  */
 #include "seminar_private.h"
 #include "seminar_handlers.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "view_wire.h"
 
 int seminar_do_join(struct seminar_job *j)
 {
 	const proto_msg *m = j->m;
 	char token[STORE_TOKEN_SIZE] = "";
 	long long sid = 0, pid = 0;
-	json_t *seminar = NULL, *mine = NULL, *votes = NULL;
+	store_seminar_info *seminar = NULL;
+	store_ids mine = {0}, votes = {0};
 	int rc = seminar__find_seminar(j, &sid);
 
 	if (rc)
@@ -34,41 +40,50 @@ int seminar_do_join(struct seminar_job *j)
 	if ((m->name || m->structure) &&
 	    (rc = store_participant_update(j->st, pid, m->name, m->structure)))
 		return rc;
-	if ((rc = store_seminar_json(j->st, sid, &seminar)) ||
-	    (rc = store_participant_contributions(j->st, pid, &mine)) ||
-	    (rc = store_participant_votes(j->st, pid, &votes)))
+	if ((rc = store_seminar_get(j->st, sid, 0, &seminar)) ||
+	    (rc = store_participant_items(j->st, pid, &mine, &votes)))
 		goto done;
-	j->reply_type = "joined";
-	if (seminar__put(j, "token", json_string(token)) || seminar__put(j, "seminar", json_incref(seminar)) ||
-	    seminar__put(j, "my_contributions", json_incref(mine)) ||
-	    seminar__put(j, "my_votes", json_incref(votes)))
+	if (!(j->reply = view_joined(m->id, token, seminar, &mine, &votes)))
 		rc = STORE_ERR;
 	j->next.participant_id = pid;
 	j->next.joined_seminar = sid;
 	snprintf(j->next.token, sizeof j->next.token, "%s", token);
 done:
-	json_decref(seminar);
-	json_decref(mine);
-	json_decref(votes);
+	store_seminar_info_free(seminar);
+	free(mine.ids);
+	free(votes.ids);
 	return rc;
 }
 
-/* A snapshot's fields, made once for every watcher of list at seq. */
-static int snapshot_tail(struct seminar_job *j, long long sid, long long seq, json_t *list)
+/* Who receives what a watch of seminar sid sends: a facilitator (key),
+ * the participant joined on the connection for that seminar, or the
+ * public. */
+static view_who watcher(const struct seminar_job *j, long long sid)
 {
-	json_t *seminar = NULL, *body = NULL;
+	view_who w = {0, 0, 0};
+	if (j->m->key) {
+		w.facilitator = 1;
+		w.activity_id = j->who->activity_id;
+	} else if (j->next.joined_seminar == sid) {
+		w.participant_id = j->next.participant_id;
+	}
+	return w;
+}
+
+/* The missed events after since, rendered for w. */
+static int catch_up(struct seminar_job *j, const view_who *w, long long sid, long long aid,
+                    long long seq)
+{
+	store_seminar_info *seminar = NULL;
+	store_events *events = NULL;
 	int rc;
 
-	if ((j->tail = snapshot_find(j->snaps, list, seq)))
-		return 0;
-	if ((rc = store_seminar_json(j->st, sid, &seminar)))
-		return rc;
-	body = json_pack("{s:s, s:I, s:O, s:O}", "mode", "snapshot", "seq", (json_int_t)seq,
-	                 "seminar", seminar, "contributions", list);
-	if (!body || !(j->tail = snapshot_make(j->snaps, list, seq, body)))
+	if (!(rc = store_seminar_get(j->st, sid, 0, &seminar)) &&
+	    !(rc = store_events_since(j->st, sid, j->m->since, aid, &events)) &&
+	    !(j->reply = view_synced_events(j->m->id, w, seq, seminar, events)))
 		rc = STORE_ERR;
-	json_decref(body);
-	json_decref(seminar);
+	store_events_free(events);
+	store_seminar_info_free(seminar);
 	return rc;
 }
 
@@ -77,16 +92,13 @@ int seminar_do_watch(struct seminar_job *j)
 	const proto_msg *m = j->m;
 	store_activity a = {0};
 	long long sid = 0, seq = 0;
-	json_t *seminar = NULL, *list = NULL;
-	int full = 0, events, rc = seminar__find_seminar(j, &sid);
+	view_who w;
+	int rc = seminar__find_seminar(j, &sid);
 
 	if (rc)
 		return rc;
-	if (m->key) {
-		if ((rc = seminar__key_holds(j, sid)))
-			return rc;
-		full = 1;
-	}
+	if (m->key && (rc = seminar__key_holds(j, sid)))
+		return rc;
 	if (m->activity && (rc = seminar__find_activity(j, sid, m->activity, &a)))
 		return rc;
 	if (m->key && (rc = seminar__may_act_on(j, a.id)))
@@ -100,25 +112,15 @@ int seminar_do_watch(struct seminar_job *j)
 		return rc;
 	if ((rc = store_seminar_seq(j->st, sid, &seq)))
 		return rc;
-	j->reply_type = "synced";
-	events = m->since >= 0 && m->since <= seq && seq - m->since <= SEMINAR_CATCH_UP_EVENTS;
-	if (events) {
-		if ((rc = store_seminar_json(j->st, sid, &seminar)) ||
-		    (rc = store_events_since(j->st, sid, m->since, a.id, &list)))
-			goto done;
-		if (seminar__put(j, "mode", json_string("events")) || seminar__put(j, "seq", json_integer(seq)) ||
-		    seminar__put(j, "seminar", json_incref(seminar)) || seminar__put(j, "events", json_incref(list)))
-			rc = STORE_ERR;
-	} else if (!(rc = store_contributions_json(j->st, sid, a.id, full, &list))) {
-		rc = snapshot_tail(j, sid, seq, list);
-	}
+	w = watcher(j, sid);
+	if (m->since >= 0 && m->since <= seq && seq - m->since <= SEMINAR_CATCH_UP_EVENTS)
+		rc = catch_up(j, &w, sid, a.id, seq);
+	else
+		rc = snapshot_get(j->snaps, j->st, &w, sid, a.id, seq, &j->tail);
 	if (rc)
-		goto done;
+		return rc;
 	j->next.watch_seminar = sid;
 	j->next.watch_activity = a.id;
-	j->next.full = full;
-done:
-	json_decref(seminar);
-	json_decref(list);
-	return rc;
+	j->next.who = w;
+	return 0;
 }

@@ -2,19 +2,21 @@
  * snapshot.c — shared, counted snapshot tails and their small cache (see
  * snapshot.h).
  *
- * A cache is a handful of slots, most recently made first: a seminar
- * with parallel ateliers has a few boards being joined at once, each
- * watched with or without the facilitator key. A slot keeps a reference
- * on its list (the key) and on its tail. No state outside the objects it
- * makes. Must not touch the network, SQLite, or decide what a watcher may
- * see (the store's list already says it).
+ * A cache is a handful of entries, most recently made first: a seminar
+ * with parallel ateliers has a few boards being joined at once. An entry
+ * holds what the store gave for one (seminar, activity, sequence number,
+ * store version), the participants whose own contributions read otherwise
+ * than the public's, and a tail per audience once one was asked for. No
+ * state outside the objects it makes. Must not touch the network or SQL,
+ * nor decide what an audience sees (view.c does, view_wire.c renders).
  */
 #include "snapshot.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto.h"
+#include "store_domain.h"
+#include "view_wire.h"
 
 #define SLOTS 8
 
@@ -26,14 +28,17 @@ struct snapshot {
 	void (*obj_free)(void *);
 };
 
-struct slot {
-	json_t *list;
-	long long seq;
-	snapshot *s;
+struct entry {
+	long long seminar_id, activity_id, seq, version;
+	store_seminar_info *seminar; /* NULL: the slot is empty */
+	store_contributions *list;
+	long long *authors;          /* sorted: participants with a tail of their own */
+	size_t nauthors;
+	snapshot *tail[VIEW_AUDIENCES]; /* the shared ones: public, facilitators */
 };
 
 struct snapshot_cache {
-	struct slot slot[SLOTS];
+	struct entry slot[SLOTS];
 };
 
 snapshot *snapshot_ref(snapshot *s)
@@ -70,11 +75,14 @@ void snapshot_attach(snapshot *s, void *obj, void (*free_fn)(void *))
 	s->obj_free = free_fn;
 }
 
-static void slot_clear(struct slot *sl)
+static void entry_clear(struct entry *e)
 {
-	json_decref(sl->list);
-	snapshot_unref(sl->s);
-	memset(sl, 0, sizeof *sl);
+	store_seminar_info_free(e->seminar);
+	store_contributions_free(e->list);
+	free(e->authors);
+	for (int a = 0; a < VIEW_AUDIENCES; a++)
+		snapshot_unref(e->tail[a]);
+	memset(e, 0, sizeof *e);
 }
 
 snapshot_cache *snapshot_cache_new(void)
@@ -87,32 +95,131 @@ void snapshot_cache_free(snapshot_cache *c)
 	if (!c)
 		return;
 	for (size_t i = 0; i < SLOTS; i++)
-		slot_clear(&c->slot[i]);
+		entry_clear(&c->slot[i]);
 	free(c);
 }
 
-snapshot *snapshot_find(snapshot_cache *c, json_t *list, long long seq)
-{
-	for (size_t i = 0; c && i < SLOTS && c->slot[i].list; i++)
-		if (c->slot[i].list == list && c->slot[i].seq == seq)
-			return snapshot_ref(c->slot[i].s);
-	return NULL;
-}
-
-snapshot *snapshot_make(snapshot_cache *c, json_t *list, long long seq, json_t *body)
+/* A new tail: the snapshot of e's structs for who. NULL when out of
+ * memory. */
+static snapshot *render(const struct entry *e, const view_who *who)
 {
 	snapshot *s = calloc(1, sizeof *s);
 
-	if (!s || !list || !(s->text = proto_encode_reply_tail(body, &s->len))) {
+	if (!s || !(s->text = view_snapshot_tail(who, e->seq, e->seminar, e->list, &s->len))) {
 		free(s);
 		return NULL;
 	}
 	s->refs = 1;
-	if (!c)
-		return s;
-	/* The oldest slot goes; the others move down one. */
-	slot_clear(&c->slot[SLOTS - 1]);
-	memmove(&c->slot[1], &c->slot[0], (SLOTS - 1) * sizeof c->slot[0]);
-	c->slot[0] = (struct slot){json_incref(list), seq, snapshot_ref(s)};
 	return s;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return (x > y) - (x < y);
+}
+
+/* Reads what e's key names from the store, and who among the authors
+ * sees some of their own contributions otherwise than the public. */
+static int load(struct entry *e, store *st)
+{
+	int rc = store_seminar_get(st, e->seminar_id, 0, &e->seminar);
+	size_t n = 0, cap = 0;
+
+	if (rc == STORE_OK)
+		rc = store_contributions_get(st, e->seminar_id, e->activity_id, &e->list);
+	if (rc != STORE_OK)
+		return rc;
+	for (size_t i = 0; i < e->list->n; i++) {
+		const store_contribution_info *c = &e->list->items[i];
+		const vocab_activity_row *phase = vocab_activity(c->phase);
+		if (view_sees(VIEW_SELF, c->state, phase) == view_sees(VIEW_PUBLIC, c->state, phase))
+			continue;
+		if (n == cap) {
+			long long *a = realloc(e->authors, (cap ? 2 * cap : 16) * sizeof *a);
+			if (!a)
+				return STORE_ERR;
+			e->authors = a;
+			cap = cap ? 2 * cap : 16;
+		}
+		e->authors[n++] = c->participant_id;
+	}
+	e->nauthors = n;
+	if (n)
+		qsort(e->authors, n, sizeof *e->authors, by_value);
+	return STORE_OK;
+}
+
+/* The shared audience of a snapshot of activity_id for who, or -1 when
+ * who needs a tail of their own. */
+static int shared_audience(const struct entry *e, const view_who *who)
+{
+	if (who->facilitator && (!who->activity_id || who->activity_id == e->activity_id))
+		return VIEW_FACILITATOR;
+	if (who->participant_id && e->nauthors &&
+	    bsearch(&who->participant_id, e->authors, e->nauthors, sizeof *e->authors, by_value))
+		return -1;
+	return VIEW_PUBLIC;
+}
+
+int snapshot_get(snapshot_cache *c, store *st, const view_who *who, long long seminar_id,
+                 long long activity_id, long long seq, snapshot **out)
+{
+	static const view_who canonical[VIEW_AUDIENCES] = {
+		[VIEW_PUBLIC] = {0, 0, 0},
+		[VIEW_FACILITATOR] = {1, 0, 0},
+	};
+	struct entry *e = NULL, fresh = {0};
+	long long version = 0;
+	int rc = store_version(st, &version), a;
+
+	*out = NULL;
+	if (rc != STORE_OK)
+		return rc;
+	for (size_t i = 0; c && i < SLOTS && c->slot[i].seminar; i++) {
+		struct entry *x = &c->slot[i];
+		if (x->seminar_id == seminar_id && x->activity_id == activity_id && x->seq == seq &&
+		    x->version == version) {
+			e = x;
+			break;
+		}
+	}
+	if (!e) {
+		fresh = (struct entry){.seminar_id = seminar_id, .activity_id = activity_id,
+		                       .seq = seq, .version = version};
+		if ((rc = load(&fresh, st)) != STORE_OK) {
+			entry_clear(&fresh);
+			return rc;
+		}
+		e = &fresh;
+		if (c) { /* the oldest goes; the others move down one */
+			entry_clear(&c->slot[SLOTS - 1]);
+			memmove(&c->slot[1], &c->slot[0], (SLOTS - 1) * sizeof c->slot[0]);
+			c->slot[0] = fresh;
+			e = &c->slot[0];
+		}
+	}
+	a = shared_audience(e, who);
+	if (a < 0)
+		*out = render(e, who);
+	else if (e->tail[a])
+		*out = snapshot_ref(e->tail[a]);
+	else if ((e->tail[a] = render(e, &canonical[a])))
+		*out = snapshot_ref(e->tail[a]);
+	if (e == &fresh)
+		entry_clear(&fresh);
+	return *out ? STORE_OK : STORE_ERR;
+}
+
+int snapshot_build(store *st, const view_who *who, long long seminar_id, long long activity_id,
+                   long long seq, snapshot **out)
+{
+	struct entry e = {.seminar_id = seminar_id, .activity_id = activity_id, .seq = seq};
+	int rc = load(&e, st);
+
+	*out = NULL;
+	if (rc == STORE_OK && !(*out = render(&e, who)))
+		rc = STORE_ERR;
+	entry_clear(&e);
+	return rc;
 }

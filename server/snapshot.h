@@ -1,26 +1,31 @@
 /*
- * snapshot.h — the end of a "synced" snapshot reply, encoded once and
- * shared by every watcher of the same board at the same point.
+ * snapshot.h — the end of a "synced" snapshot reply, rendered for an
+ * audience (view.h) and shared by every watcher of that audience watching
+ * the same board at the same point.
  *
  * A watch answered with a snapshot sends the seminar and every
  * contribution of what it watches: for 500 contributions about 150 KB of
  * JSON. Only the reply's head ({"type":"synced","re":<id>,) differs
- * between two watchers of one board at one sequence number, so the rest
- * (proto_encode_reply_tail) is made once, counted, and cached here.
+ * between two watchers of one audience, board and sequence number, so the
+ * rest (proto_encode_reply_tail) is made once, counted, and cached here,
+ * once per audience: the public's (screens, participants), the
+ * facilitators' (hidden texts given). A participant whose own
+ * contributions they see otherwise than the public (one awaiting
+ * moderation) gets a tail made for them alone.
  *
- * The cache keys on the contribution list the store gave (store.h keeps
- * one list per seminar, activity, full flag and sequence number, and gives
- * the same object until the seminar moves) and on the sequence number. It
- * holds a reference on each list it keys on, so a list's address cannot be
- * reused by another while it is cached. One cache per turn (turn.c makes
- * it with the turn and frees it with it); event-loop thread only (like the
- * store). No network, no SQLite.
+ * The cache keys on (seminar, activity, sequence number, store_version):
+ * anything that changes what a snapshot shows moves one of them. It keeps
+ * the structs it read from the store with its tails, so that a tail for
+ * another audience costs no read. One cache per turn (turn.c makes it
+ * with the turn and frees it with it); event-loop thread only (like the
+ * store). No network, no SQL.
  */
 #ifndef ATELIER_SNAPSHOT_H
 #define ATELIER_SNAPSHOT_H
 
-#include <jansson.h>
 #include <stddef.h>
+#include "store.h"
+#include "view.h"
 
 typedef struct snapshot snapshot;
 
@@ -34,15 +39,19 @@ snapshot_cache *snapshot_cache_new(void);
  * frees the cache. NULL is a no-op. */
 void snapshot_cache_free(snapshot_cache *c);
 
-/* The tail cached in c for list at seq, as a new reference; NULL when
- * there is none (or c is NULL). */
-snapshot *snapshot_find(snapshot_cache *c, json_t *list, long long seq);
+/* The tail of a snapshot of seminar_id's activity activity_id (0: every
+ * activity) at sequence number seq, for who: from c when it holds one for
+ * who's audience, else read from st, rendered and kept in c (c NULL: kept
+ * nowhere). *out (OUT) is a new reference. Returns STORE_OK or a store
+ * code. */
+int snapshot_get(snapshot_cache *c, store *st, const view_who *who, long long seminar_id,
+                 long long activity_id, long long seq, snapshot **out /* OUT */);
 
-/* Encodes body (the reply's members besides type and re; borrowed) as a
- * reply tail, caches it in c for (list, seq) (c NULL: caches nothing) and
- * returns a new reference. NULL when body cannot be a tail or out of
- * memory. */
-snapshot *snapshot_make(snapshot_cache *c, json_t *list, long long seq, json_t *body);
+/* The same without a cache: (store, who, board) -> bytes, read and
+ * rendered afresh; what a worker thread with its own store connection can
+ * call. */
+int snapshot_build(store *st, const view_who *who, long long seminar_id, long long activity_id,
+                   long long seq, snapshot **out /* OUT */);
 
 /* The tail's bytes (a NUL follows them) and their length. */
 const char *snapshot_text(const snapshot *s, size_t *len);

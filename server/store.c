@@ -224,60 +224,19 @@ int store__int(store *s, long long *out, const char *sql, const char *types, ...
 	return rc;
 }
 
-int store__collect(store *s, sqlite3_stmt *st, json_t *into, store__build_fn build,
-                   int flags, store__child_fn child)
+int store__each(store *s, sqlite3_stmt *st, store__row_fn row, void *ctx)
 {
 	int rc;
 
 	if (!st)
 		return store__fail(sqlite3_errcode(s->db));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *o = build(st, flags);
-		if (json_array_append_new(into, o) != 0 ||
-		    (child && child(s, o, sqlite3_column_int64(st, 0)) != STORE_OK))
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (row(ctx, st)) {
+			rc = SQLITE_NOMEM;
 			break;
-	}
+		}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? STORE_OK : store__fail(rc);
-}
-
-int store__member(store *s, json_t *object, const char *name, sqlite3_stmt *st,
-                  store__build_fn build, int flags, store__child_fn child)
-{
-	json_t *a = json_array();
-
-	if (json_object_set_new(object, name, a) != 0) {
-		if (st)
-			sqlite3_reset(st);
-		return STORE_ERR;
-	}
-	return store__collect(s, st, a, build, flags, child);
-}
-
-int store__many(store *s, sqlite3_stmt *st, store__build_fn build, int flags, json_t **out)
-{
-	json_t *a = json_array();
-	int rc = a ? store__collect(s, st, a, build, flags, NULL) : STORE_ERR;
-
-	*out = rc == STORE_OK ? a : NULL;
-	if (rc != STORE_OK)
-		json_decref(a);
-	return rc;
-}
-
-int store__one(store *s, sqlite3_stmt *st, store__build_fn build, int flags,
-               store__child_fn child, json_t **out)
-{
-	json_t *a = json_array();
-	int rc = a ? store__collect(s, st, a, build, flags, child) : STORE_ERR;
-
-	*out = NULL;
-	if (rc == STORE_OK && json_array_size(a) == 0)
-		rc = STORE_NOT_FOUND;
-	if (rc == STORE_OK)
-		*out = json_incref(json_array_get(a, 0));
-	json_decref(a);
-	return rc;
 }
 
 /* ===== Opening and closing ===== */
@@ -285,6 +244,44 @@ int store__one(store *s, sqlite3_stmt *st, store__build_fn build, int flags,
 static int is_memory(const char *path)
 {
 	return path[0] == '\0' || strcmp(path, ":memory:") == 0;
+}
+
+/* sqlite3_trace_v2's callback: one more statement run. A trigger's
+ * program is reported as its own "statement" (its text begins with "--");
+ * the schema has none. */
+static int count_statement(unsigned type, void *ctx, void *stmt, void *sql)
+{
+	(void)type;
+	(void)stmt;
+	(void)sql;
+	((store *)ctx)->statements++;
+	return 0;
+}
+
+long long store_statements(store *s)
+{
+	return s ? s->statements : 0;
+}
+
+int store_version(store *s, long long *out)
+{
+	long long v = 0;
+	int rc = store__int(s, &v, "PRAGMA data_version", "");
+
+	if (rc != STORE_OK)
+		return rc;
+	if (v != s->data_version) {
+		s->data_version = v;
+		s->version++;
+	}
+	*out = s->version;
+	return STORE_OK;
+}
+
+void store__forget(store *s)
+{
+	if (s)
+		s->version++;
 }
 
 /* Runs one pragma to completion; its result rows, if any, are ignored
@@ -333,6 +330,9 @@ int store_open(const char *path, const i18n_cat *cat, store **out, char *err, si
 	if ((rc = pragma(s, "PRAGMA foreign_keys = ON")) != SQLITE_OK ||
 	    (rc = pragma(s, "PRAGMA schema_version")) != SQLITE_OK)
 		goto fail;
+	/* Every statement run on the connection is counted (store_statements):
+	 * the tests hold the live path to its budget with it. */
+	sqlite3_trace_v2(s->db, SQLITE_TRACE_STMT, count_statement, s);
 	if (!is_memory(path) &&
 	    ((rc = pragma(s, "PRAGMA journal_mode = WAL")) != SQLITE_OK ||
 	     (rc = pragma(s, "PRAGMA synchronous = FULL")) != SQLITE_OK))
@@ -357,7 +357,6 @@ void store_close(store *s)
 		return;
 	if (s->db && !sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	store__snap_clear(s);
 	for (size_t i = 0; i < s->ncache; i++)
 		sqlite3_finalize(s->cache[i].stmt);
 	free(s->cache);
@@ -408,14 +407,14 @@ int store_tx_commit(store *s)
 		return STORE_OK;
 	if (!sqlite_tx_open(s)) {
 		s->tx = 0;
-		store__snap_clear(s);
+		store__forget(s);
 		return STORE_IOERR; /* rolled back by SQLite: nothing was saved */
 	}
 	rc = store__exec(s, "COMMIT", "");
 	if (rc != STORE_OK) {
 		if (sqlite_tx_open(s))
 			store__exec(s, "ROLLBACK", "");
-		store__snap_clear(s);
+		store__forget(s);
 	}
 	s->tx = 0;
 	return rc;
@@ -427,7 +426,7 @@ void store_tx_rollback(store *s)
 		store__exec(s, "ROLLBACK", "");
 	if (s)
 		s->tx = 0;
-	store__snap_clear(s);
+	store__forget(s);
 }
 
 int store_savepoint(store *s)
@@ -447,8 +446,8 @@ void store_savepoint_rollback(store *s)
 	if (store__exec(s, "ROLLBACK TO msg", "") == STORE_OK)
 		store__exec(s, "RELEASE msg", "");
 	else
-		store__snap_clear(s); /* the whole transaction went */
-	/* Otherwise the cached snapshot stays good: only a watch builds one,
+		store__forget(s); /* the whole transaction went */
+	/* Otherwise what was read stays good: only a watch builds a snapshot,
 	 * and a watch emits no event, so undoing one message never gives a
-	 * sequence number of the cache to other content. */
+	 * sequence number read since to other content. */
 }

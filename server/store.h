@@ -2,12 +2,13 @@
  * store.h — the SQLite database: schema and numbered migrations, prepared
  * statements, transactions. The only module that includes sqlite3.h.
  *
- * Boundary: rows in, rows out. Domain rules (who may post where, vote
- * budgets) live in seminar.c, which calls the functions declared in
- * store_domain.h. A seminar's definition comes in as defn.h's structs, its
- * synthesis goes out as store_synthesis.h's: what a second backend would
- * implement names no SQLite type and no JSON. Network code only opens,
- * closes and drives transactions through the functions below.
+ * Boundary: rows in, C structs out, what a second backend would implement:
+ * no SQLite type and no JSON in its interface. The live path reads and
+ * writes through store_domain.h's structs; a seminar's definition comes in
+ * as defn.h's structs, its synthesis goes out as store_synthesis.h's.
+ * Domain rules (who may post where, vote budgets) live in seminar.c.
+ * Network code only opens, closes and drives transactions through the
+ * functions below.
  */
 #ifndef ATELIER_STORE_H
 #define ATELIER_STORE_H
@@ -42,6 +43,19 @@ const char *store_errmsg(store *s);
 
 /* Schema version after migrations (number of the last migration run). */
 int store_schema_version(store *s);
+
+/* Statements run on this connection since it was opened, every kind
+ * (BEGIN, SAVEPOINT, reads, writes), counted with sqlite3_trace_v2: the
+ * tests hold the live path to its budget with it. */
+long long store_statements(store *s);
+
+/* A number that moves whenever what the store holds may have changed
+ * without a new event of a seminar: a rollback (a sequence number may then
+ * be given again to other content), or a commit by another connection (an
+ * `atelier import` beside the server). What is built from the store and
+ * kept (a snapshot) is good while the sequence number and this number stay
+ * the same. One statement. */
+int store_version(store *s, long long *out /* OUT */);
 
 /* ===== Transactions =====
  * The network layer groups every write of one event-loop turn into one

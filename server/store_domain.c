@@ -3,7 +3,8 @@
  * seminars by code, activities and boards by slug, participants by token,
  * contributions, votes, attendance.
  *
- * Boundary: one bound statement per function, nothing decided here.
+ * Boundary: one bound statement per function, nothing decided here
+ * (store_place_find answers three questions of a post at once).
  * seminar.c checks the rules before it calls a write; this file only
  * relies on the database's constraints. Must not encode protocol
  * messages nor touch the event log (store_log.c).
@@ -38,7 +39,8 @@ int store_seminar_find(store *s, const char *code, long long *seminar_id)
 
 int store_seminar_seq(store *s, long long seminar_id, long long *seq)
 {
-	return store__int(s, seq, "SELECT last_seq FROM seminar WHERE id = ?", "i",
+	/* The event log's primary key (seminar_id, seq) answers at once. */
+	return store__int(s, seq, "SELECT IFNULL(MAX(seq), 0) FROM event WHERE seminar_id = ?", "i",
 	                  seminar_id);
 }
 
@@ -81,6 +83,42 @@ int store_board_find(store *s, long long activity_id, const char *slug, store_bo
 	out->activity_id = sqlite3_column_int64(st, 1);
 	out->orientations = sqlite3_column_int(st, 2);
 	out->archived = sqlite3_column_int(st, 3);
+	sqlite3_reset(st);
+	return STORE_OK;
+}
+
+int store_place_find(store *s, long long seminar_id, const char *activity, const char *board,
+                     long long participant_id, store_place *out)
+{
+	sqlite3_stmt *st = store__query(
+		s,
+		"SELECT a.id, a.state, a.vote_budget, a.archived IS NOT NULL,"
+		" b.id, b.kind = 'orientations', b.archived IS NOT NULL,"
+		" EXISTS (SELECT 1 FROM attendance t WHERE t.participant_id = ?4"
+		"         AND t.activity_id = a.id)"
+		" FROM activity a LEFT JOIN board b ON b.activity_id = a.id AND b.slug = ?3"
+		" WHERE a.seminar_id = ?1 AND a.slug = ?2",
+		"itti", seminar_id, activity, board, participant_id);
+	int rc = one_row(s, st);
+
+	memset(out, 0, sizeof *out);
+	if (rc == STORE_NOT_FOUND)
+		return STORE_OK;
+	if (rc != STORE_OK)
+		return rc;
+	out->activity.id = sqlite3_column_int64(st, 0);
+	out->activity.seminar_id = seminar_id;
+	out->activity.state = (vocab_activity_state)vocab_activity_find(
+		(const char *)sqlite3_column_text(st, 1));
+	out->activity.vote_budget = sqlite3_column_int(st, 2);
+	out->activity.archived = sqlite3_column_int(st, 3);
+	if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+		out->board.id = sqlite3_column_int64(st, 4);
+		out->board.activity_id = out->activity.id;
+		out->board.orientations = sqlite3_column_int(st, 5);
+		out->board.archived = sqlite3_column_int(st, 6);
+	}
+	out->attends = sqlite3_column_int(st, 7);
 	sqlite3_reset(st);
 	return STORE_OK;
 }
@@ -196,17 +234,28 @@ int store_activity_set_state(store *s, long long activity_id, vocab_activity_sta
 
 int store_contribution_add(store *s, long long board_id, long long participant_id,
                            long long parent_id, const char *text, const char *author,
-                           long long *contribution_id)
+                           store_added *out)
 {
-	int rc = store__int(
-		s, contribution_id,
+	sqlite3_stmt *st = store__query(
+		s,
 		"INSERT INTO contribution"
 		" (board_id, participant_id, parent_id, position, text, author, created)"
 		" VALUES (?1, ?2, ?3, CASE WHEN ?3 IS NULL THEN 0 ELSE"
 		" (SELECT COALESCE(MAX(position) + 1, 0) FROM contribution WHERE parent_id = ?3)"
-		" END, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) RETURNING id",
+		" END, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))"
+		" RETURNING id, position, created",
 		"iintt", board_id, participant_id, parent_id, text, author);
-	return rc == STORE_NOT_FOUND ? STORE_ERR : rc;
+	int rc = one_row(s, st);
+
+	memset(out, 0, sizeof *out);
+	if (rc != STORE_OK)
+		return rc == STORE_NOT_FOUND ? STORE_ERR : rc;
+	out->id = sqlite3_column_int64(st, 0);
+	out->position = sqlite3_column_int64(st, 1);
+	snprintf(out->created, sizeof out->created, "%s",
+	         (const char *)sqlite3_column_text(st, 2));
+	sqlite3_reset(st); /* the insert was done by the first step */
+	return STORE_OK;
 }
 
 int store_contribution_set_text(store *s, long long id, const char *text)

@@ -1,20 +1,23 @@
 /*
- * store_domain.h — the rows and objects the domain rules (seminar.c) read
- * and write. Implemented by store_domain.c (lookups and writes),
- * store_log.c (event log, idempotence table) and store_objects.c (the
- * protocol's JSON objects).
+ * store_domain.h — what the domain rules (seminar*.c) and the views read
+ * and write: the rows the rules check, the writes, the event log and the
+ * request table, and the domain's objects as C structs. Implemented by
+ * store_domain.c (lookups and writes), store_log.c (event log,
+ * idempotence table) and store_read.c (the objects).
  *
- * Boundary: these functions check nothing but the database's own
- * constraints; whether a participant may do something is seminar.c's
- * decision, taken before it calls them. Every function returns STORE_OK
- * or a negative store code (STORE_NOT_FOUND when a lookup finds nothing).
+ * Boundary: the store's interface, what a second backend would implement:
+ * no SQLite type, no SQL, no JSON. These functions check nothing but the
+ * database's own constraints; whether a participant may do something is
+ * seminar.c's decision, taken before it calls them, and what an audience
+ * may see of an object is the views' (view.h): the store returns every
+ * object whole, hidden texts included. Every function returns STORE_OK or
+ * a negative store code (STORE_NOT_FOUND when a lookup finds nothing).
  * Writes happen in the caller's transaction (store_tx_begin).
  */
 #ifndef ATELIER_STORE_DOMAIN_H
 #define ATELIER_STORE_DOMAIN_H
 
 #include <stddef.h>
-#include <jansson.h>
 #include "store.h"
 #include "vocab.h"
 
@@ -53,6 +56,14 @@ typedef struct store_contribution {
 	int archived;             /* its board or its activity is archived */
 } store_contribution;
 
+/* Where a post goes: an activity of a seminar and a board of it, found by
+ * their slugs in one lookup (store_place_find). */
+typedef struct store_place {
+	store_activity activity; /* id 0: no such activity in the seminar */
+	store_board board;       /* id 0: no such board in the activity */
+	int attends;             /* the participant already attends the activity */
+} store_place;
+
 /* ===== Lookups ===== */
 
 /* The seminar with this join code. */
@@ -65,6 +76,12 @@ int store_activity_find(store *s, long long seminar_id, const char *slug,
 /* The board with this slug in an activity, archived or not. */
 int store_board_find(store *s, long long activity_id, const char *slug,
                      store_board *out /* OUT */);
+/* The activity with slug activity in a seminar and its board with slug
+ * board, archived or not, and whether participant_id (0: nobody) already
+ * attends the activity: one statement. STORE_OK even when neither is
+ * found (their ids are then 0). */
+int store_place_find(store *s, long long seminar_id, const char *activity, const char *board,
+                     long long participant_id, store_place *out /* OUT */);
 /* A contribution by id, with its activity and seminar. */
 int store_contribution_get(store *s, long long id, store_contribution *out /* OUT */);
 /* The participant of a seminar with this token. */
@@ -78,9 +95,6 @@ int store_vote_exists(store *s, long long participant_id, long long contribution
  * are kept but no longer count). */
 int store_votes_used(store *s, long long participant_id, long long activity_id,
                      long long *n /* OUT */);
-/* Ids of the example actions of an orientation that are not deleted, in
- * their order. The caller owns *ids (a JSON array of integers). */
-int store_contribution_actions(store *s, long long parent_id, json_t **ids /* OUT */);
 
 /* ===== Writes ===== */
 
@@ -96,13 +110,22 @@ int store_participant_update(store *s, long long participant_id, const char *nam
  * has decided they do (docs/EXPORTS.md). */
 int store_attendance_add(store *s, long long participant_id, long long activity_id);
 int store_activity_set_state(store *s, long long activity_id, vocab_activity_state state);
+
+/* What the store gave a new contribution. */
+typedef struct store_added {
+	long long id;
+	long long position; /* 0 for a top-level one; its place among the example
+	                     * actions of its orientation otherwise */
+	char created[32];   /* ISO 8601 UTC, "2022-10-11T09:42:07Z" */
+} store_added;
+
 /* A new visible contribution. parent_id 0 makes it top-level (position
  * 0); otherwise it is the next example action of that orientation (the
  * caller has checked parent_id is one, on the same board). author may be
- * NULL. */
+ * NULL. One statement. */
 int store_contribution_add(store *s, long long board_id, long long participant_id,
                            long long parent_id, const char *text, const char *author,
-                           long long *contribution_id /* OUT */);
+                           store_added *out /* OUT */);
 /* New text; marks the contribution edited. */
 int store_contribution_set_text(store *s, long long id, const char *text);
 int store_contribution_set_state(store *s, long long id, vocab_contribution_state state);
@@ -113,53 +136,163 @@ int store_contribution_delete(store *s, long long id);
 int store_vote_add(store *s, long long participant_id, long long contribution_id);
 int store_vote_remove(store *s, long long participant_id, long long contribution_id);
 
+/* ===== The domain's objects (store_read.c) =====
+ * What a seminar, its activities, their boards and their contributions
+ * hold, whole. Strings belong to the object (or list) that holds them and
+ * live as long as it does; a NULL string is an absent value. */
+
+typedef struct store_board_info {
+	long long id;
+	const char *slug, *title, *prompt;
+	vocab_board_kind kind;
+} store_board_info;
+
+typedef struct store_activity_info {
+	long long id;
+	const char *slug, *title, *question;
+	const char *template_name; /* "open", "ami", "swot", "orientations", "custom" */
+	vocab_activity_state state;
+	long long vote_budget;
+	const char **animators; /* in their order */
+	size_t nanimators;
+	store_board_info *boards; /* those in the programme, in its order */
+	size_t nboards;
+} store_activity_info;
+
+/* A seminar and its programme. Made by store_seminar_get, freed with
+ * store_seminar_info_free. */
+typedef struct store_seminar_info {
+	long long id;
+	const char *code, *title, *date, *venue, *description;
+	store_activity_info *activities; /* in the programme, in its order */
+	size_t nactivities;
+	struct store_mem *mem_; /* private: owns all of the above */
+} store_seminar_info;
+
+typedef struct store_contribution_info {
+	long long id;
+	long long participant_id;  /* its author */
+	long long activity_id;
+	const char *activity;      /* its activity's slug */
+	const char *board;         /* its board's slug */
+	long long parent_id;       /* 0 when top-level */
+	long long position;        /* among the example actions of its parent */
+	const char *text;
+	const char *author;        /* the label its author gave, or NULL */
+	vocab_contribution_state state;
+	vocab_activity_state phase; /* its activity's state */
+	long long votes;
+	const char *created;       /* ISO 8601 UTC */
+	int edited;
+} store_contribution_info;
+
+/* Contributions, in the order the function that made them says. Freed
+ * with store_contributions_free. */
+typedef struct store_contributions {
+	store_contribution_info *items;
+	size_t n, cap_;
+	struct store_mem *mem_; /* private: owns the strings */
+} store_contributions;
+
+/* Ids, in increasing order; free(ids) releases them. */
+typedef struct store_ids {
+	long long *ids;
+	size_t n;
+} store_ids;
+
+/* The seminar seminar_id and its programme: activity_id 0, every activity
+ * in it (archived ones left out); otherwise that activity alone (in the
+ * programme or not). Each activity has its boards in the programme. The
+ * caller frees *out. Three statements, however many activities. */
+int store_seminar_get(store *s, long long seminar_id, long long activity_id,
+                      store_seminar_info **out /* OUT */);
+void store_seminar_info_free(store_seminar_info *si); /* NULL is a no-op */
+
+/* Every contribution of a seminar (activity_id 0) or of one activity, in
+ * id order, deleted ones included, those of archived activities and
+ * boards left out. The caller frees *out. One statement. */
+int store_contributions_get(store *s, long long seminar_id, long long activity_id,
+                            store_contributions **out /* OUT */);
+/* Contribution id, then (with_actions) its example actions that are not
+ * deleted, in their order. STORE_NOT_FOUND when id is not there. The
+ * caller frees *out. One statement. */
+int store_contribution_read(store *s, long long id, int with_actions,
+                            store_contributions **out /* OUT */);
+/* Appends to list the contribution a rule has just written (made by its
+ * handler from what it wrote, read nowhere). Its strings are copied.
+ * *list NULL: a new list. */
+int store_contributions_add(store_contributions **list /* IN/OUT */,
+                            const store_contribution_info *c);
+void store_contributions_free(store_contributions *l); /* NULL is a no-op */
+
+/* The contributions of the participant that are not deleted, and those
+ * the participant votes for. One statement. The caller frees both. */
+int store_participant_items(store *s, long long participant_id, store_ids *mine /* OUT */,
+                            store_ids *votes /* OUT */);
+
 /* ===== Event log (store_log.c) ===== */
 
-/* Increments the seminar's last sequence number and returns the new one. */
-int store_event_next_seq(store *s, long long seminar_id, long long *seq /* OUT */);
-/* Appends an event; activity_id 0 for a seminar-wide event; key_id the
- * key that acted (store_keys.h), 0 for none (a participant). payload is
- * the encoded event message. */
-int store_event_append(store *s, long long seminar_id, long long seq,
-                       long long activity_id, long long key_id, const char *payload);
+/* What an event is about. */
+typedef enum store_event_kind {
+	STORE_EVENT_CONTRIBUTION = 0, /* a contribution changed */
+	STORE_EVENT_ACTIVITY,         /* an activity changed (its state) */
+} store_event_kind;
+
+/* Appends an event about object_id (a contribution or an activity) with
+ * the seminar's next sequence number, which *seq (OUT) receives;
+ * activity_id 0 for a seminar-wide event; key_id the key that acted
+ * (store_keys.h), 0 for none (a participant). One statement. */
+int store_event_add(store *s, long long seminar_id, long long activity_id, long long key_id,
+                    store_event_kind kind, long long object_id, long long *seq /* OUT */);
 /* The key that made event seq of a seminar (0: none, a participant or the
  * core itself), for the audit trail. STORE_NOT_FOUND when no such event. */
 int store_event_key(store *s, long long seminar_id, long long seq, long long *key_id /* OUT */);
+
+/* One event of the log, with its object as it is now. */
+typedef struct store_event_info {
+	long long seq;
+	store_event_kind kind;
+	long long object_id;
+	/* STORE_EVENT_CONTRIBUTION: the contribution now, or NULL when it is
+	 * no longer in the programme (its board or activity archived). */
+	const store_contribution_info *contribution;
+} store_event_info;
+
+typedef struct store_events {
+	store_event_info *items;
+	size_t n;
+	store_contributions *objects_; /* private: what the items point to */
+} store_events;
+
 /* The events after since, in order, that a watch of activity_id (0 = every
- * activity) receives: its activity's and the seminar-wide ones. *out is a
- * new JSON array of the decoded event messages. */
+ * activity) receives: its activity's and the seminar-wide ones; each
+ * contribution's as it is now. An activity's event names the activity
+ * (object_id): the caller has the seminar's programme. The caller frees
+ * *out. One statement. */
 int store_events_since(store *s, long long seminar_id, long long since,
-                       long long activity_id, json_t **out /* OUT */);
+                       long long activity_id, store_events **out /* OUT */);
+void store_events_free(store_events *e); /* NULL is a no-op */
 
 /* ===== Idempotence (store_log.c) ===== */
 
-/* The reply stored for (participant, client message id): *reply is
- * malloc'd. STORE_NOT_FOUND when this id was never answered. */
-int store_request_find(store *s, long long participant_id, const char *client_id,
-                       char **reply /* OUT */);
+/* What a participant's write was answered, kept under its message id: the
+ * views render the reply again from it (the contribution as it is now, as
+ * that participant may see it). */
+typedef struct store_request {
+	long long contribution_id; /* the contribution the reply is about */
+	long long votes_left;      /* a vote's, an unvote's; -1: none */
+	int actions;               /* the reply lists the orientation's example actions */
+} store_request;
+
+/* Whether the participant participant_id of seminar seminar_id, with this
+ * token, is in the database (*joined 1, else 0), and the reply kept under
+ * its message id client_id: STORE_OK with *req filled when there is one,
+ * STORE_NOT_FOUND when there is none (or no such participant). One
+ * statement. */
+int store_request_find(store *s, long long seminar_id, long long participant_id,
+                       const char *token, const char *client_id, int *joined /* OUT */,
+                       store_request *req /* OUT */);
 int store_request_save(store *s, long long participant_id, const char *client_id,
-                       const char *reply);
-
-/* ===== Protocol objects (store_objects.c), shapes in docs/PROTOCOL.md ===== */
-
-/* The seminar object, with its activities and their boards: those in the
- * programme, archived ones left out. */
-int store_seminar_json(store *s, long long seminar_id, json_t **out /* OUT */);
-/* The activity object, with its boards. */
-int store_activity_json(store *s, long long activity_id, json_t **out /* OUT */);
-/* The contribution object. full: give a hidden one's text and author. */
-int store_contribution_json(store *s, long long id, int full, json_t **out /* OUT */);
-/* Every contribution of a seminar (activity_id 0) or of one activity, in
- * id order, deleted ones included (text null), those of archived
- * activities and boards left out. The list is kept and given
- * again (a new reference) until the seminar's sequence number moves, so
- * many watchers of one board cost one query: do not modify it. */
-int store_contributions_json(store *s, long long seminar_id, long long activity_id,
-                             int full, json_t **out /* OUT */);
-/* Ids of the participant's contributions that are not deleted, and of the
- * contributions the participant votes for: JSON arrays of integers. */
-int store_participant_contributions(store *s, long long participant_id,
-                                    json_t **ids /* OUT */);
-int store_participant_votes(store *s, long long participant_id, json_t **ids /* OUT */);
+                       const store_request *req);
 
 #endif

@@ -4,9 +4,12 @@
  * request table (a participant's write answered once, whatever the number
  * of resends).
  *
- * Boundary: stores and returns encoded messages as text; it does not
- * build them (seminar.c does, through proto.h) nor decide what a watch
- * may see beyond the activity filter.
+ * Boundary: both logs hold what happened, never an encoded message: an
+ * event is its sequence number, its kind and the object it is about; a
+ * request, the contribution its reply was about. Catching up reads each
+ * event's object as it is now (store_read.c's columns), so that the views
+ * decide again what each audience may see of it. Must not encode
+ * messages nor decide what a watch may see beyond the activity filter.
  */
 #include "store_private.h"
 #include "store_domain.h"
@@ -14,23 +17,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The kinds' names in the event table. */
+static const char *const kinds[] = {
+	[STORE_EVENT_CONTRIBUTION] = "contribution",
+	[STORE_EVENT_ACTIVITY] = "activity",
+};
+
 /* ===== Event log ===== */
 
-int store_event_next_seq(store *s, long long seminar_id, long long *seq)
+int store_event_add(store *s, long long seminar_id, long long activity_id, long long key_id,
+                    store_event_kind kind, long long object_id, long long *seq)
 {
-	return store__int(s, seq,
-	                  "UPDATE seminar SET last_seq = last_seq + 1 WHERE id = ?"
-	                  " RETURNING last_seq",
-	                  "i", seminar_id);
-}
+	int rc;
 
-int store_event_append(store *s, long long seminar_id, long long seq,
-                       long long activity_id, long long key_id, const char *payload)
-{
-	return store__exec(s,
-	                   "INSERT INTO event (seminar_id, seq, activity_id, key_id, payload)"
-	                   " VALUES (?, ?, ?, ?, ?)",
-	                   "iinnt", seminar_id, seq, activity_id, key_id, payload);
+	if ((unsigned)kind >= sizeof kinds / sizeof kinds[0])
+		return STORE_ERR;
+	/* The next number is the log's own last one plus one: the primary
+	 * key (seminar_id, seq) answers MAX at once. */
+	rc = store__int(s, seq,
+	                "INSERT INTO event (seminar_id, seq, activity_id, key_id, kind, object_id)"
+	                " VALUES (?1, (SELECT IFNULL(MAX(seq), 0) + 1 FROM event"
+	                " WHERE seminar_id = ?1), ?2, ?3, ?4, ?5) RETURNING seq",
+	                "inntn", seminar_id, activity_id, key_id, kinds[kind], object_id);
+	return rc == STORE_NOT_FOUND ? STORE_ERR : rc;
 }
 
 int store_event_key(store *s, long long seminar_id, long long seq, long long *key_id)
@@ -40,46 +49,117 @@ int store_event_key(store *s, long long seminar_id, long long seq, long long *ke
 	                  "ii", seminar_id, seq);
 }
 
-/* A stored payload decoded (NULL if it is not JSON: a bug, an error). */
-static json_t *event_row(sqlite3_stmt *st, int flags)
+void store_events_free(store_events *e)
 {
-	const char *payload = (const char *)sqlite3_column_text(st, 1);
-	(void)flags;
-	return payload ? json_loads(payload, 0, NULL) : NULL;
+	if (!e)
+		return;
+	free(e->items);
+	store_contributions_free(e->objects_);
+	free(e);
+}
+
+/* A log being read: the events, and the room for them. */
+struct events_read {
+	store_events *e;
+	size_t cap;
+};
+
+/* One statement: each event with its contribution, as it is now, when it
+ * is about one that is still in the programme (columns 3 on). */
+#define EVENTS_SINCE                                                             \
+	"SELECT e.seq, e.kind, e.object_id, " STORE__INFO_COLS " FROM event e"       \
+	" LEFT JOIN contribution c ON e.kind = 'contribution' AND c.id = e.object_id" \
+	" LEFT JOIN board b ON b.id = c.board_id AND b.archived IS NULL"             \
+	" LEFT JOIN activity a ON a.id = b.activity_id AND a.archived IS NULL"       \
+	" WHERE e.seminar_id = ?1 AND e.seq > ?2 AND"                                \
+	" (e.activity_id IS NULL OR ?3 <= 0 OR e.activity_id = ?3) ORDER BY e.seq"
+
+/* store__each's row of the log: the event, and its contribution when it
+ * is about one still in the programme. */
+static int event_row(void *ctx, sqlite3_stmt *st)
+{
+	struct events_read *r = ctx;
+	store_events *e = r->e;
+	const char *kind = (const char *)sqlite3_column_text(st, 1);
+	store_event_info *it;
+
+	if (e->n == r->cap) {
+		size_t ncap = r->cap ? 2 * r->cap : 64;
+		store_event_info *items = realloc(e->items, ncap * sizeof *items);
+		if (!items)
+			return -1;
+		e->items = items;
+		r->cap = ncap;
+	}
+	it = &e->items[e->n++];
+	memset(it, 0, sizeof *it);
+	it->seq = sqlite3_column_int64(st, 0);
+	it->kind = kind && !strcmp(kind, kinds[STORE_EVENT_ACTIVITY]) ? STORE_EVENT_ACTIVITY
+	                                                              : STORE_EVENT_CONTRIBUTION;
+	it->object_id = sqlite3_column_int64(st, 2);
+	if (it->kind == STORE_EVENT_CONTRIBUTION && sqlite3_column_type(st, 5) != SQLITE_NULL)
+		return store__read_contribution(&e->objects_, st, 3) != STORE_OK;
+	return 0;
 }
 
 int store_events_since(store *s, long long seminar_id, long long since,
-                       long long activity_id, json_t **out)
+                       long long activity_id, store_events **out)
 {
-	return store__many(s,
-	                   store__query(s,
-	                                "SELECT seq, payload FROM event"
-	                                " WHERE seminar_id = ?1 AND seq > ?2 AND"
-	                                " (activity_id IS NULL OR ?3 <= 0 OR activity_id = ?3)"
-	                                " ORDER BY seq",
-	                                "iii", seminar_id, since, activity_id),
-	                   event_row, 0, out);
+	struct events_read r = {calloc(1, sizeof(store_events)), 0};
+	store_events *e = r.e;
+	int rc = e ? store__each(s, store__query(s, EVENTS_SINCE, "iii", seminar_id, since,
+	                                         activity_id),
+	                         event_row, &r)
+	           : STORE_ERR;
+
+	*out = NULL;
+	if (rc != STORE_OK) {
+		store_events_free(e);
+		return rc;
+	}
+	/* Each event points at its object once the list no longer moves: the
+	 * objects came in the events' order, one for each event whose
+	 * contribution is in the programme (two events of one contribution
+	 * find it, or miss it, alike). */
+	for (size_t i = 0, k = 0; i < e->n; i++) {
+		store_event_info *it = &e->items[i];
+		if (it->kind == STORE_EVENT_CONTRIBUTION && e->objects_ && k < e->objects_->n &&
+		    e->objects_->items[k].id == it->object_id)
+			it->contribution = &e->objects_->items[k++];
+	}
+	*out = e;
+	return STORE_OK;
 }
 
 /* ===== Idempotence ===== */
 
-int store_request_find(store *s, long long participant_id, const char *client_id,
-                       char **reply)
+int store_request_find(store *s, long long seminar_id, long long participant_id,
+                       const char *token, const char *client_id, int *joined,
+                       store_request *req)
 {
+	/* One statement answers both questions a participant's write asks
+	 * first: is its participant there, and was this id answered? */
 	sqlite3_stmt *st = store__query(s,
-	                                "SELECT reply FROM request"
-	                                " WHERE participant_id = ? AND client_id = ?",
-	                                "it", participant_id, client_id);
+	                                "SELECT r.contribution_id, r.votes_left,"
+	                                " r.actions FROM participant p LEFT JOIN request r"
+	                                " ON r.participant_id = p.id AND r.client_id = ?4"
+	                                " WHERE p.id = ?1 AND p.seminar_id = ?2 AND p.token = ?3",
+	                                "iitt", participant_id, seminar_id, token, client_id);
 	int rc;
 
-	*reply = NULL;
+	*joined = 0;
+	memset(req, 0, sizeof *req);
 	if (!st)
 		return store__fail(sqlite3_errcode(s->db));
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		const char *text = (const char *)sqlite3_column_text(st, 0);
-		*reply = strdup(text ? text : "");
-		rc = *reply ? STORE_OK : STORE_ERR;
+		*joined = 1;
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+			req->contribution_id = sqlite3_column_int64(st, 0);
+			req->votes_left = sqlite3_column_int64(st, 1);
+			req->actions = sqlite3_column_int(st, 2);
+		}
+		rc = req->contribution_id ? STORE_OK : STORE_NOT_FOUND;
 	} else {
 		rc = rc == SQLITE_DONE ? STORE_NOT_FOUND : store__fail(rc);
 	}
@@ -88,10 +168,12 @@ int store_request_find(store *s, long long participant_id, const char *client_id
 }
 
 int store_request_save(store *s, long long participant_id, const char *client_id,
-                       const char *reply)
+                       const store_request *req)
 {
 	return store__exec(s,
-	                   "INSERT INTO request (participant_id, client_id, reply)"
-	                   " VALUES (?, ?, ?)",
-	                   "itt", participant_id, client_id, reply);
+	                   "INSERT INTO request"
+	                   " (participant_id, client_id, contribution_id, votes_left, actions)"
+	                   " VALUES (?, ?, ?, ?, ?)",
+	                   "itiii", participant_id, client_id, req->contribution_id,
+	                   req->votes_left >= 0 ? req->votes_left : -1LL, (long long)!!req->actions);
 }

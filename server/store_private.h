@@ -12,13 +12,11 @@
 
 #include <stddef.h>
 #include <sqlite3.h>
-#include <jansson.h>
 
 #include "store.h"
+#include "store_domain.h"
 
 /* The store's connection, one per opened database (store_open). */
-#define STORE__SNAP_SLOTS 8
-
 struct store {
 	sqlite3 *db;
 	char *path;               /* as given to store_open, for messages */
@@ -26,26 +24,18 @@ struct store {
 	struct store_cached *cache; /* prepared statements, by SQL address */
 	size_t ncache, capcache;
 	int tx;                   /* store_tx_begin opened the turn's transaction */
-	/* The last lists built by store_contributions_json (one per board
-	 * being joined: parallel ateliers, with and without the key), most
-	 * recent first, each reused while the seminar's sequence number says
-	 * nothing changed (every change is an event). Dropped at every
-	 * rollback: a sequence number may then be given again to other
-	 * content. */
-	struct store__snap {
-		json_t *list;
-		long long seminar_id, activity_id, seq;
-		int full;
-	} snap[STORE__SNAP_SLOTS];
-	/* SQLite's data_version when the lists were built: it moves when
-	 * another connection (an `atelier import` beside the server) commits,
-	 * which may change what a list or a snapshot shows without moving a
-	 * sequence number; the lists then go. */
-	long long snap_data_version;
+	long long statements;     /* statements run (sqlite3_trace_v2): store_statements */
+	/* store_version: moves at every rollback (a sequence number may then
+	 * be given again to other content) and when SQLite's data_version
+	 * says another connection committed (an `atelier import` beside the
+	 * server), which may change what a snapshot shows without moving a
+	 * sequence number. */
+	long long version;
+	long long data_version;   /* PRAGMA data_version when last read */
 };
 
-/* Forgets the cached contribution lists (store.c calls it at rollbacks). */
-void store__snap_clear(store *s);
+/* Moves store_version (store.c calls it at rollbacks). */
+void store__forget(store *s);
 
 /* Statement for sql (static text), prepared once then reset, with its
  * bindings cleared. NULL on error (store_errmsg() says why). */
@@ -68,27 +58,12 @@ int store__exec(store *s, const char *sql, const char *types, ...);
 int store__int(store *s, long long *out /* OUT */, const char *sql,
                const char *types, ...);
 
-/* Steps st (from store__query, may be NULL after a failed prepare) and
- * appends build(row, flags) to the array into for each row; then, when
- * child is not NULL, calls child(s, the new object, column 0 of the row)
- * to fill it. Resets st. Returns STORE_OK or the mapped error. */
-typedef json_t *(*store__build_fn)(sqlite3_stmt *st, int flags);
-typedef int (*store__child_fn)(store *s, json_t *object, long long id);
-int store__collect(store *s, sqlite3_stmt *st, json_t *into, store__build_fn build,
-                   int flags, store__child_fn child);
-
-/* The same, into a new array set as member name of object. */
-int store__member(store *s, json_t *object, const char *name, sqlite3_stmt *st,
-                  store__build_fn build, int flags, store__child_fn child);
-
-/* The same, into a new array *out (caller owns it). */
-int store__many(store *s, sqlite3_stmt *st, store__build_fn build, int flags,
-                json_t **out /* OUT */);
-
-/* The same for a statement that gives one row: its object into *out
- * (caller owns it); STORE_NOT_FOUND when there is no row. */
-int store__one(store *s, sqlite3_stmt *st, store__build_fn build, int flags,
-               store__child_fn child, json_t **out /* OUT */);
+/* Steps st (from store__query, may be NULL after a failed prepare) to its
+ * end, calling row(ctx, st) on each row; a row that returns nonzero ends
+ * the walk (out of memory: STORE_ERR). Resets st. Returns STORE_OK or the
+ * mapped error. */
+typedef int (*store__row_fn)(void *ctx, sqlite3_stmt *st);
+int store__each(store *s, sqlite3_stmt *st, store__row_fn row, void *ctx);
 
 /* Maps an SQLite result code to STORE_OK, STORE_READONLY, STORE_FULL or
  * STORE_ERR. store__fail() is for a step that did not end as expected:
@@ -117,43 +92,35 @@ int store__keys_register(store *s);
 int store__random_hex(char *out, size_t nbytes);
 int store__random_code(char *out, size_t len);
 
-/* Row -> JSON builders (store_objects.c), of the store__build_fn type.
- * Each reads the current row of a statement whose columns follow the
- * matching *_COLS list below (column 0 is always the row's id). */
-#define STORE__ACTIVITY_COLS \
-	"a.id, a.slug, a.title, a.question, a.template, a.state, a.vote_budget, a.animators"
-#define STORE__BOARD_COLS "b.id, b.slug, b.title, b.prompt, b.kind"
-#define STORE__CONTRIBUTION_COLS \
-	"c.id, a.slug, b.slug, c.parent_id, c.position, c.text, c.author, c.state," \
-	" (SELECT COUNT(*) FROM vote v WHERE v.contribution_id = c.id)," \
-	" c.created, c.edited"
-/* Contributions with their board and activity, for those columns. */
-#define STORE__CONTRIBUTIONS \
-	"SELECT " STORE__CONTRIBUTION_COLS " FROM contribution c" \
-	" JOIN board b ON b.id = c.board_id JOIN activity a ON a.id = b.activity_id"
 /* The condition that their activity and board are in the programme (not
  * archived), for a WHERE clause over those tables. */
 #define STORE__LIVE " a.archived IS NULL AND b.archived IS NULL"
 
-json_t *store__activity_row(sqlite3_stmt *st, int flags); /* flags unused */
-json_t *store__board_row(sqlite3_stmt *st, int flags);    /* flags unused */
+/* ===== Memory of the objects the store returns (store_read.c) =====
+ * An object the store hands out (a seminar, a list) owns one arena of
+ * blocks that never move: its parts and strings, freed at once. A failed
+ * allocation is remembered (store__mem_failed) so that a reader checks
+ * once, at the end. */
+struct store_mem;
+struct store_mem *store__mem_new(void);
+void store__mem_free(struct store_mem *m); /* NULL is a no-op */
+/* n bytes, zeroed and aligned for any object; NULL when out of memory. */
+void *store__alloc(struct store_mem *m, size_t n);
+/* A copy of text, or NULL for NULL (or out of memory). */
+const char *store__strdup(struct store_mem *m, const char *text);
+/* Column col of st's row as a copied string; NULL for SQL NULL. */
+const char *store__column(struct store_mem *m, sqlite3_stmt *st, int col);
+int store__mem_failed(const struct store_mem *m);
 
-/* Flags of store__contribution_row. */
-#define STORE__FULL 1 /* give hidden contributions' text and author */
-#define STORE__DUMP 2 /* synthesis shape: no activity/board/parent/position */
-json_t *store__contribution_row(sqlite3_stmt *st, int flags);
-
-/* Sets "boards": the boards of an activity in the programme (archived
- * ones left out), in definition order, on the activity object a; child
- * (may be NULL) fills each board. */
-int store__boards(store *s, json_t *a, long long activity_id, store__child_fn child);
-
-/* Sets "activities": the activities of a seminar in the programme
- * (archived ones left out), in programme order, on the object o; child
- * (may be NULL) fills each activity. */
-int store__activities(store *s, json_t *o, long long seminar_id, store__child_fn child);
-
-/* Text column as a JSON string, or JSON null for SQL NULL. */
-json_t *store__text_or_null(sqlite3_stmt *st, int col);
+/* The columns store__read_contribution reads, from column `at` on, over
+ * contribution c, board b, activity a. */
+#define STORE__INFO_COLS \
+	"c.id, c.participant_id, a.id, a.slug, b.slug, c.parent_id, c.position, c.text," \
+	" c.author, c.state, a.state," \
+	" (SELECT COUNT(*) FROM vote v WHERE v.contribution_id = c.id), c.created, c.edited"
+#define STORE__INFO_NCOLS 14
+/* Appends the contribution of st's current row (STORE__INFO_COLS from
+ * column at) to list (*list NULL: a new one). */
+int store__read_contribution(store_contributions **list, sqlite3_stmt *st, int at);
 
 #endif

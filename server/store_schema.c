@@ -189,10 +189,57 @@ static const char *const migrations[] = {
 	        "CREATE INDEX contribution_board ON contribution(board_id, parent_id);"
 	        "CREATE INDEX contribution_parent ON contribution(parent_id, position);"
 	        "CREATE INDEX contribution_participant ON contribution(participant_id);"),
+
+	/* 7: the logs hold what happened, not encoded messages, so that the
+	 * views render each object as it is now for each audience (a post
+	 * hidden since is hidden in a catch-up too). An event gets its kind
+	 * and the id of its object, read from its payload, which the events
+	 * before keep (later ones have none). A request keeps the
+	 * contribution its reply was about, the votes it left and whether it
+	 * listed example actions, read from its reply, which goes (the
+	 * contribution's row holds what it said). A seminar's last sequence
+	 * number is its event log's: last_seq goes. */
+	"CREATE TABLE event__new ("
+	"  seminar_id INTEGER NOT NULL REFERENCES seminar(id),"
+	"  seq INTEGER NOT NULL,"
+	"  activity_id INTEGER REFERENCES activity(id),"
+	"  payload TEXT,"
+	"  key_id INTEGER REFERENCES key(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('contribution', 'activity')),"
+	"  object_id INTEGER,"
+	"  PRIMARY KEY (seminar_id, seq)) WITHOUT ROWID;"
+	"INSERT INTO event__new (seminar_id, seq, activity_id, payload, key_id, kind, object_id)"
+	"  SELECT e.seminar_id, e.seq, e.activity_id, e.payload, e.key_id,"
+	"    CASE WHEN json_valid(e.payload) AND json_extract(e.payload, '$.kind') = 'activity'"
+	"      THEN 'activity' ELSE 'contribution' END,"
+	"    CASE WHEN NOT json_valid(e.payload) THEN NULL"
+	"      WHEN json_extract(e.payload, '$.kind') = 'activity' THEN"
+	"        (SELECT a.id FROM activity a WHERE a.seminar_id = e.seminar_id"
+	"         AND a.slug = json_extract(e.payload, '$.activity.id'))"
+	"      ELSE json_extract(e.payload, '$.contribution.id') END"
+	"  FROM event e;"
+	"DROP TABLE event;"
+	"ALTER TABLE event__new RENAME TO event;"
+	"CREATE TABLE request__new ("
+	"  participant_id INTEGER NOT NULL REFERENCES participant(id),"
+	"  client_id TEXT NOT NULL,"
+	"  contribution_id INTEGER NOT NULL REFERENCES contribution(id),"
+	"  votes_left INTEGER NOT NULL DEFAULT -1," /* -1: the reply gave none */
+	"  actions INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (participant_id, client_id)) WITHOUT ROWID;"
+	"INSERT INTO request__new"
+	"  SELECT participant_id, client_id, json_extract(reply, '$.contribution.id'),"
+	"    IFNULL(json_extract(reply, '$.votes_left'), -1),"
+	"    json_type(reply, '$.contribution.actions') IS NOT NULL"
+	"  FROM request WHERE json_valid(reply)"
+	"  AND json_type(reply, '$.contribution.id') = 'integer';"
+	"DROP TABLE request;"
+	"ALTER TABLE request__new RENAME TO request;"
+	"ALTER TABLE seminar DROP COLUMN last_seq;",
 };
 
 /* The numbers of the migrations that rebuild a table (REBUILD). */
-static const int rebuilding[] = {6};
+static const int rebuilding[] = {6, 7};
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -32,6 +32,7 @@ struct pending {
 	int wrote;         /* reached the store: needs the commit */
 	int watch;         /* the reply starts a watch */
 	long long seminar_id, activity_id;
+	view_who who;      /* who receives what the watch sends */
 	seminar_event *events;
 	size_t nevents;
 };
@@ -99,7 +100,7 @@ static void pending_clear(struct pending *p)
 	free(p->reply);
 	snapshot_unref(p->tail);
 	for (size_t i = 0; i < p->nevents; i++)
-		free(p->events[i].payload);
+		seminar_event_clear(&p->events[i]);
 	free(p->events);
 	memset(p, 0, sizeof *p);
 }
@@ -216,7 +217,7 @@ void turn_end(turn *t)
 		} else if (p->c && p->reply && k->reply &&
 		           k->reply(k->ctx, p->c->conn, p->reply, p->tail) == 0 && p->watch &&
 		           k->watch) {
-			k->watch(k->ctx, p->c->conn, p->seminar_id, p->activity_id);
+			k->watch(k->ctx, p->c->conn, p->seminar_id, p->activity_id, &p->who);
 		}
 		if (!failed && k->event)
 			for (size_t e = 0; e < p->nevents; e++)
@@ -327,8 +328,7 @@ static void handle(turn *t, turn_client *c, seminar_session *ss, const seminar_p
 	r.nevents = 0;
 	seminar_result_clear(&r);
 	if (c && m->type == PROTO_WATCH && !p->is_error) {
-		int full;
-		seminar_session_watch(ss, &p->seminar_id, &p->activity_id, &full);
+		seminar_session_watch(ss, &p->seminar_id, &p->activity_id, &p->who);
 		p->watch = 1;
 		/* Until the reply goes out, events go nowhere for this
 		 * connection: they are in its snapshot or catch-up. */

@@ -44,12 +44,14 @@ typedef struct turn_sinks {
 	int (*reply)(void *ctx, void *conn, const char *text, snapshot *tail);
 	/* After the reply of a watch: conn receives the events of seminar_id
 	 * (activity_id 0: every activity; else that one and the seminar-wide
-	 * ones) from now on. */
-	void (*watch)(void *ctx, void *conn, long long seminar_id, long long activity_id);
+	 * ones) from now on, each as who sees it (seminar_event_for). */
+	void (*watch)(void *ctx, void *conn, long long seminar_id, long long activity_id,
+	              const view_who *who);
 	/* While a watch is handled: conn receives no event until its reply,
 	 * which holds them. */
 	void (*unwatch)(void *ctx, void *conn);
-	/* An event for its watchers, after the commit. */
+	/* An event for its watchers, after the commit: each gets the text of
+	 * its audience (seminar_event_for), none when it has none. */
 	void (*event)(void *ctx, const seminar_event *e);
 	/* conn must be closed with code and reason once the replies handed
 	 * to it before have gone; what it sends meanwhile is not for the

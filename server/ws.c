@@ -50,6 +50,7 @@ _Static_assert(NET_WRITE_BATCH >= FRAME_MAX, "a write must hold any frame");
 struct pss {
 	struct lws *wsi;
 	turn_client *tc;   /* the connection as the core sees it */
+	view_who who;      /* who it receives events as, since its last watch */
 	bcast_queue *q;
 	size_t sent;       /* bytes of the queue's oldest frame already written */
 	lws_usec_t waiting; /* since when its queue waits for the socket */
@@ -209,12 +210,15 @@ static int sink_reply(void *ctx, void *conn, const char *text, snapshot *tail)
 
 /* A watch starts when its reply is queued, so the watcher receives
  * exactly the events committed after its snapshot or catch-up. */
-static void sink_watch(void *ctx, void *conn, long long seminar_id, long long activity_id)
+static void sink_watch(void *ctx, void *conn, long long seminar_id, long long activity_id,
+                       const view_who *who)
 {
 	net *n = ctx;
 	struct pss *pss = conn;
-	if (!pss->dropped && !pss->closing)
-		bcast_watch(n->hub, pss, pss->q, seminar_id, activity_id);
+	if (pss->dropped || pss->closing)
+		return;
+	pss->who = *who;
+	bcast_watch(n->hub, pss, pss->q, seminar_id, activity_id);
 }
 
 static void sink_unwatch(void *ctx, void *conn)
@@ -223,14 +227,43 @@ static void sink_unwatch(void *ctx, void *conn)
 	bcast_unwatch(n->hub, ((struct pss *)conn)->q);
 }
 
+/* One event being published: its frames, made for an audience the first
+ * time a connection of that audience is met. */
+struct publishing {
+	const seminar_event *e;
+	bcast_msg *frame[VIEW_AUDIENCES];
+};
+
+/* bcast's pick: the frame of the connection's audience (NULL: none). */
+static bcast_msg *frame_for(void *ctx, void *conn)
+{
+	struct publishing *p = ctx;
+	view_audience a;
+	size_t len;
+	const char *text = seminar_event_for(p->e, &((struct pss *)conn)->who, &len, &a);
+
+	if (!text)
+		return NULL;
+	if (!p->frame[a]) {
+		/* audiences given the same text share its frame */
+		for (int b = 0; b < VIEW_AUDIENCES && !p->frame[a]; b++)
+			if (p->frame[b] && p->e->text[b] == text) {
+				p->frame[a] = p->frame[b];
+				bcast_msg_ref(p->frame[a]);
+			}
+		if (!p->frame[a])
+			p->frame[a] = frame_text(FRAME_WHOLE, text, len, LWS_PRE);
+	}
+	return p->frame[a];
+}
+
 static void sink_event(void *ctx, const seminar_event *e)
 {
 	net *n = ctx;
-	bcast_msg *m = frame_text(FRAME_WHOLE, e->payload, e->len, LWS_PRE);
-	if (!m)
-		return;
-	bcast_publish(n->hub, e->seminar_id, e->activity_id, m);
-	bcast_msg_unref(m);
+	struct publishing p = {e, {NULL}};
+	bcast_publish_each(n->hub, e->seminar_id, e->activity_id, frame_for, &p);
+	for (int a = 0; a < VIEW_AUDIENCES; a++)
+		bcast_msg_unref(p.frame[a]);
 }
 
 static void sink_close(void *ctx, void *conn, int code, const char *reason)

@@ -341,13 +341,20 @@ static void test_commit_write_ioerr(void **state)
 	commit_fails_then_recovers(state, FAULT_WRITE_IOERR);
 }
 
+/* A long author label (72 characters): the turn of
+ * failure_in_the_middle_of_a_turn must write enough after its fault for
+ * SQLite to spill pages to the file, and a post writes little else (its
+ * event and its request are a few numbers). */
+#define LONG_AUTHOR "Collectif des parents d'élèves du groupe scolaire, conseil école-collège"
+
 /* Gives post i of a turn to the turn. */
 static void post_in_turn(struct scratch *s, int i)
 {
 	send(s,
 	     "{\"type\":\"post\",\"id\":\"m-%d\",\"activity\":\"axe-1\","
-	     "\"board\":\"abandonner\",\"text\":\"Message %d du même tour\"}",
-	     i, i);
+	     "\"board\":\"abandonner\",\"text\":\"Message %d du même tour\","
+	     "\"author\":\"%s\"}",
+	     i, i, LONG_AUTHOR);
 }
 
 /* A turn of many posts; in its middle SQLite must spill pages to the

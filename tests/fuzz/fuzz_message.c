@@ -142,7 +142,10 @@ static void run_message(turnh *h, turn_client *c, const char *text, size_t len)
 	for (size_t k = 0; k < turnh_event_count(h); k++) {
 		const seminar_event *e = turnh_event(h, k);
 		fuzz_check(e->seminar_id > 0 && e->seq > 0);
-		fuzz_check_json(e->payload, e->len);
+		for (int a = 0; a < VIEW_AUDIENCES; a++) /* each audience's text */
+			if (e->text[a])
+				fuzz_check_json(e->text[a], e->len[a]);
+		fuzz_check(e->text[VIEW_FACILITATOR] != NULL); /* a facilitator sees every event */
 	}
 }
 

@@ -55,10 +55,8 @@ static void on_event(void *ctx, const seminar_event *e)
 		h->events = ne;
 		h->capevents = ncap;
 	}
-	seminar_event copy = *e;
-	copy.payload = strdup(e->payload);
-	if (copy.payload)
-		h->events[h->nevents++] = copy;
+	if (seminar_event_copy(&h->events[h->nevents], e) == 0)
+		h->nevents++;
 }
 
 static void on_close(void *ctx, void *conn, int code, const char *reason)
@@ -201,7 +199,7 @@ const seminar_event *turnh_event(const turnh *h, size_t i)
 void turnh_clear_events(turnh *h)
 {
 	for (size_t i = 0; i < h->nevents; i++)
-		free(h->events[i].payload);
+		seminar_event_clear(&h->events[i]);
 	h->nevents = 0;
 }
 

@@ -234,8 +234,8 @@ static void post_rules(void **state)
 	assert_int_equal(r.events[0].seq, seq + 1);
 	assert_int_equal(last_seq(w), seq + 1);
 	assert_true(r.events[0].activity_id > 0);
-	assert_int_equal(r.events[0].len, strlen(r.events[0].payload));
-	ev = json_loads(r.events[0].payload, 0, NULL);
+	assert_int_equal(r.events[0].len[VIEW_PUBLIC], strlen(r.events[0].text[VIEW_PUBLIC]));
+	ev = json_loads(r.events[0].text[VIEW_PUBLIC], 0, NULL);
 	assert_string_equal(json_string_value(member(ev, "type", NULL)), "event");
 	assert_string_equal(json_string_value(member(ev, "kind", NULL)), "contribution");
 	assert_int_equal(json_integer_value(member(ev, "seq", NULL)), seq + 1);
@@ -551,7 +551,7 @@ static void set_state_needs_the_key(void **state)
 	assert_int_equal(json_array_size(member(reply, "activity", "boards")), 1);
 	assert_int_equal(r.nevents, 1);
 	assert_int_equal(r.events[0].activity_id, 0); /* seminar-wide */
-	ev = json_loads(r.events[0].payload, 0, NULL);
+	ev = json_loads(r.events[0].text[VIEW_PUBLIC], 0, NULL);
 	assert_string_equal(json_string_value(member(ev, "kind", NULL)), "activity");
 	assert_true(json_equal(member(ev, "activity", NULL), member(reply, "activity", NULL)));
 	json_decref(ev);
@@ -597,12 +597,16 @@ static void hide_and_show(void **state)
 	assert_string_equal(json_string_value(member(reply, "contribution", "text")),
 	                    "Texte à masquer");
 	assert_int_equal(r.nevents, 1);
-	ev = json_loads(r.events[0].payload, 0, NULL);
+	ev = json_loads(r.events[0].text[VIEW_PUBLIC], 0, NULL);
 	assert_string_equal(json_string_value(member(member(ev, "contribution", NULL), "state",
 	                                             NULL)),
 	                    "hidden");
 	assert_true(json_is_null(member(member(ev, "contribution", NULL), "text", NULL)));
 	json_decref(ev);
+	/* The facilitators' event gives its text; its author's, as the
+	 * public's, does not. */
+	assert_non_null(strstr(r.events[0].text[VIEW_FACILITATOR], "Texte à masquer"));
+	assert_null(strstr(r.events[0].text[VIEW_SELF], "Texte à masquer"));
 	json_decref(reply);
 	seminar_result_clear(&r);
 
@@ -612,7 +616,7 @@ static void hide_and_show(void **state)
 	                w->f.code, w->f.key, id);
 	assert_string_equal(json_string_value(member(reply, "contribution", "state")), "visible");
 	assert_int_equal(r.nevents, 1);
-	ev = json_loads(r.events[0].payload, 0, NULL);
+	ev = json_loads(r.events[0].text[VIEW_PUBLIC], 0, NULL);
 	assert_string_equal(json_string_value(member(member(ev, "contribution", NULL), "text",
 	                                             NULL)),
 	                    "Texte à masquer");
@@ -633,7 +637,7 @@ static void watch_snapshot_masks_hidden_unless_key(void **state)
 {
 	struct world *w = *state;
 	long long sid, aid, full_id;
-	int full;
+	view_who who;
 	json_t *r, *list;
 	char extra[256];
 
@@ -665,11 +669,11 @@ static void watch_snapshot_masks_hidden_unless_key(void **state)
 	                    "deleted");
 	assert_true(json_is_null(member(json_array_get(list, 2), "text", NULL)));
 	json_decref(r);
-	seminar_session_watch(w->screen, &sid, &aid, &full);
+	seminar_session_watch(w->screen, &sid, &aid, &who);
 	assert_int_equal(store_seminar_find(w->f.st, w->f.code, &full_id), STORE_OK);
 	assert_int_equal(sid, full_id);
 	assert_true(aid > 0);
-	assert_int_equal(full, 0);
+	assert_int_equal(who.facilitator, 0);
 
 	snprintf(extra, sizeof extra, ",\"key\":\"%s\"", w->f.key);
 	r = watch(w, w->screen, extra);
@@ -679,9 +683,9 @@ static void watch_snapshot_masks_hidden_unless_key(void **state)
 	                    "Masquée");
 	assert_true(json_is_null(member(json_array_get(list, 2), "text", NULL)));
 	json_decref(r);
-	seminar_session_watch(w->screen, &sid, &aid, &full);
+	seminar_session_watch(w->screen, &sid, &aid, &who);
 	assert_int_equal(aid, 0);
-	assert_int_equal(full, 1);
+	assert_int_equal(who.facilitator, 1);
 
 	r = watch(w, w->screen, ",\"key\":\"faux\"");
 	assert_string_equal(fx_error(r), "bad_key");
@@ -690,8 +694,8 @@ static void watch_snapshot_masks_hidden_unless_key(void **state)
 	assert_string_equal(fx_error(r), "unknown_activity");
 	json_decref(r);
 	/* A refused watch leaves the previous one in place. */
-	seminar_session_watch(w->screen, &sid, &aid, &full);
-	assert_int_equal(full, 1);
+	seminar_session_watch(w->screen, &sid, &aid, &who);
+	assert_int_equal(who.facilitator, 1);
 	assert_string_equal(refusal(w, w->screen,
 	                            "{\"type\":\"watch\",\"id\":\"w\",\"code\":\"NOPE99\"}"),
 	                    "unknown_seminar");

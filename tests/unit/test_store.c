@@ -20,6 +20,7 @@
 #include "export_view.h"
 #include "proc.h"
 #include "store_domain.h"
+#include "snapshot.h"
 #include "store_keys.h"
 
 #include <sqlite3.h>
@@ -117,18 +118,21 @@ static void reopen_file_keeps_data(void **state)
 	tmp_remove(&t);
 }
 
-/* The cached contribution list is given again while nothing changed, and
- * built anew once another connection (an `atelier import` beside the
- * server) committed, though no sequence number moved: what it changed may
- * show in a snapshot. */
+/* A cached snapshot is given again while nothing changed, and built anew
+ * once another connection (an `atelier import` beside the server)
+ * committed, though no sequence number moved: what it changed may show in
+ * a snapshot. */
 static void lists_follow_another_connection(void **state)
 {
 	(void)state;
 	struct tmp t;
 	store *a = NULL, *b = NULL;
 	char err[256], code[32];
-	long long sid = 0, seq0 = 0, seq1 = 0;
-	json_t *d = fx_definition(), *l1 = NULL, *l2 = NULL, *l3 = NULL;
+	long long sid = 0, seq0 = 0, seq1 = 0, v0 = 0, v1 = 0;
+	json_t *d = fx_definition();
+	snapshot_cache *c = snapshot_cache_new();
+	snapshot *l1 = NULL, *l2 = NULL, *l3 = NULL;
+	const view_who screen = {0, 0, 0};
 
 	tmp_make(&t);
 	assert_int_equal(store_open(t.path, NULL, &a, err, sizeof err), STORE_OK);
@@ -136,21 +140,27 @@ static void lists_follow_another_connection(void **state)
 	assert_int_equal(store_seminar_find(a, code, &sid), STORE_OK);
 	assert_int_equal(store_open(t.path, NULL, &b, err, sizeof err), STORE_OK);
 
-	assert_int_equal(store_contributions_json(a, sid, 0, 0, &l1), STORE_OK);
-	assert_int_equal(store_contributions_json(a, sid, 0, 0, &l2), STORE_OK);
-	assert_ptr_equal(l1, l2);
 	assert_int_equal(store_seminar_seq(a, sid, &seq0), STORE_OK);
+	assert_int_equal(snapshot_get(c, a, &screen, sid, 0, seq0, &l1), STORE_OK);
+	assert_int_equal(snapshot_get(c, a, &screen, sid, 0, seq0, &l2), STORE_OK);
+	assert_ptr_equal(l1, l2);
+	assert_int_equal(store_version(a, &v0), STORE_OK);
 
 	json_object_set_new(d, "title", json_string("Séminaire d'essai, version 2"));
 	assert_int_equal(fx_import_code(b, d, code, sizeof code, err, sizeof err), STORE_OK);
 	assert_int_equal(store_seminar_seq(a, sid, &seq1), STORE_OK);
 	assert_int_equal(seq1, seq0);
-	assert_int_equal(store_contributions_json(a, sid, 0, 0, &l3), STORE_OK);
+	assert_int_equal(store_version(a, &v1), STORE_OK);
+	assert_int_not_equal(v1, v0);
+	assert_int_equal(snapshot_get(c, a, &screen, sid, 0, seq1, &l3), STORE_OK);
 	assert_ptr_not_equal(l3, l1);
+	size_t len;
+	assert_non_null(strstr(snapshot_text(l3, &len), "version 2"));
 
-	json_decref(l1);
-	json_decref(l2);
-	json_decref(l3);
+	snapshot_unref(l1);
+	snapshot_unref(l2);
+	snapshot_unref(l3);
+	snapshot_cache_free(c);
 	store_close(a);
 	store_close(b);
 	json_decref(d);
@@ -277,6 +287,23 @@ static void attendees(sqlite3 *db, const char *slug, char *out, size_t len)
  * or voted there still attend it, whether the post was deleted or the
  * vote taken back since; the other activity keeps its attendance; nothing
  * else changes. A reply that is not JSON does not stop the migration. */
+/* A scratch database of the first schema (tests/unit/data/attendance-v1.sql),
+ * plus a request whose reply is not JSON, which no server wrote; open. */
+static sqlite3 *v1_database(struct tmp *t)
+{
+	sqlite3 *db = NULL;
+	char *sql = data_file("attendance-v1.sql");
+
+	tmp_make(t);
+	assert_int_equal(sqlite3_open(t->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO request VALUES (6, 'x', 'pas du JSON')",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	free(sql);
+	return db;
+}
+
 static void migration_2_recomputes_attendance(void **state)
 {
 	(void)state;
@@ -284,15 +311,9 @@ static void migration_2_recomputes_attendance(void **state)
 	store *st = NULL;
 	sqlite3 *db = NULL;
 	char err[512], code[32] = "", who[64];
-	char *sql = data_file("attendance-v1.sql");
 	json_t *doc = NULL, *axe, *orient;
 
-	tmp_make(&t);
-	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "INSERT INTO request VALUES (6, 'x', 'pas du JSON')",
-	                              NULL, NULL, NULL),
-	                 SQLITE_OK);
+	db = v1_database(&t);
 	attendees(db, "axe-1", who, sizeof who);
 	assert_string_equal(who, "1,2,3,4,5,6,7");
 	sqlite3_close(db);
@@ -321,7 +342,87 @@ static void migration_2_recomputes_attendance(void **state)
 	attendees(db, "orient", who, sizeof who);
 	assert_string_equal(who, "4,5");
 	sqlite3_close(db);
-	free(sql);
+	tmp_remove(&t);
+}
+
+/* Migration 7: the logs of a database of the first schema keep what they
+ * said. Each event gets its kind and object from its payload, which stays;
+ * each request the contribution, votes left and actions of its reply; a
+ * request whose reply is not JSON (no server wrote one) goes; the
+ * sequence numbers go on from the log's last. */
+static void migration_7_reads_the_logs_into_rows(void **state)
+{
+	(void)state;
+	struct tmp t;
+	store *st = NULL;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *q = NULL;
+	char err[512], code[32] = "", token[64] = "";
+	long long sid = 0, seq = 0, pid = 2;
+	store_events *e = NULL;
+	store_request req;
+	int joined = 0;
+
+	db = v1_database(&t);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT token FROM participant WHERE id = 2", -1, &q,
+	                                    NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	snprintf(token, sizeof token, "%s", (const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+
+	assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_list_seminars(st, keep_code, code), STORE_OK);
+	assert_int_equal(store_seminar_find(st, code, &sid), STORE_OK);
+	assert_int_equal(store_seminar_seq(st, sid, &seq), STORE_OK);
+	assert_int_equal(seq, 9);
+
+	/* seq 1 and 2 opened axe-1 (id 1) and orient (id 2); 3 to 9 were
+	 * about contributions 1, 1, 1, 2, 2, 3 and 1. */
+	static const long long object[] = {1, 2, 1, 1, 1, 2, 2, 3, 1};
+	assert_int_equal(store_events_since(st, sid, 0, 0, &e), STORE_OK);
+	assert_int_equal(e->n, 9);
+	for (size_t i = 0; i < e->n; i++) {
+		assert_int_equal(e->items[i].seq, (long long)i + 1);
+		assert_int_equal(e->items[i].kind, i < 2 ? STORE_EVENT_ACTIVITY : STORE_EVENT_CONTRIBUTION);
+		assert_int_equal(e->items[i].object_id, object[i]);
+		if (i >= 2) /* as the contribution is now */
+			assert_int_equal(e->items[i].contribution->id, object[i]);
+	}
+	assert_int_equal(e->items[6].contribution->state, VOCAB_DELETED);
+	store_events_free(e);
+
+	/* Participant 2's vote "v2" left 2 votes; "u2", its unvote, 3. */
+	assert_int_equal(store_request_find(st, sid, pid, token, "v2", &joined, &req), STORE_OK);
+	assert_int_equal(joined, 1);
+	assert_int_equal(req.contribution_id, 1);
+	assert_int_equal(req.votes_left, 2);
+	assert_int_equal(req.actions, 0);
+	assert_int_equal(store_request_find(st, sid, pid, token, "u2", &joined, &req), STORE_OK);
+	assert_int_equal(req.votes_left, 3);
+	assert_int_equal(store_request_find(st, sid, pid, token, "p10", &joined, &req),
+	                 STORE_NOT_FOUND); /* participant 1's id, not 2's */
+	assert_int_equal(joined, 1);
+
+	/* The next event follows the log; only the old ones have a payload. */
+	assert_int_equal(store_tx_begin(st), STORE_OK);
+	assert_int_equal(store_event_add(st, sid, 0, 0, STORE_EVENT_ACTIVITY, 1, &seq), STORE_OK);
+	assert_int_equal(store_tx_commit(st), STORE_OK);
+	assert_int_equal(seq, 10);
+	store_close(st);
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT COUNT(payload), COUNT(*),"
+	                                    " (SELECT COUNT(*) FROM request) FROM event",
+	                                    -1, &q, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(q, 0), 9);
+	assert_int_equal(sqlite3_column_int(q, 1), 10);
+	assert_int_equal(sqlite3_column_int(q, 2), 7); /* "pas du JSON" went */
+	sqlite3_finalize(q);
+	sqlite3_close(db);
 	tmp_remove(&t);
 }
 
@@ -613,7 +714,7 @@ static void import_archives_what_the_file_no_longer_holds(void **state)
 	fixture f;
 	seminar_session *ss = seminar_session_new();
 	char token[64], prog[256];
-	json_t *d = fx_definition(), *doc = NULL, *c = NULL;
+	json_t *d = fx_definition(), *doc = NULL;
 	store_activity a;
 	store_contribution sc;
 	long long id;
@@ -636,10 +737,10 @@ static void import_archives_what_the_file_no_longer_holds(void **state)
 	assert_string_equal(vocab_activity(a.state)->name, "open"); /* its state is kept too */
 	assert_int_equal(store_contribution_get(f.st, id, &sc), STORE_OK);
 	assert_int_equal(sc.archived, 1);
-	assert_int_equal(store_contribution_json(f.st, id, 1, &c), STORE_OK);
-	assert_string_equal(json_string_value(json_object_get(c, "text")),
-	                    "Un conseil des jeunes");
-	json_decref(c);
+	store_contributions *kept = NULL;
+	assert_int_equal(store_contribution_read(f.st, id, 0, &kept), STORE_OK);
+	assert_string_equal(kept->items[0].text, "Un conseil des jeunes");
+	store_contributions_free(kept);
 
 	json_decref(d);
 	d = fx_definition();
@@ -1028,7 +1129,19 @@ static void migration_keeps_rows_and_separates_positions(void **state)
 	                              "ALTER TABLE activity DROP COLUMN archived;"
 	                              "ALTER TABLE board DROP COLUMN archived;"
 	                              "ALTER TABLE seminar DROP COLUMN defn_digest;"
-	                              "ALTER TABLE event DROP COLUMN key_id; DROP TABLE key;"
+	                              "DROP TABLE event; DROP TABLE key;"
+	                              "CREATE TABLE event (seminar_id INTEGER NOT NULL"
+	                              " REFERENCES seminar(id), seq INTEGER NOT NULL,"
+	                              " activity_id INTEGER REFERENCES activity(id),"
+	                              " payload TEXT NOT NULL, PRIMARY KEY (seminar_id, seq))"
+	                              " WITHOUT ROWID;"
+	                              "DROP TABLE request;"
+	                              "CREATE TABLE request (participant_id INTEGER NOT NULL"
+	                              " REFERENCES participant(id), client_id TEXT NOT NULL,"
+	                              " reply TEXT NOT NULL, PRIMARY KEY (participant_id,"
+	                              " client_id)) WITHOUT ROWID;"
+	                              "ALTER TABLE seminar ADD COLUMN last_seq INTEGER NOT NULL"
+	                              " DEFAULT 0;"
 	                              "UPDATE activity SET position = 0; UPDATE board SET position = 0;"
 	                              "PRAGMA user_version = 1",
 	                              NULL, NULL, NULL),
@@ -1285,6 +1398,7 @@ int main(void)
 		cmocka_unit_test(newer_database_refused),
 		cmocka_unit_test(foreign_file_refused),
 		cmocka_unit_test(migration_2_recomputes_attendance),
+		cmocka_unit_test(migration_7_reads_the_logs_into_rows),
 		cmocka_unit_test(missing_folder_refused),
 		cmocka_unit_test(readonly_file_refused),
 		cmocka_unit_test(savepoint_rollback_undoes_one_message),

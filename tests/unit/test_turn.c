@@ -140,7 +140,7 @@ static void a_deadline_runs_when_the_clock_reaches_it(void **state)
 	turn_tick(t);
 	assert_string_equal(state_of(w, "axe-1", st, sizeof st), "voting");
 	assert_int_equal(turnh_event_count(w->h), 1);
-	json_t *e = json_loads(turnh_event(w->h, 0)->payload, 0, NULL);
+	json_t *e = json_loads(turnh_event(w->h, 0)->text[VIEW_PUBLIC], 0, NULL);
 	assert_string_equal(json_string_value(json_object_get(e, "kind")), "activity");
 	assert_string_equal(
 		json_string_value(json_object_get(json_object_get(e, "activity"), "state")), "voting");

@@ -1,0 +1,59 @@
+/*
+ * view.c — the audiences' table (view.h): for each audience, the states
+ * of a contribution that reach it and those whose text it sees, and
+ * whether an activity's phase may keep texts or tallies back from it.
+ *
+ * Boundary: data and the two questions asked of it; it must not grow
+ * rules of its own. tests/unit/test_view.c checks the public's row
+ * against the vocabulary's "shown" column, which the pages read.
+ */
+#include "view.h"
+
+#include <stddef.h>
+
+#define S(x) VIEW_STATE(VOCAB_##x)
+#define EVERY (S(VISIBLE) | S(AWAITING) | S(HIDDEN) | S(MERGED) | S(DELETED))
+
+static const view_row rows[VIEW_AUDIENCES] = {
+	/* A contribution awaiting moderation reaches its author and the
+	 * facilitators only; a hidden or merged one reaches everyone without
+	 * its text (so that it leaves their boards) but the facilitators; a
+	 * deleted one's text reaches nobody. The participant's own writing
+	 * stays theirs while the phase keeps the others' back.
+	 *                     name           sent     texts                     phase: texts tallies */
+	[VIEW_PUBLIC] = {"public", EVERY & ~S(AWAITING), S(VISIBLE), 0, 0},
+	[VIEW_SELF] = {"self", EVERY, S(VISIBLE) | S(AWAITING), 1, 0},
+	[VIEW_FACILITATOR] = {"facilitator", EVERY,
+	                      S(VISIBLE) | S(AWAITING) | S(HIDDEN) | S(MERGED), 1, 1},
+};
+
+const view_row *view_row_of(view_audience a)
+{
+	return (unsigned)a < VIEW_AUDIENCES ? &rows[a] : NULL;
+}
+
+view_audience view_reach(const view_who *who, long long activity_id, long long author)
+{
+	if (!who)
+		return VIEW_PUBLIC;
+	if (who->facilitator && (!who->activity_id || who->activity_id == activity_id))
+		return VIEW_FACILITATOR;
+	if (who->participant_id && who->participant_id == author)
+		return VIEW_SELF;
+	return VIEW_PUBLIC;
+}
+
+unsigned view_sees(view_audience a, vocab_contribution_state state,
+                   const vocab_activity_row *phase)
+{
+	const view_row *r = view_row_of(a);
+	unsigned k = VIEW_SENT;
+
+	if (!r || !(r->sent & VIEW_STATE(state)))
+		return 0;
+	if ((r->texts & VIEW_STATE(state)) && (r->any_phase_texts || (phase && phase->texts_shown)))
+		k |= VIEW_TEXT;
+	if (r->any_phase_tallies || (phase && phase->tallies_shown))
+		k |= VIEW_TALLY;
+	return k;
+}

@@ -1,0 +1,304 @@
+/*
+ * view_wire.c — the protocol's messages rendered for an audience
+ * (view_wire.h): the seminar, activity, board and contribution objects of
+ * docs/PROTOCOL.md, and the replies, events and snapshot tails made of
+ * them.
+ *
+ * Boundary: applies view.c's table to the store's structs and encodes
+ * (proto.h for the envelopes, jansson for the rest). A contribution's
+ * text, author and tally are put in only when the audience's bits say
+ * so. Must not read the store, decide rules, or touch the network.
+ */
+#include "view_wire.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include "proto.h"
+
+/* ===== Objects ===== */
+
+static json_t *str(const char *s)
+{
+	return json_string(s ? s : "");
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* The contribution object with the parts that sees (VIEW_* bits) lets
+ * through; NULL when sees is 0 or out of memory. */
+static json_t *contribution(const store_contribution_info *c, unsigned sees)
+{
+	const vocab_contribution_row *state = vocab_contribution(c->state);
+	int text = (sees & VIEW_TEXT) != 0;
+	json_t *o = sees ? json_object() : NULL;
+
+	if (!o || !state)
+		goto fail;
+	if (json_object_set_new(o, "id", json_integer(c->id)) ||
+	    json_object_set_new(o, "activity", str(c->activity)) ||
+	    json_object_set_new(o, "board", str(c->board)) ||
+	    json_object_set_new(o, "parent", c->parent_id ? json_integer(c->parent_id) : json_null()) ||
+	    json_object_set_new(o, "position", json_integer(c->position)) ||
+	    json_object_set_new(o, "text", text ? str(c->text) : json_null()) ||
+	    json_object_set_new(o, "author", text ? str_or_null(c->author) : json_null()) ||
+	    json_object_set_new(o, "state", json_string(state->name)) ||
+	    json_object_set_new(o, "votes",
+	                        (sees & VIEW_TALLY) ? json_integer(c->votes) : json_null()) ||
+	    json_object_set_new(o, "created", str(c->created)) ||
+	    json_object_set_new(o, "edited", json_boolean(c->edited)))
+		goto fail;
+	return o;
+fail:
+	json_decref(o);
+	return NULL;
+}
+
+/* What who sees of c. */
+static unsigned sees_of(const view_who *who, const store_contribution_info *c)
+{
+	return view_sees(view_reach(who, c->activity_id, c->participant_id), c->state,
+	                 vocab_activity(c->phase));
+}
+
+static json_t *board(const store_board_info *b)
+{
+	return json_pack("{s:o, s:o, s:o, s:s}", "id", str(b->slug), "title", str(b->title),
+	                 "prompt", str(b->prompt), "kind",
+	                 vocab_board_kind_name(b->kind) ? vocab_board_kind_name(b->kind) : "notes");
+}
+
+static json_t *activity(const store_activity_info *a)
+{
+	const vocab_activity_row *state = vocab_activity(a->state);
+	json_t *animators = json_array(), *boards = json_array(), *o;
+
+	for (size_t i = 0; animators && i < a->nanimators; i++)
+		if (json_array_append_new(animators, str(a->animators[i]))) {
+			json_decref(animators);
+			animators = NULL;
+		}
+	for (size_t i = 0; boards && i < a->nboards; i++)
+		if (json_array_append_new(boards, board(&a->boards[i]))) {
+			json_decref(boards);
+			boards = NULL;
+		}
+	if (!animators || !boards || !state) {
+		json_decref(animators);
+		json_decref(boards);
+		return NULL;
+	}
+	o = json_pack("{s:o, s:o, s:o, s:o, s:s, s:I, s:o, s:o}", "id", str(a->slug), "title",
+	              str(a->title), "question", str(a->question), "template",
+	              str(a->template_name), "state", state->name, "vote_budget",
+	              (json_int_t)a->vote_budget, "animators", animators, "boards", boards);
+	return o;
+}
+
+static json_t *seminar(const store_seminar_info *s)
+{
+	json_t *acts = json_array();
+
+	for (size_t i = 0; acts && i < s->nactivities; i++)
+		if (json_array_append_new(acts, activity(&s->activities[i]))) {
+			json_decref(acts);
+			acts = NULL;
+		}
+	if (!acts)
+		return NULL;
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "code", str(s->code), "title",
+	                 str(s->title), "date", str(s->date), "venue", str(s->venue),
+	                 "description", str(s->description), "activities", acts);
+}
+
+static const store_activity_info *activity_by_id(const store_seminar_info *s, long long id)
+{
+	for (size_t i = 0; s && i < s->nactivities; i++)
+		if (s->activities[i].id == id)
+			return &s->activities[i];
+	return NULL;
+}
+
+static json_t *ids(const store_ids *list)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && list && i < list->n; i++)
+		if (json_array_append_new(a, json_integer(list->ids[i]))) {
+			json_decref(a);
+			a = NULL;
+		}
+	return a;
+}
+
+/* Encodes reply type re with body (stolen; NULL: out of memory). */
+static char *reply(const char *type, const char *re, json_t *body)
+{
+	char *text = body ? proto_encode_reply(type, re, body) : NULL;
+	json_decref(body);
+	return text;
+}
+
+/* ===== Replies ===== */
+
+char *view_joined(const char *re, const char *token, const store_seminar_info *s,
+                  const store_ids *mine, const store_ids *votes)
+{
+	return reply("joined", re,
+	             json_pack("{s:s, s:o, s:o, s:o}", "token", token, "seminar", seminar(s),
+	                       "my_contributions", ids(mine), "my_votes", ids(votes)));
+}
+
+char *view_ack_contribution(const char *re, const view_who *who,
+                            const store_contributions *list, int actions,
+                            long long votes_left)
+{
+	const store_contribution_info *c = list && list->n ? &list->items[0] : NULL;
+	json_t *o = c ? contribution(c, sees_of(who, c)) : NULL, *acts = NULL, *body = NULL;
+
+	if (!o)
+		return NULL;
+	if (actions) {
+		acts = json_array();
+		for (size_t i = 1; acts && i < list->n; i++) {
+			unsigned sees = sees_of(who, &list->items[i]);
+			if (sees && json_array_append_new(acts, contribution(&list->items[i], sees))) {
+				json_decref(acts);
+				acts = NULL;
+			}
+		}
+		if (!acts || json_object_set_new(o, "actions", acts)) {
+			json_decref(o);
+			return NULL;
+		}
+	}
+	body = json_pack("{s:o}", "contribution", o);
+	if (body && votes_left >= 0 &&
+	    json_object_set_new(body, "votes_left", json_integer(votes_left))) {
+		json_decref(body);
+		body = NULL;
+	}
+	return reply("ack", re, body);
+}
+
+char *view_ack_activity(const char *re, const store_activity_info *a)
+{
+	return reply("ack", re, json_pack("{s:o}", "activity", activity(a)));
+}
+
+/* The event object of a contribution or an activity, or NULL. */
+static json_t *event(long long seq, const char *kind, json_t *object)
+{
+	if (!object)
+		return NULL;
+	return json_pack("{s:s, s:I, s:s, s:o}", "type", "event", "seq", (json_int_t)seq, "kind",
+	                 kind, kind, object);
+}
+
+char *view_synced_events(const char *re, const view_who *who, long long seq,
+                         const store_seminar_info *s, const store_events *events)
+{
+	json_t *list = json_array();
+
+	for (size_t i = 0; list && events && i < events->n; i++) {
+		const store_event_info *e = &events->items[i];
+		const store_activity_info *a;
+		json_t *o = NULL;
+		unsigned sees;
+
+		if (e->kind == STORE_EVENT_ACTIVITY) {
+			if (!(a = activity_by_id(s, e->object_id)))
+				continue; /* out of the programme: the seminar says so */
+			o = event(e->seq, "activity", activity(a));
+		} else {
+			if (!e->contribution || !(sees = sees_of(who, e->contribution)))
+				continue;
+			o = event(e->seq, "contribution", contribution(e->contribution, sees));
+		}
+		if (json_array_append_new(list, o)) {
+			json_decref(list);
+			list = NULL;
+		}
+	}
+	if (!list)
+		return NULL;
+	return reply("synced", re,
+	             json_pack("{s:s, s:I, s:o, s:o}", "mode", "events", "seq", (json_int_t)seq,
+	                       "seminar", seminar(s), "events", list));
+}
+
+char *view_snapshot_tail(const view_who *who, long long seq, const store_seminar_info *s,
+                         const store_contributions *list, size_t *len)
+{
+	json_t *all = json_array(), *body;
+	char *text;
+
+	for (size_t i = 0; all && list && i < list->n; i++) {
+		const store_contribution_info *c = &list->items[i];
+		unsigned sees = sees_of(who, c);
+		if (sees && json_array_append_new(all, contribution(c, sees))) {
+			json_decref(all);
+			all = NULL;
+		}
+	}
+	if (!all)
+		return NULL;
+	body = json_pack("{s:s, s:I, s:o, s:o}", "mode", "snapshot", "seq", (json_int_t)seq,
+	                 "seminar", seminar(s), "contributions", all);
+	text = body ? proto_encode_reply_tail(body, len) : NULL;
+	json_decref(body);
+	return text;
+}
+
+/* ===== Events ===== */
+
+void view_event_free(char *text[VIEW_AUDIENCES])
+{
+	for (int a = 0; a < VIEW_AUDIENCES; a++) {
+		int shared = 0;
+		for (int b = 0; b < a; b++)
+			shared |= text[b] == text[a];
+		if (!shared)
+			free(text[a]);
+	}
+	for (int a = 0; a < VIEW_AUDIENCES; a++)
+		text[a] = NULL;
+}
+
+int view_event(long long seq, const store_contribution_info *c, const store_activity_info *act,
+               char *text[VIEW_AUDIENCES])
+{
+	unsigned sees[VIEW_AUDIENCES];
+
+	for (int a = 0; a < VIEW_AUDIENCES; a++) {
+		text[a] = NULL;
+		/* an activity is the same for everyone */
+		sees[a] = c ? view_sees((view_audience)a, c->state, vocab_activity(c->phase))
+		            : VIEW_SENT | VIEW_TEXT | VIEW_TALLY;
+	}
+	for (int a = 0; a < VIEW_AUDIENCES; a++) {
+		json_t *o;
+		int same = -1;
+		if (!sees[a])
+			continue;
+		for (int b = 0; b < a && same < 0; b++)
+			if (sees[b] == sees[a])
+				same = b;
+		if (same >= 0) {
+			text[a] = text[same];
+			continue;
+		}
+		o = c ? contribution(c, sees[a]) : activity(act);
+		text[a] = o ? proto_encode_event(seq, c ? "contribution" : "activity", o) : NULL;
+		json_decref(o);
+		if (!text[a]) {
+			view_event_free(text);
+			return -1;
+		}
+	}
+	return 0;
+}

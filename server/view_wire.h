@@ -1,0 +1,63 @@
+/*
+ * view_wire.h — the views of the protocol: the store's structs turned into
+ * the JSON messages of docs/PROTOCOL.md for one audience (view.h). Every
+ * reply, event, snapshot and catch-up the server sends is made here.
+ *
+ * Boundary: structs in, encoded text out (jansson inside). What an
+ * audience may see is view.c's table; this file only applies it. No
+ * network, no SQLite, no rules. Each function returns a malloc'd,
+ * NUL-terminated text (the caller frees it), or NULL when out of memory.
+ */
+#ifndef ATELIER_VIEW_WIRE_H
+#define ATELIER_VIEW_WIRE_H
+
+#include <stddef.h>
+#include "store_domain.h"
+#include "view.h"
+
+/* ===== Replies ===== */
+
+/* {"type":"joined","re","token","seminar","my_contributions","my_votes"}:
+ * what the participant themself gets on joining. */
+char *view_joined(const char *re, const char *token, const store_seminar_info *s,
+                  const store_ids *mine, const store_ids *votes);
+
+/* {"type":"ack","re","contribution"[,"votes_left"]} for who: the
+ * contribution is list->items[0]; with actions, items[1..] are its
+ * example actions ("contribution.actions"); votes_left < 0: none. */
+char *view_ack_contribution(const char *re, const view_who *who,
+                            const store_contributions *list, int actions,
+                            long long votes_left);
+
+/* {"type":"ack","re","activity"}. */
+char *view_ack_activity(const char *re, const store_activity_info *a);
+
+/* {"type":"synced","re","mode":"events","seq","seminar","events"}: the
+ * events after a watch's since, each rendered for who; an event whose
+ * object who does not see (or that is no longer in the programme) is left
+ * out. */
+char *view_synced_events(const char *re, const view_who *who, long long seq,
+                         const store_seminar_info *s, const store_events *events);
+
+/* The end of a snapshot reply ("mode":"snapshot","seq","seminar",
+ * "contributions"}: proto.h's reply tail) for who: every contribution of
+ * list as who sees it. *len receives its length. */
+char *view_snapshot_tail(const view_who *who, long long seq, const store_seminar_info *s,
+                         const store_contributions *list, size_t *len /* OUT */);
+
+/* ===== Events ===== */
+
+/* One event, {"type":"event","seq","kind",<kind>:object}, for each
+ * audience: text[a] (OUT) is audience a's, NULL when the object does not
+ * reach it; audiences that would get the same bytes share one text (the
+ * same pointer: free each distinct one once). Exactly one of c (a
+ * contribution) and act (an activity) is given. Returns 0, or -1 when out
+ * of memory (every text is then NULL). */
+int view_event(long long seq, const store_contribution_info *c, const store_activity_info *act,
+               char *text[VIEW_AUDIENCES] /* OUT */);
+
+/* Frees the texts of view_event (each distinct one once) and sets them
+ * to NULL. */
+void view_event_free(char *text[VIEW_AUDIENCES]);
+
+#endif
