@@ -1,0 +1,223 @@
+/*
+ * test_worker.c — the export worker (server/worker.c) with a fake
+ * wake-up: a job submitted comes back rendered as the loop would render
+ * it, an unknown seminar comes back "not found", a full queue answers
+ * WORKER_BUSY until a result is collected, and stopping with jobs still
+ * queued drops them without a leak (ASan build).
+ *
+ * Boundary: a database file in a scratch directory (the worker opens its
+ * own connection on it, as the server's does), the small seminar of
+ * unit_fixture.c. Waits on the fake wake-up are bounded; nothing is timed.
+ */
+#include "unit_fixture.h"
+#include "export.h"
+#include "worker.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define WAIT_SECS 20 /* the bound of one wait for a wake-up */
+
+/* The fake wake-up: counts calls, from the worker thread. */
+struct wakes {
+	pthread_mutex_t mu;
+	pthread_cond_t cond;
+	int count;
+};
+
+static void fake_wake(void *ctx)
+{
+	struct wakes *w = ctx;
+	pthread_mutex_lock(&w->mu);
+	w->count++;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* Waits (bounded) until at least n wake-ups came; fails the test else. */
+static void wait_wakes(struct wakes *w, int n)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += WAIT_SECS;
+	pthread_mutex_lock(&w->mu);
+	int r = 0;
+	while (w->count < n && r == 0)
+		r = pthread_cond_timedwait(&w->cond, &w->mu, &until);
+	int got = w->count;
+	pthread_mutex_unlock(&w->mu);
+	if (got < n)
+		fail_msg("%d wake-ups of the worker, %d awaited", got, n);
+}
+
+/* A database file holding the small seminar, and the loop's store on it. */
+struct env {
+	char dir[256], db[300];
+	store *st;
+	char code[32];
+	struct wakes wk;
+};
+
+static int setup(void **state)
+{
+	struct env *e = calloc(1, sizeof *e);
+	char err[256];
+	const char *tmp = getenv("TMPDIR");
+	assert_non_null(e);
+	snprintf(e->dir, sizeof e->dir, "%s/atelier-worker-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	assert_non_null(mkdtemp(e->dir));
+	snprintf(e->db, sizeof e->db, "%s/atelier.db", e->dir);
+	assert_int_equal(store_open(e->db, &e->st, err, sizeof err), 0);
+	json_t *defn = fx_definition();
+	assert_int_equal(fx_import_code(e->st, defn, e->code, sizeof e->code, err, sizeof err),
+	                 0);
+	json_decref(defn);
+	pthread_mutex_init(&e->wk.mu, NULL);
+	pthread_cond_init(&e->wk.cond, NULL);
+	*state = e;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct env *e = *state;
+	char path[400];
+	store_close(e->st);
+	const char *const files[] = {"atelier.db", "atelier.db-wal", "atelier.db-shm"};
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "%s/%s", e->dir, files[i]);
+		unlink(path);
+	}
+	rmdir(e->dir);
+	pthread_cond_destroy(&e->wk.cond);
+	pthread_mutex_destroy(&e->wk.mu);
+	free(e);
+	return 0;
+}
+
+static worker *start(struct env *e, size_t queue_len)
+{
+	worker *w = NULL;
+	char err[256] = "";
+	if (worker_new(e->db, queue_len, fake_wake, &e->wk, &w, err, sizeof err))
+		fail_msg("worker_new: %s", err);
+	return w;
+}
+
+/* What the loop would render itself, on its own store. */
+static char *render_here(struct env *e, export_format f, size_t *len)
+{
+	json_t *doc = NULL;
+	char *out = NULL;
+	assert_int_equal(store_dump(e->st, e->code, &doc), 0);
+	assert_int_equal(export_render(doc, f, &out, len), 0);
+	json_decref(doc);
+	return out;
+}
+
+static void test_submit_then_collect(void **state)
+{
+	struct env *e = *state;
+	worker *w = start(e, 0);
+	unsigned long long ids[EXPORT__COUNT];
+	worker_result r;
+	assert_int_equal(worker_collect(w, &r), 0); /* nothing done yet */
+	for (int f = 0; f < EXPORT__COUNT; f++) {
+		assert_int_equal(worker_submit(w, e->code, (export_format)f, &ids[f]), WORKER_OK);
+		assert_true(ids[f] != 0);
+		for (int g = 0; g < f; g++)
+			assert_true(ids[f] != ids[g]);
+	}
+	wait_wakes(&e->wk, EXPORT__COUNT);
+	for (int f = 0; f < EXPORT__COUNT; f++) {
+		size_t len;
+		char *want = render_here(e, (export_format)f, &len);
+		assert_int_equal(worker_collect(w, &r), 1);
+		assert_true(r.id == ids[f]); /* in the order submitted */
+		assert_int_equal(r.status, WORKER_OK);
+		assert_non_null(r.body);
+		assert_int_equal(r.len, len);
+		assert_memory_equal(r.body, want, len);
+		free(r.body);
+		free(want);
+	}
+	assert_int_equal(worker_collect(w, &r), 0);
+	worker_free(w);
+}
+
+static void test_unknown_seminar(void **state)
+{
+	struct env *e = *state;
+	worker *w = start(e, 0);
+	unsigned long long id;
+	worker_result r;
+	assert_int_equal(worker_submit(w, "NOSUCHCODE", EXPORT_MD, &id), WORKER_OK);
+	wait_wakes(&e->wk, 1);
+	assert_int_equal(worker_collect(w, &r), 1);
+	assert_true(r.id == id);
+	assert_int_equal(r.status, WORKER_NOT_FOUND);
+	assert_null(r.body);
+	worker_free(w);
+}
+
+/* A job holds its place until its result is collected: with a queue of
+ * 2, the third is refused however fast the thread is. */
+static void test_full_queue_is_busy(void **state)
+{
+	struct env *e = *state;
+	worker *w = start(e, 2);
+	unsigned long long a, b, c;
+	worker_result r;
+	assert_int_equal(worker_submit(w, e->code, EXPORT_JSON, &a), WORKER_OK);
+	assert_int_equal(worker_submit(w, e->code, EXPORT_CSV, &b), WORKER_OK);
+	assert_int_equal(worker_submit(w, e->code, EXPORT_MD, &c), WORKER_BUSY);
+	wait_wakes(&e->wk, 2);
+	assert_int_equal(worker_submit(w, e->code, EXPORT_MD, &c), WORKER_BUSY);
+	assert_int_equal(worker_collect(w, &r), 1);
+	assert_true(r.id == a);
+	free(r.body);
+	assert_int_equal(worker_submit(w, e->code, EXPORT_MD, &c), WORKER_OK);
+	assert_true(c != a && c != b);
+	assert_int_equal(worker_submit(w, e->code, EXPORT_MD, &c), WORKER_BUSY);
+	worker_free(w); /* one result and one job (done or not) left */
+}
+
+static void test_stop_with_jobs_pending(void **state)
+{
+	struct env *e = *state;
+	worker *w = start(e, 8);
+	unsigned long long id;
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(worker_submit(w, e->code, (export_format)(i % EXPORT__COUNT), &id),
+		                 WORKER_OK);
+	worker_free(w); /* joins; what is left is freed (ASan says if not) */
+	worker_free(NULL);
+}
+
+static void test_unopenable_database(void **state)
+{
+	struct env *e = *state;
+	worker *w = (worker *)1;
+	char path[400], err[256] = "";
+	snprintf(path, sizeof path, "%s/no/such/dir/atelier.db", e->dir);
+	assert_int_equal(worker_new(path, 0, fake_wake, &e->wk, &w, err, sizeof err),
+	                 WORKER_ERR);
+	assert_null(w);
+	assert_non_null(strstr(err, "atelier.db"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_submit_then_collect, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_seminar, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_full_queue_is_busy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stop_with_jobs_pending, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unopenable_database, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
