@@ -8,7 +8,9 @@
  * clients that take it, from gzcache.c), the security headers sent with
  * every response, the timeouts (ping/pong on idle WebSockets, a bounded
  * time to send an HTTP request head, so a slowloris client holds nothing
- * for long), the rate limiter's life and the pages' catalogues' life.
+ * for long), the rate limiter's life, the pages' catalogues' life and the
+ * export worker's (worker.h: started once the context exists, stopped
+ * before it goes).
  * Must not touch SQLite directly nor parse messages.
  */
 #include "net.h"
@@ -387,6 +389,11 @@ int server_run(store *st, const server_config *cfg)
 		goto out;
 	}
 	gz_install(n.ctx, &gz, cache);
+	char err[512];
+	if (worker_new(cfg->db_path, 0, http_exports_wake, &n, &n.exports, err, sizeof err)) {
+		fprintf(stderr, "atelier : %s\n", err);
+		goto out;
+	}
 	struct lws_vhost *vh = lws_get_vhost_by_name(n.ctx, "atelier");
 	n.port = vh ? lws_get_vhost_listen_port(vh) : cfg->port;
 
@@ -408,8 +415,11 @@ int server_run(store *st, const server_config *cfg)
 out:
 	if (n.ctx) {
 		ws_shutdown(&n, 1);
+		/* Before the context: the thread's wake-up uses it. */
+		worker_free(n.exports);
 		lws_context_destroy(n.ctx);
 	}
+	http_exports_free(&n);
 	ws_shutdown(&n, 0);
 	turn_free(n.turn);
 	gzcache_free(cache);

@@ -26,6 +26,8 @@ typedef struct server_config {
 	int lag_secs;           /* drop a WebSocket that took nothing of what
 	                           waits for it for this long; 0 = 15 */
 	int no_rate_limit;      /* 1: no rate limits (load tests on one host) */
+	const char *db_path;    /* the database file of st: the export worker
+	                           opens a connection of its own on it */
 } server_config;
 
 /* Listens, prints the addresses of each seminar of st (phones, screen,
