@@ -281,7 +281,10 @@ function init() {
         setText(ui.exportStatus, t('facil.export_done', { file: name }));
       }, function (err) {
         const code = err.status === 401 || err.status === 403 ? 'bad_key' : null;
-        setText(ui.exportStatus, code ? errorText(code) : t('facil.export_failed', { status: err.status || '—' }));
+        /* 503: the server's export worker is full; nothing was done. */
+        const text = code ? errorText(code) : err.status === 503 ? t('facil.export_busy')
+          : t('facil.export_failed', { status: err.status || '—' });
+        setText(ui.exportStatus, text);
       }).then(function () {
         button.disabled = false;
       });
