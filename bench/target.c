@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include "target.h"
+#include "fill.h"
 #include "store.h"
 
 #include <arpa/inet.h>
@@ -35,6 +36,8 @@ struct target {
 	char log[300];
 	char code[32];
 	char key[160];
+	char export_code[32];   /* the filled seminar's, "" without one */
+	char export_key[160];
 	pid_t pid;
 	int port;
 };
@@ -152,6 +155,8 @@ static void find_seminar(void *ctx, const char *code, const char *title, const c
 	target *t = ctx;
 	(void)title;
 	(void)date;
+	if (!strcmp(code, t->export_code))
+		return; /* the filled seminar */
 	snprintf(t->code, sizeof t->code, "%s", code);
 	snprintf(t->key, sizeof t->key, "%s", key ? key : "");
 }
@@ -198,8 +203,8 @@ static int wait_port_file(target *t, const char *path, char *err, size_t err_len
 	return -1;
 }
 
-int target_start_atelier(const char *bin, const char *seminar_json, target **out, char *err,
-                         size_t err_len)
+int target_start_atelier(const char *bin, const char *seminar_json, size_t fill,
+                         target **out, char *err, size_t err_len)
 {
 	char sessions[300], defn[340], db[300], port_file[300], serr[512] = "";
 	store *st = NULL;
@@ -214,6 +219,14 @@ int target_start_atelier(const char *bin, const char *seminar_json, target **out
 	if (mkdir(sessions, 0755) || copy_file(seminar_json, defn)) {
 		snprintf(err, err_len, "cannot copy %s into %s", seminar_json, sessions);
 		goto fail;
+	}
+	if (fill) {
+		fill_result fr;
+		if (fill_seminar(db, ATELIER_SOURCE_DIR "/bench/s7-seminar.json", fill, &fr, err,
+		                 err_len))
+			goto fail;
+		snprintf(t->export_code, sizeof t->export_code, "%s", fr.code);
+		snprintf(t->export_key, sizeof t->export_key, "%s", fr.key);
 	}
 	const char *imp[] = {bin, "import", defn, "--db", db, NULL};
 	pid_t pid = target_spawn(imp, t->dir, t->log);
@@ -363,6 +376,16 @@ const char *target_code(const target *t)
 const char *target_key(const target *t)
 {
 	return t->key;
+}
+
+const char *target_export_code(const target *t)
+{
+	return t->export_code;
+}
+
+const char *target_export_key(const target *t)
+{
+	return t->export_key;
 }
 
 const char *target_log(const target *t)
