@@ -323,6 +323,13 @@ static int route_api_join(struct lws *wsi, net *n, struct hss *h, const char *re
 
 /* ===== Exports, rendered by the worker ===== */
 
+/* How long a connection waits for its export. Set in place of the
+ * timeout lws keeps on a request not answered yet (5 s, its keep-alive
+ * one, whatever --header-timeout says), which a job queued behind others
+ * on a loaded server would pass: the connection was dropped without a
+ * word. */
+#define EXPORT_WAIT_SECS 60
+
 /* Queues the export and keeps the connection waiting for it, without an
  * answer; 503 with Retry-After when the worker's queue is full. */
 static int submit_export(struct lws *wsi, net *n, struct hss *h, const char *code,
@@ -350,6 +357,7 @@ static int submit_export(struct lws *wsi, net *n, struct hss *h, const char *cod
 		n->capwaits = cap;
 	}
 	n->waits[n->nwaits++] = (struct http_wait){id, wsi};
+	lws_set_timeout(wsi, PENDING_TIMEOUT_HTTP_CONTENT, EXPORT_WAIT_SECS);
 	h->job = id;
 	h->job_done = 0;
 	h->job_f = f;
@@ -402,6 +410,7 @@ static int answer_export(struct lws *wsi, struct hss *h)
 	h->job = 0;
 	h->job_done = 0;
 	h->result = (worker_result){0};
+	lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0); /* the answer begins */
 	if (r.status == WORKER_NOT_FOUND)
 		return not_found(wsi, h);
 	if (r.status != WORKER_OK)
