@@ -18,11 +18,20 @@
 #include "i18n.h"
 #include "store.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* The thread's nice value above the process's: on a machine with few
+ * cores, a phone's post waits for the loop, an export can wait for the
+ * loop's turns. Linux gives each thread its own nice value. */
+#define WORKER_NICE 10
 
 /* One job, on the waiting list, run by the thread, or on the done list. */
 struct job {
@@ -104,6 +113,11 @@ static void *thread_main(void *arg)
 	worker *w = arg;
 	store *st = NULL;
 	char err[256] = "";
+	id_t self = (id_t)syscall(SYS_gettid);
+	errno = 0;
+	int prio = getpriority(PRIO_PROCESS, self);
+	if (errno == 0)
+		setpriority(PRIO_PROCESS, self, prio + WORKER_NICE); /* best effort */
 	int r = store_open(w->path, &st, err, sizeof err);
 
 	pthread_mutex_lock(&w->mu);
