@@ -148,13 +148,21 @@ static int respond(struct lws *wsi, struct hss *h, unsigned status, const char *
 	return respond_with(wsi, h, status, mime, body, len, hdrs);
 }
 
-static int respond_json(struct lws *wsi, struct hss *h, unsigned status, json_t *j)
+/* A JSON answer (j stolen) with the headers of hdrs (see add_headers). */
+static int respond_json_with(struct lws *wsi, struct hss *h, unsigned status, json_t *j,
+                             const char *const *hdrs)
 {
 	char *body = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	if (!body)
 		return -1;
-	return respond(wsi, h, status, "application/json", body, strlen(body), NULL);
+	return respond_with(wsi, h, status, "application/json", body, strlen(body), hdrs);
+}
+
+static int respond_json(struct lws *wsi, struct hss *h, unsigned status, json_t *j)
+{
+	const char *const hdrs[] = {"cache-control:", "no-store", NULL};
+	return respond_json_with(wsi, h, status, j, hdrs);
 }
 
 static int not_found(struct lws *wsi, struct hss *h)
@@ -339,11 +347,8 @@ static int submit_export(struct lws *wsi, net *n, struct hss *h, const char *cod
 	int r = worker_submit(n->exports, code, f, &id);
 	if (r == WORKER_BUSY) {
 		const char *const hdrs[] = {"cache-control:", "no-store", "retry-after:", "1", NULL};
-		char *body = strdup("{\"error\":\"busy\"}");
-		if (!body)
-			return -1;
-		return respond_with(wsi, h, HTTP_STATUS_SERVICE_UNAVAILABLE, "application/json",
-		                    body, strlen(body), hdrs);
+		return respond_json_with(wsi, h, HTTP_STATUS_SERVICE_UNAVAILABLE,
+		                         json_pack("{s:s}", "error", "busy"), hdrs);
 	}
 	if (r)
 		return respond_json(wsi, h, HTTP_STATUS_INTERNAL_SERVER_ERROR,

@@ -62,6 +62,7 @@ struct worker {
 	worker_wake_fn wake;
 	void *ctx;
 	char *path;
+	i18n_cat *cat;              /* the thread's own, in the loop's language */
 };
 
 static void push(struct list *l, struct job *j)
@@ -90,7 +91,7 @@ static void job_free(struct job *j)
 }
 
 /* Dumps and renders one job into its status, body and len. */
-static void run(store *st, struct job *j)
+static void run(store *st, const i18n_cat *cat, struct job *j)
 {
 	json_t *doc = NULL;
 	int r = store_dump(st, j->code, &doc);
@@ -98,7 +99,7 @@ static void run(store *st, struct job *j)
 		j->status = r == STORE_NOT_FOUND ? WORKER_NOT_FOUND : WORKER_ERR;
 		return;
 	}
-	r = export_render(doc, j->f, &j->body, &j->len);
+	r = export_render(doc, j->f, cat, &j->body, &j->len);
 	json_decref(doc);
 	if (r) {
 		free(j->body);
@@ -118,7 +119,7 @@ static void *thread_main(void *arg)
 	int prio = getpriority(PRIO_PROCESS, self);
 	if (errno == 0)
 		setpriority(PRIO_PROCESS, self, prio + WORKER_NICE); /* best effort */
-	int r = store_open(w->path, &st, err, sizeof err);
+	int r = store_open(w->path, w->cat, &st, err, sizeof err);
 
 	pthread_mutex_lock(&w->mu);
 	if (r) {
@@ -135,7 +136,7 @@ static void *thread_main(void *arg)
 			break;
 		struct job *j = pop(&w->waiting);
 		pthread_mutex_unlock(&w->mu);
-		run(st, j);
+		run(st, w->cat, j);
 		pthread_mutex_lock(&w->mu);
 		push(&w->done, j);
 		pthread_mutex_unlock(&w->mu);
@@ -147,18 +148,18 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
-int worker_new(const char *db_path, size_t queue_len, worker_wake_fn wake, void *ctx,
-               worker **out, char *err, size_t err_len)
+int worker_new(const char *db_path, const i18n_cat *cat, size_t queue_len,
+               worker_wake_fn wake, void *ctx, worker **out, char *err, size_t err_len)
 {
 	worker *w = calloc(1, sizeof *w);
 	int mu = 0, cond = 0;
 	*out = NULL;
-	if (!w || !(w->path = strdup(db_path)))
+	/* A catalogue of the thread's own: no jansson value is shared between
+	 * the two threads. */
+	if (!w || !(w->path = strdup(db_path)) ||
+	    !(w->cat = i18n_new(i18n_lang(cat))))
 		goto fail;
 	w->cap = queue_len ? queue_len : WORKER_QUEUE_DEFAULT;
-	/* The catalogue is parsed on its first use (i18n.c), which must not
-	 * happen on two threads at once: it happens here, before the thread. */
-	(void)i18n("cli.serve_stopped");
 	w->wake = wake;
 	w->ctx = ctx;
 	if (pthread_mutex_init(&w->mu, NULL))
@@ -184,13 +185,15 @@ int worker_new(const char *db_path, size_t queue_len, worker_wake_fn wake, void 
 	return WORKER_OK;
 fail:
 	if (err)
-		snprintf(err, err_len, "export worker: out of memory or no thread");
+		snprintf(err, err_len, "%s", i18n("cli.err_worker", cat));
 	if (cond)
 		pthread_cond_destroy(&w->cond);
 	if (mu)
 		pthread_mutex_destroy(&w->mu);
-	if (w)
+	if (w) {
 		free(w->path);
+		i18n_free(w->cat);
+	}
 	free(w);
 	return WORKER_ERR;
 }
@@ -259,5 +262,6 @@ void worker_free(worker *w)
 	pthread_cond_destroy(&w->cond);
 	pthread_mutex_destroy(&w->mu);
 	free(w->path);
+	i18n_free(w->cat);
 	free(w);
 }

@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include "export.h"
+#include "i18n.h"
 
 typedef struct worker worker;
 
@@ -35,12 +36,15 @@ typedef struct worker worker;
 /* Called on the worker thread after a job is done. */
 typedef void (*worker_wake_fn)(void *ctx);
 
-/* Starts the thread, which opens db_path (copied) with store_open(). At
- * most queue_len jobs are held (0: WORKER_QUEUE_DEFAULT). Returns 0, or
- * WORKER_ERR with a sentence in err[err_len] (the store's when the
- * database cannot be opened); *out is then NULL. */
-int worker_new(const char *db_path, size_t queue_len, worker_wake_fn wake, void *ctx,
-               worker **out /* OUT */, char *err, size_t err_len);
+/* Starts the thread, which opens db_path (copied) with store_open(). The
+ * thread renders in the language of cat (borrowed, not NULL) with a
+ * catalogue of its own. At most queue_len jobs are held (0:
+ * WORKER_QUEUE_DEFAULT). Returns 0, or WORKER_ERR with a sentence of
+ * cat's in err[err_len] (the store's when the database cannot be
+ * opened); *out is then NULL. */
+int worker_new(const char *db_path, const i18n_cat *cat, size_t queue_len,
+               worker_wake_fn wake, void *ctx, worker **out /* OUT */, char *err,
+               size_t err_len);
 
 /* Queues the export of seminar code in format f. Returns 0 with the job's
  * id (never 0) in *id, WORKER_BUSY when queue_len jobs are held, or

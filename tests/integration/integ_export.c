@@ -8,7 +8,8 @@
  * document.
  *
  * Boundary: the atelier binary over plain sockets and tests/support's
- * WebSocket client (and the raw TCP helpers of tests/security). The big seminar is written by the benchmark's filler
+ * WebSocket client (and the raw TCP helpers of tests/security). The big
+ * seminar is written by the benchmark's filler
  * (bench/fill.c, through the server's own write path) before the server
  * starts; the test seminar is imported by the server from its sessions
  * folder. The expected documents are rendered here through the
@@ -30,8 +31,10 @@
 
 #include "export.h"
 #include "fill.h"
+#include "i18n.h"
 #include "fixture.h"
 #include "sec_server.h"
+#include "srv.h"
 #include "store.h"
 
 #define BIG 10000      /* contributions of the exports' seminar */
@@ -46,18 +49,6 @@ struct env {
 	char *want[EXPORT__COUNT]; /* its documents, rendered here */
 	size_t want_len[EXPORT__COUNT];
 };
-
-static void other_seminar(void *ctx, const char *code, const char *title, const char *date,
-                          const char *key)
-{
-	struct env *e = ctx;
-	(void)title;
-	(void)date;
-	if (strcmp(code, e->big.code)) {
-		snprintf(e->f.code, sizeof e->f.code, "%s", code);
-		snprintf(e->f.key, sizeof e->f.key, "%s", key ? key : "");
-	}
-}
 
 static int setup(void **state)
 {
@@ -76,23 +67,28 @@ static int setup(void **state)
 	snprintf(f->port_file, sizeof f->port_file, "%s/port", f->dir);
 	assert_int_equal(mkdir(f->sessions, 0700), 0);
 	snprintf(defn, sizeof defn, "%s/bench/s7-seminar.json", src);
-	if (fill_seminar(f->db, defn, BIG, &e->big, err, sizeof err))
+	if (fill_seminar(f->db, defn, NULL, BIG, &e->big, err, sizeof err))
 		fail_msg("fill_seminar: %s", err);
 	snprintf(from, sizeof from, "%s/tests/integration/data/test-seminar.json", src);
 	snprintf(to, sizeof to, "%s/test-seminar.json", f->sessions);
 	assert_int_equal(proc_copy_file(from, to), 0);
 	fixture_start(f); /* imports the test seminar from its sessions folder */
 
-	assert_int_equal(store_open(f->db, &st, err, sizeof err), 0);
-	assert_int_equal(store_list_seminars(st, other_seminar, e), 0);
-	assert_true(f->code[0] && f->key[0]);
+	if (srv_seminar_besides(f->db, e->big.code, f->code, sizeof f->code, f->key,
+	                        sizeof f->key, err, sizeof err))
+		fail_msg("%s", err);
+	/* The server speaks the language of the environment it inherits. */
+	i18n_cat *cat = i18n_new(i18n_env_lang());
+	assert_non_null(cat);
+	assert_int_equal(store_open(f->db, cat, &st, err, sizeof err), 0);
 	json_t *doc = NULL;
 	assert_int_equal(store_dump(st, e->big.code, &doc), 0);
 	for (int i = 0; i < EXPORT__COUNT; i++)
-		assert_int_equal(export_render(doc, (export_format)i, &e->want[i], &e->want_len[i]),
-		                 0);
+		assert_int_equal(
+			export_render(doc, (export_format)i, cat, &e->want[i], &e->want_len[i]), 0);
 	json_decref(doc);
 	store_close(st);
+	i18n_free(cat);
 	return 0;
 }
 

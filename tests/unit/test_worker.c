@@ -11,6 +11,7 @@
  */
 #include "unit_fixture.h"
 #include "export.h"
+#include "i18n.h"
 #include "worker.h"
 
 #include <pthread.h>
@@ -58,6 +59,7 @@ static void wait_wakes(struct wakes *w, int n)
 struct env {
 	char dir[256], db[300];
 	store *st;
+	i18n_cat *cat;
 	char code[32];
 	struct wakes wk;
 };
@@ -71,7 +73,8 @@ static int setup(void **state)
 	snprintf(e->dir, sizeof e->dir, "%s/atelier-worker-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	assert_non_null(mkdtemp(e->dir));
 	snprintf(e->db, sizeof e->db, "%s/atelier.db", e->dir);
-	assert_int_equal(store_open(e->db, &e->st, err, sizeof err), 0);
+	assert_non_null(e->cat = i18n_new("fr"));
+	assert_int_equal(store_open(e->db, e->cat, &e->st, err, sizeof err), 0);
 	json_t *defn = fx_definition();
 	assert_int_equal(fx_import_code(e->st, defn, e->code, sizeof e->code, err, sizeof err),
 	                 0);
@@ -87,6 +90,7 @@ static int teardown(void **state)
 	struct env *e = *state;
 	char path[400];
 	store_close(e->st);
+	i18n_free(e->cat);
 	const char *const files[] = {"atelier.db", "atelier.db-wal", "atelier.db-shm"};
 	for (size_t i = 0; i < 3; i++) {
 		snprintf(path, sizeof path, "%s/%s", e->dir, files[i]);
@@ -99,22 +103,27 @@ static int teardown(void **state)
 	return 0;
 }
 
-static worker *start(struct env *e, size_t queue_len)
+static worker *start_in(struct env *e, const i18n_cat *cat, size_t queue_len)
 {
 	worker *w = NULL;
 	char err[256] = "";
-	if (worker_new(e->db, queue_len, fake_wake, &e->wk, &w, err, sizeof err))
+	if (worker_new(e->db, cat, queue_len, fake_wake, &e->wk, &w, err, sizeof err))
 		fail_msg("worker_new: %s", err);
 	return w;
 }
 
-/* What the loop would render itself, on its own store. */
-static char *render_here(struct env *e, export_format f, size_t *len)
+static worker *start(struct env *e, size_t queue_len)
+{
+	return start_in(e, e->cat, queue_len);
+}
+
+/* What the loop would render itself, on its own store, in cat's language. */
+static char *render_here(struct env *e, const i18n_cat *cat, export_format f, size_t *len)
 {
 	json_t *doc = NULL;
 	char *out = NULL;
 	assert_int_equal(store_dump(e->st, e->code, &doc), 0);
-	assert_int_equal(export_render(doc, f, &out, len), 0);
+	assert_int_equal(export_render(doc, f, cat, &out, len), 0);
 	json_decref(doc);
 	return out;
 }
@@ -135,7 +144,7 @@ static void test_submit_then_collect(void **state)
 	wait_wakes(&e->wk, EXPORT__COUNT);
 	for (int f = 0; f < EXPORT__COUNT; f++) {
 		size_t len;
-		char *want = render_here(e, (export_format)f, &len);
+		char *want = render_here(e, e->cat, (export_format)f, &len);
 		assert_int_equal(worker_collect(w, &r), 1);
 		assert_true(r.id == ids[f]); /* in the order submitted */
 		assert_int_equal(r.status, WORKER_OK);
@@ -146,6 +155,36 @@ static void test_submit_then_collect(void **state)
 		free(want);
 	}
 	assert_int_equal(worker_collect(w, &r), 0);
+	worker_free(w);
+}
+
+/* The worker renders in the language of the catalogue it was given (it
+ * makes its own copy): an English one gives the English document, which
+ * is not the French one. */
+static void test_renders_in_the_catalogues_language(void **state)
+{
+	struct env *e = *state;
+	i18n_cat *en = i18n_new("en");
+	assert_non_null(en);
+	worker *w = start_in(e, en, 0);
+	i18n_free(en); /* borrowed by worker_new only */
+	unsigned long long id;
+	worker_result r;
+	size_t len, fr_len;
+	assert_int_equal(worker_submit(w, e->code, EXPORT_MD, &id), WORKER_OK);
+	wait_wakes(&e->wk, 1);
+	assert_int_equal(worker_collect(w, &r), 1);
+	assert_int_equal(r.status, WORKER_OK);
+	assert_non_null(en = i18n_new("en"));
+	char *want = render_here(e, en, EXPORT_MD, &len);
+	char *fr = render_here(e, e->cat, EXPORT_MD, &fr_len);
+	assert_int_equal(r.len, len);
+	assert_memory_equal(r.body, want, len);
+	assert_false(fr_len == len && !memcmp(fr, want, len));
+	free(fr);
+	free(want);
+	free(r.body);
+	i18n_free(en);
 	worker_free(w);
 }
 
@@ -204,7 +243,7 @@ static void test_unopenable_database(void **state)
 	worker *w = (worker *)1;
 	char path[400], err[256] = "";
 	snprintf(path, sizeof path, "%s/no/such/dir/atelier.db", e->dir);
-	assert_int_equal(worker_new(path, 0, fake_wake, &e->wk, &w, err, sizeof err),
+	assert_int_equal(worker_new(path, e->cat, 0, fake_wake, &e->wk, &w, err, sizeof err),
 	                 WORKER_ERR);
 	assert_null(w);
 	assert_non_null(strstr(err, "atelier.db"));
@@ -214,6 +253,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_submit_then_collect, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_renders_in_the_catalogues_language, setup,
+		                                teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_seminar, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_queue_is_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_with_jobs_pending, setup, teardown),

@@ -6,7 +6,7 @@
  * through a generated download link. Must not touch the page otherwise.
  */
 
-export const FORMATS = ['md', 'html', 'csv', 'json'];
+import { EXPORT_FORMATS } from './protocol.js';
 
 /* The file name given by Content-Disposition, else CODE-synthese.FMT. */
 function fileName(response, code, format) {
@@ -27,7 +27,7 @@ function fileName(response, code, format) {
  * an Error whose "status" is the HTTP status (0 for a network failure).
  */
 export function downloadExport(code, key, format) {
-  if (FORMATS.indexOf(format) < 0) return Promise.reject(new Error('format'));
+  if (EXPORT_FORMATS.indexOf(format) < 0) return Promise.reject(new Error('format'));
   const url = '/api/export/' + encodeURIComponent(code) + '.' + format;
   return fetch(url, {
     headers: { 'X-Atelier-Key': key },

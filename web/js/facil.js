@@ -12,12 +12,13 @@
 import { bindIds, el, setText, show, syncList, onFrame, parseParams, normalizeCode } from './dom.js';
 import * as i18n from './i18n.js';
 import { t, tn, errorText } from './i18n.js';
-import { Model } from './model.js';
+import { Model, shown } from './model.js';
 import { AtelierClient } from './ws.js';
 import { newId } from './ids.js';
 import { getSession, setSession } from './storage.js';
-import { renderStatus, renderState, bindLang, setTitle, stateText, STATES } from './ui.js';
+import { renderStatus, renderState, bindLang, setTitle, stateText } from './ui.js';
 import { downloadExport } from './facil-export.js';
+import { ACTIVITY_STATES, EXPORT_FORMATS } from './protocol.js';
 
 const CREDENTIALS = 'atelier.facil';
 
@@ -133,7 +134,7 @@ function setState(activityId, state) {
 }
 
 function toggleHidden(c) {
-  facilitator(c.state === 'hidden' ? 'show' : 'hide', { contribution: c.id }, c.id);
+  facilitator(shown(c) ? 'hide' : 'show', { contribution: c.id }, c.id);
 }
 
 /* ===== Rendering ===== */
@@ -153,7 +154,7 @@ function createItem() {
 
 function updateItem(li, c) {
   const body = li.children[0];
-  const hidden = c.state === 'hidden';
+  const hidden = !shown(c);
   setText(body.children[0], c.text === null ? t('facil.text_unknown') : c.text);
   const meta = [c.author || t('facil.anonymous'), tn('common.votes', c.votes)];
   if (c.edited) meta.push(t('facil.edited'));
@@ -171,7 +172,7 @@ function updateItem(li, c) {
 
 function createActivity() {
   const stateButtons = el('div', { class: 'state-buttons', role: 'group' });
-  STATES.forEach(function (s) {
+  ACTIVITY_STATES.forEach(function (s) {
     const button = el('button', { type: 'button', class: 'tab', dataset: { state: s } });
     button.addEventListener('click', function () {
       setState(article.dataset.key, s);
@@ -242,11 +243,38 @@ function render() {
   syncList(ui.activities, model.activityList(), function (a) { return a.id; }, createActivity, updateActivity);
 }
 
+/* ===== Exports ===== */
+
+/* One button per export format of protocol.js, its text from the
+ * catalogue (facil.export_FMT, translated again on a language switch). */
+function createExportButtons() {
+  EXPORT_FORMATS.forEach(function (format) {
+    const key = 'facil.export_' + format;
+    const button = el('button', { type: 'button', class: 'export', text: t(key), dataset: { format: format, i18n: key } });
+    button.addEventListener('click', function () {
+      button.disabled = true;
+      setText(ui.exportStatus, t('facil.export_running'));
+      downloadExport(creds.code, creds.key, format).then(function (name) {
+        setText(ui.exportStatus, t('facil.export_done', { file: name }));
+      }, function (err) {
+        const code = err.status === 401 || err.status === 403 ? 'bad_key' : null;
+        /* 503: the server's export worker is full; nothing was done. */
+        const text = code ? errorText(code) : err.status === 503 ? t('facil.export_busy')
+          : t('facil.export_failed', { status: err.status || '—' });
+        setText(ui.exportStatus, text);
+      }).then(function () {
+        button.disabled = false;
+      });
+    });
+    ui.exportButtons.appendChild(button);
+  });
+}
+
 /* ===== Start ===== */
 
 function init() {
   bindIds(ui, ['seminarTitle', 'status', 'logout', 'notice', 'live', 'login', 'loginForm', 'loginCode', 'loginKey',
-    'loginError', 'console', 'joinCode', 'joinUrl', 'exportStatus', 'activities']);
+    'loginError', 'console', 'joinCode', 'joinUrl', 'exportButtons', 'exportStatus', 'activities']);
   bindLang();
   i18n.onLangChange(function () {
     ui.activities.textContent = '';
@@ -272,24 +300,7 @@ function init() {
     setSession(CREDENTIALS, null);
     showLogin(null);
   });
-  Array.prototype.forEach.call(document.querySelectorAll('button.export'), function (button) {
-    button.addEventListener('click', function () {
-      const format = button.dataset.format;
-      button.disabled = true;
-      setText(ui.exportStatus, t('facil.export_running'));
-      downloadExport(creds.code, creds.key, format).then(function (name) {
-        setText(ui.exportStatus, t('facil.export_done', { file: name }));
-      }, function (err) {
-        const code = err.status === 401 || err.status === 403 ? 'bad_key' : null;
-        /* 503: the server's export worker is full; nothing was done. */
-        const text = code ? errorText(code) : err.status === 503 ? t('facil.export_busy')
-          : t('facil.export_failed', { status: err.status || '—' });
-        setText(ui.exportStatus, text);
-      }).then(function () {
-        button.disabled = false;
-      });
-    });
-  });
+  createExportButtons();
   /* A new link pasted into the address bar changes only the fragment:
    * start again with its credentials. */
   window.addEventListener('hashchange', function () {

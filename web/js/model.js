@@ -3,14 +3,36 @@
  * contributions it has received, kept up to date from snapshots, events
  * and acknowledgements.
  *
- * Owns: upserting activities and contributions by id, and the orderings
- * the pages show (newest first, by votes, example actions by position).
- * Must not touch the network or the DOM.
+ * Owns: upserting activities and contributions by id, the orderings the
+ * pages show (newest first, by votes, example actions by position), and
+ * what a contribution's state says (shown, live: protocol.js). Must not
+ * touch the network or the DOM.
  */
+
+import { CONTRIBUTION_STATES } from './protocol.js';
+
+const GONE = Object.freeze({});
+
+/* The row of contribution c's state (protocol.js CONTRIBUTION_STATES);
+ * a state this page does not know is neither shown nor live. */
+function stateOf(c) {
+  return CONTRIBUTION_STATES[c.state] || GONE;
+}
+
+/* True when contribution c's text reaches every audience (visible). */
+export function shown(c) {
+  return !!stateOf(c).shown;
+}
+
+/* True when contribution c can still be acted on (not deleted, not
+ * merged into another). */
+export function live(c) {
+  return !!stateOf(c).live;
+}
 
 export class Model {
   /* keepHiddenText: a facilitator page keeps the text of a contribution
-   * that an event hides (events carry null text for hidden ones). */
+   * that an event hides (events carry null text for those not shown). */
   constructor(options) {
     this.keepHiddenText = !!(options && options.keepHiddenText);
     this.seminar = null;
@@ -69,7 +91,7 @@ export class Model {
   store(c) {
     const previous = this.contributions.get(c.id);
     let next = c;
-    if (this.keepHiddenText && previous && c.state === 'hidden' && c.text === null) {
+    if (this.keepHiddenText && previous && !shown(c) && c.text === null) {
       next = Object.assign({}, c, { text: previous.text, author: previous.author });
     }
     this.contributions.set(c.id, next);
@@ -88,27 +110,29 @@ export class Model {
     return this.contributions.get(id) || null;
   }
 
-  /* Top-level contributions of one board. visibleOnly drops hidden and
-   * deleted ones; sort is "recent" (newest first) or "votes". */
+  /* Top-level contributions of one board that can still be acted on.
+   * visibleOnly keeps those shown to everyone only; sort is "recent"
+   * (newest first) or "votes". */
   topLevel(activityId, boardId, sort, visibleOnly) {
     const out = [];
     this.contributions.forEach(function (c) {
       if (c.activity !== activityId || c.board !== boardId) return;
       if (c.parent !== null && c.parent !== undefined) return;
-      if (c.state === 'deleted') return;
-      if (visibleOnly && c.state !== 'visible') return;
+      if (!live(c)) return;
+      if (visibleOnly && !shown(c)) return;
       out.push(c);
     });
     out.sort(sort === 'votes' ? byVotes : byRecent);
     return out;
   }
 
-  /* Example actions of an orientation, in position order. */
+  /* Example actions of an orientation that can still be acted on, in
+   * position order (visibleOnly: those shown to everyone only). */
   actionsOf(parentId, visibleOnly) {
     const out = [];
     this.contributions.forEach(function (c) {
-      if (c.parent !== parentId || c.state === 'deleted') return;
-      if (visibleOnly && c.state !== 'visible') return;
+      if (c.parent !== parentId || !live(c)) return;
+      if (visibleOnly && !shown(c)) return;
       out.push(c);
     });
     out.sort(function (a, b) { return (a.position - b.position) || (a.id - b.id); });

@@ -11,8 +11,9 @@
 
 import { el, setText, show, syncList, charCount, excerpt, submitOnCtrlEnter } from './dom.js';
 import { t, tn } from './i18n.js';
+import { ORIENTATIONS } from './ui.js';
+import { LIMITS } from './protocol.js';
 
-const MAX_TEXT = 500;
 /* How much of a contribution names the buttons of its card. */
 const NAME_CHARS = 60;
 
@@ -65,7 +66,7 @@ export function createBoard(list, handlers) {
       const c = contributionOf(card);
       if (!c) return;
       editArea.value = c.text || '';
-      setText(editCount, charCount(editArea.value) + ' / ' + MAX_TEXT);
+      setText(editCount, charCount(editArea.value) + ' / ' + LIMITS.text);
       show(editError, false);
       show(editor, true);
       show(tools, false);
@@ -78,8 +79,8 @@ export function createBoard(list, handlers) {
     submitOnCtrlEnter(editArea);
     editArea.addEventListener('input', function () {
       const n = charCount(editArea.value);
-      setText(editCount, n + ' / ' + MAX_TEXT);
-      editCount.classList.toggle('over', n > MAX_TEXT);
+      setText(editCount, n + ' / ' + LIMITS.text);
+      editCount.classList.toggle('over', n > LIMITS.text);
     });
     cancel.addEventListener('click', function () {
       show(editor, false);
@@ -152,7 +153,7 @@ export function createBoard(list, handlers) {
       setText(node.lastChild, a.pending ? t('phone.pending_item') : '');
       node.classList.toggle('pending', a.pending);
     });
-    show(p.addForm, view.canWrite);
+    show(p.addForm, view.canPost);
     setText(p.addLabel, t('phone.add_action_label', { title: c.text }));
     p.addInput.placeholder = t('phone.add_action_placeholder');
   }
@@ -186,7 +187,7 @@ export function createBoard(list, handlers) {
     if (busy) p.vote.setAttribute('aria-disabled', 'true');
     else p.vote.removeAttribute('aria-disabled');
     show(p.vote, view.canVote);
-    const own = view.mine.has(c.id) && view.canWrite;
+    const own = view.mine.has(c.id) && view.canEdit;
     show(p.own, own);
     p.edit.disabled = busy;
     p.remove.disabled = busy;
@@ -199,12 +200,13 @@ export function createBoard(list, handlers) {
       return el('li', { class: 'card pending' },
         [el('p', { class: 'card-text' }), el('p', { class: 'pending-label' })]);
     }
-    return buildCard(view.kind === 'orientations');
+    return buildCard(view.kind === ORIENTATIONS);
   }
 
   /*
    * view: { model, activity, board, kind, sort, mine: Set, myVotes: Set,
-   *         busy: Set, votesLeft: number|null, canVote, canWrite,
+   *         busy: Set, votesLeft: number|null, canVote, canPost (add
+   *         an example action), canEdit (edit and delete one's own),
    *         pending: outbox entries of this board }
    * rebuild: drop every card first (after a language switch).
    * Returns the ids of contributions that were not on the list before.

@@ -1,6 +1,6 @@
 /*
  * phone-compose.js — the writing forms of the phone page: a note (with its
- * character counter against the 500 limit) or, on an orientations board,
+ * character counter against the text limit) or, on an orientations board,
  * an orientation title with a list of example actions that can grow.
  *
  * Owns: those forms, their local checks (empty, too long, too many
@@ -13,10 +13,8 @@
 import { byId, el, setText, show, charCount, submitOnCtrlEnter } from './dom.js';
 import { t, errorText } from './i18n.js';
 import { getLocal, setLocal } from './storage.js';
-
-const MAX_TEXT = 500;
-const MAX_ACTION = 300;
-const MAX_ACTIONS = 20;
+import { ORIENTATIONS } from './ui.js';
+import { LIMITS } from './protocol.js';
 
 /*
  * handlers: post({text, actions|undefined, author|undefined}) -> true when
@@ -46,7 +44,7 @@ export function createCompose(code, handlers) {
 
   function saveDraft() {
     if (!view) return;
-    if (view.kind === 'orientations') {
+    if (view.kind === ORIENTATIONS) {
       setLocal(draftKey(), { title: oriTitle.value, actions: actionValues(false) });
     } else {
       setLocal(draftKey(), { text: noteText.value });
@@ -93,7 +91,7 @@ export function createCompose(code, handlers) {
       setText(li.querySelector('label'), t('phone.action_n', { n: i + 1 }));
       li.querySelector('.remove-line').setAttribute('aria-label', t('phone.remove_action_n', { n: i + 1 }));
     });
-    oriAdd.disabled = oriActions.children.length >= MAX_ACTIONS;
+    oriAdd.disabled = oriActions.children.length >= LIMITS.actions;
   }
 
   function actionValues(trimmed) {
@@ -118,11 +116,11 @@ export function createCompose(code, handlers) {
   }
 
   noteText.addEventListener('input', function () {
-    counter(noteCount, noteText, MAX_TEXT);
+    counter(noteCount, noteText, LIMITS.text);
     saveDraft();
   });
   oriTitle.addEventListener('input', function () {
-    counter(oriCount, oriTitle, MAX_TEXT);
+    counter(oriCount, oriTitle, LIMITS.text);
     saveDraft();
   });
   submitOnCtrlEnter(noteText);
@@ -135,7 +133,7 @@ export function createCompose(code, handlers) {
   noteForm.addEventListener('submit', function (ev) {
     ev.preventDefault();
     const text = noteText.value.trim();
-    const problem = check(text, MAX_TEXT);
+    const problem = check(text, LIMITS.text);
     showError(problem);
     if (problem) {
       noteText.focus();
@@ -143,7 +141,7 @@ export function createCompose(code, handlers) {
     }
     if (handlers.post({ text: text, author: author() })) {
       noteText.value = '';
-      counter(noteCount, noteText, MAX_TEXT);
+      counter(noteCount, noteText, LIMITS.text);
       saveDraft();
       noteText.focus();
     }
@@ -153,16 +151,16 @@ export function createCompose(code, handlers) {
     ev.preventDefault();
     const title = oriTitle.value.trim();
     const actions = actionValues(true);
-    let problem = check(title, MAX_TEXT);
+    let problem = check(title, LIMITS.text);
     actions.forEach(function (a) {
-      if (!problem && charCount(a) > MAX_ACTION) problem = errorText('too_long');
+      if (!problem && charCount(a) > LIMITS.action) problem = errorText('too_long');
     });
-    if (!problem && actions.length > MAX_ACTIONS) problem = t('phone.too_many_actions', { max: MAX_ACTIONS });
+    if (!problem && actions.length > LIMITS.actions) problem = t('phone.too_many_actions', { max: LIMITS.actions });
     showError(problem);
     if (problem) return;
     if (handlers.post({ text: title, actions: actions, author: author() })) {
       oriTitle.value = '';
-      counter(oriCount, oriTitle, MAX_TEXT);
+      counter(oriCount, oriTitle, LIMITS.text);
       setActions([]);
       saveDraft();
       oriTitle.focus();
@@ -178,8 +176,8 @@ export function createCompose(code, handlers) {
       view.board !== next.board;
     view = Object.assign({ code: code() }, next);
     show(section, view.canWrite);
-    show(noteForm, view.kind !== 'orientations');
-    show(oriForm, view.kind === 'orientations');
+    show(noteForm, view.kind !== ORIENTATIONS);
+    show(oriForm, view.kind === ORIENTATIONS);
     show(signRow, !!view.signature);
     setText(signLabel, t('phone.sign_as', { name: view.signature || '' }));
     if (changed) {
@@ -189,8 +187,8 @@ export function createCompose(code, handlers) {
       oriTitle.value = draft.title || '';
       setActions(draft.actions);
     }
-    counter(noteCount, noteText, MAX_TEXT);
-    counter(oriCount, oriTitle, MAX_TEXT);
+    counter(noteCount, noteText, LIMITS.text);
+    counter(oriCount, oriTitle, LIMITS.text);
     relabel();
   }
 
@@ -203,15 +201,15 @@ export function createCompose(code, handlers) {
   function restore(msg, message) {
     if (!view || !view.canWrite || msg.activity !== view.activity || msg.board !== view.board) return false;
     if (msg.parent !== undefined) return false;
-    if (view.kind === 'orientations') {
+    if (view.kind === ORIENTATIONS) {
       if (oriTitle.value.trim() !== '') return false;
       oriTitle.value = msg.text;
       setActions(msg.actions || []);
-      counter(oriCount, oriTitle, MAX_TEXT);
+      counter(oriCount, oriTitle, LIMITS.text);
     } else {
       if (noteText.value.trim() !== '') return false;
       noteText.value = msg.text;
-      counter(noteCount, noteText, MAX_TEXT);
+      counter(noteCount, noteText, LIMITS.text);
     }
     saveDraft();
     showError(message);

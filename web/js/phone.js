@@ -20,10 +20,11 @@ import { bindIds, el, setText, show, syncList, onFrame, charCount, normalizeCode
 import * as i18n from './i18n.js';
 import { t, tn, errorText } from './i18n.js';
 import { getLocal, setLocal } from './storage.js';
-import { renderStatus, renderState, bindLang, setTitle } from './ui.js';
+import { renderStatus, renderState, bindLang, setTitle, capabilities } from './ui.js';
 import { profile, saveProfile, importJoined, takeEarly } from './join.js';
+import { LIMITS, ACTIVITY_STATES, CAPABILITIES, TRANSIENT } from './protocol.js';
 
-/* The joined phone's modules, once loaded: Model, AtelierClient,
+/* The joined phone's modules, once loaded: Model, shown, AtelierClient,
  * CONNECTED, Outbox, newId, createBoard, createCompose. */
 const mod = {};
 let joinedModules = null;
@@ -35,6 +36,7 @@ function loadJoined() {
     joinedModules = importJoined()
       .then(function (m) {
         mod.Model = m[0].Model;
+        mod.shown = m[0].shown;
         mod.AtelierClient = m[1].AtelierClient;
         mod.CONNECTED = m[1].CONNECTED;
         mod.Outbox = m[2].Outbox;
@@ -49,16 +51,7 @@ function loadJoined() {
   return joinedModules;
 }
 
-const MAX_TEXT = 500;
-const MAX_ACTION = 300; /* a post with parent: one example action */
 const RETRY_MS = 5000;
-/* docs/PROTOCOL.md: one message at most; the server closes a connection
- * that sends more (1009), so such a post would never get through. */
-const MAX_MESSAGE_BYTES = 16384;
-/* Errors after which a post is worth sending again later: it stays in
- * the outbox (its text kept, shown as waiting) and the page says why.
- * Every other error is final: the text goes back to its field. */
-const TRANSIENT = ['rate_limited', 'storage', 'internal'];
 
 const ui = {};
 const state = {
@@ -89,11 +82,12 @@ const state = {
 
 const schedule = onFrame(render);
 
-/* "Name — Structure", what a signed post carries as author (80 max). */
+/* "Name — Structure", what a signed post carries as author (LIMITS.label
+ * characters at most). */
 function signature() {
   const p = profile();
   const label = [p.name, p.structure].filter(function (s) { return s; }).join(' — ');
-  return Array.from(label).slice(0, 80).join('');
+  return Array.from(label).slice(0, LIMITS.label).join('');
 }
 
 /* ===== Announcements (aria-live) and messages ===== */
@@ -154,7 +148,7 @@ function startClient(code) {
   state.sentOn = new Map();
   state.model.onChange(function (change) {
     const c = change.item;
-    if (change.kind === 'contribution' && change.isNew && c.state === 'visible' &&
+    if (change.kind === 'contribution' && change.isNew && mod.shown(c) &&
         c.activity === state.activity && !state.mine.has(c.id) &&
         (c.parent === null || c.parent === undefined)) countFresh();
     schedule();
@@ -177,24 +171,35 @@ function startClient(code) {
   schedule();
 }
 
+/* A participant can act in activity a now: post or vote. */
 function actionable(a) {
-  return a && (a.state === 'open' || a.state === 'voting');
+  const can = capabilities(a);
+  return !!(can.post || can.vote);
 }
 
-/* A prepared activity has nothing to show yet; every other one opens,
- * a closed one to be read (no writing, no votes). */
+/* The first state of the day (ACTIVITY_STATES) in which participants
+ * act: an activity before it (prepared) has nothing to show yet. */
+const FIRST_ACTIVE = ACTIVITY_STATES.findIndex(function (s) {
+  return CAPABILITIES[s].post || CAPABILITIES[s].vote;
+});
+
+/* An activity that has started opens, one that is over (closed) to be
+ * read (no writing, no votes). */
 function openable(a) {
-  return a.state !== 'prepared';
+  return ACTIVITY_STATES.indexOf(a.state) >= FIRST_ACTIVE;
 }
 
 /* The order of the list: first what a participant can act in now (open
  * or voting), then what is to come (prepared), then what is over
  * (closed); within each group, the programme's order. */
-const LIST_GROUP = { open: 0, voting: 0, prepared: 1, closed: 2 };
+function listGroup(a) {
+  if (actionable(a)) return 0;
+  return openable(a) ? 2 : 1;
+}
 
 function listOrder(list) {
   return list.map(function (a, i) { return { a: a, i: i }; }).sort(function (x, y) {
-    return LIST_GROUP[x.a.state] - LIST_GROUP[y.a.state] || x.i - y.i;
+    return listGroup(x.a) - listGroup(y.a) || x.i - y.i;
   }).map(function (x) { return x.a; });
 }
 
@@ -271,9 +276,11 @@ function leave() {
 
 /* True when msg, as sent, is over the protocol's message limit (an
  * orientation with many long actions in a script of 3- or 4-byte
- * characters can be, while each field is within its own limit). */
+ * characters can be, while each field is within its own limit): the
+ * server closes a connection that sends more (1009), so such a post would
+ * never get through. */
 function tooBig(msg) {
-  return new TextEncoder().encode(JSON.stringify(msg)).length > MAX_MESSAGE_BYTES;
+  return new TextEncoder().encode(JSON.stringify(msg)).length > LIMITS.message_bytes;
 }
 
 function flushOutbox() {
@@ -317,6 +324,10 @@ function postResult(msg, err, reply) {
     schedule();
     return;
   }
+  /* After a transient error a post is worth sending again later: it
+   * stays in the outbox (its text kept, shown as waiting) and the page
+   * says why. Every other error is final: the text goes back to its
+   * field. */
   if (TRANSIENT.indexOf(err.code) >= 0) {
     if (!state.delayed) announce(errorText(err.code));
     state.delayed = true;
@@ -370,7 +381,7 @@ function addAction(orientation, value) {
   const text = value.trim();
   let problem = null;
   if (text === '') problem = errorText('empty_text');
-  else if (charCount(text) > MAX_ACTION) problem = errorText('too_long');
+  else if (charCount(text) > LIMITS.action) problem = errorText('too_long');
   if (problem) {
     notice(problem);
     return false;
@@ -417,7 +428,7 @@ function unvote(c) {
 function edit(c, value, done) {
   const text = value.trim();
   if (text === '') return done('empty_text', errorText('empty_text'));
-  if (charCount(text) > MAX_TEXT) return done('too_long', errorText('too_long'));
+  if (charCount(text) > LIMITS.text) return done('too_long', errorText('too_long'));
   write({ type: 'edit', id: mod.newId(), contribution: c.id, text: text }, c, function (err) {
     if (err) done(err.code, errorText(err.code));
     else done(null);
@@ -540,16 +551,17 @@ function renderActivity(rebuild) {
   setText(ui.boardPrompt, board.prompt || '');
   show(ui.boardPrompt, !!board.prompt);
 
-  const canWrite = a.state === 'open';
-  const canVote = actionable(a) && a.vote_budget > 0;
+  const can = capabilities(a);
+  const canPost = !!can.post;
+  const canVote = !!can.vote && a.vote_budget > 0;
   const left = canVote ? votesLeft(a) : null;
   setText(ui.votesLeft, canVote ? tn('phone.votes_left', left) : '');
   show(ui.votesLeft, canVote);
-  setText(ui.stateNote, canWrite ? '' : t('phone.note_' + a.state));
-  show(ui.stateNote, !canWrite);
+  setText(ui.stateNote, canPost ? '' : t('phone.note_' + a.state));
+  show(ui.stateNote, !canPost);
 
   state.compose.render({ activity: a.id, board: board.id, kind: board.kind,
-    canWrite: canWrite, signature: signature() });
+    canWrite: canPost, signature: signature() });
   ui.sortRecent.setAttribute('aria-pressed', state.sort === 'recent' ? 'true' : 'false');
   ui.sortVotes.setAttribute('aria-pressed', state.sort === 'votes' ? 'true' : 'false');
 
@@ -558,7 +570,7 @@ function renderActivity(rebuild) {
   });
   state.board.render({ model: state.model, activity: a.id, board: board.id, kind: board.kind,
     sort: state.sort, mine: state.mine, myVotes: state.myVotes, busy: state.busy,
-    votesLeft: left, canVote: canVote, canWrite: canWrite, pending: pending }, rebuild);
+    votesLeft: left, canVote: canVote, canPost: canPost, canEdit: !!can.edit, pending: pending }, rebuild);
   show(ui.boardEmpty, ui.boardList.children.length === 0);
 }
 

@@ -12,12 +12,18 @@
 
 import { bindIds, append, clear, el, setText, show, syncList, onFrame, parseParams, normalizeCode } from './dom.js';
 import * as i18n from './i18n.js';
-import { t, tn, errorText } from './i18n.js';
+import { t, tn, has, errorText } from './i18n.js';
 import { Model } from './model.js';
 import { AtelierClient } from './ws.js';
-import { renderStatus, renderState, bindLang, setTitle } from './ui.js';
+import { renderStatus, renderState, bindLang, setTitle, capabilities, ORIENTATIONS } from './ui.js';
+import { ACTIVITY_STATES, CAPABILITIES } from './protocol.js';
 
 const FRESH_MS = 6000;
+
+/* The last state of the day (ACTIVITY_STATES) in which participants post. */
+const LAST_POST = ACTIVITY_STATES.reduce(function (last, s, i) {
+  return CAPABILITIES[s].post ? i : last;
+}, -1);
 
 const ui = {};
 const params = parseParams(window.location.search);
@@ -100,8 +106,11 @@ function createColumn() {
   ]);
 }
 
+/* Once the writing is over (voting, closed), the cards are ranked by
+ * votes where tallies are shown; before, the newest come first. */
 function renderBoards(a) {
-  const sort = a.state === 'voting' || a.state === 'closed' ? 'votes' : 'recent';
+  const ranked = ACTIVITY_STATES.indexOf(a.state) > LAST_POST && capabilities(a).tallies;
+  const sort = ranked ? 'votes' : 'recent';
   syncList(ui.boards, a.boards, function (b) { return b.id; }, createColumn, function (column, b) {
     const items = model.topLevel(a.id, b.id, sort, true);
     const title = column.children[0];
@@ -109,7 +118,7 @@ function renderBoards(a) {
     setText(title.lastChild, String(items.length));
     setText(column.children[1], b.prompt || '');
     show(column.children[1], !!b.prompt);
-    column.classList.toggle('orientations', b.kind === 'orientations');
+    column.classList.toggle('orientations', b.kind === ORIENTATIONS);
     syncList(column.children[2], items, function (c) { return c.id; }, createCard, updateCard);
   });
   ui.boards.className = 'boards boards-' + Math.min(a.boards.length, 4);
@@ -132,8 +141,9 @@ function renderProjection() {
   setText(ui.activityQuestion, a.question || '');
   show(ui.activityQuestion, !!a.question);
   renderState(ui.activityState, a.state);
-  setText(ui.stateHint, a.state === 'voting'
-    ? tn('screen.hint_voting', a.vote_budget) : t('screen.hint_' + a.state));
+  /* A state's hint is a plural pair when it counts each one's votes. */
+  const hint = 'screen.hint_' + a.state;
+  setText(ui.stateHint, has(hint + '_one') ? tn(hint, a.vote_budget) : t(hint));
   setTitle('screen.page_title', a.title);
   renderBoards(a);
 }

@@ -1,15 +1,29 @@
 /*
  * ui.js — small interface pieces the three pages share: the connection
- * indicator, activity state labels, the language switch.
+ * indicator, activity state labels, what an activity's state allows, the
+ * language switch.
  *
- * Owns: turning a status or a state into catalogue text and classes. Must
- * not touch the network, storage or the page's own layout.
+ * Owns: turning a status or a state into catalogue text and classes, and
+ * a state into its row of capabilities (protocol.js). Must not touch the
+ * network, storage or the page's own layout.
  */
 
 import { t, bindSwitch } from './i18n.js';
 import { setText } from './dom.js';
+import { CAPABILITIES, BOARD_KINDS } from './protocol.js';
 
-export const STATES = ['prepared', 'open', 'voting', 'closed'];
+/* The kind of board whose contributions are orientations with their
+ * example actions: the second kind (server/vocab.h, VOCAB_ORIENTATIONS). */
+export const ORIENTATIONS = BOARD_KINDS[1];
+
+const NOTHING = Object.freeze({});
+
+/* What activity a allows: its state's row of protocol.js's CAPABILITIES
+ * (post, vote, edit, texts, tallies); none for a state this page does not
+ * know. */
+export function capabilities(a) {
+  return (a && CAPABILITIES[a.state]) || NOTHING;
+}
 
 /* Fills node with the connection status (connecting, connected,
  * reconnecting, offline) and sets its class "status status-<s>". */

@@ -13,14 +13,13 @@
 import { newId } from './ids.js';
 import { setLocal } from './storage.js';
 import { SUBPROTOCOL, socketUrl, tokenKey, joinMessage } from './join.js';
+import { TRANSIENT } from './protocol.js';
 
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 15000;
 const CONNECT_TIMEOUT_MS = 10000;
 const REPLY_TIMEOUT_MS = 20000;
 const WATCHDOG_MS = 4000;
-/* Refusals of a join or watch that pass by themselves: asked again. */
-const TRANSIENT = ['rate_limited', 'storage', 'internal'];
 
 /* Status values given to onStatus. */
 export const CONNECTING = 'connecting';
@@ -230,8 +229,9 @@ export class AtelierClient {
   }
 
   /* A join or watch was refused: the page is told why; when the refusal
-   * is transient, again() runs after the back-off delay, on this same
-   * connection (nothing is resent on another one: its hello does that). */
+   * is transient (protocol.js TRANSIENT: it passes by itself), again()
+   * runs after the back-off delay, on this same connection (nothing is
+   * resent on another one: its hello does that). */
   askAgain(err, again) {
     this.fail(err);
     if (TRANSIENT.indexOf(err.code) < 0) return;
