@@ -29,6 +29,7 @@
 #include "command.h"
 #include "addr.h"
 #include "export.h"
+#include "i18n.h"
 #include "qr.h"
 #include "worker.h"
 
@@ -339,7 +340,8 @@ static int route_api_join(struct lws *wsi, net *n, struct hss *h, const char *re
 #define EXPORT_WAIT_SECS 60
 
 /* Queues the export and keeps the connection waiting for it, without an
- * answer; 503 with Retry-After when the worker's queue is full. */
+ * answer; when the worker's queue is full, 503 "busy" with Retry-After
+ * and the catalogue's sentence (err.busy) in the server's language. */
 static int submit_export(struct lws *wsi, net *n, struct hss *h, const char *code,
                          export_format f)
 {
@@ -348,7 +350,9 @@ static int submit_export(struct lws *wsi, net *n, struct hss *h, const char *cod
 	if (r == WORKER_BUSY) {
 		const char *const hdrs[] = {"cache-control:", "no-store", "retry-after:", "1", NULL};
 		return respond_json_with(wsi, h, HTTP_STATUS_SERVICE_UNAVAILABLE,
-		                         json_pack("{s:s}", "error", "busy"), hdrs);
+		                         json_pack("{s:s,s:s}", "error", "busy", "message",
+		                                   i18n("err.busy", n->cfg->cat)),
+		                         hdrs);
 	}
 	if (r)
 		return respond_json(wsi, h, HTTP_STATUS_INTERNAL_SERVER_ERROR,

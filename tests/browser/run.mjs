@@ -363,9 +363,9 @@ async function main() {
       /* A full queue of the server's export worker, as the server answers it. */
       await facil.route('**/api/export/**', (route) => route.fulfill({
         status: 503, headers: { 'Retry-After': '1', 'Content-Type': 'application/json' },
-        body: '{"error":"busy"}'
+        body: JSON.stringify({ error: 'busy', message: 'Le serveur est occupé.' })
       }));
-      const busy = JSON.parse(readFileSync(SOURCE_DIR + '/web/i18n.json', 'utf8'))['facil.export_busy'].fr;
+      const busy = JSON.parse(readFileSync(SOURCE_DIR + '/web/i18n.json', 'utf8'))['err.busy'].fr;
       await facil.click('button.export[data-format="md"]');
       await facil.waitForFunction((t) => document.getElementById('export-status').textContent === t,
         busy, { timeout: WAIT_MS }).catch(() => null);

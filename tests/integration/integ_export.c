@@ -4,8 +4,8 @@
  * rendered, a phone's post is acknowledged before they are all answered
  * (the loop keeps serving; with exports on the loop, the post waited
  * behind every export read before it); more simultaneous exports than the
- * worker's queue holds get 503 with Retry-After, the others the right
- * document.
+ * worker's queue holds get 503 with Retry-After and the catalogue's
+ * sentence (err.busy), the others the right document.
  *
  * Boundary: the atelier binary over plain sockets and tests/support's
  * WebSocket client (and the raw TCP helpers of tests/security). The big
@@ -48,6 +48,7 @@ struct env {
 	fill_result big;      /* the exports' seminar */
 	char *want[EXPORT__COUNT]; /* its documents, rendered here */
 	size_t want_len[EXPORT__COUNT];
+	char busy[512];       /* the catalogue's err.busy, in the server's language */
 };
 
 static int setup(void **state)
@@ -88,6 +89,7 @@ static int setup(void **state)
 			export_render(doc, (export_format)i, cat, &e->want[i], &e->want_len[i]), 0);
 	json_decref(doc);
 	store_close(st);
+	snprintf(e->busy, sizeof e->busy, "%s", i18n("err.busy", cat));
 	i18n_free(cat);
 	return 0;
 }
@@ -247,7 +249,12 @@ static void test_full_queue_answers_busy(void **state)
 		if (r.status == 503) {
 			busy++;
 			assert_string_equal(r.retry_after, "1");
-			assert_string_equal(r.body, "{\"error\":\"busy\"}");
+			json_t *j = json_loadb(r.body, r.len, 0, NULL);
+			assert_non_null(j);
+			assert_string_equal(json_string_value(json_object_get(j, "error")), "busy");
+			assert_string_equal(json_string_value(json_object_get(j, "message")), e->busy);
+			assert_int_equal(json_object_size(j), 2);
+			json_decref(j);
 		} else {
 			ok++;
 			want_document(e, &r, (export_format)(i % EXPORT__COUNT));

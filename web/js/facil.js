@@ -259,9 +259,9 @@ function createExportButtons() {
       }, function (err) {
         const code = err.status === 401 || err.status === 403 ? 'bad_key' : null;
         /* 503: the server's export worker is full; nothing was done. */
-        const text = code ? errorText(code) : err.status === 503 ? t('facil.export_busy')
-          : t('facil.export_failed', { status: err.status || '—' });
-        setText(ui.exportStatus, text);
+        const busy = err.status === 503 ? 'busy' : null;
+        setText(ui.exportStatus, code || busy ? errorText(code || busy)
+          : t('facil.export_failed', { status: err.status || '—' }));
       }).then(function () {
         button.disabled = false;
       });
