@@ -393,10 +393,14 @@ int server_run(store *st, const server_config *cfg)
 	}
 	gz_install(n.ctx, &gz, cache);
 	char err[512];
-	if (worker_new(cfg->db_path, cfg->cat, 0, http_exports_wake, &n, &n.exports, err, sizeof err)) {
+	if (worker_new(cfg->db_path, cfg->cat, 0, http_exports_wake, &n, &n.exports, err,
+	               sizeof err)) {
 		fprintf(stderr, "atelier : %s\n", err);
 		goto out;
 	}
+	/* The worker's connection checkpoints the log: no commit of the loop
+	 * waits for a checkpoint's syncs (worker.h). */
+	store_autocheckpoint(st, 0);
 	struct lws_vhost *vh = lws_get_vhost_by_name(n.ctx, "atelier");
 	n.port = vh ? lws_get_vhost_listen_port(vh) : cfg->port;
 
@@ -419,7 +423,10 @@ out:
 	if (n.ctx) {
 		ws_shutdown(&n, 1);
 		/* Before the context: the thread's wake-up uses it. */
+		if (n.exports)
+			store_autocheckpoint(st, STORE_AUTOCHECKPOINT);
 		worker_free(n.exports);
+		n.exports = NULL;
 		lws_context_destroy(n.ctx);
 	}
 	http_exports_free(&n);

@@ -1,6 +1,7 @@
 /*
  * worker.c — the export worker: one thread, a bounded queue of jobs, a
- * store connection of its own (see worker.h).
+ * store connection of its own, which also checkpoints the database's
+ * write-ahead log (see worker.h).
  *
  * Locking: one mutex guards everything the two threads share (the
  * waiting and done lists, the count of jobs held, the stop flag, the
@@ -11,8 +12,8 @@
  * released, after the job is on the done list.
  *
  * Boundary: store.h (its own connection, opened and closed on the worker
- * thread) and export.h. Must not touch the network, the loop's store nor
- * any connection.
+ * thread, which reads the seminars and checkpoints the log) and export.h.
+ * Must not touch the network, the loop's store nor any connection.
  */
 #include "worker.h"
 #include "i18n.h"
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -32,6 +34,10 @@
  * cores, a phone's post waits for the loop, an export can wait for the
  * loop's turns. Linux gives each thread its own nice value. */
 #define WORKER_NICE 10
+
+/* How often the thread checkpoints the log: after a job or an idle wait
+ * once this long has passed since the last checkpoint. */
+#define CHECKPOINT_MS 1000
 
 /* One job, on the waiting list, run by the thread, or on the done list. */
 struct job {
@@ -109,6 +115,29 @@ static void run(store *st, const i18n_cat *cat, struct job *j)
 	j->status = r ? WORKER_ERR : WORKER_OK;
 }
 
+/* 1 when the monotonic clock has reached *t. */
+static int passed(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > t->tv_sec || (now.tv_sec == t->tv_sec && now.tv_nsec >= t->tv_nsec);
+}
+
+/* *t = now + CHECKPOINT_MS on the monotonic clock. */
+static void next_checkpoint(struct timespec *t)
+{
+	clock_gettime(CLOCK_MONOTONIC, t);
+	t->tv_sec += CHECKPOINT_MS / 1000;
+	t->tv_nsec += (long)(CHECKPOINT_MS % 1000) * 1000000L;
+	if (t->tv_nsec >= 1000000000L) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000L;
+	}
+}
+
+/* The thread: opens its store, then runs the jobs in order, and between
+ * them, at most every CHECKPOINT_MS, a checkpoint of the log (best
+ * effort: one that fails is tried again next time). */
 static void *thread_main(void *arg)
 {
 	worker *w = arg;
@@ -129,18 +158,26 @@ static void *thread_main(void *arg)
 		w->opened = 1;
 	}
 	pthread_cond_broadcast(&w->cond);
+	struct timespec checkpoint;
+	next_checkpoint(&checkpoint);
 	while (!r) {
-		while (!w->stop && !w->waiting.head)
-			pthread_cond_wait(&w->cond, &w->mu);
+		while (!w->stop && !w->waiting.head && !passed(&checkpoint))
+			pthread_cond_timedwait(&w->cond, &w->mu, &checkpoint);
 		if (w->stop)
 			break;
 		struct job *j = pop(&w->waiting);
 		pthread_mutex_unlock(&w->mu);
-		run(st, w->cat, j);
-		pthread_mutex_lock(&w->mu);
-		push(&w->done, j);
-		pthread_mutex_unlock(&w->mu);
-		w->wake(w->ctx);
+		if (j) {
+			run(st, w->cat, j);
+			pthread_mutex_lock(&w->mu);
+			push(&w->done, j);
+			pthread_mutex_unlock(&w->mu);
+			w->wake(w->ctx);
+		}
+		if (passed(&checkpoint)) {
+			store_checkpoint(st);
+			next_checkpoint(&checkpoint);
+		}
 		pthread_mutex_lock(&w->mu);
 	}
 	pthread_mutex_unlock(&w->mu);
@@ -165,7 +202,14 @@ int worker_new(const char *db_path, const i18n_cat *cat, size_t queue_len,
 	if (pthread_mutex_init(&w->mu, NULL))
 		goto fail;
 	mu = 1;
-	if (pthread_cond_init(&w->cond, NULL))
+	pthread_condattr_t ca;
+	if (pthread_condattr_init(&ca))
+		goto fail;
+	/* Timed waits (the checkpoints) on the monotonic clock. */
+	int rc = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) ||
+	         pthread_cond_init(&w->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	if (rc)
 		goto fail;
 	cond = 1;
 	if (pthread_create(&w->thread, NULL, thread_main, w))

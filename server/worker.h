@@ -10,6 +10,11 @@
  * collects the results with worker_collect(). Nothing here knows the
  * network: ids tie a result to whoever asked.
  *
+ * The thread also checkpoints the database's write-ahead log through its
+ * connection, between jobs, about once a second (store_checkpoint), so
+ * that the loop's connection can leave that slow work, two syncs of the
+ * disk, to it (store_autocheckpoint(st, 0)).
+ *
  * Threads: worker_new, worker_submit, worker_collect and worker_free are
  * for one thread (the loop); the wake-up runs on the worker thread and
  * must only do what is safe from any thread.

@@ -2,8 +2,9 @@
  * test_worker.c — the export worker (server/worker.c) with a fake
  * wake-up: a job submitted comes back rendered as the loop would render
  * it, an unknown seminar comes back "not found", a full queue answers
- * WORKER_BUSY until a result is collected, and stopping with jobs still
- * queued drops them without a leak (ASan build).
+ * WORKER_BUSY until a result is collected, stopping with jobs still
+ * queued drops them without a leak (ASan build), and the thread
+ * checkpoints the log that the loop's connection leaves.
  *
  * Boundary: a database file in a scratch directory (the worker opens its
  * own connection on it, as the server's does), the small seminar of
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -237,6 +239,39 @@ static void test_stop_with_jobs_pending(void **state)
 	worker_free(NULL);
 }
 
+/* Bytes of a file, -1 when it cannot be read. */
+static long long file_size(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) ? -1 : (long long)sb.st_size;
+}
+
+/* The loop's connection checkpoints nothing (as the server's): what it
+ * commits stays in the log until the worker, with no job to do, copies
+ * it into the database file. */
+static void test_checkpoints_the_log(void **state)
+{
+	struct env *e = *state;
+	char code[32], err[256], wal[320];
+	assert_int_equal(store_autocheckpoint(e->st, 0), STORE_OK);
+	json_t *defn = fx_definition();
+	json_object_set_new(defn, "id", json_string("essai-bis"));
+	assert_int_equal(fx_import_code(e->st, defn, code, sizeof code, err, sizeof err), 0);
+	json_decref(defn);
+	snprintf(wal, sizeof wal, "%s-wal", e->db);
+	long long before = file_size(e->db);
+	assert_true(file_size(wal) > before); /* the imports are in the log */
+
+	worker *w = start(e, 0);
+	for (int waited = 0; file_size(e->db) <= before; waited += 10) {
+		if (waited >= WAIT_SECS * 1000)
+			fail_msg("the database file stayed at %lld bytes (log: %lld)", before,
+			         file_size(wal));
+		usleep(10000);
+	}
+	worker_free(w);
+}
+
 static void test_unopenable_database(void **state)
 {
 	struct env *e = *state;
@@ -258,6 +293,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unknown_seminar, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_queue_is_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_with_jobs_pending, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checkpoints_the_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unopenable_database, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
