@@ -18,7 +18,8 @@
  * is let through.
  *
  * Every response carries the vhost's security headers (server.c). Bodies
- * are built whole, then written in chunks on HTTP_WRITEABLE. The key of
+ * are built whole, then written in pieces of NET_WRITE_BATCH bytes, one
+ * per HTTP_WRITEABLE. The key of
  * /api/export is rate-limited and never logged; the key is checked on the
  * loop, then the export is rendered by the worker (worker.h) and the
  * connection answered when the loop collects it (EVENT_WAIT_CANCELLED).
@@ -39,7 +40,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHUNK 16384
 
 /* Per HTTP connection; reset after each response (keep-alive). */
 struct hss {
@@ -581,12 +581,11 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			return h->job_done && answer_export(wsi, h) ? -1 : 0;
 		if (!h->body && h->len)
 			return -1;
-		unsigned char buf[LWS_PRE + CHUNK];
-		size_t left = h->len - h->off, k = left > CHUNK ? CHUNK : left;
+		size_t left = h->len - h->off, k = left > NET_WRITE_BATCH ? NET_WRITE_BATCH : left;
 		int last = k == left;
 		if (k)
-			memcpy(buf + LWS_PRE, h->body + h->off, k);
-		if (lws_write(wsi, buf + LWS_PRE, k,
+			memcpy(n->wbuf + LWS_PRE, h->body + h->off, k);
+		if (lws_write(wsi, n->wbuf + LWS_PRE, k,
 		              last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) != (int)k)
 			return -1;
 		h->off += k;

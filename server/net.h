@@ -39,8 +39,10 @@ typedef struct net {
 	lws_sorted_usec_list_t flush_sul;
 	lws_usec_t last_flush;
 	lws_sorted_usec_list_t stop_sul;   /* polls cfg->stop */
-	unsigned char *wbuf;     /* ws.c: LWS_PRE + NET_WRITE_BATCH bytes where a
-	                          * connection's pending frames are gathered */
+	unsigned char *wbuf;     /* LWS_PRE + NET_WRITE_BATCH bytes where one
+	                          * write is gathered: a WebSocket's pending
+	                          * frames (ws.c), a piece of an HTTP body
+	                          * (http.c) */
 	worker *exports;         /* renders /api/export off the loop (worker.h) */
 	struct http_wait *waits; /* http.c: the connections waiting for an export */
 	size_t nwaits, capwaits;
@@ -49,7 +51,8 @@ typedef struct net {
 /* The lws receive buffer of a WebSocket connection (server.c). */
 #define WS_RX_BUFFER 1024
 
-/* At most this many bytes of frames go out in one write. */
+/* At most this many bytes go out in one write: a WebSocket's frames, a
+ * piece of an HTTP body. */
 #define NET_WRITE_BATCH 65536
 
 static inline net *net_from_wsi(struct lws *wsi)
