@@ -9,11 +9,17 @@
  * Boundary: options and output. The clients are load.c's, the server
  * processes target.c's. Exit status: 0 when every run delivered every
  * event exactly once to every receiver, 1 when one did not, 2 when a run
- * could not be done.
+ * could not be done. With --exports, threads of this file fetch exports
+ * over HTTP during the load.
  */
 #include "data.h"
 #include "load.h"
+#include "export.h"
+#include "probe.h"
 #include "target.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,14 +89,18 @@ static void usage(FILE *f)
 	        "  --seminar FILE    the seminar definition (default: bench/seminar.json)\n"
 	        "  --keep            keep the scratch directories (database, server log)\n"
 	        "  --contributions N s7: the exports' seminar holds N contributions (default\n"
-	        "                    10,000), the start-up's 10 x N\n");
+	        "                    10,000), the start-up's 10 x N\n"
+	        "  --exports N       during the load, N clients each GET /api/export of a\n"
+	        "                    second seminar of --contributions contributions (S7's),\n"
+	        "                    back to back, the formats in turn\n");
 }
 
 struct opts {
 	struct scenario s;
 	const char *atelier, *mirror_bin, *seminar;
 	int keep;
-	long contributions; /* s7 */
+	long contributions; /* s7, and the exports' seminar of --exports */
+	int exports;        /* export loops during the load */
 };
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -150,6 +160,8 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->seminar = v;
 		else if (!strcmp(a, "--contributions"))
 			o->contributions = atol(v);
+		else if (!strcmp(a, "--exports"))
+			o->exports = atoi(v);
 		else {
 			fprintf(stderr, "atelier-bench: unknown option %s (see --help)\n", a);
 			return -1;
@@ -158,7 +170,7 @@ static int parse(int argc, char **argv, struct opts *o)
 	}
 	if (o->s.phones < 1 || o->s.screens < 0 || o->s.rate < 0 || o->s.duration < 0 ||
 	    o->s.sources < 0 || o->s.sources > 254 || o->s.ramp < 1 || o->s.prefill < 0 ||
-	    o->contributions < 0) {
+	    o->contributions < 0 || o->exports < 0 || o->exports > 64) {
 		fprintf(stderr, "atelier-bench: out-of-range value (see --help)\n");
 		return -1;
 	}
@@ -302,6 +314,38 @@ static int complete(const struct scenario *s, const load_result *r)
 	       (!r->posts || r->complete == receivers) && r->snapshot_min >= (size_t)s->prefill;
 }
 
+/* ===== Exports during the load (--exports) ===== */
+
+/* One export loop: GET /api/export of the filled seminar, back to back,
+ * the formats in turn, until stop. */
+struct export_loop {
+	pthread_t thread;
+	const target *t;
+	atomic_int *stop;
+	int first;                  /* the format it starts with */
+	long ok, busy, failed;
+};
+
+static void *export_loop_main(void *arg)
+{
+	struct export_loop *l = arg;
+	char path[128], header[256];
+	snprintf(header, sizeof header, "X-Atelier-Key: %s", target_export_key(l->t));
+	for (int i = l->first; !atomic_load(l->stop); i++) {
+		snprintf(path, sizeof path, "/api/export/%s.%s", target_export_code(l->t),
+		         export_format_ext((export_format)(i % EXPORT__COUNT)));
+		size_t bytes = 0;
+		int st = probe_get(target_port(l->t), path, header, NULL, &bytes);
+		if (st == 200)
+			l->ok++;
+		else if (st == 503)
+			l->busy++; /* the worker's queue was full: ask again */
+		else
+			l->failed++;
+	}
+	return NULL;
+}
+
 /* Starts a server, runs the load against it, stops it. Returns 0 when
  * complete, 1 when not, 2 when the run failed. */
 static int run_one(const struct opts *o, const struct scenario *s, const char *scn, int mirror,
@@ -309,8 +353,10 @@ static int run_one(const struct opts *o, const struct scenario *s, const char *s
 {
 	char err[512];
 	target *t = NULL;
+	size_t fill = o->exports ? (size_t)(o->contributions ? o->contributions
+	                                                     : DATA_CONTRIBUTIONS) : 0;
 	int rc = mirror ? target_start_mirror(o->mirror_bin, &t, err, sizeof err)
-	                : target_start_atelier(o->atelier, o->seminar, &t, err, sizeof err);
+	                : target_start_atelier(o->atelier, o->seminar, fill, &t, err, sizeof err);
 	if (rc) {
 		fprintf(stderr, "atelier-bench: %s\n", err);
 		return 2;
@@ -323,8 +369,27 @@ static int run_one(const struct opts *o, const struct scenario *s, const char *s
 		.prefill = mirror ? 0 : s->prefill, .slow = s->slow, .sources = s->sources,
 		.ramp = s->ramp,
 	};
+	struct export_loop loops[64];
+	atomic_int stop = 0;
+	int nloops = mirror ? 0 : o->exports;
+	for (int i = 0; i < nloops; i++) {
+		loops[i] = (struct export_loop){.t = t, .stop = &stop, .first = i};
+		if (pthread_create(&loops[i].thread, NULL, export_loop_main, &loops[i]))
+			nloops = i;
+	}
 	rc = load_run(&c, r, err, sizeof err);
+	atomic_store(&stop, 1);
+	long ok = 0, busy = 0, failed = 0;
+	for (int i = 0; i < nloops; i++) {
+		pthread_join(loops[i].thread, NULL);
+		ok += loops[i].ok;
+		busy += loops[i].busy;
+		failed += loops[i].failed;
+	}
 	print_result(scn, mirror ? "lws-test-server" : "atelier", s, r);
+	if (nloops)
+		printf("EXPORTS scenario=%s loops=%d contributions=%zu ok=%ld busy=%ld failed=%ld\n",
+		       scn, nloops, fill, ok, busy, failed);
 	if (rc)
 		fprintf(stderr, "atelier-bench: %s (server log: %s)\n", err, target_log(t));
 	target_free(t, o->keep || rc);

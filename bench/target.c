@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fill.h"
 #include "proc.h"
 #include "srv.h"
 #include "tcp.h"
@@ -30,6 +31,8 @@ struct target {
 	char dir[256];
 	char code[32];
 	char key[160];
+	char export_code[32]; /* the filled seminar's, "" without one */
+	char export_key[160];
 	proc *p; /* the server, NULL before it starts */
 	int port;
 };
@@ -78,8 +81,8 @@ void target_free(target *t, int keep)
 
 /* ===== Atelier ===== */
 
-int target_start_atelier(const char *bin, const char *seminar_json, target **out, char *err,
-                         size_t err_len)
+int target_start_atelier(const char *bin, const char *seminar_json, size_t fill,
+                         target **out, char *err, size_t err_len)
 {
 	char sessions[300], defn[340], db[300], port_file[300];
 	int status = 0;
@@ -95,13 +98,22 @@ int target_start_atelier(const char *bin, const char *seminar_json, target **out
 		snprintf(err, err_len, "cannot copy %s into %s", seminar_json, sessions);
 		goto fail;
 	}
+	if (fill) {
+		fill_result fr;
+		if (fill_seminar(db, ATELIER_SOURCE_DIR "/bench/s7-seminar.json", NULL, fill, &fr,
+		                 err, err_len))
+			goto fail;
+		snprintf(t->export_code, sizeof t->export_code, "%s", fr.code);
+		snprintf(t->export_key, sizeof t->export_key, "%s", fr.key);
+	}
 	const char *imp[] = {bin, "import", defn, "--db", db, NULL};
 	if (proc_run(imp, t->dir, START_MS, &status, NULL, NULL) || !WIFEXITED(status) ||
 	    WEXITSTATUS(status) != 0) {
 		snprintf(err, err_len, "%s import failed (see %s)", bin, t->dir);
 		goto fail;
 	}
-	if (srv_seminar(db, t->code, sizeof t->code, t->key, sizeof t->key, err, err_len))
+	if (srv_seminar_besides(db, t->export_code, t->code, sizeof t->code, t->key,
+	                        sizeof t->key, err, err_len))
 		goto fail;
 	int rc = srv_serve(bin, t->dir, db, sessions, port_file, NULL, START_MS, &t->p, &t->port);
 	if (rc) {
@@ -209,6 +221,16 @@ const char *target_code(const target *t)
 const char *target_key(const target *t)
 {
 	return t->key;
+}
+
+const char *target_export_code(const target *t)
+{
+	return t->export_code;
+}
+
+const char *target_export_key(const target *t)
+{
+	return t->export_key;
 }
 
 const char *target_log(const target *t)

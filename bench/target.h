@@ -29,10 +29,13 @@ typedef struct target_sample {
 long target_raise_nofile(void);
 
 /* Starts `bin serve` on a fresh scratch database holding the seminar
- * defined in seminar_json (imported first with `bin import`). Returns 0,
- * or -1 with the reason in err[err_len]. */
-int target_start_atelier(const char *bin, const char *seminar_json, target **out /* OUT */,
-                         char *err, size_t err_len);
+ * defined in seminar_json (imported first with `bin import`). With fill
+ * above 0, the database first holds a second seminar, S7's with fill
+ * contributions (fill.h), whose code and key target_export_code() and
+ * target_export_key() give. Returns 0, or -1 with the reason in
+ * err[err_len]. */
+int target_start_atelier(const char *bin, const char *seminar_json, size_t fill,
+                         target **out /* OUT */, char *err, size_t err_len);
 
 /* Starts `libwebsockets-test-server` (found in PATH, or bin when not
  * NULL) on a free port and waits until it accepts connections. */
@@ -42,6 +45,8 @@ int target_port(const target *t);
 pid_t target_pid(const target *t);
 const char *target_code(const target *t); /* "" for the mirror server */
 const char *target_key(const target *t);  /* "" for the mirror server */
+const char *target_export_code(const target *t); /* "" without a fill */
+const char *target_export_key(const target *t);
 const char *target_log(const target *t);  /* path of its stderr */
 
 /* Reads /proc/<pid>/stat and /status. Returns 0 or -1 (it ended). */

@@ -18,16 +18,21 @@
  * is let through.
  *
  * Every response carries the vhost's security headers (server.c). Bodies
- * are built whole, then written in chunks on HTTP_WRITEABLE. The key of
- * /api/export is rate-limited and never logged.
+ * are built whole, then written in pieces of NET_WRITE_BATCH bytes, one
+ * per HTTP_WRITEABLE. The key of
+ * /api/export is rate-limited and never logged; the key is checked on the
+ * loop, then the export is rendered by the worker (worker.h) and the
+ * connection answered when the loop collects it (EVENT_WAIT_CANCELLED).
+ * A full queue answers 503 at once.
  * Must not touch SQLite directly (store.h only) nor WebSocket state.
  */
 #include "net.h"
 #include "command.h"
 #include "addr.h"
 #include "export.h"
-#include "export_view.h"
+#include "i18n.h"
 #include "qr.h"
+#include "worker.h"
 
 #include <ctype.h>
 #include <jansson.h>
@@ -35,12 +40,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHUNK 16384
 
 /* Per HTTP connection; reset after each response (keep-alive). */
 struct hss {
 	char *body;
 	size_t len, off;
+	/* An export in the worker: its job id (0: none), then, once collected,
+	 * its result, answered on the next HTTP_WRITEABLE. */
+	unsigned long long job;
+	int job_done;
+	worker_result result;
+	export_format job_f;
+	char job_code[32];
+};
+
+/* A connection waiting for an export (net.waits): the loop's alone. A
+ * closing connection takes itself off, so a result whose id is not
+ * here is dropped and no pointer outlives its connection. */
+struct http_wait {
+	unsigned long long job;
+	struct lws *wsi;
 };
 
 size_t http_session_size(void)
@@ -130,13 +149,21 @@ static int respond(struct lws *wsi, struct hss *h, unsigned status, const char *
 	return respond_with(wsi, h, status, mime, body, len, hdrs);
 }
 
-static int respond_json(struct lws *wsi, struct hss *h, unsigned status, json_t *j)
+/* A JSON answer (j stolen) with the headers of hdrs (see add_headers). */
+static int respond_json_with(struct lws *wsi, struct hss *h, unsigned status, json_t *j,
+                             const char *const *hdrs)
 {
 	char *body = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
 	if (!body)
 		return -1;
-	return respond(wsi, h, status, "application/json", body, strlen(body), NULL);
+	return respond_with(wsi, h, status, "application/json", body, strlen(body), hdrs);
+}
+
+static int respond_json(struct lws *wsi, struct hss *h, unsigned status, json_t *j)
+{
+	const char *const hdrs[] = {"cache-control:", "no-store", NULL};
+	return respond_json_with(wsi, h, status, j, hdrs);
 }
 
 static int not_found(struct lws *wsi, struct hss *h)
@@ -303,9 +330,117 @@ static int route_api_join(struct lws *wsi, net *n, struct hss *h, const char *re
 	                    json_pack("{s:s,s:s}", "code", code, "url", url));
 }
 
+/* ===== Exports, rendered by the worker ===== */
+
+/* How long a connection waits for its export. Set in place of the
+ * timeout lws keeps on a request not answered yet (5 s, its keep-alive
+ * one, whatever --header-timeout says), which a job queued behind others
+ * on a loaded server would pass: the connection was dropped without a
+ * word. */
+#define EXPORT_WAIT_SECS 60
+
+/* Queues the export and keeps the connection waiting for it, without an
+ * answer; when the worker's queue is full, 503 "busy" with Retry-After
+ * and the catalogue's sentence (err.busy) in the server's language. */
+static int submit_export(struct lws *wsi, net *n, struct hss *h, const char *code,
+                         export_format f)
+{
+	unsigned long long id;
+	int r = worker_submit(n->exports, code, f, &id);
+	if (r == WORKER_BUSY) {
+		const char *const hdrs[] = {"cache-control:", "no-store", "retry-after:", "1", NULL};
+		return respond_json_with(wsi, h, HTTP_STATUS_SERVICE_UNAVAILABLE,
+		                         json_pack("{s:s,s:s}", "error", "busy", "message",
+		                                   i18n("err.busy", n->cfg->cat)),
+		                         hdrs);
+	}
+	if (r)
+		return respond_json(wsi, h, HTTP_STATUS_INTERNAL_SERVER_ERROR,
+		                    json_pack("{s:s}", "error", "internal"));
+	if (n->nwaits == n->capwaits) {
+		size_t cap = n->capwaits ? n->capwaits * 2 : 8;
+		struct http_wait *w = realloc(n->waits, cap * sizeof *w);
+		if (!w)
+			return -1; /* the job's result finds no one and is dropped */
+		n->waits = w;
+		n->capwaits = cap;
+	}
+	n->waits[n->nwaits++] = (struct http_wait){id, wsi};
+	lws_set_timeout(wsi, PENDING_TIMEOUT_HTTP_CONTENT, EXPORT_WAIT_SECS);
+	h->job = id;
+	h->job_done = 0;
+	h->job_f = f;
+	snprintf(h->job_code, sizeof h->job_code, "%s", code);
+	return 0;
+}
+
+/* Takes the wait of job off the list; returns its connection, or NULL
+ * when it closed meanwhile. */
+static struct lws *unwait(net *n, unsigned long long job)
+{
+	for (size_t i = 0; i < n->nwaits; i++)
+		if (n->waits[i].job == job) {
+			struct lws *wsi = n->waits[i].wsi;
+			n->waits[i] = n->waits[--n->nwaits];
+			return wsi;
+		}
+	return NULL;
+}
+
+void http_exports_wake(void *ctx)
+{
+	net *n = ctx;
+	lws_cancel_service(n->ctx);
+}
+
+/* On the loop: hands each finished export to its connection, which
+ * answers on its next HTTP_WRITEABLE; drops those nobody waits for. */
+static void collect_exports(net *n)
+{
+	worker_result r;
+	while (n->exports && worker_collect(n->exports, &r)) {
+		struct lws *wsi = unwait(n, r.id);
+		struct hss *h = wsi ? lws_wsi_user(wsi) : NULL;
+		if (!h || h->job != r.id) {
+			free(r.body);
+			continue;
+		}
+		h->result = r;
+		h->job_done = 1;
+		lws_callback_on_writable(wsi);
+	}
+}
+
+/* On HTTP_WRITEABLE after collect_exports: the export's answer. */
+static int answer_export(struct lws *wsi, struct hss *h)
+{
+	worker_result r = h->result;
+	char disp[128];
+	h->job = 0;
+	h->job_done = 0;
+	h->result = (worker_result){0};
+	lws_set_timeout(wsi, NO_PENDING_TIMEOUT, 0); /* the answer begins */
+	if (r.status == WORKER_NOT_FOUND)
+		return not_found(wsi, h);
+	if (r.status != WORKER_OK)
+		return respond_json(wsi, h, HTTP_STATUS_INTERNAL_SERVER_ERROR,
+		                    json_pack("{s:s}", "error", "internal"));
+	snprintf(disp, sizeof disp, "attachment; filename=\"%s-synthese.%s\"", h->job_code,
+	         export_format_ext(h->job_f));
+	return respond(wsi, h, HTTP_STATUS_OK, export_format_mime(h->job_f), r.body, r.len,
+	               disp);
+}
+
+void http_exports_free(net *n)
+{
+	free(n->waits);
+	n->waits = NULL;
+	n->nwaits = n->capwaits = 0;
+}
+
 static int route_api_export(struct lws *wsi, net *n, struct hss *h, const char *rest)
 {
-	char code[32], key[PROTO_MAX_KEY_CHARS + 1], disp[128];
+	char code[32], key[PROTO_MAX_KEY_CHARS + 1];
 	const char *dot = strrchr(rest, '.');
 	if (!dot || take_code(rest, (size_t)(dot - rest), code, sizeof code))
 		return not_found(wsi, h);
@@ -334,20 +469,7 @@ static int route_api_export(struct lws *wsi, net *n, struct hss *h, const char *
 	if (ok != TURN_OK)
 		return respond_json(wsi, h, HTTP_STATUS_FORBIDDEN,
 		                    json_pack("{s:s}", "error", "bad_key"));
-	json_t *doc = NULL;
-	if (export_view_document(n->st, code, &doc))
-		return not_found(wsi, h);
-	char *body = NULL;
-	size_t len = 0;
-	int r = export_render(doc, (export_format)f, n->cfg->cat, &body, &len);
-	json_decref(doc);
-	if (r)
-		return respond_json(wsi, h, HTTP_STATUS_INTERNAL_SERVER_ERROR,
-		                    json_pack("{s:s}", "error", "internal"));
-	snprintf(disp, sizeof disp, "attachment; filename=\"%s-synthese.%s\"", code,
-	         export_format_ext((export_format)f));
-	return respond(wsi, h, HTTP_STATUS_OK, export_format_mime((export_format)f), body,
-	               len, disp);
+	return submit_export(wsi, n, h, code, (export_format)f);
 }
 
 /* ===== The Origin of WebSocket handshakes ===== */
@@ -450,15 +572,20 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			return -1;
 		return 0;
 
+	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
+		collect_exports(n);
+		break;
+
 	case LWS_CALLBACK_HTTP_WRITEABLE: {
+		if (h->job)
+			return h->job_done && answer_export(wsi, h) ? -1 : 0;
 		if (!h->body && h->len)
 			return -1;
-		unsigned char buf[LWS_PRE + CHUNK];
-		size_t left = h->len - h->off, k = left > CHUNK ? CHUNK : left;
+		size_t left = h->len - h->off, k = left > NET_WRITE_BATCH ? NET_WRITE_BATCH : left;
 		int last = k == left;
 		if (k)
-			memcpy(buf + LWS_PRE, h->body + h->off, k);
-		if (lws_write(wsi, buf + LWS_PRE, k,
+			memcpy(n->wbuf + LWS_PRE, h->body + h->off, k);
+		if (lws_write(wsi, n->wbuf + LWS_PRE, k,
 		              last ? LWS_WRITE_HTTP_FINAL : LWS_WRITE_HTTP) != (int)k)
 			return -1;
 		h->off += k;
@@ -489,9 +616,13 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return -1;
 
 	case LWS_CALLBACK_CLOSED_HTTP:
-		free(h ? h->body : NULL);
-		if (h)
+		if (h && h->job && !h->job_done)
+			unwait(n, h->job); /* its result will find no one */
+		if (h) {
+			free(h->body);
+			free(h->result.body);
 			memset(h, 0, sizeof *h);
+		}
 		break;
 
 	default:

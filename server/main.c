@@ -422,7 +422,7 @@ static int cmd_serve(int argc, char **argv)
 	server_config cfg = {host,           port,       web,    o.public_url, o.port_file,
 	                     &stop_requested, o.origins, (size_t)o.norigins,
 	                     idle,           header,     lag,    o.no_rate_limit,
-	                     cat};
+	                     cat,            o.db};
 	if (server_run(st, &cfg) == 0) {
 		printf("%s\n", i18n("cli.serve_stopped", cat));
 		rc = 0;

@@ -13,6 +13,7 @@
 #include "server.h"
 #include "store.h"
 #include "turn.h"
+#include "worker.h"
 
 struct pss;     /* ws.c: one WebSocket connection */
 
@@ -38,14 +39,20 @@ typedef struct net {
 	lws_sorted_usec_list_t flush_sul;
 	lws_usec_t last_flush;
 	lws_sorted_usec_list_t stop_sul;   /* polls cfg->stop */
-	unsigned char *wbuf;     /* ws.c: LWS_PRE + NET_WRITE_BATCH bytes where a
-	                          * connection's pending frames are gathered */
+	unsigned char *wbuf;     /* LWS_PRE + NET_WRITE_BATCH bytes where one
+	                          * write is gathered: a WebSocket's pending
+	                          * frames (ws.c), a piece of an HTTP body
+	                          * (http.c) */
+	worker *exports;         /* renders /api/export off the loop (worker.h) */
+	struct http_wait *waits; /* http.c: the connections waiting for an export */
+	size_t nwaits, capwaits;
 } net;
 
 /* The lws receive buffer of a WebSocket connection (server.c). */
 #define WS_RX_BUFFER 1024
 
-/* At most this many bytes of frames go out in one write. */
+/* At most this many bytes go out in one write: a WebSocket's frames, a
+ * piece of an HTTP body. */
 #define NET_WRITE_BATCH 65536
 
 static inline net *net_from_wsi(struct lws *wsi)
@@ -68,6 +75,13 @@ int ws_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 /* Per-connection data sizes, for the protocol table. */
 size_t http_session_size(void);
 size_t ws_session_size(void);
+
+/* http.c: the worker's wake-up (any thread): wakes the loop, whose
+ * LWS_CALLBACK_EVENT_WAIT_CANCELLED then collects the finished exports. */
+void http_exports_wake(void *ctx /* net * */);
+
+/* http.c: at shutdown, after the context is gone: frees the waiting list. */
+void http_exports_free(net *n);
 
 /* ws.c: the broadcast hub wired to this file's wake-up and drop. */
 bcast_hub *ws_hub_new(void);

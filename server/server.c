@@ -8,7 +8,9 @@
  * clients that take it, from gzcache.c), the security headers sent with
  * every response, the timeouts (ping/pong on idle WebSockets, a bounded
  * time to send an HTTP request head, so a slowloris client holds nothing
- * for long), the rate limiter's life and the pages' catalogues' life.
+ * for long), the rate limiter's life, the pages' catalogues' life and the
+ * export worker's (worker.h: started once the context exists, stopped
+ * before it goes).
  * Must not touch SQLite directly nor parse messages.
  */
 #include "net.h"
@@ -321,8 +323,11 @@ int server_run(store *st, const server_config *cfg)
 		goto out;
 
 	memset(protocols, 0, sizeof protocols);
+	/* HTTP bodies go out NET_WRITE_BATCH bytes a time (http.c): left 0,
+	 * the last field made lws send 4 KiB a loop turn (an export of 4 MB
+	 * took 1,050 turns, each a poll() of every connection). */
 	protocols[0] = (struct lws_protocols){"http", http_callback, http_session_size(),
-	                                      0, 0, NULL, 0};
+	                                      0, 0, NULL, NET_WRITE_BATCH};
 	/* Each WebSocket owns an lws receive buffer of this size: 1 KiB holds
 	 * nearly every client message whole (ws.c gathers a longer one in a
 	 * buffer of its own), where the default 4 KiB doubled an idle
@@ -390,6 +395,15 @@ int server_run(store *st, const server_config *cfg)
 		goto out;
 	}
 	gz_install(n.ctx, &gz, cache);
+	char err[512];
+	if (worker_new(cfg->db_path, cfg->cat, 0, http_exports_wake, &n, &n.exports, err,
+	               sizeof err)) {
+		fprintf(stderr, "atelier : %s\n", err);
+		goto out;
+	}
+	/* The worker's connection checkpoints the log: no commit of the loop
+	 * waits for a checkpoint's syncs (worker.h). */
+	store_autocheckpoint(st, 0);
 	struct lws_vhost *vh = lws_get_vhost_by_name(n.ctx, "atelier");
 	n.port = vh ? lws_get_vhost_listen_port(vh) : cfg->port;
 
@@ -411,8 +425,14 @@ int server_run(store *st, const server_config *cfg)
 out:
 	if (n.ctx) {
 		ws_shutdown(&n, 1);
+		/* Before the context: the thread's wake-up uses it. */
+		if (n.exports)
+			store_autocheckpoint(st, STORE_AUTOCHECKPOINT);
+		worker_free(n.exports);
+		n.exports = NULL;
 		lws_context_destroy(n.ctx);
 	}
+	http_exports_free(&n);
 	ws_shutdown(&n, 0);
 	turn_free(n.turn);
 	gzcache_free(cache);

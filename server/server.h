@@ -29,6 +29,8 @@ typedef struct server_config {
 	int no_rate_limit;      /* 1: no rate limits (load tests on one host) */
 	const i18n_cat *cat;    /* the language of the printout, the command
 	                           line's messages and the exports (borrowed) */
+	const char *db_path;    /* the database file of st: the export worker
+	                           opens a connection of its own on it */
 } server_config;
 
 /* Listens, prints the addresses of each seminar of st (phones, screen,

@@ -365,6 +365,18 @@ void store_close(store *s)
 	free(s);
 }
 
+int store_autocheckpoint(store *s, int pages)
+{
+	int rc = sqlite3_wal_autocheckpoint(s->db, pages);
+	return rc == SQLITE_OK ? STORE_OK : store__fail(rc);
+}
+
+int store_checkpoint(store *s)
+{
+	int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	return rc == SQLITE_OK ? STORE_OK : store__fail(rc);
+}
+
 int store_schema_version(store *s)
 {
 	long long v = 0;

@@ -57,6 +57,25 @@ long long store_statements(store *s);
  * the same. One statement. */
 int store_version(store *s, long long *out /* OUT */);
 
+/* ===== The write-ahead log =====
+ * A commit appends to the log (WAL); a checkpoint copies the log into the
+ * database file and syncs it. By default the connection that commits
+ * checkpoints once the log holds 1000 pages, and then after every commit
+ * for as long as a reader on another connection keeps the log from
+ * starting over. The server's loop leaves that to the export worker's
+ * connection (worker.h): store_autocheckpoint(s, 0) on the loop's,
+ * store_checkpoint() now and then on the worker's. */
+
+/* Checkpoints after a commit that leaves pages or more in the log; 0:
+ * never. A connection starts with STORE_AUTOCHECKPOINT. */
+#define STORE_AUTOCHECKPOINT 1000 /* SQLite's default */
+int store_autocheckpoint(store *s, int pages);
+
+/* Copies into the database file what the log holds and no reader still
+ * needs, without waiting for any reader or writer (SQLite's PASSIVE
+ * checkpoint). 0, or a negative code. */
+int store_checkpoint(store *s);
+
 /* ===== Transactions =====
  * The network layer groups every write of one event-loop turn into one
  * transaction: store_tx_begin() (BEGIN IMMEDIATE, no-op when one is

@@ -4,8 +4,9 @@
  * phone joins by code and posts, the projection screen and a second phone
  * see the post live without reload, votes and hiding travel too, and a
  * post written while the server is down waits in the outbox and arrives
- * after the server comes back. Also: no request to another host, no CSP
- * violation, no script error.
+ * after the server comes back, the console downloads a synthesis and
+ * says in its words when the server's export worker is busy (503). Also:
+ * no request to another host, no CSP violation, no script error.
  *
  * Usage: ATELIER_BIN=build/atelier node tests/browser/run.mjs
  *    or: node tests/browser/run.mjs build/atelier
@@ -14,7 +15,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Server, launchBrowser, until, definitions } from './lib.mjs';
+import { Server, launchBrowser, until, definitions, SOURCE_DIR } from './lib.mjs';
 
 /* Without node_modules the check cannot run: skipped on a developer's
  * machine (ctest reads "SKIP browser_pages:"), a failure in CI. */
@@ -356,6 +357,21 @@ async function main() {
       const texts = JSON.stringify(doc);
       return (doc.format === 'atelier-synthese' && texts.indexOf(first) >= 0 &&
         download.suggestedFilename() === code + '-synthese.json') || 'got ' + download.suggestedFilename();
+    });
+
+    await step('console says the server is busy when the export worker answers 503', async () => {
+      /* A full queue of the server's export worker, as the server answers it. */
+      await facil.route('**/api/export/**', (route) => route.fulfill({
+        status: 503, headers: { 'Retry-After': '1', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ error: 'busy', message: 'Le serveur est occupé.' })
+      }));
+      const busy = JSON.parse(readFileSync(SOURCE_DIR + '/web/i18n.json', 'utf8'))['err.busy'].fr;
+      await facil.click('button.export[data-format="md"]');
+      await facil.waitForFunction((t) => document.getElementById('export-status').textContent === t,
+        busy, { timeout: WAIT_MS }).catch(() => null);
+      const shown = await facil.textContent('#export-status');
+      await facil.unroute('**/api/export/**');
+      return shown === busy || 'shown: ' + shown;
     });
 
     await step('no request left for another host', async () =>

@@ -3,7 +3,7 @@
  * rendered by export_render() in every format, and the JSON export must
  * parse back. Two kinds of input:
  *
- * - JSON text: the document itself, whatever its shape (a store_dump()
+ * - JSON text: the document itself, whatever its shape (an export_view_document()
  *   document is only the usual case);
  * - anything else: pieces separated by NUL bytes that replace, in order,
  *   the string and integer values of tests/export/fixture.json (an empty

@@ -35,6 +35,7 @@ int srv_serve(const char *bin, const char *dir, const char *db, const char *sess
 }
 
 struct found {
+	const char *besides;
 	char *code, *key;
 	size_t code_len, key_len;
 };
@@ -45,6 +46,8 @@ static void found_seminar(void *ctx, const char *code, const char *title, const 
 	struct found *f = ctx;
 	(void)title;
 	(void)date;
+	if (f->besides && !strcmp(code, f->besides))
+		return;
 	snprintf(f->code, f->code_len, "%s", code);
 	snprintf(f->key, f->key_len, "%s", key ? key : "");
 }
@@ -52,7 +55,13 @@ static void found_seminar(void *ctx, const char *code, const char *title, const 
 int srv_seminar(const char *db, char *code, size_t code_len, char *key, size_t key_len,
                 char *err, size_t err_len)
 {
-	struct found f = {code, key, code_len, key_len};
+	return srv_seminar_besides(db, NULL, code, code_len, key, key_len, err, err_len);
+}
+
+int srv_seminar_besides(const char *db, const char *besides, char *code, size_t code_len,
+                        char *key, size_t key_len, char *err, size_t err_len)
+{
+	struct found f = {besides && *besides ? besides : NULL, code, key, code_len, key_len};
 	char serr[512] = "";
 	store *st = NULL;
 	int rc = -1;

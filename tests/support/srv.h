@@ -27,4 +27,9 @@ int srv_serve(const char *bin, const char *dir, const char *db, const char *sess
 int srv_seminar(const char *db, char *code, size_t code_len, char *key, size_t key_len,
                 char *err, size_t err_len);
 
+/* The same, leaving out the seminar whose code is besides (NULL or "":
+ * none), for a database that holds a second seminar of the caller's. */
+int srv_seminar_besides(const char *db, const char *besides, char *code, size_t code_len,
+                        char *key, size_t key_len, char *err, size_t err_len);
+
 #endif

@@ -258,7 +258,10 @@ function createExportButtons() {
         setText(ui.exportStatus, t('facil.export_done', { file: name }));
       }, function (err) {
         const code = err.status === 401 || err.status === 403 ? 'bad_key' : null;
-        setText(ui.exportStatus, code ? errorText(code) : t('facil.export_failed', { status: err.status || '—' }));
+        /* 503: the server's export worker is full; nothing was done. */
+        const busy = err.status === 503 ? 'busy' : null;
+        setText(ui.exportStatus, code || busy ? errorText(code || busy)
+          : t('facil.export_failed', { status: err.status || '—' }));
       }).then(function () {
         button.disabled = false;
       });
