@@ -4,8 +4,9 @@
  * Owns: the facilitator's credentials (read from the fragment or typed in
  * a form, kept in sessionStorage for this tab, removed from the address
  * bar, never put in a query string), the list of activities with their
- * state buttons (set_state) and projection links, every contribution live
- * with hide / show, and the export downloads (facil-export.js). The
+ * state buttons (set_state) and projection links, each board's newest
+ * contributions live with hide / show (50 rows, more on demand: a frame
+ * costs the rows shown), and the export downloads (facil-export.js). The
  * connection is ws.js. No user text as markup.
  */
 
@@ -21,9 +22,12 @@ import { downloadExport } from './facil-export.js';
 import { ACTIVITY_STATES, EXPORT_FORMATS } from './protocol.js';
 
 const CREDENTIALS = 'atelier.facil';
+/* Rows of a board shown at first, and added by each "show more". */
+const PAGE_ROWS = 50;
 
 const ui = {};
 const busy = new Set(); /* "activity:<id>" or contribution ids with a request in flight */
+const rowsShown = new Map(); /* "activity\nboard" -> rows shown, when more than PAGE_ROWS */
 let creds = null;
 let model = null;
 let client = null;
@@ -221,15 +225,43 @@ function updateActivity(article, a) {
   setText(link, t('facil.project'));
   link.setAttribute('aria-label', t('facil.project_label', { title: a.title }));
 
-  syncList(article.children[3], a.boards, function (b) { return b.id; }, function () {
-    return el('section', { class: 'board' }, [el('h4'), el('ol', { class: 'items' }), el('p', { class: 'hint' })]);
-  }, function (section, b) {
-    const items = model.topLevel(a.id, b.id, 'recent', false);
-    setText(section.children[0], b.title);
-    syncList(section.children[1], items, function (c) { return c.id; }, createItem, updateItem);
-    setText(section.children[2], t('facil.board_empty'));
-    show(section.children[2], items.length === 0);
+  syncList(article.children[3], a.boards, function (b) { return b.id; }, createBoard, function (section, b) {
+    updateBoard(section, a, b);
   });
+}
+
+function createBoard() {
+  const more = el('button', { type: 'button', class: 'more' });
+  more.addEventListener('click', function () {
+    const key = more.parentNode.dataset.board;
+    rowsShown.set(key, (rowsShown.get(key) || PAGE_ROWS) + PAGE_ROWS);
+    schedule();
+  });
+  return el('section', { class: 'board' }, [el('h4'), el('ol', { class: 'items' }), el('p', { class: 'hint' }), more]);
+}
+
+/* A board shows its newest rows only (PAGE_ROWS, more on demand): a
+ * frame costs the rows shown, not the contributions the board holds.
+ * Each row says where it stands in the whole list (aria-posinset,
+ * aria-setsize) for a screen reader. */
+function updateBoard(section, a, b) {
+  const items = model.topLevel(a.id, b.id, 'recent', false);
+  const key = a.id + '\n' + b.id;
+  section.dataset.board = key;
+  const limit = rowsShown.get(key) || PAGE_ROWS;
+  const rows = items.length > limit ? items.slice(0, limit) : items;
+  setText(section.children[0], b.title);
+  const list = section.children[1];
+  syncList(list, rows, function (c) { return c.id; }, createItem, updateItem);
+  Array.prototype.forEach.call(list.children, function (li, i) {
+    li.setAttribute('aria-posinset', String(i + 1));
+    li.setAttribute('aria-setsize', String(items.length));
+  });
+  setText(section.children[2], t('facil.board_empty'));
+  show(section.children[2], items.length === 0);
+  const rest = items.length - rows.length;
+  if (rest > 0) setText(section.children[3], tn('facil.more', Math.min(PAGE_ROWS, rest)));
+  show(section.children[3], rest > 0);
 }
 
 function render() {
