@@ -25,12 +25,10 @@
 
 #include <errno.h>
 #include <jansson.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -40,9 +38,11 @@
 #include "fill.h"
 #include "i18n.h"
 #include "probe.h"
+#include "proc.h"
 #include "stats.h"
 #include "store.h"
 #include "target.h"
+#include "tcp.h"
 
 #define RUNS 7         /* timed runs of each export, each way */
 #define STARTS 5       /* timed start-ups */
@@ -86,50 +86,29 @@ static void add_us(stats *s, int64_t us)
 
 /* ===== Child processes ===== */
 
-/* Waits for pid, at most ms (then kills it). Its wait status into
- * *status, its peak RSS in KiB into *rss_kib. Returns 0, or -1 when it had
- * to be killed or could not be waited for. */
-static int reap(pid_t pid, int ms, int *status, long *rss_kib)
+/* 1 when the child has ended (it is then reaped), else 0. */
+static int ended(proc *p)
 {
-	struct rusage ru;
-	int64_t end = now_us() + (int64_t)ms * 1000;
-	pid_t r;
-	*rss_kib = 0;
-	while ((r = wait4(pid, status, WNOHANG, &ru)) == 0 && now_us() < end)
-		pause_us(1000);
-	if (r == 0) {
-		kill(pid, SIGKILL);
-		wait4(pid, status, 0, &ru);
-	}
-	if (r == pid)
-		*rss_kib = ru.ru_maxrss;
-	return r == pid ? 0 : -1;
-}
-
-/* 1 when pid has ended (it is then reaped), else 0. */
-static int ended(pid_t pid)
-{
-	int status;
-	return waitpid(pid, &status, WNOHANG) == pid;
+	return proc_wait(p, 0, NULL) == PROC_OK;
 }
 
 /* A running `atelier serve` and when it became reachable. */
 struct server {
-	pid_t pid;
+	proc *p; /* NULL when not running */
 	int port;
 	int64_t listen_us, health_us; /* from fork/exec */
 };
 
 /* Starts `bin serve` on db (definitions in sessions), rate limits off
  * (the bench asks for one export after another), and waits until it
- * accepts a connection then answers /api/health. */
+ * accepts a connection then answers /api/health. Its output goes to files
+ * in dir. */
 static int serve(const char *bin, const char *db, const char *sessions, const char *dir,
-                 const char *log, struct server *s, char *err, size_t err_len)
+                 struct server *s, char *err, size_t err_len)
 {
 	char listen[64];
 	memset(s, 0, sizeof *s);
-	s->pid = -1;
-	if ((s->port = target_free_port()) < 0) {
+	if ((s->port = tcp_free_port()) < 0) {
 		snprintf(err, err_len, "no free port");
 		return -1;
 	}
@@ -137,67 +116,62 @@ static int serve(const char *bin, const char *db, const char *sessions, const ch
 	const char *argv[] = {bin, "serve", "--listen", listen, "--db", db, "--sessions",
 	                      sessions, "--no-rate-limit", NULL};
 	int64_t t0 = now_us(), end = t0 + START_MS * 1000LL;
-	if ((s->pid = target_spawn(argv, dir, log)) < 0) {
+	if (proc_spawn(argv, dir, &s->p)) {
 		snprintf(err, err_len, "cannot start %s: %s", bin, strerror(errno));
 		return -1;
 	}
 	while (!probe_listening(s->port)) {
-		if (ended(s->pid) || now_us() > end)
+		if (ended(s->p) || now_us() > end)
 			goto fail;
 		pause_us(200);
 	}
 	s->listen_us = now_us() - t0;
 	while (probe_get(s->port, "/api/health", NULL, NULL, NULL) != 200) {
-		if (ended(s->pid) || now_us() > end)
+		if (ended(s->p) || now_us() > end)
 			goto fail;
 		pause_us(200);
 	}
 	s->health_us = now_us() - t0;
 	return 0;
 fail:
-	snprintf(err, err_len, "the server did not start on port %d (see %s)", s->port, log);
-	if (!ended(s->pid))
-		kill(s->pid, SIGKILL);
-	waitpid(s->pid, NULL, 0);
-	s->pid = -1;
+	snprintf(err, err_len, "the server did not start on port %d (see %s)", s->port,
+	         proc_stderr_path(s->p));
+	proc_free(s->p);
+	s->p = NULL;
 	return -1;
 }
 
 /* SIGTERM, then reap; its peak RSS in KiB (0 when unknown). */
 static long stop(struct server *s)
 {
-	int status;
 	long rss = 0;
-	if (s->pid > 0) {
-		kill(s->pid, SIGTERM);
-		reap(s->pid, STOP_MS, &status, &rss);
+	if (s->p) {
+		proc_stop(s->p, STOP_MS, NULL);
+		rss = proc_peak_rss_kib(s->p);
 	}
-	s->pid = -1;
+	proc_free(s->p);
+	s->p = NULL;
 	return rss;
 }
 
 /* ===== The scratch directory ===== */
 
 struct scratch {
-	char dir[256];
+	char dir[256];      /* also the output of every child (proc.h) */
 	char sessions[300]; /* the definition, for `atelier serve --sessions` */
 	char out[300];      /* files written by `atelier export` */
-	char log[300];      /* stdout and stderr of every child */
 };
 
 static int scratch_make(struct scratch *w, const char *seminar, char *err, size_t err_len)
 {
 	char defn[400];
-	const char *tmp = getenv("TMPDIR");
 	json_t *d = NULL;
-	snprintf(w->dir, sizeof w->dir, "%s/atelier-s7-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(w->dir)) {
+	if (proc_mkdtemp(w->dir, sizeof w->dir)) {
 		snprintf(err, err_len, "cannot create a scratch directory: %s", strerror(errno));
 		return -1;
 	}
 	snprintf(w->sessions, sizeof w->sessions, "%s/sessions", w->dir);
 	snprintf(w->out, sizeof w->out, "%s/exports", w->dir);
-	snprintf(w->log, sizeof w->log, "%s/atelier.log", w->dir);
 	snprintf(defn, sizeof defn, "%s/s7.json", w->sessions);
 	if (mkdir(w->sessions, 0755) || !(d = json_load_file(seminar, 0, NULL)) ||
 	    json_dump_file(d, defn, JSON_INDENT(2))) {
@@ -210,11 +184,12 @@ static int scratch_make(struct scratch *w, const char *seminar, char *err, size_
 }
 
 /* Builds db with n contributions and says what it holds. */
-static int build(const data_config *c, const char *db, size_t n, fill_result *f)
+static int build(const data_config *c, const i18n_cat *cat, const char *db, size_t n,
+                 fill_result *f)
 {
 	char err[1024];
 	fprintf(stderr, "atelier-bench: s7: writing %zu contributions into %s\n", n, db);
-	if (fill_seminar(db, c->seminar, n, f, err, sizeof err)) {
+	if (fill_seminar(db, c->seminar, cat, n, f, err, sizeof err)) {
 		fprintf(stderr, "atelier-bench: s7: %s\n", err);
 		return -1;
 	}
@@ -239,7 +214,8 @@ struct fmt_times {
 };
 
 /* In this process: store_dump then export_render, RUNS times. */
-static int time_api(store *st, const char *code, export_format f, struct fmt_times *t)
+static int time_api(store *st, const i18n_cat *cat, const char *code, export_format f,
+                    struct fmt_times *t)
 {
 	for (int r = 0; r < RUNS; r++) {
 		json_t *doc = NULL;
@@ -248,7 +224,7 @@ static int time_api(store *st, const char *code, export_format f, struct fmt_tim
 		if (store_dump(st, code, &doc))
 			return -1;
 		int64_t t1 = now_us();
-		int rc = export_render(doc, f, &out, &t->bytes);
+		int rc = export_render(doc, f, cat, &out, &t->bytes);
 		int64_t t2 = now_us();
 		json_decref(doc);
 		free(out);
@@ -269,13 +245,16 @@ static int time_cli(const data_config *c, const struct scratch *w, const char *d
 	                      export_format_ext(f), "--out", w->out, NULL};
 	for (int r = 0; r < RUNS; r++) {
 		int status = 0;
-		long rss = 0;
+		proc *p = NULL;
 		int64_t t0 = now_us();
-		pid_t pid = target_spawn(argv, w->dir, w->log);
-		if (pid < 0 || reap(pid, START_MS, &status, &rss) || !WIFEXITED(status) ||
-		    WEXITSTATUS(status))
+		int rc = proc_spawn(argv, w->dir, &p) || proc_wait(p, START_MS, &status) ||
+		         !WIFEXITED(status) || WEXITSTATUS(status);
+		int64_t t1 = now_us();
+		long rss = proc_peak_rss_kib(p);
+		proc_free(p);
+		if (rc)
 			return -1;
-		add_us(t->cli, now_us() - t0);
+		add_us(t->cli, t1 - t0);
 		t->cli_rss_kib = rss > t->cli_rss_kib ? rss : t->cli_rss_kib;
 	}
 	return 0;
@@ -323,31 +302,31 @@ static void print_export(size_t n, long long bytes, export_format f, struct fmt_
 	           : "NO");
 }
 
-static int exports(const data_config *c, const struct scratch *w)
+static int exports(const data_config *c, const i18n_cat *cat, const struct scratch *w)
 {
 	char db[400], err[512];
 	fill_result fr;
 	store *st = NULL;
-	struct server s = {.pid = -1};
+	struct server s = {0};
 	struct fmt_times t[EXPORT__COUNT];
 	int rc = 2;
 
 	memset(t, 0, sizeof t);
 	snprintf(db, sizeof db, "%s/exports.db", w->dir);
 	printf("\n== s7 exports: %zu contributions, %d runs of each\n", c->contributions, RUNS);
-	if (build(c, db, c->contributions, &fr))
+	if (build(c, cat, db, c->contributions, &fr))
 		return 2;
 	for (int f = 0; f < EXPORT__COUNT; f++)
 		if (!(t[f].dump = stats_new()) || !(t[f].render = stats_new()) ||
 		    !(t[f].total = stats_new()) || !(t[f].cli = stats_new()) ||
 		    !(t[f].http = stats_new()))
 			goto done;
-	if (store_open(db, &st, err, sizeof err)) {
+	if (store_open(db, cat, &st, err, sizeof err)) {
 		fprintf(stderr, "atelier-bench: s7: %s\n", err);
 		goto done;
 	}
 	for (int f = 0; f < EXPORT__COUNT; f++)
-		if (time_api(st, fr.code, (export_format)f, &t[f])) {
+		if (time_api(st, cat, fr.code, (export_format)f, &t[f])) {
 			fprintf(stderr, "atelier-bench: s7: in-process %s export failed\n",
 			        export_format_ext((export_format)f));
 			goto done;
@@ -357,17 +336,17 @@ static int exports(const data_config *c, const struct scratch *w)
 	for (int f = 0; f < EXPORT__COUNT; f++)
 		if (time_cli(c, w, db, fr.code, (export_format)f, &t[f])) {
 			fprintf(stderr, "atelier-bench: s7: atelier export --format %s failed (see %s)\n",
-			        export_format_ext((export_format)f), w->log);
+			        export_format_ext((export_format)f), w->dir);
 			goto done;
 		}
-	if (serve(c->atelier, db, w->sessions, w->dir, w->log, &s, err, sizeof err)) {
+	if (serve(c->atelier, db, w->sessions, w->dir, &s, err, sizeof err)) {
 		fprintf(stderr, "atelier-bench: s7: %s\n", err);
 		goto done;
 	}
 	for (int f = 0; f < EXPORT__COUNT; f++)
 		if (time_http(&s, fr.code, fr.key, (export_format)f, &t[f])) {
 			fprintf(stderr, "atelier-bench: s7: GET /api/export/%s.%s failed (see %s)\n",
-			        fr.code, export_format_ext((export_format)f), w->log);
+			        fr.code, export_format_ext((export_format)f), proc_stderr_path(s.p));
 			goto done;
 		}
 	printf("  (ms; api = store_dump + export_render in-process; cli = `atelier export` wall "
@@ -441,7 +420,7 @@ static int watch(int port, const char *code, const char *key, const char *activi
  * stays under the server's 8 MiB queue bound at 100,000 contributions. */
 #define FIRST_WATCH "orientations"
 
-static int startup(const data_config *c, const struct scratch *w)
+static int startup(const data_config *c, const i18n_cat *cat, const struct scratch *w)
 {
 	char db[400], err[512] = "";
 	size_t n = c->contributions * 10, first_bytes = 0, full_bytes = 0;
@@ -454,12 +433,12 @@ static int startup(const data_config *c, const struct scratch *w)
 
 	snprintf(db, sizeof db, "%s/startup.db", w->dir);
 	printf("\n== s7 start-up: %zu contributions, %d starts\n", n, STARTS);
-	if (!listen || !health || !first || !full || build(c, db, n, &fr))
+	if (!listen || !health || !first || !full || build(c, cat, db, n, &fr))
 		goto done;
 	for (int r = 0; r < STARTS; r++) {
 		struct server s;
 		int64_t t0 = now_us();
-		if (serve(c->atelier, db, w->sessions, w->dir, w->log, &s, err, sizeof err) ||
+		if (serve(c->atelier, db, w->sessions, w->dir, &s, err, sizeof err) ||
 		    watch(s.port, fr.code, NULL, FIRST_WATCH, &first_bytes, &first_n, err,
 		          sizeof err)) {
 			fprintf(stderr, "atelier-bench: s7: start %d: %s\n", r + 1, err);
@@ -470,7 +449,7 @@ static int startup(const data_config *c, const struct scratch *w)
 		add_us(listen, s.listen_us);
 		add_us(health, s.health_us);
 		target_sample ts;
-		if (!target_sample_pid(s.pid, &ts) && ts.hwm_kib > rss_first)
+		if (!target_sample_pid((pid_t)proc_pid(s.p), &ts) && ts.hwm_kib > rss_first)
 			rss_first = ts.hwm_kib;
 		/* The facilitator console: every contribution, hidden text too. */
 		int64_t t1 = now_us();
@@ -530,20 +509,25 @@ int data_run(const data_config *c)
 {
 	struct scratch w;
 	char err[512];
-	i18n_init_from_env(); /* the language `atelier export` will speak */
-	if (c->contributions < 1 || scratch_make(&w, c->seminar, err, sizeof err)) {
+	/* The language `atelier export` will speak. */
+	i18n_cat *cat = i18n_new(i18n_env_lang());
+	if (!cat || c->contributions < 1 || scratch_make(&w, c->seminar, err, sizeof err)) {
 		fprintf(stderr, "atelier-bench: s7: %s\n",
-		        c->contributions < 1 ? "--contributions must be 1 or more" : err);
+		        !cat                   ? "out of memory"
+		        : c->contributions < 1 ? "--contributions must be 1 or more"
+		                               : err);
+		i18n_free(cat);
 		return 2;
 	}
-	int rc = exports(c, &w);
+	int rc = exports(c, cat, &w);
 	if (rc != 2) {
-		int r2 = startup(c, &w);
+		int r2 = startup(c, cat, &w);
 		rc = r2 > rc ? r2 : rc;
 	}
 	if (c->keep || rc == 2)
 		fprintf(stderr, "atelier-bench: s7: scratch directory kept: %s\n", w.dir);
 	else
-		target_remove_dir(w.dir);
+		proc_rmtree(w.dir);
+	i18n_free(cat);
 	return rc;
 }

@@ -616,8 +616,8 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-int fill_seminar(const char *db_path, const char *defn_path, size_t n, fill_result *out,
-                 char *err, size_t err_len)
+int fill_seminar(const char *db_path, const char *defn_path, const i18n_cat *cat, size_t n,
+                 fill_result *out, char *err, size_t err_len)
 {
 	struct fill f = {.r = out, .rng = SEED, .err = err, .err_len = err_len};
 	store_import_report imported;
@@ -628,8 +628,8 @@ int fill_seminar(const char *db_path, const char *defn_path, size_t n, fill_resu
 
 	memset(out, 0, sizeof *out);
 	err[0] = '\0';
-	if (defn_load_file(defn_path, &defn, err, err_len) ||
-	    store_open(db_path, &f.st, err, err_len) ||
+	if (defn_load_file(defn_path, cat, &defn, err, err_len) ||
+	    store_open(db_path, cat, &f.st, err, err_len) ||
 	    store_import(f.st, defn, 0, &imported, err, err_len))
 		goto done;
 	snprintf(out->code, sizeof out->code, "%s", imported.code);

@@ -14,6 +14,7 @@
 #define ATELIER_BENCH_FILL_H
 
 #include <stddef.h>
+#include "i18n.h"
 
 /* What was written. */
 typedef struct fill_result {
@@ -31,10 +32,11 @@ typedef struct fill_result {
 } fill_result;
 
 /* Creates the database db_path (which must not exist yet), imports the
- * seminar definition defn_path and writes n contributions into it, from a
- * fixed random seed (the same n gives the same seminar). Returns 0, or -1
- * with the reason in err[err_len]. */
-int fill_seminar(const char *db_path, const char *defn_path, size_t n,
+ * seminar definition defn_path (its template titles and the sentences of
+ * its errors from cat, borrowed; NULL: French) and writes n contributions
+ * into it, from a fixed random seed (the same n gives the same seminar).
+ * Returns 0, or -1 with the reason in err[err_len]. */
+int fill_seminar(const char *db_path, const char *defn_path, const i18n_cat *cat, size_t n,
                  fill_result *out /* OUT */, char *err, size_t err_len);
 
 #endif

@@ -5,9 +5,9 @@
  * WebSocket (RFC 6455, subprotocol atelier.v1) that sends one message and
  * reads the reply to it.
  *
- * Boundary: sockets only, each call bounded by PROBE_TIMEOUT_MS; no event
- * loop, no clock (the caller times the calls). The many-client load is
- * load.c's.
+ * Boundary: the test-support library's sockets and WebSocket client, each
+ * call bounded by PROBE_TIMEOUT_MS; no event loop, no clock (the caller
+ * times the calls). The many-client load is load.c's.
  */
 #ifndef ATELIER_BENCH_PROBE_H
 #define ATELIER_BENCH_PROBE_H

@@ -4,9 +4,10 @@
  * the store) or Debian's libwebsockets-test-server, raises its descriptor
  * limit, reads its CPU time and memory from /proc, and stops it.
  *
- * Boundary: processes, files and /proc. No WebSocket traffic (load.c).
- * A server started here gets SIGKILL when the bench process dies, so an
- * interrupted run leaves nothing behind.
+ * Boundary: processes and files through the test-support library (proc.h),
+ * and /proc. No WebSocket traffic (load.c). A server started here gets
+ * SIGKILL when the bench process dies, so an interrupted run leaves
+ * nothing behind.
  */
 #ifndef ATELIER_BENCH_TARGET_H
 #define ATELIER_BENCH_TARGET_H
@@ -37,23 +38,11 @@ int target_start_atelier(const char *bin, const char *seminar_json, target **out
  * NULL) on a free port and waits until it accepts connections. */
 int target_start_mirror(const char *bin, target **out /* OUT */, char *err, size_t err_len);
 
-/* Starts argv (argv[0] searched in PATH) in dir, stdout and stderr
- * appended to log. The child gets SIGKILL when this process dies.
- * Returns its pid or -1. */
-pid_t target_spawn(const char *const argv[], const char *dir, const char *log);
-
-/* A port of 127.0.0.1 nobody listens on right now (the kernel's choice),
- * or -1. Another program may take it before it is used. */
-int target_free_port(void);
-
-/* Removes dir and everything in it. */
-void target_remove_dir(const char *dir);
-
 int target_port(const target *t);
 pid_t target_pid(const target *t);
 const char *target_code(const target *t); /* "" for the mirror server */
 const char *target_key(const target *t);  /* "" for the mirror server */
-const char *target_log(const target *t);  /* path of its stdout+stderr */
+const char *target_log(const target *t);  /* path of its stderr */
 
 /* Reads /proc/<pid>/stat and /status. Returns 0 or -1 (it ended). */
 int target_sample_now(const target *t, target_sample *out /* OUT */);

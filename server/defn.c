@@ -76,11 +76,13 @@ static const struct template_board {
 
 /* ===== Error sentences ===== */
 
-/* Where an error sentence goes, and the file it names. One per call. */
+/* Where an error sentence goes, the file it names and the catalogue its
+ * words (and the templates' titles) come from. One per call. */
 typedef struct check {
 	const char *file;
 	char *err;
 	size_t err_len;
+	const i18n_cat *cat;
 } check;
 
 /* Cuts s so that it does not end inside a UTF-8 sequence (after a
@@ -119,11 +121,11 @@ static void quote(char *dst, size_t n, const char *src, size_t max)
 
 /* Writes into out[n] the catalogue text of key with {1}, {2}, {3}
  * replaced by a1, a2, a3 (NULL: left empty). */
-static void fill(char *out, size_t n, const char *key, const char *a1,
+static void fill(const i18n_cat *cat, char *out, size_t n, const char *key, const char *a1,
                  const char *a2, const char *a3)
 {
 	const char *args[3] = {a1, a2, a3};
-	const char *t = i18n(key);
+	const char *t = i18n(key, cat);
 	size_t o = 0;
 	while (*t && o + 1 < n) {
 		if (t[0] == '{' && t[1] >= '1' && t[1] <= '3' && t[2] == '}') {
@@ -148,7 +150,7 @@ static int fail(check *c, const char *where, const char *key, const char *a1,
 	char reason[REASON_LEN];
 	if (!c->err || c->err_len == 0)
 		return -1;
-	fill(reason, sizeof reason, key, a1, a2, a3);
+	fill(c->cat, reason, sizeof reason, key, a1, a2, a3);
 	if (where)
 		snprintf(c->err, c->err_len, "%s : %s : %s.", c->file, where, reason);
 	else
@@ -478,7 +480,7 @@ static int check_custom_boards(check *c, json_t *act, const char *base)
 }
 
 /* Sets act.boards to the boards of template name, with their titles and
- * prompts from the catalogue in the current language. */
+ * prompts from the catalogue, in its language. */
 static int expand_template(check *c, json_t *act, const char *base, const char *name)
 {
 	char where[PATH_LEN], key_title[96], key_prompt[96];
@@ -495,7 +497,7 @@ static int expand_template(check *c, json_t *act, const char *base, const char *
 		snprintf(key_title, sizeof key_title, "template.%s.%s.title", name, t->id);
 		snprintf(key_prompt, sizeof key_prompt, "template.%s.%s.prompt", name, t->id);
 		json_t *b = json_pack("{s:s, s:s, s:s, s:s}", "id", t->id, "title",
-		                      i18n(key_title), "prompt", i18n(key_prompt),
+		                      i18n(key_title, c->cat), "prompt", i18n(key_prompt, c->cat),
 		                      "kind", t->kind);
 		if (!b || json_array_append_new(boards, b) < 0)
 			goto done;
@@ -619,16 +621,17 @@ static int check_header(check *c, json_t *root)
 	return 0;
 }
 
-int defn_validate(json_t *root, const char *path, char *err, size_t err_len)
+/* defn_validate() with a catalogue (not NULL). */
+static int validate(json_t *root, const char *path, const i18n_cat *cat, char *err, size_t err_len)
 {
-	check c = {path ? path : i18n("defn.unnamed"), err, err_len};
+	check c = {path ? path : i18n("defn.unnamed", cat), err, err_len, cat};
 	char item[PATH_LEN];
 	json_t *acts;
 
 	if (err && err_len)
 		err[0] = '\0';
 	if (!json_is_object(root))
-		return fail(&c, i18n("defn.root"), "defn.err.type_object", NULL, NULL, NULL);
+		return fail(&c, i18n("defn.root", cat), "defn.err.type_object", NULL, NULL, NULL);
 	if (known_fields(&c, root, "", seminar_fields) < 0 || check_format(&c, root) < 0 ||
 	    check_header(&c, root) < 0 ||
 	    array_field(&c, root, "", "activities", MAX_ACTIVITIES, 1, &acts) < 0)
@@ -647,22 +650,46 @@ int defn_validate(json_t *root, const char *path, char *err, size_t err_len)
 	return 0;
 }
 
+/* The sentence when no catalogue could be made. */
+static int no_memory(char *err, size_t err_len)
+{
+	if (err && err_len)
+		snprintf(err, err_len, "out of memory");
+	return -1;
+}
+
+int defn_validate(json_t *root, const char *path, const i18n_cat *cat, char *err, size_t err_len)
+{
+	i18n_cat *own = NULL;
+	int rc;
+
+	if (!(cat = i18n_or_french(cat, &own)))
+		return no_memory(err, err_len);
+	rc = validate(root, path, cat, err, err_len);
+	i18n_free(own);
+	return rc;
+}
+
 /* ===== Files ===== */
 
-int defn_load_file(const char *path, json_t **out, char *err, size_t err_len)
+int defn_load_file(const char *path, const i18n_cat *cat, json_t **out, char *err, size_t err_len)
 {
-	check c = {path ? path : i18n("defn.unnamed"), err, err_len};
+	i18n_cat *own = NULL;
 	FILE *f = NULL;
 	char *buf = NULL;
 	json_t *root = NULL;
 	json_error_t jerr;
 	int rc = -1;
 
+	if (out)
+		*out = NULL;
+	if (!(cat = i18n_or_french(cat, &own)))
+		return no_memory(err, err_len);
+	check c = {path ? path : i18n("defn.unnamed", cat), err, err_len, cat};
 	if (err && err_len)
 		err[0] = '\0';
 	if (!out)
 		goto done;
-	*out = NULL;
 	f = path ? fopen(path, "rb") : NULL;
 	if (!f) {
 		fail(&c, NULL, "defn.err.read", strerror(path ? errno : EINVAL), NULL, NULL);
@@ -692,12 +719,12 @@ int defn_load_file(const char *path, json_t **out, char *err, size_t err_len)
 		char line[24], col[24], where[PATH_LEN], why[REASON_LEN];
 		snprintf(line, sizeof line, "%d", jerr.line);
 		snprintf(col, sizeof col, "%d", jerr.column);
-		fill(where, sizeof where, "defn.err.position", line, col, NULL);
+		fill(cat, where, sizeof where, "defn.err.position", line, col, NULL);
 		quote(why, sizeof why, jerr.text, REASON_LEN / 4);
 		fail(&c, where, "defn.err.syntax", why, NULL, NULL);
 		goto done;
 	}
-	if (defn_validate(root, path, err, err_len) < 0)
+	if (validate(root, path, cat, err, err_len) < 0)
 		goto done;
 	*out = root;
 	root = NULL;
@@ -707,5 +734,6 @@ done:
 	free(buf);
 	if (f)
 		fclose(f);
+	i18n_free(own);
 	return rc;
 }

@@ -24,7 +24,7 @@
 #define DEFAULT_DIR "exports"
 #define CODE_MAX 16
 
-typedef int (*render_fn)(json_t *doc, char **out, size_t *out_len);
+typedef int (*render_fn)(json_t *doc, const i18n_cat *cat, char **out, size_t *out_len);
 
 /* One row per export_format, in enum order. */
 static const struct {
@@ -69,13 +69,17 @@ const char *export_format_mime(export_format f)
 	return (unsigned)f < EXPORT__COUNT ? formats[f].mime : NULL;
 }
 
-int export_render(json_t *doc, export_format f, char **out, size_t *out_len)
+int export_render(json_t *doc, export_format f, const i18n_cat *cat, char **out, size_t *out_len)
 {
+	i18n_cat *own = NULL;
+	int rc = -1;
+
 	*out = NULL;
 	*out_len = 0;
-	if ((unsigned)f >= EXPORT__COUNT)
-		return -1;
-	return formats[f].render(doc, out, out_len);
+	if ((unsigned)f < EXPORT__COUNT && (cat = i18n_or_french(cat, &own)))
+		rc = formats[f].render(doc, cat, out, out_len);
+	i18n_free(own);
+	return rc;
 }
 
 /* ===== Writing a file ===== */
@@ -95,17 +99,23 @@ static size_t whole_chars(const char *s, size_t n)
 
 /* Writes into err the catalogue sentence key with "{path}" and "{cause}"
  * replaced by path and by the words for errnum. */
-static void say(char *err, size_t len, const char *key, const char *path, int errnum)
+static void say(const i18n_cat *cat, char *err, size_t len, const char *key, const char *path,
+                int errnum)
 {
 	const char *cause = strerror(errnum);
-	const char *p = i18n(key);
+	const char *p;
 	size_t n = 0;
 
 	if (!err || !len)
 		return;
+	if (!cat) {
+		snprintf(err, len, "%s: %s", path, cause); /* no catalogue: out of memory */
+		return;
+	}
+	p = i18n(key, cat);
 	for (size_t i = 0; i < sizeof causes / sizeof causes[0]; i++) {
 		if (causes[i].errnum == errnum)
-			cause = i18n(causes[i].key);
+			cause = i18n(causes[i].key, cat);
 	}
 	while (*p && n + 1 < len) {
 		const char *with = NULL;
@@ -193,56 +203,59 @@ static void sync_dir(const char *dir)
 	}
 }
 
-int export_write(json_t *doc, export_format f, const char *dir,
-                 char *path_out, size_t path_len, char *err, size_t err_len)
+int export_write(json_t *doc, export_format f, const i18n_cat *cat, const char *dir, char *path_out,
+                 size_t path_len, char *err, size_t err_len)
 {
 	const char *code = export_text_str(json_object_get(doc, "seminar"), "code");
 	char path[PATH_MAX], tmp[PATH_MAX];
 	char *text = NULL;
+	i18n_cat *own = NULL;
 	size_t len = 0;
 	int fd = -1, made = 0, rc = -1;
+
+	cat = i18n_or_french(cat, &own);
 
 	if (!dir || !*dir)
 		dir = DEFAULT_DIR;
 	if (path_out && path_len)
 		path_out[0] = '\0';
 	if ((unsigned)f >= EXPORT__COUNT || !safe_code(code)) {
-		say(err, err_len, "export.err.code", dir, EINVAL);
+		say(cat, err, err_len, "export.err.code", dir, EINVAL);
 		goto done;
 	}
 	if (snprintf(path, sizeof path, "%s/%s-synthese.%s", dir, code,
 	             formats[f].name) >= (int)sizeof path ||
 	    snprintf(tmp, sizeof tmp, "%s/.%s-synthese.%s.XXXXXX", dir, code,
 	             formats[f].name) >= (int)sizeof tmp) {
-		say(err, err_len, "export.err.write", dir, ENAMETOOLONG);
+		say(cat, err, err_len, "export.err.write", dir, ENAMETOOLONG);
 		goto done;
 	}
 	if (make_dirs(dir) < 0) {
-		say(err, err_len, "export.err.mkdir", dir, errno);
+		say(cat, err, err_len, "export.err.mkdir", dir, errno);
 		goto done;
 	}
-	if (export_render(doc, f, &text, &len) < 0) {
-		say(err, err_len, "export.err.render", path, ENOMEM);
+	if (export_render(doc, f, cat, &text, &len) < 0) {
+		say(cat, err, err_len, "export.err.render", path, ENOMEM);
 		goto done;
 	}
 	fd = mkstemp(tmp);
 	if (fd < 0) {
-		say(err, err_len, "export.err.write", path, errno);
+		say(cat, err, err_len, "export.err.write", path, errno);
 		goto done;
 	}
 	made = 1;
 	if (fchmod(fd, 0644) < 0 || write_all(fd, text, len) < 0 || fsync(fd) < 0) {
-		say(err, err_len, "export.err.write", path, errno);
+		say(cat, err, err_len, "export.err.write", path, errno);
 		goto done;
 	}
 	if (close(fd) < 0) {
 		fd = -1;
-		say(err, err_len, "export.err.write", path, errno);
+		say(cat, err, err_len, "export.err.write", path, errno);
 		goto done;
 	}
 	fd = -1;
 	if (rename(tmp, path) < 0) {
-		say(err, err_len, "export.err.write", path, errno);
+		say(cat, err, err_len, "export.err.write", path, errno);
 		goto done;
 	}
 	made = 0;
@@ -256,5 +269,6 @@ done:
 	if (made)
 		unlink(tmp);
 	free(text);
+	i18n_free(own);
 	return rc;
 }

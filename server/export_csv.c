@@ -42,14 +42,15 @@ static void put_row(export_text *t, const char *const cells[COLUMNS])
 static void contribution(export_text *t, json_t *a, json_t *b, json_t *c,
                          const char *type, const char *parent)
 {
+	const i18n_cat *cat = export_text_cat(t);
 	char id[32], votes[32];
 	snprintf(id, sizeof id, "%lld", export_text_int(c, "id"));
 	snprintf(votes, sizeof votes, "%lld", export_text_int(c, "votes"));
 	const char *cells[COLUMNS] = {
-		export_text_str(a, "title"), export_text_str(b, "title"), i18n(type),
+		export_text_str(a, "title"), export_text_str(b, "title"), i18n(type, cat),
 		parent, id, export_text_str(c, "text"), export_text_str(c, "author"),
 		votes, export_text_str(c, "created"),
-		i18n(json_is_true(json_object_get(c, "edited")) ? "export.yes" : "export.no"),
+		i18n(json_is_true(json_object_get(c, "edited")) ? "export.yes" : "export.no", cat),
 	};
 	put_row(t, cells);
 }
@@ -77,9 +78,9 @@ static void board(export_text *t, json_t *a, json_t *b)
 	}
 }
 
-int export_csv(json_t *doc, char **out, size_t *out_len)
+int export_csv(json_t *doc, const i18n_cat *cat, char **out, size_t *out_len)
 {
-	export_text *t = export_text_new();
+	export_text *t = export_text_new(cat);
 	const char *cells[COLUMNS];
 	json_t *a, *b;
 	size_t i, j;
@@ -91,7 +92,7 @@ int export_csv(json_t *doc, char **out, size_t *out_len)
 		goto done;
 	export_text_put(t, BOM);
 	for (i = 0; i < COLUMNS; i++)
-		cells[i] = i18n(heads[i]);
+		cells[i] = i18n(heads[i], cat);
 	put_row(t, cells);
 	json_array_foreach(json_object_get(doc, "activities"), i, a) {
 		json_array_foreach(json_object_get(a, "boards"), j, b)

@@ -71,7 +71,7 @@ static void field(void *ctx, export_text *t, const char *label, const char *valu
 	(void)ctx;
 	export_text_put(t, "<p class=\"field\"><strong>");
 	export_text_html(t, label);
-	export_text_html(t, i18n("export.colon"));
+	export_text_html(t, i18n("export.colon", export_text_cat(t)));
 	export_text_put(t, "</strong> ");
 	export_text_html(t, value);
 	export_text_put(t, "</p>\n");
@@ -81,13 +81,13 @@ static void head(void *ctx, export_text *t, const char *title, const char *date,
                  const char *venue, const char *description)
 {
 	export_text_put(t, "<!DOCTYPE html>\n<html lang=\"");
-	export_text_put(t, i18n_lang());
+	export_text_put(t, i18n_lang(export_text_cat(t)));
 	export_text_put(t, "\">\n<head>\n<meta charset=\"utf-8\">\n"
 	                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	                   "<meta http-equiv=\"Content-Security-Policy\" "
 	                   "content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
 	                   "<title>");
-	export_text_html(t, i18n("export.synthesis"));
+	export_text_html(t, i18n("export.synthesis", export_text_cat(t)));
 	export_text_put(t, " — ");
 	export_text_html(t, title);
 	export_text_put(t, "</title>\n<style>\n");
@@ -96,9 +96,9 @@ static void head(void *ctx, export_text *t, const char *title, const char *date,
 	element(t, "h1", NULL, title);
 	export_text_put(t, "\n");
 	if (*date)
-		field(ctx, t, i18n("export.date"), date);
+		field(ctx, t, i18n("export.date", export_text_cat(t)), date);
 	if (*venue)
-		field(ctx, t, i18n("export.venue"), venue);
+		field(ctx, t, i18n("export.venue", export_text_cat(t)), venue);
 	if (*description) {
 		element(t, "p", "description", description);
 		export_text_put(t, "\n");
@@ -231,9 +231,9 @@ static const export_markup html = {
 	list, item, label, item_end, list_end, foot,
 };
 
-int export_html(json_t *doc, char **out, size_t *out_len)
+int export_html(json_t *doc, const i18n_cat *cat, char **out, size_t *out_len)
 {
-	export_text *t = export_text_new();
+	export_text *t = export_text_new(cat);
 	int rc = -1;
 
 	*out = NULL;

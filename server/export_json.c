@@ -12,12 +12,13 @@
 
 /* Two-space indentation, UTF-8 left as is, keys in document order (jansson
  * keeps insertion order), then a newline. */
-int export_json(json_t *doc, char **out, size_t *out_len)
+int export_json(json_t *doc, const i18n_cat *cat, char **out, size_t *out_len)
 {
 	char *text = NULL;
 	size_t len;
 	int rc = -1;
 
+	(void)cat; /* the document's own words: no catalogue */
 	*out = NULL;
 	*out_len = 0;
 	if (!json_is_object(doc))

@@ -34,7 +34,7 @@ static void field(void *ctx, export_text *t, const char *label, const char *valu
 	char head[256]; /* label and colon as one text: alone, the colon's
 	                 * no-break space would be dropped as leading space */
 	(void)ctx;
-	snprintf(head, sizeof head, "%s%s", label, i18n("export.colon"));
+	snprintf(head, sizeof head, "%s%s", label, i18n("export.colon", export_text_cat(t)));
 	export_text_put(t, "**");
 	export_text_md(t, head, NULL);
 	export_text_put(t, "** ");
@@ -49,9 +49,9 @@ static void head(void *ctx, export_text *t, const char *title, const char *date,
 	export_text_md(t, title, NULL);
 	export_text_put(t, "\n\n");
 	if (*date)
-		field(ctx, t, i18n("export.date"), date);
+		field(ctx, t, i18n("export.date", export_text_cat(t)), date);
 	if (*venue)
-		field(ctx, t, i18n("export.venue"), venue);
+		field(ctx, t, i18n("export.venue", export_text_cat(t)), venue);
 	if (*description) {
 		export_text_md(t, description, "");
 		export_text_put(t, "\n\n");
@@ -185,9 +185,9 @@ static const export_markup markdown = {
 	NULL, item, label, NULL, list_end, foot,
 };
 
-int export_markdown(json_t *doc, char **out, size_t *out_len)
+int export_markdown(json_t *doc, const i18n_cat *cat, char **out, size_t *out_len)
 {
-	export_text *t = export_text_new();
+	export_text *t = export_text_new(cat);
 	md state = {{"", ""}};
 	int rc = -1;
 

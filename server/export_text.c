@@ -20,6 +20,7 @@
 #include "text.h"
 
 struct export_text {
+	const i18n_cat *cat; /* borrowed */
 	char *buf;   /* NUL-terminated when len > 0 */
 	size_t len;
 	size_t cap;
@@ -28,9 +29,17 @@ struct export_text {
 
 /* ===== The output buffer ===== */
 
-export_text *export_text_new(void)
+export_text *export_text_new(const i18n_cat *cat)
 {
-	return calloc(1, sizeof(export_text));
+	export_text *t = calloc(1, sizeof(export_text));
+	if (t)
+		t->cat = cat;
+	return t;
+}
+
+const i18n_cat *export_text_cat(const export_text *t)
+{
+	return t->cat;
 }
 
 void export_text_free(export_text *t)
@@ -501,7 +510,7 @@ static int digits(const char *s, int n, int *v)
 	return 0;
 }
 
-int export_text_date(const char *iso, char *out, size_t len)
+int export_text_date(const i18n_cat *cat, const char *iso, char *out, size_t len)
 {
 	int y, m, d;
 	const char *s = iso ? iso : "";
@@ -515,16 +524,16 @@ int export_text_date(const char *iso, char *out, size_t len)
 	char key[32], day[16];
 	snprintf(key, sizeof key, "export.month.%02d", m);
 	if (d == 1)
-		snprintf(day, sizeof day, "%s", i18n("export.date.day1"));
+		snprintf(day, sizeof day, "%s", i18n("export.date.day1", cat));
 	else
 		snprintf(day, sizeof day, "%d", d);
-	snprintf(out, len, "%s %s %d", day, i18n(key), y);
+	snprintf(out, len, "%s %s %d", day, i18n(key, cat), y);
 	return 0;
 }
 
-int export_text_votes(long long n, char *out, size_t len)
+int export_text_votes(const i18n_cat *cat, long long n, char *out, size_t len)
 {
-	snprintf(out, len, "%lld %s", n, i18n_plural("export.vote", n));
+	snprintf(out, len, "%lld %s", n, i18n_plural("export.vote", n, cat));
 	return 0;
 }
 
@@ -612,7 +621,7 @@ static void item(const export_markup *m, void *ctx, export_text *t, int depth,
 	char votes[64];
 	const char *author = json_string_value(json_object_get(c, "author"));
 
-	export_text_votes(export_text_int(c, "votes"), votes, sizeof votes);
+	export_text_votes(t->cat, export_text_int(c, "votes"), votes, sizeof votes);
 	m->item(ctx, t, depth, number, export_text_str(c, "text"), votes,
 	        export_text_blank(author) ? NULL : author);
 }
@@ -628,7 +637,7 @@ static void actions(const export_markup *m, void *ctx, export_text *t, json_t *o
 		if (!export_text_visible(a))
 			continue;
 		if (!shown++) {
-			m->label(ctx, t, 0, i18n("export.examples"));
+			m->label(ctx, t, 0, i18n("export.examples", t->cat));
 			CALL(m, list, ctx, t, 1, 0);
 		}
 		item(m, ctx, t, 1, 0, a);
@@ -648,7 +657,7 @@ static void contributions(const export_markup *m, void *ctx, export_text *t,
 	long long number = 0;
 
 	if (!n) {
-		m->note(ctx, t, i18n("export.none"));
+		m->note(ctx, t, i18n("export.none", t->cat));
 		return;
 	}
 	CALL(m, list, ctx, t, 0, ordered);
@@ -664,12 +673,12 @@ static void contributions(const export_markup *m, void *ctx, export_text *t,
 static void participation(const export_markup *m, void *ctx, export_text *t,
                           json_t *doc)
 {
-	const char *head[4] = {i18n("export.activity"), i18n("export.participants"),
-	                       i18n("export.contributions"), i18n("export.votes")};
+	const char *head[4] = {i18n("export.activity", t->cat), i18n("export.participants", t->cat),
+	                       i18n("export.contributions", t->cat), i18n("export.votes", t->cat)};
 	json_t *a, *totals = json_object_get(doc, "totals");
 	size_t i;
 
-	m->section(ctx, t, 2, "participation", i18n("export.participation"));
+	m->section(ctx, t, 2, "participation", i18n("export.participation", t->cat));
 	m->table(ctx, t, head);
 	json_array_foreach(json_object_get(doc, "activities"), i, a) {
 		long long n[3] = {export_text_int(a, "participants"),
@@ -680,7 +689,7 @@ static void participation(const export_markup *m, void *ctx, export_text *t,
 	long long n[3] = {export_text_int(totals, "participants"),
 	                  export_text_int(totals, "contributions"),
 	                  export_text_int(totals, "votes")};
-	m->row(ctx, t, i18n("export.total"), 1, n);
+	m->row(ctx, t, i18n("export.total", t->cat), 1, n);
 	m->table_end(ctx, t);
 	CALL(m, section_end, ctx, t, 2);
 }
@@ -689,14 +698,14 @@ static void participation(const export_markup *m, void *ctx, export_text *t,
 static void activity_fields(const export_markup *m, void *ctx, export_text *t,
                             json_t *a)
 {
-	export_text *who = export_text_new();
+	export_text *who = export_text_new(t->cat);
 	json_t *name;
 	size_t i;
 	char *joined = NULL;
 	size_t len;
 
 	if (*export_text_str(a, "question"))
-		m->field(ctx, t, i18n("export.question"), export_text_str(a, "question"));
+		m->field(ctx, t, i18n("export.question", t->cat), export_text_str(a, "question"));
 	if (!who) {
 		t->failed = 1;
 		return;
@@ -711,7 +720,7 @@ static void activity_fields(const export_markup *m, void *ctx, export_text *t,
 	if (export_text_take(who, &joined, &len) < 0)
 		t->failed = 1;
 	else if (len)
-		m->field(ctx, t, i18n("export.animators"), joined);
+		m->field(ctx, t, i18n("export.animators", t->cat), joined);
 	free(joined);
 	export_text_free(who);
 }
@@ -754,7 +763,7 @@ static void appendix(const export_markup *m, void *ctx, export_text *t, json_t *
 	json_t *a, *b;
 	size_t i, j;
 
-	m->section(ctx, t, 2, "appendix", i18n("export.appendix"));
+	m->section(ctx, t, 2, "appendix", i18n("export.appendix", t->cat));
 	json_array_foreach(json_object_get(doc, "activities"), i, a) {
 		m->section(ctx, t, 3, "annex-activity", export_text_str(a, "title"));
 		json_array_foreach(json_object_get(a, "boards"), j, b) {
@@ -782,7 +791,7 @@ int export_text_outline(json_t *doc, const export_markup *m, void *ctx, export_t
 
 	if (!json_is_object(doc))
 		return -1;
-	export_text_date(export_text_str(seminar, "date"), date, sizeof date);
+	export_text_date(t->cat, export_text_str(seminar, "date"), date, sizeof date);
 	m->head(ctx, t, export_text_str(seminar, "title"), date,
 	        export_text_str(seminar, "venue"), export_text_str(seminar, "description"));
 	participation(m, ctx, t, doc);
@@ -791,8 +800,8 @@ int export_text_outline(json_t *doc, const export_markup *m, void *ctx, export_t
 	appendix(m, ctx, t, doc);
 	foot[0] = '\0';
 	if (*export_text_str(doc, "generated")) {
-		export_text_date(export_text_str(doc, "generated"), date, sizeof date);
-		snprintf(foot, sizeof foot, "%s %s.", i18n("export.generated"), date);
+		export_text_date(t->cat, export_text_str(doc, "generated"), date, sizeof date);
+		snprintf(foot, sizeof foot, "%s %s.", i18n("export.generated", t->cat), date);
 	}
 	m->foot(ctx, t, foot);
 	return t->failed ? -1 : 0;

@@ -16,14 +16,20 @@
 
 #include <stddef.h>
 #include <jansson.h>
+#include "i18n.h"
 
 /* ===== The output buffer ===== */
 
 typedef struct export_text export_text;
 
-/* A new empty buffer, or NULL when out of memory. */
-export_text *export_text_new(void);
+/* A new empty buffer whose words (headings, labels, dates) come from cat
+ * (borrowed; NULL for a buffer that only escapes), or NULL when out of
+ * memory. */
+export_text *export_text_new(const i18n_cat *cat);
 void export_text_free(export_text *t); /* accepts NULL */
+
+/* The catalogue t was made with. */
+const i18n_cat *export_text_cat(const export_text *t);
 
 /* Appends bytes as they are (own markup, never user text). Return 0, or -1
  * once the buffer has failed. */
@@ -87,12 +93,12 @@ int export_text_csv(export_text *t, const char *s);
 /* ===== Words ===== */
 
 /* "2022-10-11" (or a longer ISO 8601 text starting so) written out in the
- * current language: "11 octobre 2022", "1er octobre 2022". Anything else
+ * language of cat: "11 octobre 2022", "1er octobre 2022". Anything else
  * is copied as is. out is always NUL-terminated. Returns 0. */
-int export_text_date(const char *iso, char *out /* OUT */, size_t len);
+int export_text_date(const i18n_cat *cat, const char *iso, char *out /* OUT */, size_t len);
 
-/* "0 vote", "1 vote", "7 votes" in the current language. Returns 0. */
-int export_text_votes(long long n, char *out /* OUT */, size_t len);
+/* "0 vote", "1 vote", "7 votes" in the language of cat. Returns 0. */
+int export_text_votes(const i18n_cat *cat, long long n, char *out /* OUT */, size_t len);
 
 /* ===== Reading the synthesis document (docs/EXPORTS.md) ===== */
 

@@ -338,7 +338,7 @@ static int route_api_export(struct lws *wsi, net *n, struct hss *h, const char *
 		return not_found(wsi, h);
 	char *body = NULL;
 	size_t len = 0;
-	int r = export_render(doc, (export_format)f, &body, &len);
+	int r = export_render(doc, (export_format)f, n->cfg->cat, &body, &len);
 	json_decref(doc);
 	if (r)
 		return respond_json(wsi, h, HTTP_STATUS_INTERNAL_SERVER_ERROR,

@@ -4,7 +4,9 @@
  * the module that does the work. Every failure is one sentence on stderr
  * and a non-zero exit status.
  *
- * The only file with globals: the stop flag set by SIGINT/SIGTERM.
+ * The only file with globals: the stop flag set by SIGINT/SIGTERM, and
+ * the process's catalogue, which main() makes and every command passes
+ * down (to the store, the definitions, the server and the exports).
  */
 #include "defn.h"
 #include "export.h"
@@ -28,6 +30,7 @@
 #define DEFAULT_DB "atelier.db"
 
 static volatile sig_atomic_t stop_requested;
+static i18n_cat *cat; /* the language of the environment (i18n_env_lang) */
 
 static void on_signal(int sig)
 {
@@ -41,7 +44,7 @@ static void fail(const char *key, ...)
 	va_list ap;
 	fputs("atelier : ", stderr);
 	va_start(ap, key);
-	vfprintf(stderr, i18n(key), ap);
+	vfprintf(stderr, i18n(key, cat), ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -209,7 +212,7 @@ static int resolve_dir(const char *opt, const char *name, char *out, size_t len)
 static int open_store(const char *path, store **st)
 {
 	char err[512];
-	if (store_open(path, st, err, sizeof err)) {
+	if (store_open(path, cat, st, err, sizeof err)) {
 		fprintf(stderr, "atelier : %s\n", err);
 		return -1;
 	}
@@ -238,7 +241,7 @@ static void append(char *out, size_t len, size_t *n, const char *fmt, ...)
 static void part(char *out, size_t len, size_t *n, const char *text)
 {
 	if (*n)
-		append(out, len, n, "%s", i18n("cli.import_sep"));
+		append(out, len, n, "%s", i18n("cli.import_sep", cat));
 	append(out, len, n, "%s", text);
 }
 
@@ -265,14 +268,14 @@ static void counts(char *out, size_t len, size_t *n, const char *kind,
 			continue;
 		if (l)
 			append(list, sizeof list, &l, ", ");
-		append(list, sizeof list, &l, i18n_plural(parts[i].key, parts[i].count),
+		append(list, sizeof list, &l, i18n_plural(parts[i].key, parts[i].count, cat),
 		       parts[i].count);
 		if (parts[i].names && *parts[i].names)
 			append(list, sizeof list, &l, " (%s)", parts[i].names);
 	}
 	if (!l)
 		return;
-	append(text, sizeof text, &t, i18n(kind), list);
+	append(text, sizeof text, &t, i18n(kind, cat), list);
 	part(out, len, n, text);
 }
 
@@ -285,20 +288,21 @@ static void print_report(const char *path, const char *title, const store_import
 	size_t n = 0;
 
 	if (r->unchanged) {
-		part(what, sizeof what, &n, i18n("cli.import_unchanged_file"));
+		part(what, sizeof what, &n, i18n("cli.import_unchanged_file", cat));
 	} else {
 		if (r->created || r->seminar_changed)
 			part(what, sizeof what, &n,
-			     i18n(r->created ? "cli.import_created" : "cli.import_seminar_changed"));
+			     i18n(r->created ? "cli.import_created" : "cli.import_seminar_changed",
+			          cat));
 		if (r->reordered)
-			part(what, sizeof what, &n, i18n("cli.import_reordered"));
+			part(what, sizeof what, &n, i18n("cli.import_reordered", cat));
 		counts(what, sizeof what, &n, "cli.import_activities", &r->activities, r->archived,
 		       r->restored);
 		counts(what, sizeof what, &n, "cli.import_boards", &r->boards, NULL, NULL);
 		if (!n)
-			part(what, sizeof what, &n, i18n("cli.import_nothing"));
+			part(what, sizeof what, &n, i18n("cli.import_nothing", cat));
 	}
-	printf(i18n("cli.import_report"), path, title, r->code, what);
+	printf(i18n("cli.import_report", cat), path, title, r->code, what);
 	putchar('\n');
 }
 
@@ -309,7 +313,7 @@ static int import_file(store *st, const char *path, int flags)
 	char err[1024];
 	store_import_report report;
 	json_t *defn = NULL;
-	if (defn_load_file(path, &defn, err, sizeof err)) {
+	if (defn_load_file(path, cat, &defn, err, sizeof err)) {
 		fprintf(stderr, "atelier : %s\n", err);
 		return -1;
 	}
@@ -374,7 +378,7 @@ static int cmd_serve(int argc, char **argv)
 	if (parse_opts("serve", argc, argv, serve_opts, &o))
 		return 2;
 	if (o.help) {
-		puts(i18n("cli.help_serve"));
+		puts(i18n("cli.help_serve", cat));
 		return 0;
 	}
 	if (o.nargs) {
@@ -417,9 +421,10 @@ static int cmd_serve(int argc, char **argv)
 
 	server_config cfg = {host,           port,       web,    o.public_url, o.port_file,
 	                     &stop_requested, o.origins, (size_t)o.norigins,
-	                     idle,           header,     lag,    o.no_rate_limit};
+	                     idle,           header,     lag,    o.no_rate_limit,
+	                     cat};
 	if (server_run(st, &cfg) == 0) {
-		printf("%s\n", i18n("cli.serve_stopped"));
+		printf("%s\n", i18n("cli.serve_stopped", cat));
 		rc = 0;
 	}
 out:
@@ -435,7 +440,7 @@ static int cmd_import(int argc, char **argv)
 	if (parse_opts("import", argc, argv, import_opts, &o))
 		return 2;
 	if (o.help) {
-		puts(i18n("cli.help_import"));
+		puts(i18n("cli.help_import", cat));
 		return 0;
 	}
 	if (!o.nargs) {
@@ -460,7 +465,7 @@ static int cmd_export(int argc, char **argv)
 	if (parse_opts("export", argc, argv, export_opts, &o))
 		return 2;
 	if (o.help) {
-		puts(i18n("cli.help_export"));
+		puts(i18n("cli.help_export", cat));
 		return 0;
 	}
 	if (o.nargs != 1) {
@@ -491,8 +496,8 @@ static int cmd_export(int argc, char **argv)
 	st = NULL;
 	for (int f = first; f <= last; f++) {
 		char path[PATH_MAX], err[512];
-		if (export_write(doc, (export_format)f, o.out /* NULL: export.c's default */, path,
-		                 sizeof path, err, sizeof err)) {
+		if (export_write(doc, (export_format)f, cat, o.out /* NULL: export.c's default */,
+		                 path, sizeof path, err, sizeof err)) {
 			fprintf(stderr, "atelier : %s\n", err);
 			goto out;
 		}
@@ -505,20 +510,20 @@ out:
 	return rc;
 }
 
-int main(int argc, char **argv)
+/* Runs the command of argv; returns the exit status. */
+static int run(int argc, char **argv)
 {
-	i18n_init_from_env();
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		if (argc >= 3 && strcmp(argv[1], "help") == 0) {
 			char key[64];
 			snprintf(key, sizeof key, "cli.help_%s", argv[2]);
-			if (strcmp(i18n(key), key) != 0) {
-				puts(i18n(key));
+			if (strcmp(i18n(key, cat), key) != 0) {
+				puts(i18n(key, cat));
 				return 0;
 			}
 		}
-		puts(i18n("cli.help"));
+		puts(i18n("cli.help", cat));
 		return argc < 2 ? 2 : 0;
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
@@ -533,4 +538,15 @@ int main(int argc, char **argv)
 		return cmd_export(argc - 1, argv + 1);
 	fail("cli.err_unknown_command", argv[1]);
 	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	if (!(cat = i18n_new(i18n_env_lang()))) {
+		fputs("atelier : out of memory\n", stderr);
+		return 1;
+	}
+	int rc = run(argc, argv);
+	i18n_free(cat);
+	return rc;
 }

@@ -203,9 +203,10 @@ int seminar__find_contribution(struct seminar_job *j, long long sid, store_contr
 	return rc;
 }
 
-/* The session is set when a join is handled, before the commit; if that
- * commit failed the participant does not exist, and its id may be given
- * to the next one to join: the token, random, tells them apart. */
+/* Asks the database, not the session alone: the session is set when a
+ * join is handled, before the commit; if that commit failed the
+ * participant does not exist, and its id may be given to the next one to
+ * join: the token, random, tells them apart. */
 int seminar__joined(struct seminar_job *j)
 {
 	long long pid = 0;
@@ -293,13 +294,13 @@ static int allowed(struct seminar_job *j, const command *row)
 	return seminar__refuse(j, PROTO_ERR_FORBIDDEN, "this key may not do this");
 }
 
-int seminar_handle(store *st, seminar_session *ss, const seminar_principal *who,
-                   const proto_msg *m, seminar_result *r)
+int seminar_handle(store *st, snapshot_cache *snaps, seminar_session *ss,
+                   const seminar_principal *who, const proto_msg *m, seminar_result *r)
 {
 	static const seminar_principal nobody = {ROLE_ANYONE, 0, 0, 0};
 	const command *row = command_of(m->type);
-	struct seminar_job j = {.st = st, .ss = ss, .who = who ? who : &nobody, .m = m, .r = r,
-	                        .next = *ss};
+	struct seminar_job j = {.st = st, .snaps = snaps, .ss = ss, .who = who ? who : &nobody,
+	                        .m = m, .r = r, .next = *ss};
 	int logged = row && row->once, rc;
 
 	memset(r, 0, sizeof *r);

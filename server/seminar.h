@@ -7,8 +7,9 @@
  * Boundary: takes a parsed proto_msg and the connection's session, checks
  * the rules (joined? activity open? own contribution? vote budget? key?),
  * writes through the store, and returns the reply for the sender and the
- * events to broadcast once the transaction commits. No network: ws.c sends
- * what this returns. Runs on the event-loop thread only.
+ * events to broadcast once the transaction commits. No network: the turn
+ * (turn.c) hands what this returns to the sinks. Runs on the event-loop
+ * thread only.
  */
 #ifndef ATELIER_SEMINAR_H
 #define ATELIER_SEMINAR_H
@@ -34,7 +35,7 @@ typedef struct seminar_principal {
  * negative store code when the keys could not be read. */
 int seminar_sender(store *st, const char *key, seminar_principal *who /* OUT */);
 
-/* Per-connection state, one per WebSocket connection, created by ws.c. */
+/* Per-connection state: the turn makes one per client (turn_client_new). */
 typedef struct seminar_session seminar_session;
 
 seminar_session *seminar_session_new(void);
@@ -77,7 +78,9 @@ void seminar_result_clear(seminar_result *r); /* frees and zeroes; NULL ok */
 char *seminar_result_text(const seminar_result *r);
 
 /* Handles one message, sent by who (NULL: a connection without a key),
- * inside the current transaction (starts one with
+ * with snaps the cache that shares snapshot tails between watchers (the
+ * turn's; NULL: every watch makes its own), inside the current
+ * transaction (starts one with
  * store_tx_begin when none is open) and a savepoint of its own: on a rule
  * error the savepoint is rolled back, r->reply is an error and r->nevents
  * is 0. The caller commits (store_tx_commit) before sending r->reply if
@@ -85,7 +88,7 @@ char *seminar_result_text(const seminar_result *r);
  * only after a successful commit. Returns 0 when handled (even with an
  * error reply), negative only on an internal failure (r->reply is then an
  * "internal" or "storage" error). */
-int seminar_handle(store *st, seminar_session *ss, const seminar_principal *who,
-                   const proto_msg *m, seminar_result *r /* OUT */);
+int seminar_handle(store *st, snapshot_cache *snaps, seminar_session *ss,
+                   const seminar_principal *who, const proto_msg *m, seminar_result *r /* OUT */);
 
 #endif

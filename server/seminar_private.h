@@ -30,6 +30,7 @@ struct seminar_session {
 
 struct seminar_job {
 	store *st;
+	snapshot_cache *snaps; /* the turn's cache of snapshot tails, or NULL */
 	seminar_session *ss;
 	const seminar_principal *who; /* who sends it (never NULL) */
 	const proto_msg *m;

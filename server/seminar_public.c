@@ -59,13 +59,13 @@ static int snapshot_tail(struct seminar_job *j, long long sid, long long seq, js
 	json_t *seminar = NULL, *body = NULL;
 	int rc;
 
-	if ((j->tail = snapshot_find(list, seq)))
+	if ((j->tail = snapshot_find(j->snaps, list, seq)))
 		return 0;
 	if ((rc = store_seminar_json(j->st, sid, &seminar)))
 		return rc;
 	body = json_pack("{s:s, s:I, s:O, s:O}", "mode", "snapshot", "seq", (json_int_t)seq,
 	                 "seminar", seminar, "contributions", list);
-	if (!body || !(j->tail = snapshot_make(list, seq, body)))
+	if (!body || !(j->tail = snapshot_make(j->snaps, list, seq, body)))
 		rc = STORE_ERR;
 	json_decref(body);
 	json_decref(seminar);

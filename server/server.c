@@ -169,8 +169,10 @@ static void gz_install(struct lws_context *ctx, struct gz_fops *g, gzcache *cach
 
 /* Checks that host:port can be listened on, to say why in one sentence
  * instead of letting the library fail obscurely. 0 when it can. */
-static int probe_listen(const char *host, int port)
+static int probe_listen(const server_config *cfg)
 {
+	const char *host = cfg->host;
+	int port = cfg->port;
 	struct sockaddr_in sa = {0};
 	int fd, one = 1, r = 0;
 	if (port == 0)
@@ -186,13 +188,14 @@ static int probe_listen(const char *host, int port)
 	if (bind(fd, (struct sockaddr *)&sa, sizeof sa)) {
 		fputs("atelier : ", stderr);
 		if (errno == EADDRINUSE)
-			fprintf(stderr, i18n("cli.err_port_in_use"), port, host);
+			fprintf(stderr, i18n("cli.err_port_in_use", cfg->cat), port, host);
 		else if (errno == EACCES)
-			fprintf(stderr, i18n("cli.err_port_denied"), port);
+			fprintf(stderr, i18n("cli.err_port_denied", cfg->cat), port);
 		else if (errno == EADDRNOTAVAIL)
-			fprintf(stderr, i18n("cli.err_addr_unavailable"), host);
+			fprintf(stderr, i18n("cli.err_addr_unavailable", cfg->cat), host);
 		else
-			fprintf(stderr, i18n("cli.err_listen"), host, port, strerror(errno));
+			fprintf(stderr, i18n("cli.err_listen", cfg->cat), host, port,
+			        strerror(errno));
 		fputc('\n', stderr);
 		r = -1;
 	}
@@ -239,13 +242,13 @@ static void print_seminar(void *ctx, const char *code, const char *title,
 	net_join_url(n, NULL, code, join, sizeof join);
 	/* The base address is the join URL without "/j/CODE". */
 	snprintf(base, sizeof base, "%.*s", (int)(strstr(join, "/j/") - join), join);
-	printf("\n%s « %s » (%s) — %s %s\n", i18n("cli.serve_seminar"), title, date,
-	       i18n("cli.serve_code"), code);
-	print_label(i18n("cli.serve_phones"), 14);
+	printf("\n%s « %s » (%s) — %s %s\n", i18n("cli.serve_seminar", n->cfg->cat), title, date,
+	       i18n("cli.serve_code", n->cfg->cat), code);
+	print_label(i18n("cli.serve_phones", n->cfg->cat), 14);
 	printf("%s\n", join);
-	print_label(i18n("cli.serve_screen"), 14);
+	print_label(i18n("cli.serve_screen", n->cfg->cat), 14);
 	printf("%s/ecran.html?code=%s\n", base, code);
-	print_label(i18n("cli.serve_facilitator"), 14);
+	print_label(i18n("cli.serve_facilitator", n->cfg->cat), 14);
 	printf("http://127.0.0.1:%d/animation.html#code=%s&cle=%s\n", n->port, code, key);
 	pc->count++;
 }
@@ -253,18 +256,18 @@ static void print_seminar(void *ctx, const char *code, const char *title,
 static void print_addresses(net *n)
 {
 	struct print_ctx pc = {n, 0};
-	printf(i18n("cli.serve_listening"), ATELIER_VERSION, n->cfg->host, n->port);
+	printf(i18n("cli.serve_listening", n->cfg->cat), ATELIER_VERSION, n->cfg->host, n->port);
 	putchar('\n');
 	if (!addr_is_loopback(n->cfg->host) && n->nlan) {
-		printf("  %s", i18n("cli.serve_lan"));
+		printf("  %s", i18n("cli.serve_lan", n->cfg->cat));
 		for (size_t i = 0; i < n->nlan; i++)
 			printf(" http://%s:%d", n->lan[i], n->port);
 		putchar('\n');
 	}
 	store_list_seminars(n->st, print_seminar, &pc);
 	if (!pc.count)
-		printf("%s\n", i18n("cli.serve_no_seminar"));
-	printf("\n%s\n", i18n("cli.serve_stop_hint"));
+		printf("%s\n", i18n("cli.serve_no_seminar", n->cfg->cat));
+	printf("\n%s\n", i18n("cli.serve_stop_hint", n->cfg->cat));
 	fflush(stdout);
 }
 
@@ -314,7 +317,7 @@ int server_run(store *st, const server_config *cfg)
 	snprintf(catalogue, sizeof catalogue, "%s/i18n.json", cfg->web_dir);
 	if (!(cache = gzcache_new()) || !(n.pages = pagecat_new(catalogue)))
 		goto out;
-	if (probe_listen(cfg->host, cfg->port))
+	if (probe_listen(cfg))
 		goto out;
 
 	memset(protocols, 0, sizeof protocols);
@@ -381,7 +384,7 @@ int server_run(store *st, const server_config *cfg)
 	n.ctx = lws_create_context(&info);
 	if (!n.ctx) {
 		fputs("atelier : ", stderr);
-		fprintf(stderr, i18n("cli.err_listen"), cfg->host, cfg->port,
+		fprintf(stderr, i18n("cli.err_listen", cfg->cat), cfg->host, cfg->port,
 		        "libwebsockets");
 		fputc('\n', stderr);
 		goto out;
@@ -393,7 +396,7 @@ int server_run(store *st, const server_config *cfg)
 	print_addresses(&n);
 	if (cfg->port_file && write_port_file(cfg->port_file, n.port)) {
 		fputs("atelier : ", stderr);
-		fprintf(stderr, i18n("cli.err_port_file"), cfg->port_file);
+		fprintf(stderr, i18n("cli.err_port_file", cfg->cat), cfg->port_file);
 		fputc('\n', stderr);
 		goto out;
 	}

@@ -6,6 +6,7 @@
 #define ATELIER_SERVER_H
 
 #include <signal.h>
+#include "i18n.h"
 #include "store.h"
 
 typedef struct server_config {
@@ -26,6 +27,8 @@ typedef struct server_config {
 	int lag_secs;           /* drop a WebSocket that took nothing of what
 	                           waits for it for this long; 0 = 15 */
 	int no_rate_limit;      /* 1: no rate limits (load tests on one host) */
+	const i18n_cat *cat;    /* the language of the printout, the command
+	                           line's messages and the exports (borrowed) */
 } server_config;
 
 /* Listens, prints the addresses of each seminar of st (phones, screen,

@@ -2,12 +2,12 @@
  * snapshot.c — shared, counted snapshot tails and their small cache (see
  * snapshot.h).
  *
- * The cache is a handful of slots, most recently made first: a seminar
+ * A cache is a handful of slots, most recently made first: a seminar
  * with parallel ateliers has a few boards being joined at once, each
  * watched with or without the facilitator key. A slot keeps a reference
- * on its list (the key) and on its tail.
- * Must not touch the network, SQLite, or decide what a watcher may see
- * (the store's list already says it).
+ * on its list (the key) and on its tail. No state outside the objects it
+ * makes. Must not touch the network, SQLite, or decide what a watcher may
+ * see (the store's list already says it).
  */
 #include "snapshot.h"
 
@@ -26,11 +26,15 @@ struct snapshot {
 	void (*obj_free)(void *);
 };
 
-static struct slot {
+struct slot {
 	json_t *list;
 	long long seq;
 	snapshot *s;
-} cache[SLOTS];
+};
+
+struct snapshot_cache {
+	struct slot slot[SLOTS];
+};
 
 snapshot *snapshot_ref(snapshot *s)
 {
@@ -73,21 +77,29 @@ static void slot_clear(struct slot *sl)
 	memset(sl, 0, sizeof *sl);
 }
 
-void snapshot_cache_clear(void)
+snapshot_cache *snapshot_cache_new(void)
 {
-	for (size_t i = 0; i < SLOTS; i++)
-		slot_clear(&cache[i]);
+	return calloc(1, sizeof(snapshot_cache));
 }
 
-snapshot *snapshot_find(json_t *list, long long seq)
+void snapshot_cache_free(snapshot_cache *c)
 {
-	for (size_t i = 0; i < SLOTS && cache[i].list; i++)
-		if (cache[i].list == list && cache[i].seq == seq)
-			return snapshot_ref(cache[i].s);
+	if (!c)
+		return;
+	for (size_t i = 0; i < SLOTS; i++)
+		slot_clear(&c->slot[i]);
+	free(c);
+}
+
+snapshot *snapshot_find(snapshot_cache *c, json_t *list, long long seq)
+{
+	for (size_t i = 0; c && i < SLOTS && c->slot[i].list; i++)
+		if (c->slot[i].list == list && c->slot[i].seq == seq)
+			return snapshot_ref(c->slot[i].s);
 	return NULL;
 }
 
-snapshot *snapshot_make(json_t *list, long long seq, json_t *body)
+snapshot *snapshot_make(snapshot_cache *c, json_t *list, long long seq, json_t *body)
 {
 	snapshot *s = calloc(1, sizeof *s);
 
@@ -96,9 +108,11 @@ snapshot *snapshot_make(json_t *list, long long seq, json_t *body)
 		return NULL;
 	}
 	s->refs = 1;
+	if (!c)
+		return s;
 	/* The oldest slot goes; the others move down one. */
-	slot_clear(&cache[SLOTS - 1]);
-	memmove(&cache[1], &cache[0], (SLOTS - 1) * sizeof cache[0]);
-	cache[0] = (struct slot){json_incref(list), seq, snapshot_ref(s)};
+	slot_clear(&c->slot[SLOTS - 1]);
+	memmove(&c->slot[1], &c->slot[0], (SLOTS - 1) * sizeof c->slot[0]);
+	c->slot[0] = (struct slot){json_incref(list), seq, snapshot_ref(s)};
 	return s;
 }

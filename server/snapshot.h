@@ -12,8 +12,9 @@
  * one list per seminar, activity, full flag and sequence number, and gives
  * the same object until the seminar moves) and on the sequence number. It
  * holds a reference on each list it keys on, so a list's address cannot be
- * reused by another while it is cached. One cache per process; event-loop
- * thread only (like the store). No network, no SQLite.
+ * reused by another while it is cached. One cache per turn (turn.c makes
+ * it with the turn and frees it with it); event-loop thread only (like the
+ * store). No network, no SQLite.
  */
 #ifndef ATELIER_SNAPSHOT_H
 #define ATELIER_SNAPSHOT_H
@@ -23,14 +24,25 @@
 
 typedef struct snapshot snapshot;
 
-/* The cached tail made for list at seq, as a new reference; NULL when
- * there is none. */
-snapshot *snapshot_find(json_t *list, long long seq);
+/* A small cache of tails, the most recently made first. */
+typedef struct snapshot_cache snapshot_cache;
+
+/* An empty cache, or NULL when out of memory. */
+snapshot_cache *snapshot_cache_new(void);
+
+/* Drops every cached tail (references held elsewhere stay valid) and
+ * frees the cache. NULL is a no-op. */
+void snapshot_cache_free(snapshot_cache *c);
+
+/* The tail cached in c for list at seq, as a new reference; NULL when
+ * there is none (or c is NULL). */
+snapshot *snapshot_find(snapshot_cache *c, json_t *list, long long seq);
 
 /* Encodes body (the reply's members besides type and re; borrowed) as a
- * reply tail, caches it for (list, seq) and returns a new reference. NULL
- * when body cannot be a tail or out of memory. */
-snapshot *snapshot_make(json_t *list, long long seq, json_t *body);
+ * reply tail, caches it in c for (list, seq) (c NULL: caches nothing) and
+ * returns a new reference. NULL when body cannot be a tail or out of
+ * memory. */
+snapshot *snapshot_make(snapshot_cache *c, json_t *list, long long seq, json_t *body);
 
 /* The tail's bytes (a NUL follows them) and their length. */
 const char *snapshot_text(const snapshot *s, size_t *len);
@@ -44,8 +56,5 @@ void snapshot_attach(snapshot *s, void *obj, void (*free_fn)(void *));
 
 snapshot *snapshot_ref(snapshot *s);
 void snapshot_unref(snapshot *s); /* NULL is a no-op */
-
-/* Drops every cached tail (references held elsewhere stay valid). */
-void snapshot_cache_clear(void);
 
 #endif

@@ -11,6 +11,7 @@
 #include "store_private.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,14 +57,20 @@ static void put(char *out, size_t len, size_t *n, const char *text)
 		out[(*n)++] = *text;
 }
 
-void store__say(char *err, size_t err_len, const char *key, const char *file,
+void store__say(const i18n_cat *cat, char *err, size_t err_len, const char *key, const char *file,
                 const char *detail)
 {
-	const char *t = i18n(key);
+	i18n_cat *own = NULL;
+	const char *t;
 	size_t n = 0;
 
 	if (!err || err_len == 0)
 		return;
+	if (!(cat = i18n_or_french(cat, &own))) {
+		snprintf(err, err_len, "%s: %s", file ? file : "", detail ? detail : "");
+		return;
+	}
+	t = i18n(key, cat);
 	while (*t && n + 1 < err_len) {
 		if (strncmp(t, "{file}", 6) == 0) {
 			put(err, err_len, &n, file);
@@ -76,6 +83,7 @@ void store__say(char *err, size_t err_len, const char *key, const char *file,
 		}
 	}
 	err[n] = '\0';
+	i18n_free(own);
 }
 
 const char *store_errmsg(store *s)
@@ -83,7 +91,7 @@ const char *store_errmsg(store *s)
 	return s && s->db ? sqlite3_errmsg(s->db) : "no database";
 }
 
-/* Writes the French sentence for an SQLite failure at open time and
+/* Writes the sentence for an SQLite failure at open time and
  * returns the store code. */
 static int open_failure(store *s, int rc, char *err, size_t err_len)
 {
@@ -98,7 +106,7 @@ static int open_failure(store *s, int rc, char *err, size_t err_len)
 		key = "store.err.full";
 	else if ((rc & 0xff) == SQLITE_CANTOPEN)
 		key = "store.err.cantopen";
-	store__say(err, err_len, key, s->path,
+	store__say(s->cat, err, err_len, key, s->path,
 	           s->db ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
 	return code;
 }
@@ -293,7 +301,7 @@ static int pragma(store *s, const char *sql)
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-int store_open(const char *path, store **out, char *err, size_t err_len)
+int store_open(const char *path, const i18n_cat *cat, store **out, char *err, size_t err_len)
 {
 	store *s = NULL;
 	int rc, code = STORE_ERR;
@@ -306,9 +314,10 @@ int store_open(const char *path, store **out, char *err, size_t err_len)
 	s = calloc(1, sizeof *s);
 	if (!s || !(s->path = strdup(path))) {
 		free(s);
-		store__say(err, err_len, "store.err.sqlite", path, "out of memory");
+		store__say(cat, err, err_len, "store.err.sqlite", path, "out of memory");
 		return STORE_ERR;
 	}
+	s->cat = cat;
 	rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
 	                     NULL);
 	if (rc != SQLITE_OK)

@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <jansson.h>
+#include "i18n.h"
 
 typedef struct store store;
 
@@ -25,9 +26,11 @@ typedef struct store store;
 
 /* Opens (creating if needed) the database at path (":memory:" for tests),
  * sets WAL, foreign keys, busy timeout, and runs the pending migrations.
- * On failure returns a negative code, *out is NULL and a French sentence
- * naming the file and the cause is written into err[err_len]. */
-int store_open(const char *path, store **out, char *err, size_t err_len);
+ * On failure returns a negative code, *out is NULL and a sentence naming
+ * the file and the cause is written into err[err_len]. The store's
+ * sentences (here and in store_import) come from cat, borrowed for the
+ * store's life; NULL: French. */
+int store_open(const char *path, const i18n_cat *cat, store **out, char *err, size_t err_len);
 
 /* Closes the database; NULL is a no-op. Rolls back an open transaction. */
 void store_close(store *s);

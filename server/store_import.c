@@ -93,7 +93,7 @@ static int upsert_seminar(store *s, json_t *defn, long long *sid, store_import_r
 		                       "SELECT id FROM seminar WHERE code = ? AND slug <> ?", "tt",
 		                       wanted, slug);
 		if (taken == STORE_OK) {
-			store__say(err, err_len, "store.err.code_taken", slug, wanted);
+			store__say(s->cat, err, err_len, "store.err.code_taken", slug, wanted);
 			return STORE_ERR;
 		}
 		if (taken != STORE_NOT_FOUND)
@@ -449,7 +449,7 @@ int store_import(store *s, json_t *defn, int flags, store_import_report *report,
 	if (err && err_len)
 		err[0] = '\0';
 	if (!slug || !json_is_string(json_object_get(defn, "title"))) {
-		store__say(err, err_len, "store.err.import", slug ? slug : "?",
+		store__say(s->cat, err, err_len, "store.err.import", slug ? slug : "?",
 		           "« id » ou « title » manque");
 		return STORE_ERR;
 	}
@@ -470,7 +470,7 @@ int store_import(store *s, json_t *defn, int flags, store_import_report *report,
 fail:
 	memset(r, 0, sizeof *r);
 	if (err && err_len && !err[0])
-		store__say(err, err_len,
+		store__say(s->cat, err, err_len,
 		           rc == STORE_READONLY ? "store.err.readonly"
 		           : rc == STORE_FULL   ? "store.err.full"
 		                                : "store.err.import",

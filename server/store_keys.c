@@ -2,7 +2,7 @@
  * store_keys.c — the keys table: who may act as a facilitator (of a whole
  * seminar, or of one activity), as the organiser of the server, or as a
  * steering committee recording decisions. A key is 256 random bits shown
- * once as 64 hex digits; the table keeps only its SHA-256 (libcrypto), so
+ * once as 64 hex digits; the table keeps only its SHA-256 (nettle), so
  * a copy of the database gives no key away. 256 random bits need no slow
  * password hash: nothing can be guessed from the digest.
  *
@@ -15,16 +15,20 @@
 #include "store_private.h"
 #include "store_keys.h"
 
-#include <openssl/evp.h>
+#include <nettle/sha2.h>
 #include <string.h>
 
 #define DIGEST 32
 
-/* SHA-256 of key into out; 0, or -1 if libcrypto failed. */
+/* SHA-256 of key into out; 0. nettle keeps no global state: libcrypto's
+ * first digest cost the server 2 MiB of memory (docs/BENCHMARKS.md). */
 static int digest(const char *key, size_t len, unsigned char out[DIGEST])
 {
-	unsigned int n = 0;
-	return EVP_Digest(key, len, out, &n, EVP_sha256(), NULL) == 1 && n == DIGEST ? 0 : -1;
+	struct sha256_ctx c;
+	sha256_init(&c);
+	sha256_update(&c, len, (const uint8_t *)key);
+	sha256_digest(&c, DIGEST, out);
+	return 0;
 }
 
 static void sql_key_hash(sqlite3_context *ctx, int argc, sqlite3_value **argv)

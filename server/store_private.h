@@ -22,6 +22,7 @@
 struct store {
 	sqlite3 *db;
 	char *path;               /* as given to store_open, for messages */
+	const i18n_cat *cat;      /* the sentences' catalogue (NULL: French) */
 	struct store_cached *cache; /* prepared statements, by SQL address */
 	size_t ncache, capcache;
 	int tx;                   /* store_tx_begin opened the turn's transaction */
@@ -95,9 +96,10 @@ int store__one(store *s, sqlite3_stmt *st, store__build_fn build, int flags,
 int store__code(int rc);
 int store__fail(int rc);
 
-/* Copies the French sentence of catalogue key into err[err_len],
- * replacing "{file}" by file and "{detail}" by detail (NULL = ""). */
-void store__say(char *err, size_t err_len, const char *key, const char *file,
+/* Copies the sentence of catalogue key (cat's; NULL: French) into
+ * err[err_len], replacing "{file}" by file and "{detail}" by detail
+ * (NULL = ""). */
+void store__say(const i18n_cat *cat, char *err, size_t err_len, const char *key, const char *file,
                 const char *detail);
 
 /* Schema migrations (store_schema.c). Brings the database up to the

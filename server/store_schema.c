@@ -260,21 +260,21 @@ int store__migrate(store *s, char *err, size_t err_len)
 
 	if (version < 0) {
 		int rc = sqlite3_errcode(s->db);
-		store__say(err, err_len,
+		store__say(s->cat, err, err_len,
 		           (rc & 0xff) == SQLITE_NOTADB ? "store.err.notadb" : "store.err.sqlite",
 		           s->path, sqlite3_errmsg(s->db));
 		return store__code(rc) == STORE_OK ? STORE_ERR : store__code(rc);
 	}
 	if (version > NMIGRATIONS) {
 		snprintf(detail, sizeof detail, "%d > %d", version, NMIGRATIONS);
-		store__say(err, err_len, "store.err.newer", s->path, detail);
+		store__say(s->cat, err, err_len, "store.err.newer", s->path, detail);
 		return STORE_ERR;
 	}
 	for (int i = version; i < NMIGRATIONS; i++) {
 		int rc = run_one(s, i);
 		if (rc != SQLITE_OK) {
 			int code = store__code(rc);
-			store__say(err, err_len,
+			store__say(s->cat, err, err_len,
 			           code == STORE_READONLY ? "store.err.readonly"
 			           : code == STORE_FULL   ? "store.err.full"
 			                                  : "store.err.migration",

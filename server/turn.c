@@ -45,6 +45,7 @@ struct deadline {
 
 struct turn {
 	store *st;
+	snapshot_cache *snaps; /* the snapshot tails shared by this turn's watchers */
 	rate *rl;
 	turn_clock_fn clock;
 	void *clock_ctx;
@@ -75,8 +76,10 @@ turn *turn_new(store *st, rate *rl, turn_clock_fn clock, void *clock_ctx,
                const turn_sinks *sinks)
 {
 	turn *t = calloc(1, sizeof *t);
-	if (!t)
+	if (!t || !(t->snaps = snapshot_cache_new())) {
+		free(t);
 		return NULL;
+	}
 	t->st = st;
 	t->rl = rl;
 	t->clock = clock ? clock : monotonic_us;
@@ -112,6 +115,7 @@ void turn_free(turn *t)
 	for (size_t i = 0; i < t->ndl; i++)
 		free(t->dl[i].text);
 	free(t->dl);
+	snapshot_cache_free(t->snaps);
 	free(t);
 }
 
@@ -308,7 +312,7 @@ static void handle(turn *t, turn_client *c, seminar_session *ss, const seminar_p
 {
 	seminar_result r = {0};
 
-	seminar_handle(t->st, ss, who, m, &r);
+	seminar_handle(t->st, t->snaps, ss, who, m, &r);
 	if (c)
 		rate_note(c->rc, m, &r);
 	p->reply = r.reply;

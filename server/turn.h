@@ -60,7 +60,9 @@ typedef struct turn_sinks {
 	void (*deadline)(void *ctx, long long at);
 } turn_sinks;
 
-/* A turn over st (borrowed). rl (borrowed, may be NULL: no rate limits).
+/* A turn over st (borrowed), with its own cache of the snapshot tails its
+ * watchers share (snapshot.h), freed with it. rl (borrowed, may be NULL:
+ * no rate limits).
  * clock NULL: CLOCK_MONOTONIC. sinks is copied. NULL when out of memory. */
 turn *turn_new(store *st, rate *rl, turn_clock_fn clock, void *clock_ctx,
                const turn_sinks *sinks);

@@ -281,7 +281,6 @@ void ws_shutdown(net *n, int commit)
 	free(n->due);
 	n->due = NULL;
 	n->ndue = n->capdue = 0;
-	snapshot_cache_clear();
 }
 
 /* ===== Closing a connection that broke the rules ===== */

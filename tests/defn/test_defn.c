@@ -19,9 +19,26 @@
 #include <string.h>
 
 #include "defn.h"
+#include "proc.h"
 #include "i18n.h"
 
 #define ERR_LEN 512
+
+/* The French catalogue the expected texts come from. */
+static i18n_cat *fr;
+
+static int open_catalogue(void **state)
+{
+	(void)state;
+	return (fr = i18n_new("fr")) ? 0 : -1;
+}
+
+static int close_catalogue(void **state)
+{
+	(void)state;
+	i18n_free(fr);
+	return 0;
+}
 
 static const char *source_dir(void)
 {
@@ -35,7 +52,7 @@ static json_t *load_sample(const char *name)
 	char path[1024], err[ERR_LEN];
 	json_t *doc = NULL;
 	snprintf(path, sizeof path, "%s/sessions/%s", source_dir(), name);
-	int rc = defn_load_file(path, &doc, err, sizeof err);
+	int rc = defn_load_file(path, NULL, &doc, err, sizeof err);
 	if (rc != 0)
 		fail_msg("%s", err);
 	assert_non_null(doc);
@@ -122,7 +139,7 @@ static void test_roubaix(void **state)
 	assert_boards(demain, ami, 3, "notes");
 	assert_int_equal(json_integer_value(json_object_get(demain, "vote_budget")), 5);
 	json_t *abandon = json_array_get(json_object_get(demain, "boards"), 0);
-	assert_string_equal(str(abandon, "title"), i18n("template.ami.abandonner.title"));
+	assert_string_equal(str(abandon, "title"), i18n("template.ami.abandonner.title", fr));
 	assert_string_equal(str(abandon, "prompt"), "Ce qu'il faudrait abandonner\xc2\xa0?");
 	assert_boards(activity(doc, 8), orient, 1, "orientations");
 	json_decref(doc);
@@ -191,7 +208,7 @@ static void test_defaults_and_trimming(void **state)
 	(void)state;
 	char err[ERR_LEN];
 	json_t *doc = minimal();
-	assert_int_equal(defn_validate(doc, "x.json", err, sizeof err), 0);
+	assert_int_equal(defn_validate(doc, "x.json", NULL, err, sizeof err), 0);
 	assert_string_equal(err, "");
 	assert_string_equal(str(doc, "title"), "Titre");
 	assert_string_equal(str(doc, "venue"), "Ici");
@@ -217,14 +234,14 @@ static void test_limits_in_characters(void **state)
 	title[200 * 2] = '\0';
 	json_t *doc = minimal();
 	json_object_set_new(doc, "title", json_string(title));
-	assert_int_equal(defn_validate(doc, "x.json", err, sizeof err), 0);
+	assert_int_equal(defn_validate(doc, "x.json", NULL, err, sizeof err), 0);
 	json_decref(doc);
 
 	title[200 * 2] = '\xC3';
 	title[201 * 2] = '\0';
 	doc = minimal();
 	json_object_set_new(doc, "title", json_string(title));
-	assert_int_equal(defn_validate(doc, "x.json", err, sizeof err), -1);
+	assert_int_equal(defn_validate(doc, "x.json", NULL, err, sizeof err), -1);
 	assert_non_null(strstr(err, "x.json : title : "));
 	assert_non_null(strstr(err, "201"));
 	json_decref(doc);
@@ -240,20 +257,20 @@ static void test_template_expansion(void **state)
 	json_t *a = activity(doc, 0);
 	json_object_del(a, "boards");
 	json_object_set_new(a, "template", json_string("swot"));
-	assert_int_equal(defn_validate(doc, NULL, err, sizeof err), 0);
+	assert_int_equal(defn_validate(doc, NULL, NULL, err, sizeof err), 0);
 	json_t *boards = json_object_get(a, "boards");
 	assert_int_equal(json_array_size(boards), 4);
 	json_t *menaces = json_array_get(boards, 3);
 	assert_string_equal(str(menaces, "id"), "menaces");
-	assert_string_equal(str(menaces, "title"), i18n("template.swot.menaces.title"));
+	assert_string_equal(str(menaces, "title"), i18n("template.swot.menaces.title", fr));
 	assert_string_not_equal(str(menaces, "title"), "template.swot.menaces.title");
-	assert_string_equal(str(menaces, "prompt"), i18n("template.swot.menaces.prompt"));
+	assert_string_equal(str(menaces, "prompt"), i18n("template.swot.menaces.prompt", fr));
 	json_decref(doc);
 
 	doc = minimal();
 	json_object_set_new(doc, "date", json_string("2100-02-29"));
-	assert_int_equal(defn_validate(doc, NULL, err, sizeof err), -1);
-	assert_true(strncmp(err, i18n("defn.unnamed"), strlen(i18n("defn.unnamed"))) == 0);
+	assert_int_equal(defn_validate(doc, NULL, NULL, err, sizeof err), -1);
+	assert_true(strncmp(err, i18n("defn.unnamed", fr), strlen(i18n("defn.unnamed", fr))) == 0);
 	assert_non_null(strstr(err, " : date : "));
 	json_decref(doc);
 }
@@ -266,11 +283,11 @@ static void test_short_error_buffer(void **state)
 	memset(err, 'Z', sizeof err);
 	json_t *doc = minimal();
 	json_object_set_new(doc, "date", json_string("demain"));
-	assert_int_equal(defn_validate(doc, "sessions/essai.json", err, 20), -1);
+	assert_int_equal(defn_validate(doc, "sessions/essai.json", NULL, err, 20), -1);
 	assert_true(strlen(err) < 20);
 	assert_int_equal(err[23], 'Z');
 	assert_true(strncmp(err, "sessions/essai.json", strlen(err)) == 0);
-	assert_int_equal(defn_validate(doc, "x.json", NULL, 0), -1);
+	assert_int_equal(defn_validate(doc, "x.json", NULL, NULL, 0), -1);
 	json_decref(doc);
 }
 
@@ -279,7 +296,7 @@ static void test_missing_file(void **state)
 	(void)state;
 	char err[ERR_LEN];
 	json_t *doc = json_null(); /* not NULL: the call must clear it */
-	assert_int_equal(defn_load_file("/nonexistent/nope.json", &doc, err, sizeof err), -1);
+	assert_int_equal(defn_load_file("/nonexistent/nope.json", NULL, &doc, err, sizeof err), -1);
 	assert_null(doc);
 	assert_non_null(strstr(err, "/nonexistent/nope.json : "));
 	assert_non_null(strstr(err, "No such file"));
@@ -290,12 +307,13 @@ static void test_missing_file(void **state)
 /* Reads a whole small file into buf[n], without its final line break. */
 static int read_text(const char *path, char *buf, size_t n)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	size_t len = 0;
+	char *text = proc_slurp(path, &len);
+	if (!text)
 		return -1;
-	size_t len = fread(buf, 1, n - 1, f);
-	fclose(f);
-	buf[len] = '\0';
+	snprintf(buf, n, "%s", text);
+	free(text);
+	len = strlen(buf);
 	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
 		buf[--len] = '\0';
 	return 0;
@@ -337,7 +355,7 @@ static void test_bad_cases(void **state)
 		}
 		snprintf(path, sizeof path, "%s/%s.json", dir, names[i]);
 		json_t *doc = json_null(); /* not NULL: the call must clear it */
-		int rc = defn_load_file(path, &doc, err, sizeof err);
+		int rc = defn_load_file(path, NULL, &doc, err, sizeof err);
 		size_t elen = strlen(err);
 		if (rc != -1 || doc != NULL) {
 			print_error("%s: accepted\n", names[i]);
@@ -368,5 +386,5 @@ int main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_bad_cases),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, open_catalogue, close_catalogue);
 }

@@ -259,7 +259,7 @@ static int scratch_setup(void **state)
 	if (!s || !d || proc_mkdtemp(s->dir, sizeof s->dir))
 		return -1;
 	snprintf(s->db, sizeof s->db, "%s/atelier.db", s->dir);
-	if (store_open(s->db, &s->st, err, sizeof err) ||
+	if (store_open(s->db, NULL, &s->st, err, sizeof err) ||
 	    fx_import_code(s->st, d, s->code, sizeof s->code, err, sizeof err) ||
 	    store_list_seminars(s->st, take_code, s) || !(s->h = turnh_new(s->st)) ||
 	    !(s->c = turnh_client(s->h))) {

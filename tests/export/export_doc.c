@@ -25,6 +25,7 @@ int main(int argc, char **argv)
 {
 	json_error_t error;
 	json_t *doc = NULL;
+	i18n_cat *fr = NULL;
 	char path[4096], err[512];
 	int rc = 1;
 
@@ -37,9 +38,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s:%d: %s\n", argv[1], error.line, error.text);
 		goto done;
 	}
-	i18n_set_lang("fr");
+	if (!(fr = i18n_new("fr"))) {
+		fprintf(stderr, "out of memory\n");
+		goto done;
+	}
 	for (int f = 0; f < EXPORT__COUNT; f++) {
-		if (export_write(doc, (export_format)f, argv[2], path, sizeof path, err,
+		if (export_write(doc, (export_format)f, fr, argv[2], path, sizeof path, err,
 		                 sizeof err) < 0) {
 			fprintf(stderr, "%s\n", err);
 			goto done;
@@ -48,6 +52,7 @@ int main(int argc, char **argv)
 	}
 	rc = 0;
 done:
+	i18n_free(fr);
 	json_decref(doc);
 	return rc;
 }

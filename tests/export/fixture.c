@@ -28,17 +28,25 @@ json_t *fixture_load(void)
 	return doc;
 }
 
-char *fixture_render(json_t *doc, export_format f, size_t *len)
+char *fixture_render_in(json_t *doc, export_format f, const char *lang, size_t *len)
 {
+	i18n_cat *cat = i18n_new(lang);
 	char *out = NULL;
 	size_t n = 0;
 
-	assert_int_equal(export_render(doc, f, &out, &n), 0);
+	assert_non_null(cat);
+	assert_int_equal(export_render(doc, f, cat, &out, &n), 0);
+	i18n_free(cat);
 	assert_non_null(out);
 	assert_int_equal(strlen(out), n);
 	if (len)
 		*len = n;
 	return out;
+}
+
+char *fixture_render(json_t *doc, export_format f, size_t *len)
+{
+	return fixture_render_in(doc, f, "fr", len);
 }
 
 const char *fixture_find(const char *hay, const char *needle)

@@ -14,9 +14,13 @@
 /* The fixture document (caller owns it). */
 json_t *fixture_load(void);
 
-/* doc rendered in format f: a malloc'd NUL-terminated text (caller frees);
- * *len (OUT, may be NULL) gets its length, which must equal strlen. */
+/* doc rendered in format f, in French: a malloc'd NUL-terminated text
+ * (caller frees); *len (OUT, may be NULL) gets its length, which must
+ * equal strlen. */
 char *fixture_render(json_t *doc, export_format f, size_t *len /* OUT */);
+
+/* The same in language lang ("fr", "en"). */
+char *fixture_render_in(json_t *doc, export_format f, const char *lang, size_t *len /* OUT */);
 
 /* The first occurrence of needle in hay; fails the test when absent. */
 const char *fixture_find(const char *hay, const char *needle);

@@ -187,9 +187,7 @@ static void test_english_heads(void **state)
 {
 	(void)state;
 	json_t *doc = fixture_load();
-	i18n_set_lang("en");
-	char *csv = fixture_render(doc, EXPORT_CSV, NULL);
-	i18n_set_lang("fr");
+	char *csv = fixture_render_in(doc, EXPORT_CSV, "en", NULL);
 
 	assert_ptr_equal(strstr(csv, "\xEF\xBB\xBF" "activity,board,type,parent orientation (id),id,"
 	                             "text,author,votes,created,edited\r\n"), csv);

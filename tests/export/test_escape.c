@@ -227,7 +227,7 @@ static void ref_csv(export_text *t, const char *s)
 {
 	size_t n;
 	struct ch *v = chars_of(s, &n);
-	export_text *cell = export_text_new();
+	export_text *cell = export_text_new(NULL);
 	char *clean;
 	size_t len;
 	assert_non_null(cell);
@@ -255,7 +255,7 @@ enum kind { MD_LINE, MD_BLOCK, MD_CELL, HTML, CSV };
 
 static char *render(enum kind k, const char *s, int reference)
 {
-	export_text *t = export_text_new();
+	export_text *t = export_text_new(NULL);
 	char *out;
 	size_t len;
 	assert_non_null(t);

@@ -58,11 +58,11 @@ static void test_not_a_document(void **state)
 	size_t len = 1;
 
 	for (int f = 0; f < EXPORT__COUNT; f++) {
-		assert_int_equal(export_render(arr, (export_format)f, &out, &len), -1);
+		assert_int_equal(export_render(arr, (export_format)f, NULL, &out, &len), -1);
 		assert_null(out);
 		assert_int_equal(len, 0);
 	}
-	assert_int_equal(export_render(arr, EXPORT__COUNT, &out, &len), -1);
+	assert_int_equal(export_render(arr, EXPORT__COUNT, NULL, &out, &len), -1);
 	json_decref(arr);
 }
 

@@ -254,9 +254,7 @@ static void test_english(void **state)
 {
 	(void)state;
 	json_t *doc = fixture_load();
-	i18n_set_lang("en");
-	char *md = fixture_render(doc, EXPORT_MD, NULL);
-	i18n_set_lang("fr");
+	char *md = fixture_render_in(doc, EXPORT_MD, "en", NULL);
 
 	fixture_find(md, "**Date:** 11 October 2022\n");
 	fixture_find(md, "\n## Appendix: all contributions\n");

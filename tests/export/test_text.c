@@ -32,7 +32,7 @@ static int md_inline(export_text *t, const char *s)
 /* Fails unless escape(s) gives want. */
 static void check(escape_fn escape, const char *s, const char *want)
 {
-	export_text *t = export_text_new();
+	export_text *t = export_text_new(NULL);
 	char *out;
 	size_t len;
 
@@ -154,26 +154,27 @@ static void test_words(void **state)
 		{"2022-10-11x", "2022-10-11x", "2022-10-11x"},
 		{"", "", ""},
 	};
+	i18n_cat *fr = i18n_new("fr"), *en = i18n_new("en");
+	assert_non_null(fr);
+	assert_non_null(en);
 	for (size_t i = 0; i < sizeof dates / sizeof dates[0]; i++) {
-		export_text_date(dates[i].iso, out, sizeof out);
+		export_text_date(fr, dates[i].iso, out, sizeof out);
 		assert_string_equal(out, dates[i].fr);
-		i18n_set_lang("en");
-		export_text_date(dates[i].iso, out, sizeof out);
-		i18n_set_lang("fr");
+		export_text_date(en, dates[i].iso, out, sizeof out);
 		assert_string_equal(out, dates[i].en);
 	}
-	export_text_votes(0, out, sizeof out);
+	export_text_votes(fr, 0, out, sizeof out);
 	assert_string_equal(out, "0 vote");
-	export_text_votes(1, out, sizeof out);
+	export_text_votes(fr, 1, out, sizeof out);
 	assert_string_equal(out, "1 vote");
-	export_text_votes(12, out, sizeof out);
+	export_text_votes(fr, 12, out, sizeof out);
 	assert_string_equal(out, "12 votes");
-	i18n_set_lang("en");
-	export_text_votes(0, out, sizeof out);
+	export_text_votes(en, 0, out, sizeof out);
 	assert_string_equal(out, "0 votes");
-	export_text_votes(1, out, sizeof out);
-	i18n_set_lang("fr");
+	export_text_votes(en, 1, out, sizeof out);
 	assert_string_equal(out, "1 vote");
+	i18n_free(fr);
+	i18n_free(en);
 }
 
 static void test_chrono(void **state)

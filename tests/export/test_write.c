@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "proc.h"
 
 typedef struct scratch {
 	char base[256]; /* a fresh directory */
@@ -24,41 +25,17 @@ typedef struct scratch {
 static int setup(void **state)
 {
 	scratch *s = calloc(1, sizeof *s);
-	const char *tmp = getenv("TMPDIR");
 	assert_non_null(s);
-	snprintf(s->base, sizeof s->base, "%s/atelier-export-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	assert_non_null(mkdtemp(s->base));
+	assert_int_equal(proc_mkdtemp(s->base, sizeof s->base), PROC_OK);
 	snprintf(s->dir, sizeof s->dir, "%s/sous/dossier", s->base);
 	*state = s;
 	return 0;
 }
 
-/* Removes every file of dir, then dir. */
-static void remove_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char path[1024];
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-			unlink(path);
-		}
-	}
-	closedir(d);
-	rmdir(dir);
-}
-
 static int teardown(void **state)
 {
 	scratch *s = *state;
-	char path[1024];
-	remove_dir(s->dir);
-	snprintf(path, sizeof path, "%s/sous", s->base);
-	remove_dir(path);
-	remove_dir(s->base);
+	proc_rmtree(s->base);
 	free(s);
 	return 0;
 }
@@ -80,19 +57,6 @@ static void names(const char *dir, char *out, size_t len)
 	free(list);
 }
 
-/* The whole content of path (caller frees). */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	assert_non_null(f);
-	char *buf = malloc(1 << 20);
-	assert_non_null(buf);
-	*len = fread(buf, 1, (1 << 20) - 1, f);
-	buf[*len] = '\0';
-	fclose(f);
-	return buf;
-}
-
 static void test_writes_every_format(void **state)
 {
 	scratch *s = *state;
@@ -104,14 +68,15 @@ static void test_writes_every_format(void **state)
 		for (int f = 0; f < EXPORT__COUNT; f++) {
 			size_t len, n;
 			err[0] = '\0';
-			assert_int_equal(export_write(doc, (export_format)f, s->dir, path,
+			assert_int_equal(export_write(doc, (export_format)f, NULL, s->dir, path,
 			                              sizeof path, err, sizeof err), 0);
 			assert_string_equal(err, "");
 			snprintf(want, sizeof want, "%s/RBX22-synthese.%s", s->dir,
 			         export_format_ext((export_format)f));
 			assert_string_equal(path, want);
 			char *text = fixture_render(doc, (export_format)f, &len);
-			char *file = slurp(path, &n);
+			char *file = proc_slurp(path, &n);
+			assert_non_null(file);
 			assert_int_equal(n, len);
 			assert_memory_equal(file, text, len);
 			assert_int_equal(stat(path, &st), 0);
@@ -138,14 +103,14 @@ static void test_dir_is_a_file(void **state)
 	f = fopen(blocker, "w");
 	assert_non_null(f);
 	fclose(f);
-	assert_int_equal(export_write(doc, EXPORT_MD, blocker, path, sizeof path,
+	assert_int_equal(export_write(doc, EXPORT_MD, NULL, blocker, path, sizeof path,
 	                              err, sizeof err), -1);
 	assert_string_equal(path, "");
 	fixture_find(err, "Impossible de créer le dossier « ");
 	fixture_find(err, blocker);
 	fixture_find(err, "n’est pas un dossier");
 	snprintf(under, sizeof under, "%s/dessous", blocker);
-	assert_int_equal(export_write(doc, EXPORT_MD, under, path, sizeof path,
+	assert_int_equal(export_write(doc, EXPORT_MD, NULL, under, path, sizeof path,
 	                              err, sizeof err), -1);
 	fixture_find(err, under);
 	names(s->base, list, sizeof list);
@@ -169,7 +134,7 @@ static void test_rename_fails(void **state)
 	f = fopen(inside, "w");
 	assert_non_null(f);
 	fclose(f);
-	assert_int_equal(export_write(doc, EXPORT_MD, s->base, NULL, 0, err, sizeof err), -1);
+	assert_int_equal(export_write(doc, EXPORT_MD, NULL, s->base, NULL, 0, err, sizeof err), -1);
 	fixture_find(err, "Impossible d’écrire le fichier « ");
 	fixture_find(err, target);
 	names(s->base, list, sizeof list);
@@ -189,17 +154,18 @@ static void test_unsafe_code(void **state)
 
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		json_object_set_new(seminar, "code", json_string(bad[i]));
-		assert_int_equal(export_write(doc, EXPORT_JSON, s->base, NULL, 0,
+		assert_int_equal(export_write(doc, EXPORT_JSON, NULL, s->base, NULL, 0,
 		                              err, sizeof err), -1);
 		fixture_find(err, "code de séminaire");
 		fixture_find(err, s->base);
 	}
 	json_object_del(seminar, "code");
-	assert_int_equal(export_write(doc, EXPORT_JSON, s->base, NULL, 0, err, sizeof err), -1);
+	assert_int_equal(export_write(doc, EXPORT_JSON, NULL, s->base, NULL, 0, err, sizeof err),
+	                 -1);
 	names(s->base, list, sizeof list);
 	assert_string_equal(list, "");
 	/* A short error buffer is still a terminated string. */
-	assert_int_equal(export_write(doc, EXPORT_JSON, s->base, NULL, 0, err, 8), -1);
+	assert_int_equal(export_write(doc, EXPORT_JSON, NULL, s->base, NULL, 0, err, 8), -1);
 	assert_int_equal(strlen(err), 7);
 	json_decref(doc);
 }

@@ -1,7 +1,7 @@
 /*
  * fuzz_defn.c — libFuzzer harness of the seminar definition importer: the
  * input is a definition file's bytes, parsed as defn_load_file() does,
- * validated and normalized by defn_validate(), then, when valid, imported
+ * validated and normalized by defn_validate(), then, NULL, when valid, imported
  * by store_import() into an in-memory store, twice: the second import
  * must report no change.
  *
@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_error_t jerr;
 
 	if (!st) {
-		fuzz_check(store_open(":memory:", &st, err, sizeof err) == STORE_OK);
+		fuzz_check(store_open(":memory:", NULL, &st, err, sizeof err) == STORE_OK);
 		atexit(close_store);
 	}
 	if (size > MAX_INPUT)
@@ -48,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!root)
 		return 0;
 	err[0] = '\0';
-	if (defn_validate(root, "fuzz.json", err, sizeof err) < 0) {
+	if (defn_validate(root, "fuzz.json", NULL, err, sizeof err) < 0) {
 		fuzz_check(err[0] != '\0');
 		json_decref(root);
 		return 0;

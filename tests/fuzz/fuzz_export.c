@@ -83,7 +83,7 @@ static void render_all(json_t *doc)
 	for (int f = 0; f < EXPORT__COUNT; f++) {
 		char *out = NULL;
 		size_t len = 0;
-		if (export_render(doc, (export_format)f, &out, &len) == 0) {
+		if (export_render(doc, (export_format)f, NULL, &out, &len) == 0) {
 			fuzz_check(out != NULL);
 			fuzz_check(out[len] == '\0');
 			if (f == EXPORT_JSON)

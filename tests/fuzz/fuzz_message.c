@@ -69,8 +69,8 @@ static void setup(void)
 
 	fuzz_check(d != NULL);
 	err[0] = '\0';
-	if (defn_validate(d, "fuzz.json", err, sizeof err) ||
-	    store_open(":memory:", &st, err, sizeof err) != STORE_OK ||
+	if (defn_validate(d, "fuzz.json", NULL, err, sizeof err) ||
+	    store_open(":memory:", NULL, &st, err, sizeof err) != STORE_OK ||
 	    store_import(st, d, 0, &r, err, sizeof err) != STORE_OK)
 		fuzz_fail(err, __FILE__, __LINE__);
 	fuzz_check(strcmp(r.code, "FUZZ22") == 0);

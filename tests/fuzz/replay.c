@@ -15,32 +15,22 @@
 #include <sys/stat.h>
 
 #include "fuzz_common.h"
+#include "proc.h"
 
 /* Runs one file through the harness. Returns 0, or -1 if unreadable. */
 static int run_file(const char *path)
 {
-	FILE *f = fopen(path, "rb");
-	unsigned char *buf = NULL;
-	long size;
-	int rc = -1;
+	size_t size = 0;
+	/* An empty file still gets a real pointer (to its NUL). */
+	char *buf = proc_slurp(path, &size);
 
-	if (!f)
-		goto cleanup;
-	if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET))
-		goto cleanup;
-	/* One byte more so that an empty file still gets a real pointer. */
-	buf = malloc((size_t)size + 1);
-	if (!buf || fread(buf, 1, (size_t)size, f) != (size_t)size)
-		goto cleanup;
-	LLVMFuzzerTestOneInput(buf, (size_t)size);
-	rc = 0;
-cleanup:
-	free(buf);
-	if (f)
-		fclose(f);
-	if (rc)
+	if (!buf) {
 		fprintf(stderr, "cannot read %s\n", path);
-	return rc;
+		return -1;
+	}
+	LLVMFuzzerTestOneInput((const unsigned char *)buf, size);
+	free(buf);
+	return 0;
 }
 
 static int by_name(const void *a, const void *b)

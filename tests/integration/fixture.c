@@ -2,9 +2,9 @@
  * fixture.c — one real server per integration test, and the few
  * atelier.v1 exchanges every test repeats (join, watch, post, set_state).
  *
- * Boundary: drives the atelier binary through tests/support (proc, wsc)
- * and reads the facilitator key through the production store API, the way
- * an operator would read it from the database. Holds no state outside the
+ * Boundary: drives the atelier binary through tests/support (proc, srv,
+ * wsc); srv reads the facilitator key through the production store API,
+ * the way an operator would read it from the database. Holds no state outside the
  * fixture struct. Must not reach into the server's internals otherwise.
  */
 #include "fixture.h"
@@ -21,7 +21,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "store.h"
+#include "srv.h"
 
 /* ===== Failing with context ===== */
 
@@ -58,16 +58,6 @@ const char *fixture_str(json_t *obj, const char *field)
 
 /* ===== Server life ===== */
 
-static void find_seminar(void *ctx, const char *code, const char *title, const char *date,
-                         const char *key)
-{
-	fixture *f = ctx;
-	(void)title;
-	(void)date;
-	snprintf(f->code, sizeof f->code, "%s", code);
-	snprintf(f->key, sizeof f->key, "%s", key ? key : "");
-}
-
 /* Prints why the fixture could not be built and returns -1. */
 static int report(fixture *f, const char *what)
 {
@@ -84,7 +74,6 @@ static int import_seminar(fixture *f, const char *defn)
 	const char *argv[] = {proc_bin(), "import", defn, "--db", f->db, NULL};
 	int status = 0, rc = -1;
 	char *out = NULL, *err = NULL, line[2048], st[32], serr[512] = "";
-	store *s = NULL;
 	int run = proc_run(argv, f->dir, FIXTURE_START_MS, &status, &out, &err);
 	if (run != PROC_OK || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		snprintf(line, sizeof line, "atelier import: %s; stderr: %s",
@@ -92,12 +81,9 @@ static int import_seminar(fixture *f, const char *defn)
 		report(f, line);
 		goto done;
 	}
-	if (store_open(f->db, &s, serr, sizeof serr) || store_list_seminars(s, find_seminar, f)) {
-		report(f, serr[0] ? serr : store_errmsg(s));
-		goto done;
-	}
-	if (!f->code[0] || !f->key[0]) {
-		report(f, "the imported seminar has no code or no key in the database");
+	if (srv_seminar(f->db, f->code, sizeof f->code, f->key, sizeof f->key, serr,
+	                sizeof serr)) {
+		report(f, serr);
 		goto done;
 	}
 	if (!out || !strstr(out, f->code)) {
@@ -106,7 +92,6 @@ static int import_seminar(fixture *f, const char *defn)
 	}
 	rc = 0;
 done:
-	store_close(s);
 	free(out);
 	free(err);
 	return rc;
@@ -116,12 +101,10 @@ done:
  * printing why (the server is then killed). */
 static int start_server(fixture *f)
 {
-	const char *argv[] = {proc_bin(), "serve", "--listen", "127.0.0.1:0", "--db", f->db,
-	                      "--sessions", f->sessions, "--port-file", f->port_file, NULL};
-	unlink(f->port_file);
-	if (proc_spawn(argv, f->dir, &f->server))
+	int rc = srv_serve(proc_bin(), f->dir, f->db, f->sessions, f->port_file, NULL,
+	                   FIXTURE_START_MS, &f->server, &f->port);
+	if (rc == PROC_ERR && !f->server)
 		return report(f, "cannot start atelier serve");
-	int rc = proc_wait_port_file(f->server, f->port_file, FIXTURE_START_MS, &f->port);
 	if (rc) {
 		char line[128], st[32];
 		int status = 0;

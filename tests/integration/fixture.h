@@ -85,12 +85,12 @@ wsc *fixture_screen(fixture *f, const char *activity, long long *seq);
  * acknowledged with that state. */
 void fixture_set_state(fixture *f, wsc *c, const char *activity, const char *state);
 
-/* Id of the first board of this kind ("notes", "orientations") of the
- * activity in a seminar object, copied into out[out_len]. */
 /* The facilitator opens FIXTURE_OPEN_ACTIVITY; returns a phone that joined
  * and watches it, with the id of its notes board in board. */
 wsc *fixture_open_phone(fixture *f, char *board, size_t board_len);
 
+/* Id of the first board of this kind ("notes", "orientations") of the
+ * activity in a seminar object, copied into out[out_len]. */
 void fixture_board(json_t *seminar, const char *activity, const char *kind, char *out,
                    size_t out_len);
 

@@ -27,6 +27,7 @@
 #include <sqlite3.h>
 
 #include "proc.h"
+#include "srv.h"
 #include "store.h"
 
 #define RUN_MS 15000
@@ -340,7 +341,7 @@ static void db_title(const scratch *s, char title[256])
 	store *st = NULL;
 	char err[512];
 	title[0] = '\0';
-	if (store_open(s->db, &st, err, sizeof err))
+	if (store_open(s->db, NULL, &st, err, sizeof err))
 		fail_msg("%s", err);
 	assert_int_equal(store_list_seminars(st, keep_title, title), STORE_OK);
 	store_close(st);
@@ -350,16 +351,14 @@ static void db_title(const scratch *s, char title[256])
  * for its port, stops it and returns what it printed (caller frees). */
 static char *serve_and_stop(const scratch *s)
 {
-	const char *argv[] = {proc_bin(), "serve",      "--listen",  "127.0.0.1:0",
-	                      "--db",     s->db,        "--sessions", s->sessions,
-	                      "--port-file", s->port_file, NULL};
 	proc *p = NULL;
 	int port = 0, status = 0;
 	char *out, *err;
 
-	unlink(s->port_file);
-	assert_int_equal(proc_spawn(argv, s->dir, &p), PROC_OK);
-	if (proc_wait_port_file(p, s->port_file, RUN_MS, &port) != PROC_OK) {
+	int rc = srv_serve(proc_bin(), s->dir, s->db, s->sessions, s->port_file, NULL, RUN_MS, &p,
+	                   &port);
+	assert_non_null(p); /* started */
+	if (rc != PROC_OK) {
 		err = proc_stderr(p);
 		fail_msg("atelier serve did not start; stderr: %s", err ? err : "");
 	}

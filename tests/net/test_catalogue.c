@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proc.h"
+
 static json_t *cat;
 static char root[4096];
 
@@ -106,21 +108,6 @@ static void test_french_marks_have_a_no_break_space(void **state)
 	assert_true(checked > 20);
 }
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	long n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	char *b = malloc((size_t)n + 1);
-	size_t got = fread(b, 1, (size_t)n, f);
-	b[got] = '\0';
-	fclose(f);
-	return b;
-}
-
 /* Checks every literal key after `marker` (up to `end`) in the files of
  * dir with the given suffix. Returns how many were checked. */
 static int check_keys(const char *dir, const char *suffix, const char *marker, char end)
@@ -136,7 +123,7 @@ static int check_keys(const char *dir, const char *suffix, const char *marker, c
 		if (l <= sl || strcmp(e->d_name + l - sl, suffix) != 0)
 			continue;
 		snprintf(path, sizeof path, "%s/%s/%s", root, dir, e->d_name);
-		char *text = slurp(path);
+		char *text = proc_slurp(path, NULL);
 		assert_non_null(text);
 		for (char *p = text; (p = strstr(p, marker)); ) {
 			p += strlen(marker);
@@ -211,7 +198,7 @@ static int check_pages(const char *dir, const char *suffix)
 			continue;
 		const char *page = page_of(e->d_name);
 		snprintf(path, sizeof path, "%s/%s/%s", root, dir, e->d_name);
-		char *text = slurp(path);
+		char *text = proc_slurp(path, NULL);
 		assert_non_null(text);
 		for (char *p = text; *p; p++) {
 			if (*p != '\'' && *p != '"' && *p != '`')

@@ -14,8 +14,9 @@
 #include <zlib.h>
 
 #include "gzcache.h"
+#include "proc.h"
 
-static char dir[] = "/tmp/atelier-gzcache-XXXXXX";
+static char dir[256];
 
 /* Text that compresses well: n bytes of numbered French lines. */
 static char *text(size_t n, int seed)
@@ -31,7 +32,7 @@ static char *text(size_t n, int seed)
 
 static void write_file(const char *name, const void *data, size_t len)
 {
-	char path[256];
+	char path[512];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	FILE *f = fopen(path, "wb");
 	assert_non_null(f);
@@ -41,7 +42,7 @@ static void write_file(const char *name, const void *data, size_t len)
 
 static int open_file(const char *name, struct stat *st)
 {
-	char path[256];
+	char path[512];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	int fd = open(path, O_RDONLY);
 	assert_true(fd >= 0);
@@ -83,16 +84,14 @@ static void assert_copy_of(const gzcache_copy *g, const char *want, size_t len)
 static int setup(void **state)
 {
 	(void)state;
-	strcpy(dir, "/tmp/atelier-gzcache-XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
+	return proc_mkdtemp(dir, sizeof dir);
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	char cmd[300];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	proc_rmtree(dir);
+	return 0;
 }
 
 static void test_compress_is_gzip_and_repeatable(void **state)

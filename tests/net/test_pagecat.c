@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include "pagecat.h"
+#include "proc.h"
 
 static const char CATALOGUE[] =
         "{\"phone.join\": {\"fr\": \"Rejoindre\", \"en\": \"Join\"},"
@@ -96,14 +97,13 @@ static void test_subset_refuses_unknown_pages_languages_and_bad_catalogues(void 
 		assert_null(pagecat_subset(broken[i], strlen(broken[i]), "fr", "phone"));
 }
 
-static char dir[] = "/tmp/atelier-pagecat-XXXXXX";
+static char dir[256];
 static char path[300];
 
 static int setup(void **state)
 {
 	(void)state;
-	strcpy(dir, "/tmp/atelier-pagecat-XXXXXX");
-	if (!mkdtemp(dir))
+	if (proc_mkdtemp(dir, sizeof dir))
 		return -1;
 	snprintf(path, sizeof path, "%s/i18n.json", dir);
 	return 0;
@@ -112,8 +112,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	unlink(path);
-	return rmdir(dir);
+	proc_rmtree(dir);
+	return 0;
 }
 
 static void write_catalogue(const char *text)

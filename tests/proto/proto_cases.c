@@ -22,6 +22,7 @@
 
 #include <cmocka.h>
 
+#include "proc.h"
 #include "proto.h"
 
 struct pcase {
@@ -30,34 +31,13 @@ struct pcase {
 	int valid;
 };
 
-/* Reads the whole file dir/file into a malloc'd NUL-terminated buffer;
- * *len (OUT) gets its size. Returns NULL if it cannot be read. */
-static char *slurp(const char *dir, const char *file, size_t *len /* OUT */)
+/* The whole file dir/file (proc_slurp); NULL if it cannot be read. */
+static char *case_file(const char *dir, const char *file, size_t *len /* OUT */)
 {
 	char path[1200];
-	FILE *f;
-	char *buf = NULL;
-	long size;
 
 	snprintf(path, sizeof path, "%s/%s", dir, file);
-	f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0) {
-		buf = malloc((size_t)size + 1);
-		if (buf && fread(buf, 1, (size_t)size, f) != (size_t)size) {
-			free(buf);
-			buf = NULL;
-		}
-		if (buf) {
-			buf[size] = '\0';
-			if (len)
-				*len = (size_t)size;
-		}
-	}
-	fclose(f);
-	return buf;
+	return proc_slurp(path, len);
 }
 
 /* Drops white space at the end of s, in place. */
@@ -153,7 +133,7 @@ static void run_valid(const struct pcase *c, const char *input, size_t len)
 		fail_msg("%s: refused with %s (%s)", c->name, proto_error_name(err),
 		         detail);
 	assert_string_equal(re, m.id);
-	want = slurp(c->dir, "expected", NULL);
+	want = case_file(c->dir, "expected", NULL);
 	if (!want)
 		fail_msg("%s: no expected file", c->name);
 	got = dump(&m);
@@ -177,7 +157,7 @@ static void run_invalid(const struct pcase *c, const char *input, size_t len)
 	                     sizeof re);
 	json_t *back;
 
-	want = slurp(c->dir, "error", NULL);
+	want = case_file(c->dir, "error", NULL);
 	if (!want)
 		fail_msg("%s: no error file", c->name);
 	chomp(want);
@@ -190,7 +170,7 @@ static void run_invalid(const struct pcase *c, const char *input, size_t len)
 	assert_true(detail[0] != '\0');
 	assert_null(m.root_);
 	assert_null(m.id);
-	want_re = slurp(c->dir, "re", NULL);
+	want_re = case_file(c->dir, "re", NULL);
 	if (want_re) {
 		chomp(want_re);
 		assert_string_equal(re, want_re);
@@ -212,7 +192,7 @@ static void run_case(void **state)
 {
 	const struct pcase *c = *state;
 	size_t len = 0;
-	char *input = slurp(c->dir, "input", &len);
+	char *input = case_file(c->dir, "input", &len);
 
 	if (!input)
 		fail_msg("%s: no input file", c->name);

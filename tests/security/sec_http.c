@@ -252,17 +252,6 @@ static char *body_of(fixture *f, const char *target, const char *headers, int st
 	return body;
 }
 
-static char *slurp(const char *path)
-{
-	FILE *fp = fopen(path, "rb");
-	assert_non_null(fp);
-	char *b = calloc(1, 1 << 20);
-	assert_non_null(b);
-	assert_true(fread(b, 1, (1 << 20) - 1, fp) > 0);
-	fclose(fp);
-	return b;
-}
-
 /* target's two ETags differ, and each, sent back with the same
  * Accept-Encoding, gets a 304 (with the security headers and Vary) that
  * names it. */
@@ -284,7 +273,8 @@ static void test_text_files_in_gzip_to_those_who_take_it(void **state)
 	char enc[32], etag_gz[64], etag[64], path[1300], target[64];
 	serve_scratch_web(f);
 	snprintf(path, sizeof path, "%s/www/css/base.css", f->dir);
-	char *file = slurp(path);
+	char *file = proc_slurp(path, NULL);
+	assert_true(file && *file);
 
 	/* Asked with gzip: the same bytes, compressed; without: as they are. */
 	char *b = body_of(f, "/css/base.css", GZIP, 200, enc, etag_gz);
@@ -307,7 +297,8 @@ static void test_text_files_in_gzip_to_those_who_take_it(void **state)
 	fputs("\n/* changed */\n.changed { color: red; }\n", fp);
 	assert_int_equal(fclose(fp), 0);
 	free(file);
-	file = slurp(path);
+	file = proc_slurp(path, NULL);
+	assert_true(file && *file);
 	b = body_of(f, "/css/base.css", GZIP, 200, enc, etag);
 	assert_string_equal(enc, "gzip");
 	assert_string_equal(b, file);
@@ -329,7 +320,8 @@ static void test_text_files_in_gzip_to_those_who_take_it(void **state)
 
 	/* The join link's page too. */
 	snprintf(path, sizeof path, "%s/www/index.html", f->dir);
-	file = slurp(path);
+	file = proc_slurp(path, NULL);
+	assert_true(file && *file);
 	snprintf(target, sizeof target, "/j/%s", f->code);
 	b = body_of(f, target, GZIP, 200, enc, etag);
 	assert_string_equal(enc, "gzip");

@@ -23,19 +23,16 @@
 #include <zlib.h>
 #include <cmocka.h>
 
+#include "srv.h"
+#include "tcp.h"
+
 void sec_restart(fixture *f, const char *const *extra)
 {
-	const char *argv[32] = {proc_bin(), "serve", "--listen", "127.0.0.1:0", "--db", f->db,
-	                        "--sessions", f->sessions, "--port-file", f->port_file};
-	size_t n = 10;
-	for (size_t i = 0; extra && extra[i] && n < 30; i++)
-		argv[n++] = extra[i];
-	argv[n] = NULL;
 	if (f->server)
 		fixture_kill(f);
-	unlink(f->port_file);
-	assert_int_equal(proc_spawn(argv, f->dir, &f->server), PROC_OK);
-	int rc = proc_wait_port_file(f->server, f->port_file, FIXTURE_START_MS, &f->port);
+	int rc = srv_serve(proc_bin(), f->dir, f->db, f->sessions, f->port_file, extra,
+	                   FIXTURE_START_MS, &f->server, &f->port);
+	assert_non_null(f->server);
 	if (rc) {
 		char *err = proc_stderr(f->server);
 		fail_msg("atelier serve with extra options did not start: %s", err ? err : "");
@@ -44,16 +41,9 @@ void sec_restart(fixture *f, const char *const *extra)
 
 int sec_tcp(int port)
 {
-	struct sockaddr_in sa = {0};
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(fd >= 0);
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((uint16_t)port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa)) {
-		close(fd);
+	int fd = tcp_dial(port);
+	if (fd < 0)
 		fail_msg("cannot connect to port %d", port);
-	}
 	return fd;
 }
 

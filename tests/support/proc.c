@@ -1,7 +1,8 @@
 /*
- * proc.c — child processes and scratch directories for the integration
- * tests: spawn with stdout/stderr captured to files, bounded waits, stop
- * (SIGTERM), kill (SIGKILL), reap, and temporary directories.
+ * proc.c — child processes, scratch directories and files for the tests
+ * and the bench: spawn with stdout/stderr captured to files, bounded
+ * waits, stop (SIGTERM), kill (SIGKILL), reap (with the child's peak
+ * memory), temporary directories, and a whole file read at once.
  *
  * Boundary: POSIX process and file calls only. Knows nothing of what the
  * child is; the test decides the arguments. Must not leave a child behind:
@@ -17,16 +18,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#define POLL_STEP_NS 10000000L /* 10 ms between checks */
+#define POLL_STEP_NS 1000000L /* 1 ms between checks: the bench times exits */
 
 struct proc {
 	pid_t pid;       /* 0 once reaped */
 	int status;      /* raw waitpid status once reaped */
+	long maxrss_kib; /* peak resident set, once reaped */
 	char out_path[4096];
 	char err_path[4096];
 };
@@ -88,18 +91,25 @@ void proc_rmtree(const char *dir)
 	rmdir(dir);
 }
 
-char *proc_read_file(const char *path)
+char *proc_slurp(const char *path, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
+	if (len)
+		*len = 0;
 	if (!f)
 		return NULL;
-	size_t cap = 4096, len = 0;
+	size_t cap = 4096, got = 0;
 	char *buf = malloc(cap);
 	while (buf) {
-		size_t n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-		if (len + 1 < cap)
+		size_t n = fread(buf + got, 1, cap - got - 1, f);
+		got += n;
+		if (got + 1 < cap) {
+			if (ferror(f)) {
+				free(buf);
+				buf = NULL;
+			}
 			break;
+		}
 		char *nb = realloc(buf, cap * 2);
 		if (!nb) {
 			free(buf);
@@ -110,18 +120,21 @@ char *proc_read_file(const char *path)
 		cap *= 2;
 	}
 	fclose(f);
-	if (buf)
-		buf[len] = '\0';
+	if (buf) {
+		buf[got] = '\0';
+		if (len)
+			*len = got;
+	}
 	return buf;
 }
 
 int proc_copy_file(const char *from, const char *to)
 {
 	int rc = PROC_ERR;
-	char *text = proc_read_file(from);
+	size_t len = 0;
+	char *text = proc_slurp(from, &len);
 	FILE *f = text ? fopen(to, "wb") : NULL;
 	if (f) {
-		size_t len = strlen(text);
 		if (fwrite(text, 1, len, f) == len)
 			rc = PROC_OK;
 		if (fclose(f))
@@ -160,7 +173,7 @@ int proc_spawn(const char *const argv[], const char *dir, proc **out)
 		int devnull = open("/dev/null", O_RDONLY);
 		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(fd_out, 1) < 0 || dup2(fd_err, 2) < 0)
 			_exit(127);
-		execv(argv[0], (char *const *)argv);
+		execvp(argv[0], (char *const *)argv);
 		dprintf(2, "exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
@@ -177,24 +190,49 @@ int proc_spawn(const char *const argv[], const char *dir, proc **out)
 	return PROC_OK;
 }
 
-/* Reaps the child if it has ended; 1 when it is (now) reaped. */
-static int reaped(proc *p)
+/* Reaps the child if it has ended (with flags WNOHANG) or once it ends
+ * (flags 0); 1 when it is (now) reaped. */
+static int reap(proc *p, int flags)
 {
 	if (!p->pid)
 		return 1;
-	int st;
-	pid_t r = waitpid(p->pid, &st, WNOHANG);
+	int st = 0;
+	struct rusage ru = {0};
+	pid_t r;
+	while ((r = wait4(p->pid, &st, flags, &ru)) < 0 && errno == EINTR)
+		;
 	if (r == p->pid || (r < 0 && errno == ECHILD)) {
 		p->status = r == p->pid ? st : 0;
+		p->maxrss_kib = r == p->pid ? ru.ru_maxrss : 0;
 		p->pid = 0;
 		return 1;
 	}
 	return 0;
 }
 
+static int reaped(proc *p)
+{
+	return reap(p, WNOHANG);
+}
+
 int proc_running(const proc *p)
 {
 	return p && p->pid != 0;
+}
+
+int proc_pid(const proc *p)
+{
+	return p ? (int)p->pid : 0;
+}
+
+long proc_peak_rss_kib(const proc *p)
+{
+	return p ? p->maxrss_kib : 0;
+}
+
+const char *proc_stderr_path(const proc *p)
+{
+	return p->err_path;
 }
 
 int proc_wait(proc *p, int timeout_ms, int *status)
@@ -215,11 +253,7 @@ int proc_kill(proc *p)
 	if (!p || !p->pid)
 		return PROC_OK;
 	kill(p->pid, SIGKILL);
-	int st;
-	while (waitpid(p->pid, &st, 0) < 0 && errno == EINTR)
-		;
-	p->status = st;
-	p->pid = 0;
+	reap(p, 0);
 	return PROC_OK;
 }
 
@@ -247,7 +281,7 @@ int proc_wait_port_file(proc *p, const char *port_file, int timeout_ms, int *por
 	long long deadline = now_ms() + timeout_ms;
 	*port = 0;
 	for (;;) {
-		char *text = proc_read_file(port_file);
+		char *text = proc_slurp(port_file, NULL);
 		if (text) {
 			char *end;
 			long v = strtol(text, &end, 10);
@@ -268,7 +302,7 @@ int proc_wait_port_file(proc *p, const char *port_file, int timeout_ms, int *por
 
 static char *read_or_empty(const char *path)
 {
-	char *text = proc_read_file(path);
+	char *text = proc_slurp(path, NULL);
 	return text ? text : strdup("");
 }
 

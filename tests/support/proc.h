@@ -1,7 +1,8 @@
 /*
- * proc.h — child processes and scratch directories for the tests: run the
- * atelier binary to completion or in the background, wait for its port
- * file, stop it, kill it, reap it, and keep what it wrote on stderr.
+ * proc.h — child processes, scratch directories and files for the tests
+ * and the bench: run a program to completion or in the background, wait
+ * for its port file, stop it, kill it, reap it, and keep what it wrote on
+ * stdout and stderr; read a whole file.
  *
  * Every wait is bounded. A child dies with the test program (it gets
  * SIGKILL when its parent exits), so a failed or killed test leaves no
@@ -33,13 +34,14 @@ void proc_rmtree(const char *dir);
 /* Copies a file; 0 on success. */
 int proc_copy_file(const char *from, const char *to);
 
-/* Reads a whole file into a malloc'd NUL-terminated string (caller frees),
- * NULL when it cannot be read. */
-char *proc_read_file(const char *path);
+/* Reads a whole file into a malloc'd buffer with a NUL after its bytes
+ * (caller frees); *len (may be NULL) gets their number. NULL when the
+ * file cannot be read. */
+char *proc_slurp(const char *path, size_t *len /* OUT */);
 
-/* Starts argv[0] (a path) with argv in the background. Its stdout and
- * stderr go to files in dir (named after a counter so several children
- * can share a dir). */
+/* Starts argv[0] (a path, or a name searched in PATH) with argv in the
+ * background. Its stdout and stderr go to files in dir (named after a
+ * counter so several children can share a dir). */
 int proc_spawn(const char *const argv[], const char *dir, proc **out /* OUT */);
 
 /* Waits up to timeout_ms for port_file to hold a port number followed by a
@@ -63,6 +65,16 @@ int proc_kill(proc *p);
 
 /* 1 while the child has not been reaped. */
 int proc_running(const proc *p);
+
+/* The child's process id (0 once reaped). */
+int proc_pid(const proc *p);
+
+/* The child's peak resident set in KiB, known once it is reaped (0
+ * before). */
+long proc_peak_rss_kib(const proc *p);
+
+/* The file that holds what the child writes on stderr. */
+const char *proc_stderr_path(const proc *p);
 
 /* What the child wrote so far on stderr / stdout (malloc'd, caller frees;
  * "" when nothing, never NULL unless out of memory). */

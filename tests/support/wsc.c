@@ -10,6 +10,7 @@
  * the Atelier protocol beyond "messages are JSON with a type".
  */
 #include "wsc.h"
+#include "tcp.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +27,7 @@
 
 #define WS_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 #define MAX_HEADER_BYTES 8192
-#define MAX_MESSAGE_BYTES (8u * 1024u * 1024u)
+#define MAX_MESSAGE_BYTES (8u * 1024u * 1024u) /* unless wsc_set_max_message says */
 #define MAX_QUEUED 4096
 #define SEND_TIMEOUT_MS 5000
 
@@ -41,6 +42,7 @@ struct wsc {
 	size_t msg_len, msg_cap;
 	int msg_opcode;     /* 0 when no message is in progress */
 	json_t *queue;      /* skipped messages, oldest first */
+	size_t max_msg;     /* the longest message taken */
 	char err[256];
 };
 
@@ -199,25 +201,11 @@ static uint32_t next_random(wsc *c)
 /* Writes every byte, waiting at most SEND_TIMEOUT_MS for room. */
 static int write_all(wsc *c, const void *buf, size_t len)
 {
-	const char *p = buf;
-	long long deadline = now_ms() + SEND_TIMEOUT_MS;
-	while (len > 0) {
-		ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
-		if (n > 0) {
-			p += n;
-			len -= (size_t)n;
-			continue;
-		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			struct pollfd pfd = {.fd = c->fd, .events = POLLOUT};
-			if (poll(&pfd, 1, remaining_ms(deadline)) <= 0)
-				return fail(c, WSC_TIMEOUT, "send: timed out");
-			continue;
-		}
+	int rc = tcp_send_all(c->fd, buf, len, SEND_TIMEOUT_MS);
+	if (rc == TCP_TIMEOUT)
+		return fail(c, WSC_TIMEOUT, "send: timed out");
+	if (rc)
 		return fail(c, WSC_ERR, "send: %s", strerror(errno));
-	}
 	return WSC_OK;
 }
 
@@ -361,7 +349,7 @@ static int parse_frame(wsc *c, int *fin, int *opcode, const unsigned char **payl
 			n = n << 8 | b[2 + i];
 		h = 10;
 	}
-	if (n > MAX_MESSAGE_BYTES)
+	if (n > c->max_msg)
 		return fail(c, WSC_ERR, "frame of %llu bytes", (unsigned long long)n);
 	if (c->rlen < h + n)
 		return 0;
@@ -375,8 +363,8 @@ static int parse_frame(wsc *c, int *fin, int *opcode, const unsigned char **payl
 
 static int append_fragment(wsc *c, const unsigned char *p, size_t n)
 {
-	if (c->msg_len + n + 1 > MAX_MESSAGE_BYTES)
-		return fail(c, WSC_ERR, "message over %u bytes", MAX_MESSAGE_BYTES);
+	if (c->msg_len + n + 1 > c->max_msg)
+		return fail(c, WSC_ERR, "message over %zu bytes", c->max_msg);
 	if (c->msg_len + n + 1 > c->msg_cap) {
 		size_t cap = c->msg_cap ? c->msg_cap : 4096;
 		while (cap < c->msg_len + n + 1)
@@ -630,6 +618,7 @@ int wsc_connect(const char *host, int port, const char *path, const char *subpro
 		return WSC_ERR;
 	}
 	c->fd = -1;
+	c->max_msg = MAX_MESSAGE_BYTES;
 	c->queue = json_array();
 	if (!c->queue || random_bytes(nonce, sizeof nonce) ||
 	    random_bytes(&c->rng, sizeof c->rng)) {
@@ -704,6 +693,11 @@ void wsc_close(wsc *c)
 	free(c->msg);
 	json_decref(c->queue);
 	free(c);
+}
+
+void wsc_set_max_message(wsc *c, size_t max)
+{
+	c->max_msg = max;
 }
 
 const char *wsc_error(const wsc *c)

@@ -40,6 +40,10 @@ int wsc_connect(const char *host, int port, const char *path,
  * socket and frees. NULL is a no-op. */
 void wsc_close(wsc *c);
 
+/* Messages longer than max bytes end the read with WSC_ERR (8 MiB until
+ * this is called), so a test cannot swallow a runaway server's output. */
+void wsc_set_max_message(wsc *c, size_t max);
+
 /* Last error text of this connection. */
 const char *wsc_error(const wsc *c);
 

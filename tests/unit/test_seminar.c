@@ -706,7 +706,7 @@ static json_t *uncommitted(struct world *w, seminar_session *ss, const char *tex
 	assert_int_equal(proto_parse(text, strlen(text), &m, &err, detail, sizeof detail, re,
 	                             sizeof re),
 	                 0);
-	assert_int_equal(seminar_handle(w->f.st, ss, NULL, &m, &r), 0);
+	assert_int_equal(seminar_handle(w->f.st, w->f.snaps, ss, NULL, &m, &r), 0);
 	proto_msg_clear(&m);
 	char *whole = seminar_result_text(&r);
 	json_t *reply = whole ? json_loads(whole, 0, NULL) : NULL;

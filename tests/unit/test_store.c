@@ -16,33 +16,28 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "proc.h"
 #include "store_domain.h"
+#include "store_keys.h"
 
 #include <sqlite3.h>
 
 /* ===== Files ===== */
 
 struct tmp {
-	char dir[64];
-	char path[128];
+	char dir[256];
+	char path[300];
 };
 
 static void tmp_make(struct tmp *t)
 {
-	snprintf(t->dir, sizeof t->dir, "/tmp/atelier-store-XXXXXX");
-	assert_non_null(mkdtemp(t->dir));
+	assert_int_equal(proc_mkdtemp(t->dir, sizeof t->dir), PROC_OK);
 	snprintf(t->path, sizeof t->path, "%s/atelier.db", t->dir);
 }
 
 static void tmp_remove(struct tmp *t)
 {
-	char p[160];
-	const char *suffix[] = {"", "-wal", "-shm", "-journal"};
-	for (size_t i = 0; i < 4; i++) {
-		snprintf(p, sizeof p, "%s%s", t->path, suffix[i]);
-		unlink(p);
-	}
-	rmdir(t->dir);
+	proc_rmtree(t->dir);
 }
 
 /* Writes PRAGMA user_version directly into a closed database file: it is
@@ -86,7 +81,7 @@ static void open_memory_runs_migrations(void **state)
 	(void)state;
 	store *st = NULL;
 	char err[256];
-	assert_int_equal(store_open(":memory:", &st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_open(":memory:", NULL, &st, err, sizeof err), STORE_OK);
 	assert_non_null(st);
 	assert_true(store_schema_version(st) >= 1);
 	assert_int_equal(seminars(st), 0);
@@ -104,12 +99,12 @@ static void reopen_file_keeps_data(void **state)
 	int version;
 
 	tmp_make(&t);
-	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_OK);
 	version = store_schema_version(st);
 	assert_int_equal(fx_import_code(st, d, code, sizeof code, err, sizeof err), STORE_OK);
 	store_close(st);
 
-	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_OK);
 	assert_int_equal(store_schema_version(st), version);
 	assert_int_equal(seminars(st), 1);
 	assert_int_equal(fx_import_code(st, d, code2, sizeof code2, err, sizeof err), STORE_OK);
@@ -134,10 +129,10 @@ static void lists_follow_another_connection(void **state)
 	json_t *d = fx_definition(), *l1 = NULL, *l2 = NULL, *l3 = NULL;
 
 	tmp_make(&t);
-	assert_int_equal(store_open(t.path, &a, err, sizeof err), STORE_OK);
+	assert_int_equal(store_open(t.path, NULL, &a, err, sizeof err), STORE_OK);
 	assert_int_equal(fx_import_code(a, d, code, sizeof code, err, sizeof err), STORE_OK);
 	assert_int_equal(store_seminar_find(a, code, &sid), STORE_OK);
-	assert_int_equal(store_open(t.path, &b, err, sizeof err), STORE_OK);
+	assert_int_equal(store_open(t.path, NULL, &b, err, sizeof err), STORE_OK);
 
 	assert_int_equal(store_contributions_json(a, sid, 0, 0, &l1), STORE_OK);
 	assert_int_equal(store_contributions_json(a, sid, 0, 0, &l2), STORE_OK);
@@ -172,7 +167,7 @@ static void key_check_tells_a_fault_from_a_wrong_key(void **state)
 	json_t *d = fx_definition();
 
 	tmp_make(&t);
-	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_OK);
 	assert_int_equal(fx_import_code(st, d, code, sizeof code, err, sizeof err), STORE_OK);
 	assert_int_equal(store_list_seminars(st, keep_key, key), STORE_OK);
 	assert_int_equal(store_check_key(st, code, key), 1);
@@ -186,7 +181,7 @@ static void key_check_tells_a_fault_from_a_wrong_key(void **state)
 	                              NULL, NULL),
 	                 SQLITE_OK);
 	sqlite3_close(db);
-	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_OK);
 	assert_true(store_check_key(st, code, key) < 0);
 	store_close(st);
 	json_decref(d);
@@ -201,10 +196,10 @@ static void newer_database_refused(void **state)
 	char err[512];
 
 	tmp_make(&t);
-	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_OK);
 	store_close(st);
 	poke_user_version(t.path, 999);
-	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_ERR);
+	assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_ERR);
 	assert_null(st);
 	assert_non_null(strstr(err, t.path));
 	assert_non_null(strstr(err, "plus récente"));
@@ -225,7 +220,7 @@ static void foreign_file_refused(void **state)
 	for (int i = 0; i < 200; i++)
 		fputs("Ceci n'est pas une base de données.\n", f);
 	fclose(f);
-	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_ERR);
+	assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_ERR);
 	assert_null(st);
 	assert_non_null(strstr(err, t.path));
 	assert_non_null(strstr(err, "n'est pas une base"));
@@ -244,23 +239,13 @@ static char *data_file(const char *name)
 {
 	const char *src = getenv("ATELIER_SOURCE_DIR");
 	char path[512];
-	char *text = NULL;
-	long size;
-	FILE *f;
+	size_t size = 0;
 
 	snprintf(path, sizeof path, "%s/tests/unit/data/%s", src && *src ? src : ATELIER_SOURCE_DIR,
 	         name);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	size = ftell(f);
-	assert_true(size > 0);
-	rewind(f);
-	text = malloc((size_t)size + 1);
+	char *text = proc_slurp(path, &size);
 	assert_non_null(text);
-	assert_int_equal(fread(text, 1, (size_t)size, f), (size_t)size);
-	text[size] = '\0';
-	fclose(f);
+	assert_true(size > 0);
 	return text;
 }
 
@@ -310,7 +295,7 @@ static void migration_2_recomputes_attendance(void **state)
 	assert_string_equal(who, "1,2,3,4,5,6,7");
 	sqlite3_close(db);
 
-	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_OK);
 	assert_true(store_schema_version(st) >= 2);
 	assert_int_equal(store_list_seminars(st, keep_code, code), STORE_OK);
 	assert_int_equal(store_dump(st, code, &doc), STORE_OK);
@@ -343,7 +328,7 @@ static void missing_folder_refused(void **state)
 	(void)state;
 	store *st = NULL;
 	char err[512];
-	assert_true(store_open("/nonexistent-atelier-dir/a.db", &st, err, sizeof err) < 0);
+	assert_true(store_open("/nonexistent-atelier-dir/a.db", NULL, &st, err, sizeof err) < 0);
 	assert_null(st);
 	assert_non_null(strstr(err, "/nonexistent-atelier-dir/a.db"));
 }
@@ -358,11 +343,11 @@ static void readonly_file_refused(void **state)
 	if (geteuid() == 0)
 		skip(); /* root writes read-only files anyway */
 	tmp_make(&t);
-	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_OK);
 	store_close(st);
 	assert_int_equal(chmod(t.path, 0444), 0);
 	assert_int_equal(chmod(t.dir, 0555), 0);
-	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_READONLY);
+	assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_READONLY);
 	assert_non_null(strstr(err, t.path));
 	chmod(t.dir, 0755);
 	tmp_remove(&t);
@@ -534,7 +519,7 @@ static void import_is_all_or_nothing(void **state)
 	long long sid;
 	json_t *d = fx_definition();
 
-	assert_int_equal(store_open(":memory:", &st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_open(":memory:", NULL, &st, err, sizeof err), STORE_OK);
 	/* The last board breaks a constraint after the rest was written. */
 	json_object_set_new(json_array_get(json_object_get(json_array_get(
 	                                                       json_object_get(d, "activities"), 1),
@@ -779,7 +764,7 @@ static void import_positions_stay_unique(void **state)
 	sqlite3 *db = NULL;
 
 	tmp_make(&t);
-	assert_int_equal(store_open(t.path, &f.st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_open(t.path, NULL, &f.st, err, sizeof err), STORE_OK);
 	assert_int_equal(fx_import_code(f.st, d, f.code, sizeof f.code, err, sizeof err), STORE_OK);
 	json_decref(d);
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
@@ -798,6 +783,38 @@ static void import_positions_stay_unique(void **state)
 	assert_int_equal(sqlite3_exec(db, "UPDATE activity SET position = 0", NULL, NULL, NULL),
 	                 SQLITE_CONSTRAINT);
 	sqlite3_close(db);
+	tmp_remove(&t);
+}
+
+/* A key is kept as its standard SHA-256: a row written beside the store
+ * with the digest of "abc" given in FIPS 180-2 is found by the text "abc",
+ * and by nothing else. */
+static void a_key_is_its_standard_sha256(void **state)
+{
+	(void)state;
+	struct tmp t;
+	store *st = NULL;
+	store_key k;
+	char err[256];
+	sqlite3 *db = NULL;
+
+	tmp_make(&t);
+	assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_OK);
+	store_close(st);
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                              "INSERT INTO key (kind, hash, created) VALUES ('organiser',"
+	                              " X'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',"
+	                              " '2026-12-07T00:00:00Z')",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_key_find(st, "abc", &k), STORE_OK);
+	assert_int_equal(k.kind, STORE_KEY_ORGANISER);
+	assert_int_equal(store_key_find(st, "abd", &k), STORE_NOT_FOUND);
+	assert_int_equal(store_key_find(st, "ab", &k), STORE_NOT_FOUND);
+	store_close(st);
 	tmp_remove(&t);
 }
 
@@ -820,7 +837,7 @@ static void import_reports_what_it_changes(void **state)
 	json_t *a1 = fx_defn_activity(changed, "axe-1");
 	static const char *const order[] = {"orient", "axe-1"};
 
-	assert_int_equal(store_open(":memory:", &st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_open(":memory:", NULL, &st, err, sizeof err), STORE_OK);
 	assert_int_equal(store_import(st, d, 0, &r, err, sizeof err), STORE_OK);
 	assert_int_equal(strlen(r.code), 6);
 	assert_true(r.created);
@@ -897,7 +914,7 @@ static void import_if_changed_keeps_edits_made_since(void **state)
 	json_t *d = fx_definition(), *doc = NULL;
 
 	tmp_make(&t);
-	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_OK);
 	assert_int_equal(store_import(st, d, STORE_IMPORT_IF_CHANGED, &r, err, sizeof err),
 	                 STORE_OK);
 	assert_true(r.created);
@@ -951,7 +968,7 @@ static void migration_keeps_rows_and_separates_positions(void **state)
 	sqlite3 *db = NULL;
 
 	tmp_make(&t);
-	assert_int_equal(store_open(t.path, &f.st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_open(t.path, NULL, &f.st, err, sizeof err), STORE_OK);
 	assert_int_equal(fx_import_code(f.st, d, f.code, sizeof f.code, err, sizeof err), STORE_OK);
 	assert_int_equal(store_list_seminars(f.st, keep_key, f.key), STORE_OK);
 	fx_join(&f, ss, token, sizeof token);
@@ -973,7 +990,7 @@ static void migration_keeps_rows_and_separates_positions(void **state)
 	                 SQLITE_OK);
 	sqlite3_close(db);
 
-	assert_int_equal(store_open(t.path, &f.st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_open(t.path, NULL, &f.st, err, sizeof err), STORE_OK);
 	assert_true(store_schema_version(f.st) >= 2);
 	assert_string_equal(programme(f.st, f.code, prog, sizeof prog, &doc),
 	                    "axe-1[abandonner maintenir inventer] orient[orientations]");
@@ -1234,6 +1251,7 @@ int main(void)
 		cmocka_unit_test(import_archives_what_the_file_no_longer_holds),
 		cmocka_unit_test(import_template_switch_replaces_the_boards),
 		cmocka_unit_test(import_positions_stay_unique),
+		cmocka_unit_test(a_key_is_its_standard_sha256),
 		cmocka_unit_test(migration_keeps_rows_and_separates_positions),
 		cmocka_unit_test(import_reports_what_it_changes),
 		cmocka_unit_test(import_if_changed_keeps_edits_made_since),

@@ -121,7 +121,7 @@ static char *source_file(const char *rel)
 	const char *src = getenv("ATELIER_SOURCE_DIR");
 	char path[1024];
 	snprintf(path, sizeof path, "%s/%s", src && *src ? src : ".", rel);
-	char *text = proc_read_file(path);
+	char *text = proc_slurp(path, NULL);
 	if (!text)
 		fail_msg("cannot read %s", path);
 	return text;
@@ -208,7 +208,7 @@ static void sql_checks_list_the_tables_names(void **state)
 	char err[256], have[256], want[256];
 
 	scratch_open(&t);
-	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_OK);
 	store_close(st);
 	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
 	check_list(db, "activity", "state", have, sizeof have);
@@ -304,7 +304,7 @@ static void the_rebuild_keeps_every_row_and_key(void **state)
 	assert_true(before[0] > 0 && before[2] > 0);
 	sqlite3_close(db);
 
-	assert_int_equal(store_open(t.path, &st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_OK);
 	store_close(st);
 	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
 	for (int i = 0; i < 5; i++)

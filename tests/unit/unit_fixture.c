@@ -58,7 +58,8 @@ void fx_open(fixture *f)
 	json_t *d = fx_definition();
 
 	memset(f, 0, sizeof *f);
-	assert_int_equal(store_open(":memory:", &f->st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_open(":memory:", NULL, &f->st, err, sizeof err), STORE_OK);
+	assert_non_null(f->snaps = snapshot_cache_new());
 	assert_int_equal(fx_import_code(f->st, d, f->code, sizeof f->code, err, sizeof err),
 	                 STORE_OK);
 	json_decref(d);
@@ -107,6 +108,8 @@ json_t *fx_defn_activity(json_t *defn, const char *id)
 
 void fx_close(fixture *f)
 {
+	snapshot_cache_free(f->snaps);
+	f->snaps = NULL;
 	store_close(f->st);
 	f->st = NULL;
 }
@@ -131,7 +134,7 @@ json_t *fx_send(fixture *f, seminar_session *ss, seminar_result *r, const char *
 		r = &local;
 	seminar_principal who;
 	assert_int_equal(seminar_sender(f->st, m.key, &who), 0);
-	assert_int_equal(seminar_handle(f->st, ss, &who, &m, r), 0);
+	assert_int_equal(seminar_handle(f->st, f->snaps, ss, &who, &m, r), 0);
 	proto_msg_clear(&m);
 	assert_non_null(r->reply);
 	assert_int_equal(store_tx_commit(f->st), STORE_OK);

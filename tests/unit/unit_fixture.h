@@ -17,6 +17,7 @@
 
 typedef struct fixture {
 	store *st;
+	snapshot_cache *snaps; /* shares snapshot tails, as the turn's does */
 	char code[32];  /* join code of the imported seminar */
 	char key[160];  /* its facilitator key */
 	int serial;     /* for message ids made by the helpers */
@@ -28,7 +29,8 @@ typedef struct fixture {
  * "orientations", vote_budget 2). Caller owns it. */
 json_t *fx_definition(void);
 
-/* Opens ":memory:", imports fx_definition(), fills code and key. */
+/* Opens ":memory:" and a snapshot cache, imports fx_definition(), fills
+ * code and key. fx_close() closes both. */
 void fx_open(fixture *f);
 void fx_close(fixture *f);
 

@@ -135,14 +135,14 @@ export function onFrame(fn) {
   };
 }
 
-/* Reads "a=1&b=2" (a query string or a fragment, with or without its
- * leading ? or #) into a plain object. */
 /* A seminar code as the server knows it: no white space, upper case,
  * whether it was typed, scanned or came in a link. */
 export function normalizeCode(text) {
   return String(text || '').replace(/\s+/g, '').toUpperCase();
 }
 
+/* Reads "a=1&b=2" (a query string or a fragment, with or without its
+ * leading ? or #) into a plain object. */
 export function parseParams(text) {
   const out = {};
   String(text || '').replace(/^[?#]/, '').split('&').forEach(function (pair) {
