@@ -1,9 +1,9 @@
 /*
  * model.test.mjs — web/js/model.js under Node's own runner (node --test,
  * node:test and node:assert only): events applied in order, a
- * contribution replaced, and the indexes (by board, by parent, by theme)
- * and the ordered lists of a board right after posts, edits, votes,
- * hides, deletes and snapshots. Each index is checked against a scan of
+ * contribution replaced (each change saying what it was), and the
+ * indexes (by board, by parent, by theme) and the ordered lists of a
+ * board right after posts, edits, votes, hides, deletes and snapshots. Each index is checked against a scan of
  * every contribution, so a stale entry fails.
  */
 
@@ -74,6 +74,21 @@ test('events are applied in order and a later one replaces the contribution', ()
   model.upsertContribution(null);
   model.upsertContribution({ text: 'sans id' });
   assert.equal(model.contributions.size, 1);
+});
+
+test('a change says what the contribution was, so that a page redraws where it was too', () => {
+  const model = new Model();
+  const seen = [];
+  model.onChange((ch) => seen.push(ch));
+  const c = contribution({ board: 'b1' });
+  model.upsertContribution(c);
+  const moved = Object.assign({}, c, { board: 'b2' });
+  model.upsertContribution(moved);
+  assert.equal(seen[0].previous, null);
+  assert.equal(seen[0].isNew, true);
+  assert.equal(seen[1].previous, c);
+  assert.equal(seen[1].item, moved);
+  assert.equal(seen[1].isNew, false);
 });
 
 test('a facilitator model keeps the text an event hides', () => {

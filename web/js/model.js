@@ -61,7 +61,9 @@ export class Model {
     this.sorted = new Map();
   }
 
-  /* Registers fn(change); change is {kind, item, isNew} or {kind:'reset'}. */
+  /* Registers fn(change); change is {kind: 'contribution', item, previous
+   * (the contribution as it was, null when new), isNew}, {kind:
+   * 'activity', item}, {kind: 'seminar'} or {kind: 'reset'}. */
   onChange(fn) {
     this.listeners.push(fn);
   }
@@ -107,8 +109,10 @@ export class Model {
     this.emit({ kind: 'reset' });
   }
 
+  /* Stores c (and its example actions), indexed; returns the
+   * contribution it replaced, or null. */
   store(c) {
-    const previous = this.contributions.get(c.id);
+    const previous = this.contributions.get(c.id) || null;
     let next = c;
     if (this.keepHiddenText && previous && !shown(c) && c.text === null) {
       next = Object.assign({}, c, { text: previous.text, author: previous.author });
@@ -117,7 +121,7 @@ export class Model {
     this.contributions.set(c.id, next);
     this.index(next);
     if (Array.isArray(c.actions)) c.actions.forEach(function (a) { this.store(a); }, this);
-    return !previous;
+    return previous;
   }
 
   /* Adds c to the indexes and to the board's ordered lists it belongs in. */
@@ -149,8 +153,8 @@ export class Model {
   /* Replaces or adds one contribution (event or ack). */
   upsertContribution(c) {
     if (!c || c.id === undefined || c.id === null) return;
-    const isNew = this.store(c);
-    this.emit({ kind: 'contribution', item: this.contributions.get(c.id), isNew: isNew });
+    const previous = this.store(c);
+    this.emit({ kind: 'contribution', item: this.contributions.get(c.id), previous: previous, isNew: !previous });
   }
 
   contribution(id) {
