@@ -1,9 +1,9 @@
 /*
  * outbox.test.mjs — the outbox (web/js/outbox.js over storage.js) and
  * the client's resending (web/js/ws.js) under Node's own runner (node
- * --test, node:test and node:assert only). A fake localStorage, a fake
- * WebSocket and the few browser globals the modules read are put in place
- * before the modules are imported:
+ * --test, node:test and node:assert only), in the browser of fakes.mjs
+ * (a fake localStorage and WebSocket), put in place before the modules are
+ * imported:
  * - a post is saved before it is sent and stays, across a reload (a new
  *   Outbox on the same storage), until its ack;
  * - after a dropped connection the client sends it again with the same
@@ -13,62 +13,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { webcrypto } from 'node:crypto';
-
-class FakeStorage {
-  constructor() {
-    this.items = new Map();
-    this.refuse = false;
-  }
-
-  getItem(k) { return this.items.has(k) ? this.items.get(k) : null; }
-  setItem(k, v) {
-    if (this.refuse) throw new Error('QuotaExceededError');
-    this.items.set(k, String(v));
-  }
-
-  removeItem(k) { this.items.delete(k); }
-}
-
-class FakeSocket {
-  constructor(url, protocol) {
-    this.url = url;
-    this.protocol = protocol;
-    this.readyState = 0;
-    this.sent = [];
-    FakeSocket.all.push(this);
-  }
-
-  send(data) { this.sent.push(JSON.parse(data)); }
-  close() { this.readyState = 3; }
-  open() {
-    this.readyState = 1;
-    this.onopen();
-  }
-
-  drop() {
-    this.readyState = 3;
-    this.onclose();
-  }
-
-  reply(msg) { this.onmessage({ data: JSON.stringify(msg) }); }
-  last(type) { return this.sent.filter((m) => m.type === type).pop(); }
-}
-FakeSocket.all = [];
-
-const local = new FakeStorage();
-const noop = () => {};
-globalThis.window = {
-  localStorage: local,
-  sessionStorage: new FakeStorage(),
-  location: { protocol: 'http:', host: 'atelier.test', pathname: '/' },
-  crypto: webcrypto,
-  addEventListener: noop,
-  removeEventListener: noop
-};
-globalThis.document = { addEventListener: noop, removeEventListener: noop };
-if (!globalThis.navigator) globalThis.navigator = { onLine: true };
-globalThis.WebSocket = FakeSocket;
+import { FakeSocket, local } from './fakes.mjs';
 
 const { Outbox } = await import('../../web/js/outbox.js');
 const { AtelierClient } = await import('../../web/js/ws.js');
@@ -84,7 +29,7 @@ function post(id) {
 function readyClient() {
   const client = new AtelierClient({ code: CODE, model: new Model(), participant: false, activity: null });
   client.start();
-  const socket = FakeSocket.all[FakeSocket.all.length - 1];
+  const socket = FakeSocket.newest();
   socket.open();
   socket.reply({ type: 'synced', re: socket.last('watch').id, seq: 1, mode: 'snapshot',
     seminar: { title: 'S', activities: [] }, contributions: [] });
@@ -122,7 +67,7 @@ test('a post sent before a dropped connection goes again with the same id, and i
     socket.drop();
     assert.equal(new Outbox(CODE).size(), 1, 'kept while unanswered');
     client.wake(); /* back online: connect now */
-    const again = FakeSocket.all[FakeSocket.all.length - 1];
+    const again = FakeSocket.newest();
     assert.notEqual(again, socket);
     again.open();
     const watch = again.last('watch');
