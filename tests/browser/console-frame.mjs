@@ -1,7 +1,9 @@
 /*
  * console-frame.mjs — what one event costs the facilitator console
  * (web/animation.html) in the system Chromium, at 500, 2,000 and 10,000
- * contributions on one board. Prints figures; asserts no time.
+ * contributions on one board. Prints figures; asserts no time. Exits
+ * non-zero when a probe does not reach the console, or is not on the
+ * page at the end of the frame that follows its arrival.
  *
  * The server runs with --no-rate-limit. For each size, in increasing
  * order on the same seminar (RBX22), a WebSocket client fills the first
@@ -24,7 +26,11 @@
  * Each probe is awaited on the page before the next is sent. The sizes
  * count the probes already posted.
  *
- * Usage: ATELIER_BIN=build/atelier node tests/browser/console-frame.mjs [options]
+ * Each size prints a line for people and a `BENCH scenario=console …`
+ * line for scripts.
+ *
+ * Usage: build/bench/atelier-bench --scenario console [--sizes …] [--runs N] [--cpu N]
+ *    or: ATELIER_BIN=build/atelier node tests/browser/console-frame.mjs [options]
  * (docs/BENCHMARKS.md, section "The console's frame", has the figures)
  *   --runs N        probes per size (default 20; p50 and p95 are printed)
  *   --sizes A,B,C   contributions on the board (default 500,2000,10000)
@@ -65,8 +71,9 @@ const server = new Server(['--no-rate-limit']);
 
 /* Runs in the console before any of its scripts: wraps the onmessage
  * setter of WebSocket so that the page's handler is timed for a message
- * holding the probe word; window.__probes gets one {total, work} per
- * probe, in order. */
+ * holding the probe word; window.__probes gets one {total, work, drawn}
+ * per probe, in order (drawn: its text was on the page at the end of the
+ * frame, looked for once the times were taken). */
 function watchFrames() {
   window.__probes = [];
   const desc = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
@@ -80,6 +87,7 @@ function watchFrames() {
         const probe = typeof ev.data === 'string' && ev.data.indexOf('"type":"event"') >= 0 &&
           ev.data.indexOf('sondeframe') >= 0;
         if (!probe) return fn.call(this, ev);
+        const word = /sondeframe \d+\)/.exec(ev.data)[0];
         const t0 = performance.now();
         let frame = 0;
         requestAnimationFrame(function () { frame = performance.now(); });
@@ -89,7 +97,8 @@ function watchFrames() {
           const channel = new MessageChannel();
           channel.port1.onmessage = function () {
             const end = performance.now();
-            window.__probes.push({ total: end - t0, work: (handled - t0) + (end - frame) });
+            const drawn = Array.from(document.querySelectorAll('.item-text')).some((n) => n.textContent.endsWith(word));
+            window.__probes.push({ total: end - t0, work: (handled - t0) + (end - frame), drawn: drawn });
           };
           channel.port2.postMessage(0);
         });
@@ -197,6 +206,8 @@ async function main(browser) {
     const got = await page.evaluate(() => window.__probes);
     await context.close();
     report.ok('every probe reaches the console at ' + size, got.length === opt.runs, got.length + ' measured');
+    report.ok('every probe is drawn by the frame after its arrival at ' + size, got.every((p) => p.drawn),
+      got.filter((p) => !p.drawn).length + ' not drawn');
     posted += opt.runs;
     const total = got.map((p) => p.total);
     const work = got.map((p) => p.work);
@@ -204,6 +215,10 @@ async function main(browser) {
       '  p95 ' + pad(fmt(quantile(total, 0.95)), 7) + '   work p50 ' + pad(fmt(quantile(work, 0.5)), 7) +
       '  p95 ' + pad(fmt(quantile(work, 0.95)), 7) + '   (page shown in ' + loaded + ' ms)';
     console.log(line);
+    console.log('BENCH scenario=console size=' + size + ' runs=' + got.length + ' cpu=' + opt.cpu +
+      ' paint_p50_ms=' + fmt(quantile(total, 0.5)) + ' paint_p95_ms=' + fmt(quantile(total, 0.95)) +
+      ' work_p50_ms=' + fmt(quantile(work, 0.5)) + ' work_p95_ms=' + fmt(quantile(work, 0.95)) +
+      ' load_ms=' + loaded);
     lines.push(line);
   }
   await poster.context().close();
