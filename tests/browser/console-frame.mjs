@@ -21,7 +21,13 @@
  *   work             the handler's own time plus the frame's (from the
  *                    first animation-frame callback to the end of the
  *                    frame), i.e. arrival → paint without the wait for
- *                    the display's next frame (up to 16.7 ms at 60 Hz).
+ *                    the display's next frame (up to 16.7 ms at 60 Hz);
+ *   main thread CPU  the CPU time of the page's main thread from arrival
+ *                    to paint, from a trace of the probes (the thread
+ *                    clock of two performance marks): the work without
+ *                    the time the thread waited for a core, which on a
+ *                    shared machine is most of a slow probe's wall time.
+ *                    A CPU slowdown (--cpu) does not show in it.
  *
  * Each probe is awaited on the page before the next is sent. The sizes
  * count the probes already posted.
@@ -73,7 +79,8 @@ const server = new Server(['--no-rate-limit']);
  * setter of WebSocket so that the page's handler is timed for a message
  * holding the probe word; window.__probes gets one {total, work, drawn}
  * per probe, in order (drawn: its text was on the page at the end of the
- * frame, looked for once the times were taken). */
+ * frame, looked for once the times were taken), and the marks
+ * "sonde:K:start" and "sonde:K:end" (K: its place) go to the trace. */
 function watchFrames() {
   window.__probes = [];
   const desc = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'onmessage');
@@ -88,6 +95,8 @@ function watchFrames() {
           ev.data.indexOf('sondeframe') >= 0;
         if (!probe) return fn.call(this, ev);
         const word = /sondeframe \d+\)/.exec(ev.data)[0];
+        const mark = 'sonde:' + window.__probes.length + ':';
+        performance.mark(mark + 'start');
         const t0 = performance.now();
         let frame = 0;
         requestAnimationFrame(function () { frame = performance.now(); });
@@ -97,6 +106,7 @@ function watchFrames() {
           const channel = new MessageChannel();
           channel.port1.onmessage = function () {
             const end = performance.now();
+            performance.mark(mark + 'end');
             const drawn = Array.from(document.querySelectorAll('.item-text')).some((n) => n.textContent.endsWith(word));
             window.__probes.push({ total: end - t0, work: (handled - t0) + (end - frame), drawn: drawn });
           };
@@ -150,6 +160,23 @@ function fill(page, target, from, count) {
   }, { target, from, count, ms: WAIT_MS });
 }
 
+/* The CPU time in ms of the page's main thread from the mark
+ * "sonde:K:start" to "sonde:K:end", for each K < count, from trace
+ * events (Chrome's JSON trace format): the difference of the marks'
+ * thread clocks ("tts", which moves only while the thread runs). null for
+ * a probe whose marks are not there. */
+function threadTimes(events, count) {
+  const tts = new Map();
+  for (const e of events) if (/^sonde:\d+:(start|end)$/.test(e.name) && e.tts !== undefined) tts.set(e.name, e.tts);
+  const out = [];
+  for (let k = 0; k < count; k++) {
+    const s = tts.get('sonde:' + k + ':start');
+    const e = tts.get('sonde:' + k + ':end');
+    out.push(s === undefined || e === undefined ? null : (e - s) / 1000);
+  }
+  return out;
+}
+
 function quantile(xs, q) {
   const s = xs.slice().sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
@@ -192,6 +219,7 @@ async function main(browser) {
     await page.waitForFunction((text) => Array.from(document.querySelectorAll('.item-text'))
       .some((n) => n.textContent.startsWith(text)), newest, { timeout: WAIT_MS, polling: 100 });
     const loaded = Date.now() - started;
+    await browser.startTracing(page, { categories: ['blink.user_timing'] });
     for (let i = 0; i < opt.runs; i++) {
       probes += 1;
       const replies = await atelierCall(poster, [{ type: 'join', id: 'sj' + probes, code: CODE },
@@ -204,20 +232,26 @@ async function main(browser) {
       await page.waitForFunction((n) => window.__probes.length >= n, i + 1, { timeout: WAIT_MS, polling: 20 });
     }
     const got = await page.evaluate(() => window.__probes);
+    const threads = threadTimes(JSON.parse((await browser.stopTracing()).toString()).traceEvents, got.length);
     await context.close();
     report.ok('every probe reaches the console at ' + size, got.length === opt.runs, got.length + ' measured');
     report.ok('every probe is drawn by the frame after its arrival at ' + size, got.every((p) => p.drawn),
       got.filter((p) => !p.drawn).length + ' not drawn');
+    report.ok('every probe is in the trace at ' + size, threads.every((t) => t !== null),
+      threads.filter((t) => t === null).length + ' missing');
     posted += opt.runs;
     const total = got.map((p) => p.total);
     const work = got.map((p) => p.work);
-    const line = pad(size, 6) + '  arrival → paint p50 ' + pad(fmt(quantile(total, 0.5)), 7) +
-      '  p95 ' + pad(fmt(quantile(total, 0.95)), 7) + '   work p50 ' + pad(fmt(quantile(work, 0.5)), 7) +
-      '  p95 ' + pad(fmt(quantile(work, 0.95)), 7) + '   (page shown in ' + loaded + ' ms)';
+    const thread = threads.filter((t) => t !== null);
+    const line = pad(size, 6) + '  arrival → paint p50 ' + pad(fmt(quantile(total, 0.5)), 6) +
+      ' p95 ' + pad(fmt(quantile(total, 0.95)), 6) + '  work p50 ' + pad(fmt(quantile(work, 0.5)), 6) +
+      ' p95 ' + pad(fmt(quantile(work, 0.95)), 6) + '  main thread CPU p50 ' + pad(fmt(quantile(thread, 0.5)), 6) +
+      ' p95 ' + pad(fmt(quantile(thread, 0.95)), 6) + '  (page shown in ' + loaded + ' ms)';
     console.log(line);
-    console.log('BENCH scenario=console size=' + size + ' runs=' + got.length + ' cpu=' + opt.cpu +
+    console.log('BENCH scenario=console size=' + size + ' runs=' + got.length + ' slowdown=' + opt.cpu +
       ' paint_p50_ms=' + fmt(quantile(total, 0.5)) + ' paint_p95_ms=' + fmt(quantile(total, 0.95)) +
       ' work_p50_ms=' + fmt(quantile(work, 0.5)) + ' work_p95_ms=' + fmt(quantile(work, 0.95)) +
+      ' thread_p50_ms=' + fmt(quantile(thread, 0.5)) + ' thread_p95_ms=' + fmt(quantile(thread, 0.95)) +
       ' load_ms=' + loaded);
     lines.push(line);
   }
