@@ -41,7 +41,7 @@ const params = parseParams(window.location.search);
 const code = normalizeCode(params.code);
 const activityId = params.activite || null;
 const state = new PageState({
-  model: new Model(),  /* the activity's contributions (all the seminar's activities, without "activite") */
+  model: new Model(),  /* the seminar, and the contributions of the activity shown */
   client: null,        /* its AtelierClient */
   status: null,        /* the connection's status */
   error: null,         /* why the chooser is shown (a refused watch) */
