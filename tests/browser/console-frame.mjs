@@ -26,8 +26,8 @@
  *                    to paint, from a trace of the probes (the thread
  *                    clock of two performance marks): the work without
  *                    the time the thread waited for a core, which on a
- *                    shared machine is most of a slow probe's wall time.
- *                    A CPU slowdown (--cpu) does not show in it.
+ *                    shared machine is most of a slow probe's wall time
+ *                    (Chromium's CPU slowdown, --cpu, counts in it too).
  *
  * Each probe is awaited on the page before the next is sent. The sizes
  * count the probes already posted.
