@@ -7,11 +7,13 @@
  * `BENCH ...` / `RATIO ...` line per measurement for scripts.
  *
  * Boundary: options and output. The clients are load.c's, the server
- * processes target.c's. Exit status: 0 when every run delivered every
+ * processes target.c's; S7 is data.c's, and the console's frame
+ * (scenario "console") is a browser script that console.c starts. Exit status: 0 when every run delivered every
  * event exactly once to every receiver, 1 when one did not, 2 when a run
  * could not be done. With --exports, threads of this file fetch exports
  * over HTTP during the load.
  */
+#include "console.h"
 #include "data.h"
 #include "load.h"
 #include "export.h"
@@ -54,6 +56,9 @@ static const struct scenario scenarios[] = {
 	 100, 0, 0},
 	{"s7", "data: exports of 10,000 contributions, start-up with 100,000 (data.c)", 1, 0, 0,
 	 0, 0, 0, 0, 1, 0, 0},
+	{"console", "the facilitator console in Chromium: an event's arrival to the next\n"
+	            "                              paint, 500, 2,000 and 10,000 contributions on a board",
+	 1, 0, 0, 0, 0, 0, 0, 1, 0, 0},
 	{NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
 };
 
@@ -75,7 +80,7 @@ static void usage(FILE *f)
 	        "usage: atelier-bench [--scenario NAME] [options]\n"
 	        "  --scenario NAME   one of:\n");
 	for (const struct scenario *s = scenarios; s->name; s++)
-		fprintf(f, "                      %-6s %s\n", s->name, s->what);
+		fprintf(f, "                      %-7s %s\n", s->name, s->what);
 	fprintf(f,
 	        "  --smoke           same as --scenario smoke\n"
 	        "  --phones N --screens N --rate R --duration D --prefill N\n"
@@ -92,7 +97,10 @@ static void usage(FILE *f)
 	        "                    10,000), the start-up's 10 x N\n"
 	        "  --exports N       during the load, N clients each GET /api/export of a\n"
 	        "                    second seminar of --contributions contributions (S7's),\n"
-	        "                    back to back, the formats in turn\n");
+	        "                    back to back, the formats in turn\n"
+	        "  --sizes A,B,...   console: contributions on the board (default 500,2000,10000)\n"
+	        "  --runs N          console: events timed per size (default 20)\n"
+	        "  --cpu N           console: Chromium's CPU N times slower (default 1)\n");
 }
 
 struct opts {
@@ -101,6 +109,7 @@ struct opts {
 	int keep;
 	long contributions; /* s7, and the exports' seminar of --exports */
 	int exports;        /* export loops during the load */
+	console_config console;
 };
 
 static int parse(int argc, char **argv, struct opts *o)
@@ -162,6 +171,12 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->contributions = atol(v);
 		else if (!strcmp(a, "--exports"))
 			o->exports = atoi(v);
+		else if (!strcmp(a, "--sizes"))
+			o->console.sizes = v;
+		else if (!strcmp(a, "--runs"))
+			o->console.runs = atoi(v);
+		else if (!strcmp(a, "--cpu"))
+			o->console.cpu = atoi(v);
 		else {
 			fprintf(stderr, "atelier-bench: unknown option %s (see --help)\n", a);
 			return -1;
@@ -170,7 +185,8 @@ static int parse(int argc, char **argv, struct opts *o)
 	}
 	if (o->s.phones < 1 || o->s.screens < 0 || o->s.rate < 0 || o->s.duration < 0 ||
 	    o->s.sources < 0 || o->s.sources > 254 || o->s.ramp < 1 || o->s.prefill < 0 ||
-	    o->contributions < 0 || o->exports < 0 || o->exports > 64) {
+	    o->contributions < 0 || o->exports < 0 || o->exports > 64 || o->console.runs < 0 ||
+	    o->console.cpu < 0) {
 		fprintf(stderr, "atelier-bench: out-of-range value (see --help)\n");
 		return -1;
 	}
@@ -435,6 +451,10 @@ int main(int argc, char **argv)
 	if (parse(argc, argv, &o)) {
 		usage(stderr);
 		return 2;
+	}
+	if (!strcmp(o.s.name, "console")) {
+		o.console.atelier = o.atelier;
+		return console_run(&o.console);
 	}
 	if (!strcmp(o.s.name, "s7")) {
 		data_config dc = {o.atelier, o.seminar, (size_t)o.contributions, o.keep};

@@ -86,7 +86,9 @@ async function main(browser) {
   const before = {};
   for (const name of Object.keys(pages)) before[name] = await riskyCounts(pages[name], PAGES[name].board);
 
-  /* Every payload the server stores, as a text and as an author. */
+  /* Every payload the server stores, as a text and as an author. With
+   * the one typed below they must stay within the 50 newest that each
+   * page shows of a board (49 today). */
   const texts = [];
   const authors = [];
   await report.step('every payload is posted, as text and as author', async () => {

@@ -51,7 +51,9 @@ export function atelierBin() {
  * reconnect), waits for the port file and the facilitator line.
  */
 export class Server {
-  constructor() {
+  /* extraArgs: more options for `atelier serve` (--no-rate-limit, say). */
+  constructor(extraArgs) {
+    this.extraArgs = extraArgs || [];
     this.dir = mkdtempSync(join(tmpdir(), 'atelier-browser-'));
     this.db = join(this.dir, 'test.db');
     this.portFile = join(this.dir, 'port');
@@ -69,7 +71,7 @@ export class Server {
     rmSync(this.portFile, { force: true });
     this.output = '';
     const args = ['serve', '--listen', '127.0.0.1:' + this.port, '--port-file', this.portFile,
-      '--db', this.db, '--sessions', join(SOURCE_DIR, 'sessions'), '--web', join(SOURCE_DIR, 'web')];
+      '--db', this.db, '--sessions', join(SOURCE_DIR, 'sessions'), '--web', join(SOURCE_DIR, 'web')].concat(this.extraArgs);
     const proc = spawn(atelierBin(), args, { cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
     /* Never leave a server behind, whatever ends this process. */

@@ -4,7 +4,9 @@
  * of activities, a board with contributions and a vote tapped, the
  * orientation form with its example actions, an orientations board),
  * the projection screen at 1920x1080, the facilitator console at
- * 1280x900, with a few sample contributions.
+ * 1280x900, with a few sample contributions; then a big board (120
+ * contributions on axe-2) on the console at 1920x1080 and at 360x740,
+ * its first rows and its "show more" button, and on the phone.
  *
  * Usage: ATELIER_BIN=build/atelier node tests/browser/screenshots.mjs [OUT_DIR]
  * Writes PNG files into OUT_DIR (default: a new temporary folder; under
@@ -14,7 +16,7 @@
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Server, launchBrowser } from './lib.mjs';
+import { Server, launchBrowser, atelierCall } from './lib.mjs';
 
 const out = process.argv[2] || mkdtempSync(join(tmpdir(), 'atelier-shots-'));
 mkdirSync(out, { recursive: true });
@@ -45,8 +47,16 @@ async function shot(page, name) {
   console.log(path);
 }
 
+/* The viewport as it is scrolled now (a long page, in part). */
+async function view(page, name) {
+  const path = join(out, name + '.png');
+  await page.screenshot({ path: path });
+  console.log(path);
+}
+
 async function main() {
-  const server = new Server();
+  /* Without rate limits, so that one participant posts the big board. */
+  const server = new Server(['--no-rate-limit']);
   const browser = await launchBrowser();
   try {
     await server.start();
@@ -118,6 +128,31 @@ async function main() {
 
     await facil.waitForSelector('li.item');
     await shot(facil, 'console');
+
+    /* A big board: 120 contributions on axe-2. */
+    await facil.click('article[data-key="axe-2"] button[data-state="open"]');
+    await facil.waitForSelector('article[data-key="axe-2"] .state-open');
+    const posts = [{ type: 'join', id: 'j', code: code }];
+    for (let k = 1; k <= 120; k++) {
+      posts.push({ type: 'post', id: 'big' + k, activity: 'axe-2', board: 'salle',
+        text: 'Proposition ' + k + ' : ' + notes[k % notes.length], author: k % 3 ? undefined : 'Parent d\'élève' });
+    }
+    await atelierCall(phone, posts, 60000);
+    for (const [width, height] of [[1920, 1080], [360, 740]]) {
+      const page = await (await context({ width: width, height: height })).newPage();
+      await page.goto(base + '/animation.html#code=' + code + '&cle=' + key);
+      const board = 'article[data-key="axe-2"] .board';
+      await page.waitForFunction((sel) => document.querySelectorAll(sel + ' > .items > li').length === 50, board);
+      await page.evaluate((sel) => document.querySelector(sel).scrollIntoView(), board);
+      await view(page, 'console-big-board-' + width);
+      await page.evaluate((sel) => document.querySelector(sel + ' > .more').scrollIntoView({ block: 'center' }), board);
+      await view(page, 'console-big-board-more-' + width);
+    }
+    await phone.click('#back');
+    await phone.click('#activity-list li[data-key="axe-2"] button');
+    await phone.waitForSelector('#board-more:not([hidden])');
+    await phone.evaluate(() => document.getElementById('board-more').scrollIntoView({ block: 'center' }));
+    await view(phone, 'phone-big-board-more');
   } finally {
     await browser.close();
     await server.cleanup();

@@ -65,9 +65,15 @@ export function setText(node, text) {
   if (node.textContent !== value) node.textContent = value;
 }
 
-/* Shows or hides node with the hidden attribute (no inline style). */
+/* Shows or hides node with the hidden attribute (no inline style),
+ * touching it only when that changes. */
 export function show(node, visible) {
-  node.hidden = !visible;
+  if (node.hidden !== !visible) node.hidden = !visible;
+}
+
+/* Sets node's class attribute only when it changed. */
+export function setClass(node, name) {
+  if (node.className !== name) node.className = name;
 }
 
 /*

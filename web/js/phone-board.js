@@ -4,9 +4,12 @@
  * waiting in the outbox, and the controls on each card (vote / unvote,
  * edit and delete one's own, add an example action to an orientation).
  *
- * Owns: the DOM of the board list. It never sends anything: every control
- * calls a handler given by phone.js, which talks to the server. Text is
- * inserted with textContent only.
+ * Owns: the DOM of the board list: the posts waiting, then the newest
+ * cards up to the view's limit (each saying where it stands in the whole
+ * list: aria-posinset, aria-setsize), a card drawn again only when asked
+ * or when its contribution changed. It never sends anything: every
+ * control calls a handler given by phone.js, which talks to the server.
+ * Text is inserted with textContent only.
  */
 
 import { el, setText, show, syncList, charCount, excerpt, submitOnCtrlEnter } from './dom.js';
@@ -158,6 +161,9 @@ export function createBoard(list, handlers) {
     p.addInput.placeholder = t('phone.add_action_placeholder');
   }
 
+  /* A card is drawn again when the view asks for every card (redraw),
+   * for this one (cards), or when it shows another contribution, or
+   * another version of it, than when it was last drawn. */
   function updateCard(card, item) {
     if (item.pending) {
       setText(card.firstChild, item.text);
@@ -165,6 +171,8 @@ export function createBoard(list, handlers) {
       return;
     }
     const c = item.c;
+    if (!view.redraw && card.drawn === c && !view.cards.has(c.id)) return;
+    card.drawn = c;
     const p = card.parts;
     setText(p.text, c.text);
     setText(p.meta, metaText(c));
@@ -207,9 +215,14 @@ export function createBoard(list, handlers) {
    * view: { model, activity, board, kind, sort, mine: Set, myVotes: Set,
    *         busy: Set, votesLeft: number|null, canVote, canPost (add
    *         an example action), canEdit (edit and delete one's own),
-   *         pending: outbox entries of this board }
+   *         pending: outbox entries of this board, limit: how many
+   *         contributions to show (the newest, or the most voted),
+   *         redraw: every card is drawn again, cards: Set of the ids of
+   *         the contributions whose cards are (the others only when
+   *         their contribution changed) }
    * rebuild: drop every card first (after a language switch).
-   * Returns the ids of contributions that were not on the list before.
+   * Returns {total, drawn}: the contributions of the list and how many
+   * of them are shown.
    */
   function render(next, rebuild) {
     const kindChanged = rebuild || !view || view.kind !== next.kind || view.board !== next.board ||
@@ -222,11 +235,17 @@ export function createBoard(list, handlers) {
         items.push({ key: 'p' + entry.msg.id, pending: true, text: entry.msg.text });
       }
     });
-    view.model.topLevel(view.activity, view.board, view.sort, true).forEach(function (c) {
-      items.push({ key: String(c.id), c: c });
+    const all = view.model.topLevel(view.activity, view.board, view.sort, true);
+    const drawn = Math.min(all.length, view.limit);
+    for (let i = 0; i < drawn; i++) items.push({ key: String(all[i].id), c: all[i] });
+    syncList(list, items, function (i) { return i.key; }, createItem, updateCard);
+    const size = String(items.length - drawn + all.length);
+    Array.prototype.forEach.call(list.children, function (card, i) {
+      const at = String(i + 1);
+      if (card.getAttribute('aria-posinset') !== at) card.setAttribute('aria-posinset', at);
+      if (card.getAttribute('aria-setsize') !== size) card.setAttribute('aria-setsize', size);
     });
-    const added = syncList(list, items, function (i) { return i.key; }, createItem, updateCard);
-    return kindChanged ? [] : added.filter(function (k) { return k.charAt(0) !== 'p'; });
+    return { total: all.length, drawn: drawn };
   }
 
   return { render: render };

@@ -9,6 +9,12 @@
  * writing forms are drawn by phone-board.js and phone-compose.js; the
  * connection is ws.js. Must not put any user text into markup.
  *
+ * What the phone knows and its interface state are in one PageState
+ * (state.js), changed only through it; the render, subscribed to it, runs
+ * once per animation frame. A board shows its newest cards (PAGE_ROWS,
+ * more on demand), and an event draws again only the card it changed:
+ * a frame costs what the phone shows, however long the board is.
+ *
  * What only a joined phone needs (model, connection, outbox, ids, board,
  * writing forms) is imported apart (loadJoined): on a slow network the
  * join form is usable before it arrives. On a join link join.js asks
@@ -20,6 +26,7 @@ import { bindIds, el, setText, show, syncList, onFrame, charCount, normalizeCode
 import * as i18n from './i18n.js';
 import { t, tn, errorText } from './i18n.js';
 import { getLocal, setLocal } from './storage.js';
+import { PageState, ALL } from './state.js';
 import { renderStatus, renderState, bindLang, setTitle, capabilities } from './ui.js';
 import { profile, saveProfile, importJoined, takeEarly } from './join.js';
 import { LIMITS, ACTIVITY_STATES, CAPABILITIES, TRANSIENT } from './protocol.js';
@@ -52,35 +59,63 @@ function loadJoined() {
 }
 
 const RETRY_MS = 5000;
+/* Cards of a board shown at first, and added by each "show more". */
+const PAGE_ROWS = 50;
 
 const ui = {};
-const state = {
+const state = new PageState({
   code: null,
   model: null,
   client: null,
   outbox: null,
-  board: null,
-  compose: null,
+  status: null,        /* the connection's status */
   joined: false,
+  joinError: null,     /* why the join form is shown again */
+  notice: null,        /* the last error, or why posts wait */
   focusOnJoin: false,  /* joined from the form: focus what it led to */
   loading: false,      /* waiting for the joined phone's modules */
   activity: null,      /* activity shown, or null: the list */
   opened: false,       /* the participant chose it (not the page): attends it */
   browsing: false,     /* the participant went back to the list */
-  boards: {},          /* activity id -> board id shown */
+  boards: new Map(),   /* activity id -> board id shown */
+  rows: PAGE_ROWS,     /* cards shown on the board */
   sort: getLocal('atelier.sort', 'recent'),
   mine: new Set(),     /* my contribution ids */
   myVotes: new Set(),  /* contribution ids I voted for */
   votesLeft: new Map(), /* activity id -> votes left, from vote acks */
   busy: new Set(),     /* contribution ids with a request in flight */
+  delayed: false       /* the notice says why posts wait (transient error) */
+});
+
+/* The board and the writing forms (made once), what was sent on which
+ * connection, the timers: the page's machinery, not its state. */
+const page = {
+  board: null,
+  compose: null,
   sentOn: new Map(),   /* outbox id -> connection generation it was sent on */
   retryTimer: null,
-  delayed: false,      /* the notice says why posts wait (transient error) */
   fresh: 0,            /* new contributions not yet announced */
   freshTimer: null
 };
 
-const schedule = onFrame(render);
+/* The part a contribution's card is drawn for: its own, or its
+ * orientation's for an example action. */
+function cardPart(c) {
+  return 'card:' + (c.parent === null || c.parent === undefined ? c.id : c.parent);
+}
+
+/* What a change of the model marks: a contribution, its card (as it is
+ * and as it was); anything else, the whole page. */
+function partsOf(change) {
+  if (change.kind !== 'contribution') return ALL;
+  return change.previous ? [cardPart(change.item), cardPart(change.previous)] : [cardPart(change.item)];
+}
+
+/* Draws what is marked now, without waiting for the next frame (before
+ * moving the focus into what it shows). */
+function draw() {
+  render(state.take());
+}
 
 /* "Name — Structure", what a signed post carries as author (LIMITS.label
  * characters at most). */
@@ -98,17 +133,21 @@ function announce(text) {
 }
 
 function countFresh() {
-  state.fresh += 1;
-  clearTimeout(state.freshTimer);
-  state.freshTimer = setTimeout(function () {
-    announce(tn('phone.new_items', state.fresh));
-    state.fresh = 0;
+  page.fresh += 1;
+  clearTimeout(page.freshTimer);
+  page.freshTimer = setTimeout(function () {
+    announce(tn('phone.new_items', page.fresh));
+    page.fresh = 0;
   }, 1500);
 }
 
 function notice(text) {
-  setText(ui.notice, text || '');
-  show(ui.notice, !!text);
+  state.set({ notice: text || null });
+}
+
+/* Says why the join form is back (null: nothing to say). */
+function joinError(text) {
+  state.set({ joinError: text || null });
 }
 
 /* ===== Joining ===== */
@@ -116,59 +155,52 @@ function notice(text) {
 /* Joins code once the joined phone's modules are there (the page says
  * "connecting" meanwhile). */
 function connect(code) {
-  state.loading = true;
-  schedule();
+  state.set({ loading: true }, ALL);
   loadJoined().then(function () {
-    state.loading = false;
+    state.set({ loading: false }, ALL);
     startClient(code);
   }, function () {
-    state.loading = false;
-    setText(ui.joinError, t('phone.load_failed'));
-    show(ui.joinError, true);
-    schedule();
+    state.set({ loading: false, joinError: t('phone.load_failed') }, ALL);
   });
 }
 
 /* The board and the writing forms, made once. */
 function createParts() {
-  if (state.board) return;
-  state.compose = mod.createCompose(function () { return state.code; }, { post: post });
-  state.board = mod.createBoard(ui.boardList, {
+  if (page.board) return;
+  page.compose = mod.createCompose(function () { return state.get('code'); }, { post: post });
+  page.board = mod.createBoard(ui.boardList, {
     vote: vote, unvote: unvote, edit: edit, remove: remove, addAction: addAction
   });
 }
 
 function startClient(code) {
   createParts();
-  if (state.client) state.client.stop();
-  state.code = code;
-  state.joined = false;
-  state.model = new mod.Model();
-  state.outbox = new mod.Outbox(code);
-  state.sentOn = new Map();
-  state.model.onChange(function (change) {
+  if (state.get('client')) state.get('client').stop();
+  const model = new mod.Model();
+  const outbox = new mod.Outbox(code);
+  page.sentOn = new Map();
+  model.onChange(function (change) {
     const c = change.item;
     if (change.kind === 'contribution' && change.isNew && mod.shown(c) &&
-        c.activity === state.activity && !state.mine.has(c.id) &&
+        c.activity === state.get('activity') && !state.get('mine').has(c.id) &&
         (c.parent === null || c.parent === undefined)) countFresh();
-    schedule();
   });
-  state.outbox.onChange(schedule);
-  state.client = new mod.AtelierClient({
+  state.follow(model, partsOf);
+  outbox.onChange(function () { state.mark(['header', 'board']); });
+  const client = new mod.AtelierClient({
     code: code,
-    model: state.model,
+    model: model,
     participant: true,
     early: takeEarly(code),
     profile: profile,
-    onStatus: schedule,
+    onStatus: function (status) { state.set({ status: status }, 'header'); },
     onJoined: onJoined,
     onReady: onReady,
     onError: onError
   });
-  state.client.start();
-  setText(ui.joinError, '');
-  show(ui.joinError, false);
-  schedule();
+  state.set({ code: code, joined: false, model: model, outbox: outbox, client: client, status: client.status,
+    joinError: null }, ALL);
+  client.start();
 }
 
 /* A participant can act in activity a now: post or vote. */
@@ -209,67 +241,60 @@ function listOrder(list) {
  * (docs/EXPORTS.md): not the only one open, which the page enters by
  * itself, nor the first, watched while the list is shown. */
 function chooseActivity() {
-  const model = state.model;
-  if (state.activity && !model.activity(state.activity)) state.activity = null;
-  if (!state.activity && !state.browsing) {
-    const saved = getLocal('atelier.activity.' + state.code, null);
+  const model = state.get('model');
+  if (state.get('activity') && !model.activity(state.get('activity'))) state.set({ activity: null }, ALL);
+  if (!state.get('activity') && !state.get('browsing')) {
+    const saved = getLocal('atelier.activity.' + state.get('code'), null);
     const open = model.activityList().filter(actionable);
-    state.opened = !!saved && actionable(model.activity(saved));
-    if (state.opened) state.activity = saved;
-    else if (open.length === 1) state.activity = open[0].id;
+    const opened = !!saved && actionable(model.activity(saved));
+    state.set({ opened: opened }, ALL);
+    if (opened) state.set({ activity: saved }, ALL);
+    else if (open.length === 1) state.set({ activity: open[0].id }, ALL);
   }
-  if (state.activity) return state.activity;
+  if (state.get('activity')) return state.get('activity');
   const first = model.activityList()[0];
   return first ? first.id : null;
 }
 
 function onJoined(msg) {
-  state.joined = true;
-  state.mine = new Set(msg.my_contributions || []);
-  state.myVotes = new Set(msg.my_votes || []);
-  state.votesLeft = new Map();
-  setLocal('atelier.last', state.code);
-  const path = '/j/' + encodeURIComponent(state.code);
+  state.set({ joined: true, mine: new Set(msg.my_contributions || []), myVotes: new Set(msg.my_votes || []),
+    votesLeft: new Map() }, ALL);
+  setLocal('atelier.last', state.get('code'));
+  const path = '/j/' + encodeURIComponent(state.get('code'));
   if (window.location.pathname !== path && window.history.replaceState) {
     window.history.replaceState(null, '', path);
   }
-  state.client.activity = chooseActivity();
-  state.client.attend = !!state.activity && state.opened;
-  schedule();
+  const client = state.get('client');
+  client.activity = chooseActivity();
+  client.attend = !!state.get('activity') && state.get('opened');
 }
 
 function onReady() {
-  if (state.delayed && state.outbox.size() === 0) {
-    state.delayed = false;
+  if (state.get('delayed') && state.get('outbox').size() === 0) {
+    state.set({ delayed: false });
     notice(null);
   }
   flushOutbox();
-  schedule();
+  state.mark(ALL);
 }
 
 function onError(err) {
-  if (!state.joined && (err.code === 'unknown_seminar' || err.code === 'bad_field')) {
+  if (!state.get('joined') && (err.code === 'unknown_seminar' || err.code === 'bad_field')) {
     leave();
-    setText(ui.joinError, errorText(err.code === 'bad_field' ? 'unknown_seminar' : err.code));
-    show(ui.joinError, true);
+    joinError(errorText(err.code === 'bad_field' ? 'unknown_seminar' : err.code));
+    draw();
     ui.joinCode.focus();
     return;
   }
   /* A join or watch refused for now is asked again by ws.js. */
-  if (TRANSIENT.indexOf(err.code) >= 0) state.delayed = true;
+  if (TRANSIENT.indexOf(err.code) >= 0) state.set({ delayed: true });
   notice(errorText(err.code));
 }
 
 function leave() {
-  if (state.client) state.client.stop();
-  state.client = null;
-  state.joined = false;
-  state.activity = null;
-  state.opened = false;
-  state.browsing = false;
-  state.focusOnJoin = false;
+  if (state.get('client')) state.get('client').stop();
+  state.set({ client: null, joined: false, activity: null, opened: false, browsing: false, focusOnJoin: false }, ALL);
   if (window.history.replaceState) window.history.replaceState(null, '', '/');
-  schedule();
 }
 
 /* ===== Outbox ===== */
@@ -284,44 +309,46 @@ function tooBig(msg) {
 }
 
 function flushOutbox() {
-  const client = state.client;
+  const client = state.get('client');
   if (!client || !client.ready) return;
-  state.outbox.list().forEach(function (entry) {
+  state.get('outbox').list().forEach(function (entry) {
     const msg = entry.msg;
-    if (state.sentOn.get(msg.id) === client.generation) return;
+    if (page.sentOn.get(msg.id) === client.generation) return;
     if (tooBig(msg)) postResult(msg, { code: 'too_long' }, null);
     else sendPost(msg);
   });
 }
 
 function sendPost(msg) {
-  const client = state.client;
+  const client = state.get('client');
   if (client.request(msg, function (err, reply) { postResult(msg, err, reply); }, { resend: false })) {
-    state.sentOn.set(msg.id, client.generation);
+    page.sentOn.set(msg.id, client.generation);
   }
 }
 
 function retryLater() {
-  clearTimeout(state.retryTimer);
+  clearTimeout(page.retryTimer);
   /* Refused posts were already forgotten by postResult; the others are
    * still awaited on this connection and must not be sent again. */
-  state.retryTimer = setTimeout(flushOutbox, RETRY_MS);
+  page.retryTimer = setTimeout(flushOutbox, RETRY_MS);
 }
 
 function postResult(msg, err, reply) {
-  state.sentOn.delete(msg.id);
+  page.sentOn.delete(msg.id);
+  const outbox = state.get('outbox');
   if (!err) {
-    state.outbox.remove(msg.id);
-    if (state.delayed && state.outbox.size() === 0) {
-      state.delayed = false;
+    outbox.remove(msg.id);
+    if (state.get('delayed') && outbox.size() === 0) {
+      state.set({ delayed: false });
       notice(null);
     }
     const c = reply.contribution;
     if (c) {
-      state.mine.add(c.id);
-      (c.actions || []).forEach(function (a) { state.mine.add(a.id); });
+      state.update('mine', function (mine) {
+        mine.add(c.id);
+        (c.actions || []).forEach(function (a) { mine.add(a.id); });
+      }, 'board');
     }
-    schedule();
     return;
   }
   /* After a transient error a post is worth sending again later: it
@@ -329,23 +356,24 @@ function postResult(msg, err, reply) {
    * says why. Every other error is final: the text goes back to its
    * field. */
   if (TRANSIENT.indexOf(err.code) >= 0) {
-    if (!state.delayed) announce(errorText(err.code));
-    state.delayed = true;
+    if (!state.get('delayed')) announce(errorText(err.code));
+    state.set({ delayed: true });
     notice(errorText(err.code));
     retryLater();
     return;
   }
   if (err.code === 'not_joined') {
-    state.client.rejoin();
+    state.get('client').rejoin();
     return;
   }
   /* Final: the server will never take it. Give the text back, in its
-   * board's field when that board's activity is the one shown. */
-  state.outbox.remove(msg.id);
+   * board's field when that board's activity is the one shown (drawn
+   * now, so that the field is that board's). */
+  outbox.remove(msg.id);
   const message = errorText(err.code);
-  if (msg.activity === state.activity && msg.parent === undefined) state.boards[msg.activity] = msg.board;
-  render();
-  if (!state.compose.restore(msg, message)) {
+  if (msg.activity === state.get('activity') && msg.parent === undefined) showBoard(msg.activity, msg.board);
+  draw();
+  if (!page.compose.restore(msg, message)) {
     notice(t('phone.post_refused', { error: message, text: msg.text }));
   }
   announce(message);
@@ -359,18 +387,18 @@ function queuePost(msg) {
     announce(errorText('too_long'));
     return false;
   }
-  if (!state.outbox.add(msg)) notice(t('phone.storage_warning'));
+  if (!state.get('outbox').add(msg)) notice(t('phone.storage_warning'));
   sendPost(msg);
-  if (state.client.status !== mod.CONNECTED) announce(t('phone.saved_offline'));
-  schedule();
+  if (state.get('client').status !== mod.CONNECTED) announce(t('phone.saved_offline'));
   return true;
 }
 
 /* From the compose forms: a note, or an orientation with its actions. */
 function post(data) {
-  const a = state.model.activity(state.activity);
-  if (!a || !state.boards[a.id]) return false;
-  const msg = { type: 'post', id: mod.newId(), activity: a.id, board: state.boards[a.id], text: data.text };
+  const a = state.get('model').activity(state.get('activity'));
+  const board = a ? state.get('boards').get(a.id) : null;
+  if (!board) return false;
+  const msg = { type: 'post', id: mod.newId(), activity: a.id, board: board, text: data.text };
   if (data.author) msg.author = data.author;
   if (data.actions && data.actions.length) msg.actions = data.actions;
   return queuePost(msg);
@@ -396,21 +424,32 @@ function addAction(orientation, value) {
 
 /* ===== Votes, edits, deletions (sent again after a reconnect) ===== */
 
+/* Sends msg about contribution c, which is busy until the reply; done(err,
+ * reply) runs before the card is drawn again. */
 function write(msg, c, done) {
-  state.busy.add(c.id);
+  state.update('busy', function (busy) { busy.add(c.id); }, cardPart(c));
   notice(null);
-  state.client.request(msg, function (err, reply) {
-    state.busy.delete(c.id);
+  state.get('client').request(msg, function (err, reply) {
+    state.update('busy', function (busy) { busy.delete(c.id); }, cardPart(c));
     done(err, reply);
-    schedule();
   });
-  schedule();
+}
+
+/* Records a vote's reply: whether c holds my vote, and the votes left
+ * when the server says (every card of the board, and the count, change). */
+function voted(c, mine, reply) {
+  state.update('myVotes', function (votes) {
+    if (mine) votes.add(c.id);
+    else votes.delete(c.id);
+  }, ['activity', 'board']);
+  if (reply && typeof reply.votes_left === 'number') {
+    state.update('votesLeft', function (left) { left.set(c.activity, reply.votes_left); }, ['activity', 'board']);
+  }
 }
 
 function vote(c) {
   write({ type: 'vote', id: mod.newId(), contribution: c.id }, c, function (err, reply) {
-    if (!err || err.code === 'already_voted') state.myVotes.add(c.id);
-    if (!err && typeof reply.votes_left === 'number') state.votesLeft.set(c.activity, reply.votes_left);
+    if (!err || err.code === 'already_voted') voted(c, true, reply);
     if (err && err.code !== 'already_voted') notice(errorText(err.code));
     else announce(t('phone.vote_done'));
   });
@@ -418,8 +457,7 @@ function vote(c) {
 
 function unvote(c) {
   write({ type: 'unvote', id: mod.newId(), contribution: c.id }, c, function (err, reply) {
-    if (!err || err.code === 'not_voted') state.myVotes.delete(c.id);
-    if (!err && typeof reply.votes_left === 'number') state.votesLeft.set(c.activity, reply.votes_left);
+    if (!err || err.code === 'not_voted') voted(c, false, reply);
     if (err && err.code !== 'not_voted') notice(errorText(err.code));
     else announce(t('phone.unvote_done'));
   });
@@ -447,40 +485,48 @@ function remove(c) {
 /* Watches the activity shown, as attending it when the participant chose
  * it: again when the connection watched it for its state only. */
 function follow() {
-  const client = state.client;
-  if (client.activity !== state.activity || client.attend !== state.opened) {
-    client.watch(state.activity, state.opened);
+  const client = state.get('client');
+  if (client.activity !== state.get('activity') || client.attend !== state.get('opened')) {
+    client.watch(state.get('activity'), state.get('opened'));
   }
 }
 
+/* Shows board boardId of activity activityId, from its newest cards. */
+function showBoard(activityId, boardId) {
+  if (state.get('boards').get(activityId) === boardId) return;
+  state.update('boards', function (boards) { boards.set(activityId, boardId); }, ALL);
+  state.set({ rows: PAGE_ROWS }, ALL);
+}
+
 function selectActivity(id) {
-  state.activity = id;
-  state.opened = true;
-  state.browsing = false;
-  setLocal('atelier.activity.' + state.code, id);
+  state.set({ activity: id, opened: true, browsing: false, rows: PAGE_ROWS, notice: null }, ALL);
+  setLocal('atelier.activity.' + state.get('code'), id);
   follow();
-  notice(null);
-  render();
+  draw();
   ui.activityTitle.focus();
 }
 
 function backToList() {
-  state.activity = null;
-  state.opened = false;
-  state.browsing = true;
+  state.set({ activity: null, opened: false, browsing: true }, ALL);
   /* The connection goes on watching that activity for its state, without
    * attending it: the watch sent again after a reconnection says so. */
-  state.client.attend = false;
-  setLocal('atelier.activity.' + state.code, null);
-  render();
+  state.get('client').attend = false;
+  setLocal('atelier.activity.' + state.get('code'), null);
+  draw();
   ui.activitiesHeading.focus();
 }
 
+function setSort(sort) {
+  state.set({ sort: sort, rows: PAGE_ROWS }, ['activity', 'board']);
+  setLocal('atelier.sort', sort);
+}
+
 function votesLeft(a) {
-  if (state.votesLeft.has(a.id)) return state.votesLeft.get(a.id);
+  if (state.get('votesLeft').has(a.id)) return state.get('votesLeft').get(a.id);
+  const model = state.get('model');
   let used = 0;
-  state.myVotes.forEach(function (id) {
-    const c = state.model.contribution(id);
+  state.get('myVotes').forEach(function (id) {
+    const c = model.contribution(id);
     if (c && c.activity === a.id) used += 1;
   });
   return Math.max(0, a.vote_budget - used);
@@ -489,19 +535,24 @@ function votesLeft(a) {
 /* ===== Rendering ===== */
 
 function renderHeader() {
-  const seminar = state.model && state.joined ? state.model.seminar : null;
+  const client = state.get('client');
+  const model = state.get('model');
+  const seminar = model && client && state.get('joined') ? model.seminar : null;
   setText(ui.title, seminar ? seminar.title : t('phone.app_name'));
   setTitle('phone.page_title', seminar ? seminar.title : '');
-  const client = state.client;
   show(ui.status, !!client);
-  if (client) renderStatus(ui.status, client.status);
-  const waiting = state.outbox && client ? state.outbox.size() : 0;
+  if (client) renderStatus(ui.status, state.get('status'));
+  const waiting = state.get('outbox') && client ? state.get('outbox').size() : 0;
   setText(ui.pending, waiting ? tn('phone.pending_count', waiting) : '');
   show(ui.pending, waiting > 0);
+  setText(ui.notice, state.get('notice') || '');
+  show(ui.notice, !!state.get('notice'));
+  setText(ui.joinError, state.get('joinError') || '');
+  show(ui.joinError, !!state.get('joinError'));
 }
 
 function renderActivities() {
-  const list = listOrder(state.model.activityList());
+  const list = listOrder(state.get('model').activityList());
   syncList(ui.activityList, list, function (a) { return a.id; }, function () {
     const title = el('span', { class: 'activity-name' });
     const badge = el('span', { class: 'state' });
@@ -523,8 +574,7 @@ function renderBoardTabs(a, boardId) {
   syncList(ui.boardTabs, a.boards, function (b) { return b.id; }, function () {
     const button = el('button', { type: 'button', class: 'tab' });
     button.addEventListener('click', function () {
-      state.boards[state.activity] = button.dataset.key;
-      render();
+      showBoard(state.get('activity'), button.dataset.key);
     });
     return button;
   }, function (button, b) {
@@ -534,66 +584,80 @@ function renderBoardTabs(a, boardId) {
   show(ui.boardTabs, a.boards.length > 1);
 }
 
-function renderActivity(rebuild) {
-  const a = state.model.activity(state.activity);
+/* The activity shown: its head, board tabs, writing forms and tools when
+ * marked (or all is), then its board, where only the cards marked are
+ * drawn again unless anything else is. */
+function renderActivity(marked, all) {
+  const a = state.get('model').activity(state.get('activity'));
   if (!a) return;
-  setText(ui.activityTitle, a.title);
-  setText(ui.activityQuestion, a.question || '');
-  show(ui.activityQuestion, !!a.question);
-  renderState(ui.activityState, a.state);
-
-  let board = null;
-  a.boards.forEach(function (b) { if (b.id === state.boards[a.id]) board = b; });
-  if (!board) board = a.boards[0];
+  let board = a.boards.find(function (b) { return b.id === state.get('boards').get(a.id); }) || a.boards[0];
   if (!board) return;
-  state.boards[a.id] = board.id;
-  renderBoardTabs(a, board.id);
-  setText(ui.boardPrompt, board.prompt || '');
-  show(ui.boardPrompt, !!board.prompt);
-
+  /* The first board, shown by default, is drawn now: nothing to mark. */
+  if (state.get('boards').get(a.id) !== board.id) state.update('boards', function (boards) { boards.set(a.id, board.id); }, []);
   const can = capabilities(a);
   const canPost = !!can.post;
   const canVote = !!can.vote && a.vote_budget > 0;
   const left = canVote ? votesLeft(a) : null;
-  setText(ui.votesLeft, canVote ? tn('phone.votes_left', left) : '');
-  show(ui.votesLeft, canVote);
-  setText(ui.stateNote, canPost ? '' : t('phone.note_' + a.state));
-  show(ui.stateNote, !canPost);
+  if (all || marked.has('activity')) {
+    setText(ui.activityTitle, a.title);
+    setText(ui.activityQuestion, a.question || '');
+    show(ui.activityQuestion, !!a.question);
+    renderState(ui.activityState, a.state);
+    renderBoardTabs(a, board.id);
+    setText(ui.boardPrompt, board.prompt || '');
+    show(ui.boardPrompt, !!board.prompt);
+    setText(ui.votesLeft, canVote ? tn('phone.votes_left', left) : '');
+    show(ui.votesLeft, canVote);
+    setText(ui.stateNote, canPost ? '' : t('phone.note_' + a.state));
+    show(ui.stateNote, !canPost);
+    page.compose.render({ activity: a.id, board: board.id, kind: board.kind,
+      canWrite: canPost, signature: signature() });
+    ui.sortRecent.setAttribute('aria-pressed', state.get('sort') === 'recent' ? 'true' : 'false');
+    ui.sortVotes.setAttribute('aria-pressed', state.get('sort') === 'votes' ? 'true' : 'false');
+  }
 
-  state.compose.render({ activity: a.id, board: board.id, kind: board.kind,
-    canWrite: canPost, signature: signature() });
-  ui.sortRecent.setAttribute('aria-pressed', state.sort === 'recent' ? 'true' : 'false');
-  ui.sortVotes.setAttribute('aria-pressed', state.sort === 'votes' ? 'true' : 'false');
-
-  const pending = state.outbox.list().filter(function (e) {
+  const cards = new Set();
+  let others = all;
+  marked.forEach(function (part) {
+    if (part.startsWith('card:')) cards.add(Number(part.slice(5)));
+    else others = true;
+  });
+  const pending = state.get('outbox').list().filter(function (e) {
     return e.msg.activity === a.id && e.msg.board === board.id;
   });
-  state.board.render({ model: state.model, activity: a.id, board: board.id, kind: board.kind,
-    sort: state.sort, mine: state.mine, myVotes: state.myVotes, busy: state.busy,
-    votesLeft: left, canVote: canVote, canPost: canPost, canEdit: !!can.edit, pending: pending }, rebuild);
+  const shown = page.board.render({ model: state.get('model'), activity: a.id, board: board.id, kind: board.kind,
+    sort: state.get('sort'), mine: state.get('mine'), myVotes: state.get('myVotes'), busy: state.get('busy'),
+    votesLeft: left, canVote: canVote, canPost: canPost, canEdit: !!can.edit, pending: pending,
+    limit: state.get('rows'), redraw: others, cards: cards }, marked.has('lang'));
   show(ui.boardEmpty, ui.boardList.children.length === 0);
+  const rest = shown.total - shown.drawn;
+  if (rest > 0) setText(ui.boardMore, tn('phone.more', Math.min(PAGE_ROWS, rest)));
+  show(ui.boardMore, rest > 0);
 }
 
-function render(rebuild) {
+/* Draws the parts of the page marked since the last frame. */
+function render(marked) {
+  const all = marked.has(ALL);
   renderHeader();
-  const joined = !!state.client && state.joined;
-  if (joined && !state.browsing) {
+  const client = state.get('client');
+  const joined = !!client && state.get('joined');
+  if (joined && !state.get('browsing')) {
     /* An activity that opens while the list is shown is entered. */
     chooseActivity();
-    if (state.activity) follow();
+    if (state.get('activity')) follow();
   }
-  show(ui.joinView, !state.client && !state.loading);
-  show(ui.connecting, (!!state.client && !state.joined) || state.loading);
-  show(ui.activitiesView, joined && !state.activity);
-  show(ui.activityView, joined && !!state.activity);
+  show(ui.joinView, !client && !state.get('loading'));
+  show(ui.connecting, (!!client && !state.get('joined')) || state.get('loading'));
+  show(ui.activitiesView, joined && !state.get('activity'));
+  show(ui.activityView, joined && !!state.get('activity'));
   if (!joined) return;
-  if (state.activity) renderActivity(rebuild === true);
-  else renderActivities();
+  if (state.get('activity')) renderActivity(marked, all);
+  else if (all) renderActivities();
   /* The join form, which had the focus, is hidden now: the focus goes to
    * the heading of what the phone shows instead of the page's start. */
-  if (state.focusOnJoin) {
-    state.focusOnJoin = false;
-    (state.activity ? ui.activityTitle : ui.activitiesHeading).focus();
+  if (state.get('focusOnJoin')) {
+    state.set({ focusOnJoin: false }, []);
+    (state.get('activity') ? ui.activityTitle : ui.activitiesHeading).focus();
   }
 }
 
@@ -605,13 +669,14 @@ function bind() {
     'activityList', 'noActivity', 'profileForm', 'profileName', 'profileStructure', 'leave',
     'activityView', 'back', 'activityTitle', 'activityQuestion', 'activityState', 'votesLeft',
     'boardTabs', 'boardPrompt', 'stateNote', 'sortRecent', 'sortVotes', 'boardList',
-    'boardEmpty', 'sign']);
+    'boardMore', 'boardEmpty', 'sign']);
 }
 
 function init() {
   bind();
   bindLang();
-  i18n.onLangChange(function () { render(true); });
+  state.subscribe(onFrame(draw));
+  i18n.onLangChange(function () { state.mark([ALL, 'lang']); });
 
   const p = profile();
   ui.joinName.value = p.name || '';
@@ -623,32 +688,35 @@ function init() {
     ev.preventDefault();
     const code = normalizeCode(ui.joinCode.value);
     if (!code) {
-      setText(ui.joinError, t('phone.code_missing'));
-      show(ui.joinError, true);
+      joinError(t('phone.code_missing'));
       ui.joinCode.focus();
       return;
     }
     saveProfile({ name: ui.joinName.value.trim(), structure: ui.joinStructure.value.trim() });
     ui.profileName.value = ui.joinName.value.trim();
     ui.profileStructure.value = ui.joinStructure.value.trim();
-    state.focusOnJoin = true;
+    state.set({ focusOnJoin: true }, []);
     connect(code);
   });
   ui.profileForm.addEventListener('submit', function (ev) {
     ev.preventDefault();
     saveProfile({ name: ui.profileName.value.trim(), structure: ui.profileStructure.value.trim() });
-    if (state.client) state.client.rejoin();
+    if (state.get('client')) state.get('client').rejoin();
     announce(t('phone.profile_saved'));
-    schedule();
+    state.mark('activity');
   });
   ui.leave.addEventListener('click', function () {
     leave();
     ui.joinCode.value = '';
+    draw();
     ui.joinCode.focus();
   });
   ui.back.addEventListener('click', backToList);
   ui.sortRecent.addEventListener('click', function () { setSort('recent'); });
   ui.sortVotes.addEventListener('click', function () { setSort('votes'); });
+  ui.boardMore.addEventListener('click', function () {
+    state.set({ rows: state.get('rows') + PAGE_ROWS }, 'board');
+  });
 
   const match = /^\/j\/([^/?#]+)/.exec(window.location.pathname);
   const last = getLocal('atelier.last', null);
@@ -659,16 +727,10 @@ function init() {
     /* The join form is ready: now the rest, and posts still waiting
      * from last time are sent (the phone goes back to that seminar). */
     loadJoined().then(function () {
-      if (last && !state.client && !state.loading && new mod.Outbox(last).size() > 0) connect(last);
+      if (last && !state.get('client') && !state.get('loading') && new mod.Outbox(last).size() > 0) connect(last);
     }, function () {});
   }
-  render();
-}
-
-function setSort(sort) {
-  state.sort = sort;
-  setLocal('atelier.sort', sort);
-  render();
+  draw();
 }
 
 i18n.load('phone').then(init);

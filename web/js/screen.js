@@ -8,17 +8,28 @@
  * hidden and deleted ones disappear. Without "activite" it lists the
  * seminar's activities to choose from; without "code" it asks for it.
  * Read-only: it watches, never joins nor writes. No user text as markup.
+ *
+ * What the screen knows is in one PageState (state.js): each change marks
+ * the parts it touches (the activity, a column, a card) and the render,
+ * once per animation frame, draws those. A column holds the first
+ * CARDS_SHOWN cards of its board, more than a projection can show (the
+ * rest would be cut off below): a frame costs what the room sees.
  */
 
-import { bindIds, append, clear, el, setText, show, syncList, onFrame, parseParams, normalizeCode } from './dom.js';
+import { bindIds, append, clear, el, setText, setClass, show, syncList, onFrame, parseParams, normalizeCode } from './dom.js';
 import * as i18n from './i18n.js';
 import { t, tn, has, errorText } from './i18n.js';
 import { Model } from './model.js';
+import { PageState, ALL } from './state.js';
 import { AtelierClient } from './ws.js';
 import { renderStatus, renderState, bindLang, setTitle, capabilities, ORIENTATIONS } from './ui.js';
 import { ACTIVITY_STATES, CAPABILITIES } from './protocol.js';
 
 const FRESH_MS = 6000;
+/* Cards drawn in a column, as many as the other pages show at first:
+ * more than fit on a projected board of any size (the column's count
+ * still says how many the board holds). */
+const CARDS_SHOWN = 50;
 
 /* The last state of the day (ACTIVITY_STATES) in which participants post. */
 const LAST_POST = ACTIVITY_STATES.reduce(function (last, s, i) {
@@ -29,11 +40,37 @@ const ui = {};
 const params = parseParams(window.location.search);
 const code = normalizeCode(params.code);
 const activityId = params.activite || null;
-const model = new Model();
-const fresh = new Map(); /* contribution id -> time it arrived */
-let client = null;
+const state = new PageState({
+  model: new Model(),  /* the seminar, and the contributions of the activity shown */
+  client: null,        /* its AtelierClient */
+  status: null,        /* the connection's status */
+  error: null,         /* why the chooser is shown (a refused watch) */
+  fresh: new Map()     /* contribution id -> time it arrived */
+});
 
-const schedule = onFrame(render);
+/* ===== Parts of the page ===== */
+
+function columnPart(boardId) {
+  return 'board:' + boardId;
+}
+
+function cardPart(id) {
+  return 'card:' + id;
+}
+
+/* The column and the card of contribution c (an example action's card
+ * is its orientation's). */
+function partsOfContribution(c) {
+  return [columnPart(c.board), cardPart(c.parent === null || c.parent === undefined ? c.id : c.parent)];
+}
+
+/* What a change of the model marks: a contribution, its column and card,
+ * where it is and where it was; the activity, the whole projection. */
+function partsOf(change) {
+  if (change.kind !== 'contribution') return ALL;
+  const parts = partsOfContribution(change.item);
+  return change.previous ? parts.concat(partsOfContribution(change.previous)) : parts;
+}
 
 /* ===== Join panel ===== */
 
@@ -68,8 +105,12 @@ function loadJoinAddress() {
 
 /* ===== Boards ===== */
 
+/* What the render in progress draws: {all, parts}; a card not marked and
+ * still showing the same contribution is left as it is. */
+let frame = null;
+
 function isFresh(id) {
-  const at = fresh.get(id);
+  const at = state.get('fresh').get(id);
   return at !== undefined && Date.now() - at < FRESH_MS;
 }
 
@@ -82,9 +123,11 @@ function createCard() {
 }
 
 function updateCard(card, c) {
+  if (!frame.all && card.drawn === c && !frame.parts.has(cardPart(c.id))) return;
+  card.drawn = c;
   const parts = card.children;
   setText(parts[0], c.text);
-  const actions = model.actionsOf(c.id, true);
+  const actions = state.get('model').actionsOf(c.id, true);
   syncList(parts[1], actions, function (a) { return a.id; }, function () {
     return el('li');
   }, function (li, a) {
@@ -108,50 +151,66 @@ function createColumn() {
 
 /* Once the writing is over (voting, closed), the cards are ranked by
  * votes where tallies are shown; before, the newest come first. */
-function renderBoards(a) {
+function updateColumn(column, a, b) {
   const ranked = ACTIVITY_STATES.indexOf(a.state) > LAST_POST && capabilities(a).tallies;
-  const sort = ranked ? 'votes' : 'recent';
-  syncList(ui.boards, a.boards, function (b) { return b.id; }, createColumn, function (column, b) {
-    const items = model.topLevel(a.id, b.id, sort, true);
-    const title = column.children[0];
-    setText(title.firstChild, b.title);
-    setText(title.lastChild, String(items.length));
-    setText(column.children[1], b.prompt || '');
-    show(column.children[1], !!b.prompt);
-    column.classList.toggle('orientations', b.kind === ORIENTATIONS);
-    syncList(column.children[2], items, function (c) { return c.id; }, createCard, updateCard);
+  const items = state.get('model').topLevel(a.id, b.id, ranked ? 'votes' : 'recent', true);
+  const title = column.children[0];
+  setText(title.firstChild, b.title);
+  setText(title.lastChild, String(items.length));
+  setText(column.children[1], b.prompt || '');
+  show(column.children[1], !!b.prompt);
+  column.classList.toggle('orientations', b.kind === ORIENTATIONS);
+  const cards = items.length > CARDS_SHOWN ? items.slice(0, CARDS_SHOWN) : items;
+  syncList(column.children[2], cards, function (c) { return c.id; }, createCard, updateCard);
+}
+
+/* Every column (all: every card too), or only those marked. */
+function renderBoards(a, all) {
+  if (all) {
+    syncList(ui.boards, a.boards, function (b) { return b.id; }, createColumn, function (column, b) {
+      updateColumn(column, a, b);
+    });
+    setClass(ui.boards, 'boards boards-' + Math.min(a.boards.length, 4));
+    return;
+  }
+  Array.prototype.forEach.call(ui.boards.children, function (column) {
+    const b = a.boards.find(function (x) { return x.id === column.dataset.key; });
+    if (b && frame.parts.has(columnPart(b.id))) updateColumn(column, a, b);
   });
-  ui.boards.className = 'boards boards-' + Math.min(a.boards.length, 4);
 }
 
 /* ===== Pages ===== */
 
-function renderProjection() {
+/* The projection of the activity, or false when the seminar has no
+ * such activity. */
+function renderProjection(all) {
+  const model = state.get('model');
   const a = model.activity(activityId);
-  if (!a) {
-    if (client && client.ready) {
-      showChooser(t('screen.unknown_activity'));
-    }
-    return;
-  }
+  if (!a) return false;
   show(ui.projection, true);
   show(ui.chooser, false);
-  setText(ui.seminarTitle, model.seminar ? model.seminar.title : '');
-  setText(ui.activityTitle, a.title);
-  setText(ui.activityQuestion, a.question || '');
-  show(ui.activityQuestion, !!a.question);
-  renderState(ui.activityState, a.state);
-  /* A state's hint is a plural pair when it counts each one's votes. */
-  const hint = 'screen.hint_' + a.state;
-  setText(ui.stateHint, has(hint + '_one') ? tn(hint, a.vote_budget) : t(hint));
-  setTitle('screen.page_title', a.title);
-  renderBoards(a);
+  if (all) {
+    setText(ui.seminarTitle, model.seminar ? model.seminar.title : '');
+    setText(ui.activityTitle, a.title);
+    setText(ui.activityQuestion, a.question || '');
+    show(ui.activityQuestion, !!a.question);
+    renderState(ui.activityState, a.state);
+    /* A state's hint is a plural pair when it counts each one's votes. */
+    const hint = 'screen.hint_' + a.state;
+    setText(ui.stateHint, has(hint + '_one') ? tn(hint, a.vote_budget) : t(hint));
+    setTitle('screen.page_title', a.title);
+  }
+  renderBoards(a, all);
+  return true;
 }
 
-function renderChooser() {
+function renderChooser(message) {
+  const model = state.get('model');
   show(ui.projection, false);
   show(ui.chooser, true);
   show(ui.codeForm, !code);
+  setText(ui.chooserError, message || '');
+  show(ui.chooserError, !!message);
   setTitle('screen.page_title', model.seminar ? model.seminar.title : '');
   if (model.seminar) setText(ui.chooserTitle, model.seminar.title);
   syncList(ui.activityLinks, model.activityList(), function (a) { return a.id; }, function () {
@@ -164,29 +223,35 @@ function renderChooser() {
   });
 }
 
-function showChooser(message) {
-  setText(ui.chooserError, message || '');
-  show(ui.chooserError, !!message);
-  renderChooser();
-}
-
+/* Draws the parts of the page marked since the last frame. */
 function render() {
-  if (client) renderStatus(ui.status, client.status);
-  if (code && activityId) renderProjection();
-  else renderChooser();
+  const parts = state.take();
+  const all = parts.has(ALL);
+  const client = state.get('client');
+  if (client && (all || parts.has('status'))) renderStatus(ui.status, state.get('status'));
+  frame = { all: all, parts: parts };
+  const error = state.get('error');
+  if (error || !code || !activityId) {
+    renderChooser(error);
+  } else if (!renderProjection(all) && client && client.ready) {
+    renderChooser(t('screen.unknown_activity'));
+  }
+  frame = null;
 }
 
 /* Removes the highlight of contributions once their time is over. */
 function expireFresh() {
   const now = Date.now();
-  let changed = false;
-  fresh.forEach(function (at, id) {
-    if (now - at >= FRESH_MS) {
-      fresh.delete(id);
-      changed = true;
-    }
+  const model = state.get('model');
+  const parts = [];
+  state.get('fresh').forEach(function (at, id) {
+    const c = model.contribution(id);
+    if (now - at >= FRESH_MS) parts.push.apply(parts, c ? partsOfContribution(c) : []);
   });
-  if (changed) schedule();
+  if (!parts.length) return;
+  state.update('fresh', function (fresh) {
+    fresh.forEach(function (at, id) { if (now - at >= FRESH_MS) fresh.delete(id); });
+  }, parts);
 }
 
 function init() {
@@ -194,9 +259,10 @@ function init() {
     'stateHint', 'joinCode', 'qr', 'joinUrl', 'boards', 'chooser', 'chooserTitle', 'codeForm',
     'codeInput', 'activityLinks', 'chooserError']);
   bindLang();
+  state.subscribe(onFrame(render));
   i18n.onLangChange(function () {
     ui.boards.textContent = '';
-    schedule();
+    state.mark(ALL);
   });
   ui.codeForm.addEventListener('submit', function (ev) {
     ev.preventDefault();
@@ -204,29 +270,32 @@ function init() {
     if (typed) window.location.search = '?code=' + encodeURIComponent(typed);
   });
   if (!code) {
-    showChooser(null);
+    render();
     ui.codeInput.focus();
     return;
   }
+  const model = state.get('model');
   model.onChange(function (change) {
-    if (change.kind === 'contribution' && change.isNew) fresh.set(change.item.id, Date.now());
-    schedule();
+    const parts = partsOf(change);
+    if (change.kind === 'contribution' && change.isNew) {
+      state.update('fresh', function (fresh) { fresh.set(change.item.id, Date.now()); }, parts);
+    } else {
+      state.mark(parts);
+    }
   });
-  client = new AtelierClient({
+  const client = new AtelierClient({
     code: code,
     model: model,
     participant: false,
     activity: activityId,
-    onStatus: schedule,
-    onReady: schedule,
-    onError: function (err) {
-      showChooser(errorText(err.code));
-    }
+    onStatus: function (status) { state.set({ status: status }); },
+    onReady: function () { state.set({ error: null }, ALL); },
+    onError: function (err) { state.set({ error: errorText(err.code) }, ALL); }
   });
+  state.set({ client: client, status: client.status }, ALL);
   if (activityId) loadJoinAddress();
   client.start();
   setInterval(expireFresh, 1000);
-  render();
 }
 
 i18n.load('screen').then(init);

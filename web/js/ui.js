@@ -9,7 +9,7 @@
  */
 
 import { t, bindSwitch } from './i18n.js';
-import { setText } from './dom.js';
+import { setText, setClass } from './dom.js';
 import { CAPABILITIES, BOARD_KINDS } from './protocol.js';
 
 /* The kind of board whose contributions are orientations with their
@@ -28,7 +28,7 @@ export function capabilities(a) {
 /* Fills node with the connection status (connecting, connected,
  * reconnecting, offline) and sets its class "status status-<s>". */
 export function renderStatus(node, status) {
-  node.className = 'status status-' + status;
+  setClass(node, 'status status-' + status);
   setText(node, t('common.status_' + status));
 }
 
@@ -39,7 +39,7 @@ export function stateText(state) {
 
 /* Fills node with an activity state as a badge "state state-<s>". */
 export function renderState(node, state) {
-  node.className = 'state state-' + state;
+  setClass(node, 'state state-' + state);
   setText(node, stateText(state));
 }
 
