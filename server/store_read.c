@@ -329,7 +329,8 @@ struct gather {
 	store_activity_info *acts;
 	size_t nacts, capacts;
 	const char **names; /* animators, activity after activity */
-	size_t nnames, capnames;
+	long long *keys;    /* the place of each in its activity's array */
+	size_t nnames, capnames, capkeys;
 	store_board_info *boards; /* boards, activity after activity */
 	size_t nboards, capboards;
 	size_t *first_name; /* per activity: its first animator in names */
@@ -376,9 +377,19 @@ static int activity_row(void *ctx, sqlite3_stmt *st)
 		a->vote_budget = sqlite3_column_int64(st, 6);
 	}
 	if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
-		if (grow((void **)&g->names, g->nnames, &g->capnames, sizeof *g->names))
+		size_t at = g->nnames, first = g->first_name[g->nacts - 1];
+		long long key = sqlite3_column_int64(st, 8);
+		if (grow((void **)&g->names, g->nnames, &g->capnames, sizeof *g->names) ||
+		    grow((void **)&g->keys, g->nnames, &g->capkeys, sizeof *g->keys))
 			return -1;
-		g->names[g->nnames++] = store__column(g->m, st, 7);
+		/* into its place among the activity's animators, by key */
+		for (; at > first && g->keys[at - 1] > key; at--) {
+			g->names[at] = g->names[at - 1];
+			g->keys[at] = g->keys[at - 1];
+		}
+		g->names[at] = store__column(g->m, st, 7);
+		g->keys[at] = key;
+		g->nnames++;
 		g->acts[g->nacts - 1].nanimators++;
 	}
 	return 0;
@@ -449,14 +460,15 @@ static int seminar_row(void *ctx, sqlite3_stmt *st)
 }
 
 /* The animators of an activity are a JSON array of strings in its row:
- * json_each lists them, in their order; anything else in the column is
- * read as none. */
+ * json_each lists them with their place in it (activity_row puts them in
+ * that order: sorting them in SQL would cost the query a temporary
+ * b-tree); anything else in the column is read as none. The programme's
+ * positions are unique, so each activity's rows come together. */
 #define ACTIVITIES(where)                                                        \
 	"SELECT a.id, a.slug, a.title, a.question, a.template, a.state, a.vote_budget," \
-	" j.value FROM activity a"                                                   \
+	" j.value, j.key FROM activity a"                                            \
 	" LEFT JOIN json_each(CASE WHEN json_valid(a.animators) THEN a.animators"    \
-	" ELSE '[]' END) j ON j.type = 'text' WHERE " where                         \
-	" ORDER BY a.position, a.id, j.key"
+	" ELSE '[]' END) j ON j.type = 'text' WHERE " where " ORDER BY a.position"
 #define PROGRAMME "a.seminar_id = ? AND a.archived IS NULL"
 #define BOARDS(where)                                                            \
 	"SELECT b.activity_id, b.id, b.slug, b.title, b.prompt, b.kind FROM board b" \
@@ -504,6 +516,7 @@ int store_seminar_get(store *s, long long seminar_id, long long activity_id,
 done:
 	free(g.acts);
 	free(g.names);
+	free(g.keys);
 	free(g.boards);
 	free(g.first_name);
 	store__mem_free(m);

@@ -756,6 +756,62 @@ static void import_archives_what_the_file_no_longer_holds(void **state)
 	fx_close(&f);
 }
 
+/* The seminar as the live path reads it (store_seminar_get): its
+ * programme's activities in order with their animators in theirs and
+ * their boards in theirs; archived ones out; one activity alone, archived
+ * or not. */
+static void seminar_info_is_the_programme_in_order(void **state)
+{
+	(void)state;
+	fixture f;
+	json_t *d = fx_definition();
+	json_t *orient = fx_defn_activity(d, "orient");
+	store_seminar_info *si = NULL;
+	long long sid = 0, archived_id = 0;
+	store_activity a;
+
+	json_object_set_new(orient, "animators",
+	                    json_pack("[s, s, s]", "chef de file Éducation nationale",
+	                              "coordinatrice", "délégué du préfet"));
+	fx_open(&f);
+	fx_import(&f, d);
+	assert_int_equal(store_seminar_find(f.st, f.code, &sid), STORE_OK);
+	assert_int_equal(store_seminar_get(f.st, sid, 0, &si), STORE_OK);
+	assert_string_equal(si->code, f.code);
+	assert_string_equal(si->date, "2022-10-11");
+	assert_int_equal(si->nactivities, 2);
+	assert_string_equal(si->activities[0].slug, "axe-1");
+	assert_int_equal(si->activities[0].vote_budget, 3);
+	assert_int_equal(si->activities[0].nboards, 3);
+	assert_string_equal(si->activities[0].boards[2].slug, "inventer");
+	assert_int_equal(si->activities[0].nanimators, 1);
+	assert_string_equal(si->activities[1].slug, "orient");
+	assert_int_equal(si->activities[1].boards[0].kind, VOCAB_ORIENTATIONS);
+	assert_int_equal(si->activities[1].nanimators, 3);
+	assert_string_equal(si->activities[1].animators[0], "chef de file Éducation nationale");
+	assert_string_equal(si->activities[1].animators[1], "coordinatrice");
+	assert_string_equal(si->activities[1].animators[2], "délégué du préfet");
+	store_seminar_info_free(si);
+
+	/* axe-1 leaves the programme: out of the seminar, still there alone */
+	assert_int_equal(store_activity_find(f.st, sid, "axe-1", &a), STORE_OK);
+	archived_id = a.id;
+	json_array_remove(json_object_get(d, "activities"), 0);
+	fx_import(&f, d);
+	assert_int_equal(store_seminar_get(f.st, sid, 0, &si), STORE_OK);
+	assert_int_equal(si->nactivities, 1);
+	assert_string_equal(si->activities[0].slug, "orient");
+	store_seminar_info_free(si);
+	assert_int_equal(store_seminar_get(f.st, sid, archived_id, &si), STORE_OK);
+	assert_int_equal(si->nactivities, 1);
+	assert_string_equal(si->activities[0].slug, "axe-1");
+	store_seminar_info_free(si);
+	assert_int_equal(store_seminar_get(f.st, 999, 0, &si), STORE_NOT_FOUND);
+	assert_null(si);
+	json_decref(d);
+	fx_close(&f);
+}
+
 /* A custom activity switched to the "ami" template (and back) has the
  * new template's boards only; the boards it had go out of the programme
  * with their contributions. */
@@ -1409,6 +1465,7 @@ int main(void)
 		cmocka_unit_test(import_code_from_definition_must_be_free),
 		cmocka_unit_test(import_archives_what_the_file_no_longer_holds),
 		cmocka_unit_test(import_template_switch_replaces_the_boards),
+		cmocka_unit_test(seminar_info_is_the_programme_in_order),
 		cmocka_unit_test(import_positions_stay_unique),
 		cmocka_unit_test(a_key_is_its_standard_sha256),
 		cmocka_unit_test(migration_keeps_rows_and_separates_positions),
