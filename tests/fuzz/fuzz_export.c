@@ -3,8 +3,8 @@
  * rendered by export_render() in every format, and the JSON export must
  * parse back. Two kinds of input:
  *
- * - JSON text: the document itself, whatever its shape (an export_view_document()
- *   document is only the usual case);
+ * - JSON text: the document itself, whatever its shape (the export
+ *   view's, from export_view_document(), is only the usual case);
  * - anything else: pieces separated by NUL bytes that replace, in order,
  *   the string and integer values of tests/export/fixture.json (an empty
  *   piece keeps the value; a piece that is not UTF-8 or not a number keeps
