@@ -258,7 +258,7 @@ static int cold_queue(turn *t, struct cold *g)
 
 /* p's watch waits for its snapshot: with the others of its board and
  * audience, or in a new group. Takes p's reply (the head). -1 when out
- * of memory (p is then answered as it is: an error). */
+ * of memory: p then gets no reply. */
 static int cold_wait(turn *t, struct pending *p)
 {
 	int fac = p->who.facilitator && (!p->who.activity_id || p->who.activity_id == p->activity_id);
