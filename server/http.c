@@ -574,6 +574,7 @@ int http_callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 
 	case LWS_CALLBACK_EVENT_WAIT_CANCELLED:
 		collect_exports(n);
+		ws_snapshots_collect(n);
 		break;
 
 	case LWS_CALLBACK_HTTP_WRITEABLE: {

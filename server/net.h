@@ -44,6 +44,7 @@ typedef struct net {
 	                          * frames (ws.c), a piece of an HTTP body
 	                          * (http.c) */
 	worker *exports;         /* renders /api/export off the loop (worker.h) */
+	worker *snapshots;       /* builds the watches' cold snapshots (ws.c) */
 	struct http_wait *waits; /* http.c: the connections waiting for an export */
 	size_t nwaits, capwaits;
 } net;
@@ -82,6 +83,10 @@ void http_exports_wake(void *ctx /* net * */);
 
 /* http.c: at shutdown, after the context is gone: frees the waiting list. */
 void http_exports_free(net *n);
+
+/* ws.c: on the loop, after the wake-up: hands the cold snapshots built
+ * to the turn (turn_cold_done). */
+void ws_snapshots_collect(net *n);
 
 /* ws.c: the broadcast hub wired to this file's wake-up and drop. */
 bcast_hub *ws_hub_new(void);

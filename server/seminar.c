@@ -400,7 +400,7 @@ int seminar_handle(store *st, snapshot_cache *snaps, seminar_session *ss,
 		}
 		if (rc == 0)
 			rc = row->handler(&j);
-		if (rc == 0 && j.tail && !(j.reply = proto_encode_reply_head("synced", m->id)))
+		if (rc == 0 && (j.tail || j.cold) && !(j.reply = proto_encode_reply_head("synced", m->id)))
 			rc = STORE_ERR;
 		if (rc == 0 && !j.reply) /* a handler that rendered no reply: a bug */
 			rc = STORE_ERR;
@@ -414,6 +414,7 @@ int seminar_handle(store *st, snapshot_cache *snaps, seminar_session *ss,
 	if (rc == 0) {
 		r->reply = j.reply;
 		r->tail = j.tail;
+		r->cold = j.cold;
 		j.reply = NULL;
 		j.tail = NULL;
 	}

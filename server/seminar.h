@@ -82,6 +82,9 @@ typedef struct seminar_result {
 	                         When tail is set, only the reply's head: the
 	                         reply is reply's bytes then tail's. */
 	snapshot *tail;       /* a snapshot's shared end, or NULL (owned) */
+	int cold;             /* a watch whose snapshot was not in the cache
+	                         (snapshot_cache_defers): reply is only the
+	                         head, the turn has the rest built elsewhere */
 	int is_error;         /* reply is an error; nothing was written */
 	proto_err err;
 	seminar_event *events; /* malloc'd array, to send after commit */

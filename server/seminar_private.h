@@ -39,6 +39,8 @@ struct seminar_job {
 	seminar_result *r;
 	char *reply;            /* the reply, rendered through the views */
 	snapshot *tail;         /* a snapshot's shared end: reply is then its head */
+	int cold;               /* the snapshot is to be built off the loop (the
+	                         * reply is then its head too) */
 	store_request ack;      /* a write answered once: what its reply is about,
 	                         * kept under its id (seminar__ack) */
 	proto_err err;

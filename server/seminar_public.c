@@ -115,6 +115,9 @@ int seminar_do_watch(struct seminar_job *j)
 	w = watcher(j, sid);
 	if (m->since >= 0 && m->since <= seq && seq - m->since <= SEMINAR_CATCH_UP_EVENTS)
 		rc = catch_up(j, &w, sid, a.id, seq);
+	else if (snapshot_cache_defers(j->snaps) &&
+	         (rc = snapshot_find(j->snaps, j->st, &w, sid, a.id, seq, &j->tail)) == STORE_OK)
+		j->cold = !j->tail; /* not in the cache: built off the loop (turn.c) */
 	else
 		rc = snapshot_get(j->snaps, j->st, &w, sid, a.id, seq, &j->tail);
 	if (rc)

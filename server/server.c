@@ -401,6 +401,13 @@ int server_run(store *st, const server_config *cfg)
 		fprintf(stderr, "atelier : %s\n", err);
 		goto out;
 	}
+	/* A second worker, for the watches' cold snapshots: they do not wait
+	 * behind exports, nor fail when the exports' queue is full. */
+	if (worker_new(cfg->db_path, cfg->cat, 0, http_exports_wake, &n, &n.snapshots, err,
+	               sizeof err)) {
+		fprintf(stderr, "atelier : %s\n", err);
+		goto out;
+	}
 	/* The worker's connection checkpoints the log: no commit of the loop
 	 * waits for a checkpoint's syncs (worker.h). */
 	store_autocheckpoint(st, 0);
@@ -430,6 +437,8 @@ out:
 			store_autocheckpoint(st, STORE_AUTOCHECKPOINT);
 		worker_free(n.exports);
 		n.exports = NULL;
+		worker_free(n.snapshots);
+		n.snapshots = NULL;
 		lws_context_destroy(n.ctx);
 	}
 	http_exports_free(&n);

@@ -39,6 +39,11 @@ struct entry {
 
 struct snapshot_cache {
 	struct entry slot[SLOTS];
+	int defer; /* cold snapshots are the turn's to have built elsewhere */
+};
+
+struct snapshot_cold {
+	struct entry e; /* its version is the cache's to give */
 };
 
 snapshot *snapshot_ref(snapshot *s)
@@ -162,53 +167,147 @@ static int shared_audience(const struct entry *e, const view_who *who)
 	return VIEW_PUBLIC;
 }
 
+static const view_who canonical[VIEW_AUDIENCES] = {
+	[VIEW_PUBLIC] = {0, 0, 0},
+	[VIEW_FACILITATOR] = {1, 0, 0},
+};
+
+/* c's entry for the key, or NULL. */
+static struct entry *lookup(snapshot_cache *c, long long seminar_id, long long activity_id,
+                            long long seq, long long version)
+{
+	for (size_t i = 0; c && i < SLOTS && c->slot[i].seminar; i++) {
+		struct entry *x = &c->slot[i];
+		if (x->seminar_id == seminar_id && x->activity_id == activity_id && x->seq == seq &&
+		    x->version == version)
+			return x;
+	}
+	return NULL;
+}
+
+/* Puts fresh (taken) first in c; the oldest goes, the others move down
+ * one. Returns where it is now. */
+static struct entry *keep(snapshot_cache *c, struct entry *fresh)
+{
+	entry_clear(&c->slot[SLOTS - 1]);
+	memmove(&c->slot[1], &c->slot[0], (SLOTS - 1) * sizeof c->slot[0]);
+	c->slot[0] = *fresh;
+	memset(fresh, 0, sizeof *fresh);
+	return &c->slot[0];
+}
+
+/* The tail of e for who (a new reference), rendered for its audience the
+ * first time. NULL when out of memory. */
+static snapshot *tail_for(struct entry *e, const view_who *who)
+{
+	int a = shared_audience(e, who);
+	if (a < 0)
+		return render(e, who);
+	if (!e->tail[a])
+		e->tail[a] = render(e, &canonical[a]);
+	return snapshot_ref(e->tail[a]);
+}
+
 int snapshot_get(snapshot_cache *c, store *st, const view_who *who, long long seminar_id,
                  long long activity_id, long long seq, snapshot **out)
 {
-	static const view_who canonical[VIEW_AUDIENCES] = {
-		[VIEW_PUBLIC] = {0, 0, 0},
-		[VIEW_FACILITATOR] = {1, 0, 0},
-	};
 	struct entry *e = NULL, fresh = {0};
 	long long version = 0;
-	int rc = store_version(st, &version), a;
+	int rc = store_version(st, &version);
 
 	*out = NULL;
 	if (rc != STORE_OK)
 		return rc;
-	for (size_t i = 0; c && i < SLOTS && c->slot[i].seminar; i++) {
-		struct entry *x = &c->slot[i];
-		if (x->seminar_id == seminar_id && x->activity_id == activity_id && x->seq == seq &&
-		    x->version == version) {
-			e = x;
-			break;
-		}
-	}
-	if (!e) {
+	if (!(e = lookup(c, seminar_id, activity_id, seq, version))) {
 		fresh = (struct entry){.seminar_id = seminar_id, .activity_id = activity_id,
 		                       .seq = seq, .version = version};
 		if ((rc = load(&fresh, st)) != STORE_OK) {
 			entry_clear(&fresh);
 			return rc;
 		}
-		e = &fresh;
-		if (c) { /* the oldest goes; the others move down one */
-			entry_clear(&c->slot[SLOTS - 1]);
-			memmove(&c->slot[1], &c->slot[0], (SLOTS - 1) * sizeof c->slot[0]);
-			c->slot[0] = fresh;
-			e = &c->slot[0];
-		}
+		e = c ? keep(c, &fresh) : &fresh;
 	}
-	a = shared_audience(e, who);
-	if (a < 0)
-		*out = render(e, who);
-	else if (e->tail[a])
-		*out = snapshot_ref(e->tail[a]);
-	else if ((e->tail[a] = render(e, &canonical[a])))
-		*out = snapshot_ref(e->tail[a]);
+	*out = tail_for(e, who);
 	if (e == &fresh)
 		entry_clear(&fresh);
 	return *out ? STORE_OK : STORE_ERR;
+}
+
+void snapshot_cache_defer(snapshot_cache *c, int on)
+{
+	c->defer = on;
+}
+
+int snapshot_cache_defers(const snapshot_cache *c)
+{
+	return c && c->defer;
+}
+
+int snapshot_find(snapshot_cache *c, store *st, const view_who *who, long long seminar_id,
+                  long long activity_id, long long seq, snapshot **out)
+{
+	long long version = 0;
+	int rc = store_version(st, &version);
+	struct entry *e;
+
+	*out = NULL;
+	if (rc != STORE_OK)
+		return rc;
+	if ((e = lookup(c, seminar_id, activity_id, seq, version)) && !(*out = tail_for(e, who)))
+		return STORE_ERR;
+	return STORE_OK;
+}
+
+int snapshot_cold_build(store *st, long long seminar_id, long long activity_id, int facilitator,
+                        snapshot_cold **out)
+{
+	snapshot_cold *s = calloc(1, sizeof *s);
+	int a = facilitator ? VIEW_FACILITATOR : VIEW_PUBLIC;
+	int rc = s ? store_read_begin(st) : STORE_ERR;
+
+	*out = NULL;
+	if (rc != STORE_OK) {
+		free(s);
+		return rc;
+	}
+	s->e.seminar_id = seminar_id;
+	s->e.activity_id = activity_id;
+	if ((rc = store_seminar_seq(st, seminar_id, &s->e.seq)) == STORE_OK)
+		rc = load(&s->e, st);
+	store_read_end(st);
+	if (rc == STORE_OK && !(s->e.tail[a] = render(&s->e, &canonical[a])))
+		rc = STORE_ERR;
+	if (rc != STORE_OK) {
+		snapshot_cold_free(s);
+		return rc;
+	}
+	*out = s;
+	return STORE_OK;
+}
+
+long long snapshot_cold_seq(const snapshot_cold *s)
+{
+	return s->e.seq;
+}
+
+void snapshot_cache_put(snapshot_cache *c, store *st, snapshot_cold *s)
+{
+	long long version = 0;
+
+	if (c && s && store_version(st, &version) == STORE_OK &&
+	    !lookup(c, s->e.seminar_id, s->e.activity_id, s->e.seq, version)) {
+		s->e.version = version;
+		keep(c, &s->e);
+	}
+	snapshot_cold_free(s);
+}
+
+void snapshot_cold_free(snapshot_cold *s)
+{
+	if (!s)
+		return;
+	entry_clear(&s->e);
+	free(s);
 }
 
 int snapshot_build(store *st, const view_who *who, long long seminar_id, long long activity_id,

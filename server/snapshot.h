@@ -53,6 +53,45 @@ int snapshot_get(snapshot_cache *c, store *st, const view_who *who, long long se
 int snapshot_build(store *st, const view_who *who, long long seminar_id, long long activity_id,
                    long long seq, snapshot **out /* OUT */);
 
+/* ===== Cold snapshots =====
+ * A watch whose snapshot is not in the cache (a cold one) need not read
+ * and render it on the loop: with snapshot_cache_defer(c, 1) (the server
+ * does, with a worker for them), the handler asks snapshot_find() and, on
+ * a miss, leaves the reply to the turn, which has the snapshot built on a
+ * worker thread (snapshot_cold_build), puts it in the cache
+ * (snapshot_cache_put) and answers every watch waiting for it from there
+ * (turn.c). */
+
+/* Whether c's handlers leave cold snapshots to a worker (0 at first). */
+void snapshot_cache_defer(snapshot_cache *c, int on);
+int snapshot_cache_defers(const snapshot_cache *c); /* NULL: 0 */
+
+/* snapshot_get without reading: *out is NULL when c holds nothing for
+ * that key (one statement: the store's version). */
+int snapshot_find(snapshot_cache *c, store *st, const view_who *who, long long seminar_id,
+                  long long activity_id, long long seq, snapshot **out /* OUT */);
+
+/* A snapshot built off the loop: the structs of one board read as of one
+ * sequence number, and the tail of one shared audience. */
+typedef struct snapshot_cold snapshot_cold;
+
+/* Reads seminar_id's activity_id on st in one read transaction, at the
+ * seminar's sequence number then, and renders its tail for the
+ * facilitators (facilitator set) or the public. For a thread with a store
+ * connection of its own. Returns STORE_OK or a store code. */
+int snapshot_cold_build(store *st, long long seminar_id, long long activity_id, int facilitator,
+                        snapshot_cold **out /* OUT */);
+
+/* The sequence number it was read at. */
+long long snapshot_cold_seq(const snapshot_cold *s);
+
+/* Puts s in c (taken: freed in any case) under st's version now, unless c
+ * holds that key already. Then snapshot_get(..., snapshot_cold_seq(s), ...)
+ * finds it. */
+void snapshot_cache_put(snapshot_cache *c, store *st, snapshot_cold *s);
+
+void snapshot_cold_free(snapshot_cold *s); /* NULL is a no-op */
+
 /* The tail's bytes (a NUL follows them) and their length. */
 const char *snapshot_text(const snapshot *s, size_t *len);
 

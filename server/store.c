@@ -411,6 +411,17 @@ int store_tx_begin(store *s)
 	return rc;
 }
 
+int store_read_begin(store *s)
+{
+	return store__exec(s, "BEGIN", "");
+}
+
+void store_read_end(store *s)
+{
+	if (sqlite_tx_open(s) && !s->tx)
+		store__exec(s, "COMMIT", "");
+}
+
 int store_tx_commit(store *s)
 {
 	int rc;

@@ -94,6 +94,11 @@ void store_tx_rollback(store *s); /* no-op when none is open */
 int store_tx_active(store *s);
 int store_savepoint(store *s);
 int store_savepoint_release(store *s);
+/* A connection that only reads (a worker's) reads several things as of one
+ * point: store_read_begin() (BEGIN, which takes no lock until the first
+ * read, and never the write lock), then store_read_end(). */
+int store_read_begin(store *s);
+void store_read_end(store *s); /* no-op when none is open */
 void store_savepoint_rollback(store *s);
 
 /* ===== Seminars ===== */

@@ -31,6 +31,7 @@ struct pending {
 	int is_error;
 	int wrote;         /* reached the store: needs the commit */
 	int watch;         /* the reply starts a watch */
+	int cold;          /* its snapshot is to be built off the loop */
 	long long seminar_id, activity_id;
 	view_who who;      /* who receives what the watch sends */
 	seminar_event *events;
@@ -44,6 +45,31 @@ struct deadline {
 	char *text;
 };
 
+/* A watch waiting for a cold snapshot: its reply's head, who it is for. */
+struct waiter {
+	turn_client *c;    /* NULL: the client left */
+	char *head;
+	char re[PROTO_MAX_ID_CHARS + 1];
+	view_who who;
+};
+
+/* One cold snapshot being built (or waiting for a place in the worker's
+ * queue), and the watches waiting for it: one per board and shared
+ * audience, however many watch it. The events handed out meanwhile are
+ * kept, for the waiters, after the snapshot (those it holds are not). */
+struct cold {
+	unsigned long long job; /* 0: not queued yet */
+	long long seminar_id, activity_id;
+	int facilitator;
+	int done;               /* turn_cold_done came: result */
+	int failed;             /* no snapshot, or an event lost: errors */
+	snapshot_cold *result;
+	struct waiter *w;
+	size_t nw, capw;
+	seminar_event *held;
+	size_t nheld, capheld;
+};
+
 struct turn {
 	store *st;
 	snapshot_cache *snaps; /* the snapshot tails shared by this turn's watchers */
@@ -55,6 +81,8 @@ struct turn {
 	size_t npend, cappend;
 	struct deadline *dl;
 	size_t ndl, capdl;
+	struct cold **cold;    /* the cold snapshots being built */
+	size_t ncold, capcold;
 };
 
 struct turn_client {
@@ -105,6 +133,20 @@ static void pending_clear(struct pending *p)
 	memset(p, 0, sizeof *p);
 }
 
+static void cold_free(struct cold *g)
+{
+	if (!g)
+		return;
+	for (size_t i = 0; i < g->nw; i++)
+		free(g->w[i].head);
+	free(g->w);
+	for (size_t i = 0; i < g->nheld; i++)
+		seminar_event_clear(&g->held[i]);
+	free(g->held);
+	snapshot_cold_free(g->result);
+	free(g);
+}
+
 void turn_free(turn *t)
 {
 	if (!t)
@@ -116,6 +158,9 @@ void turn_free(turn *t)
 	for (size_t i = 0; i < t->ndl; i++)
 		free(t->dl[i].text);
 	free(t->dl);
+	for (size_t i = 0; i < t->ncold; i++)
+		cold_free(t->cold[i]);
+	free(t->cold);
 	snapshot_cache_free(t->snaps);
 	free(t);
 }
@@ -139,6 +184,15 @@ turn_client *turn_client_new(turn *t, void *conn, const char *addr)
 	return c;
 }
 
+/* c no longer waits for a cold snapshot (it left, or watches anew). */
+static void cold_forget(turn *t, const turn_client *c)
+{
+	for (size_t i = 0; i < t->ncold; i++)
+		for (size_t k = 0; k < t->cold[i]->nw; k++)
+			if (t->cold[i]->w[k].c == c)
+				t->cold[i]->w[k].c = NULL;
+}
+
 void turn_client_free(turn_client *c)
 {
 	if (!c)
@@ -146,6 +200,7 @@ void turn_client_free(turn_client *c)
 	for (size_t i = 0; i < c->t->npend; i++)
 		if (c->t->pend[i].c == c)
 			c->t->pend[i].c = NULL;
+	cold_forget(c->t, c);
 	seminar_session_free(c->ss);
 	rate_conn_free(c->rc);
 	free(c);
@@ -156,6 +211,10 @@ int turn_client_waiting(const turn_client *c)
 	for (size_t i = 0; i < c->t->npend; i++)
 		if (c->t->pend[i].c == c)
 			return 1;
+	for (size_t i = 0; i < c->t->ncold; i++)
+		for (size_t k = 0; k < c->t->cold[i]->nw; k++)
+			if (c->t->cold[i]->w[k].c == c)
+				return 1;
 	return 0;
 }
 
@@ -184,6 +243,163 @@ static struct pending *pending_add(turn *t, turn_client *c)
 	return p;
 }
 
+/* ===== Cold snapshots ===== */
+
+/* Asks the worker for g's snapshot if it is not asked yet; 0 when it is. */
+static int cold_queue(turn *t, struct cold *g)
+{
+	const turn_sinks *k = &t->sinks;
+	if (g->job)
+		return 0;
+	return k->cold(k->ctx, g->seminar_id, g->activity_id, g->facilitator, &g->job) || !g->job
+	               ? -1
+	               : 0;
+}
+
+/* p's watch waits for its snapshot: with the others of its board and
+ * audience, or in a new group. Takes p's reply (the head). -1 when out
+ * of memory: p then gets no reply. */
+static int cold_wait(turn *t, struct pending *p)
+{
+	int fac = p->who.facilitator && (!p->who.activity_id || p->who.activity_id == p->activity_id);
+	struct cold *g = NULL;
+
+	for (size_t i = 0; i < t->ncold && !g; i++) {
+		struct cold *x = t->cold[i];
+		if (!x->failed && x->seminar_id == p->seminar_id && x->activity_id == p->activity_id &&
+		    x->facilitator == fac)
+			g = x;
+	}
+	if (!g) {
+		if (t->ncold == t->capcold) {
+			size_t ncap = t->capcold ? 2 * t->capcold : 8;
+			struct cold **nc = realloc(t->cold, ncap * sizeof *nc);
+			if (!nc)
+				return -1;
+			t->cold = nc;
+			t->capcold = ncap;
+		}
+		if (!(g = calloc(1, sizeof *g)))
+			return -1;
+		g->seminar_id = p->seminar_id;
+		g->activity_id = p->activity_id;
+		g->facilitator = fac;
+		t->cold[t->ncold++] = g;
+		cold_queue(t, g); /* when the queue is full, asked again later */
+	}
+	if (g->nw == g->capw) {
+		size_t ncap = g->capw ? 2 * g->capw : 8;
+		struct waiter *nw = realloc(g->w, ncap * sizeof *nw);
+		if (!nw)
+			return -1;
+		g->w = nw;
+		g->capw = ncap;
+	}
+	struct waiter *w = &g->w[g->nw++];
+	w->c = p->c;
+	w->head = p->reply;
+	w->who = p->who;
+	memcpy(w->re, p->re, sizeof w->re);
+	p->reply = NULL;
+	return 0;
+}
+
+/* Keeps a copy of e for the waiters of every group it would reach. */
+static void cold_hold(turn *t, const seminar_event *e)
+{
+	for (size_t i = 0; i < t->ncold; i++) {
+		struct cold *g = t->cold[i];
+		if (g->failed || g->seminar_id != e->seminar_id ||
+		    (g->activity_id && e->activity_id && g->activity_id != e->activity_id))
+			continue;
+		if (g->nheld == g->capheld) {
+			size_t ncap = g->capheld ? 2 * g->capheld : 16;
+			seminar_event *nh = realloc(g->held, ncap * sizeof *nh);
+			if (!nh) {
+				g->failed = g->done = 1; /* lost an event: the waiters get an error */
+				continue;
+			}
+			g->held = nh;
+			g->capheld = ncap;
+		}
+		if (seminar_event_copy(&g->held[g->nheld], e) == 0)
+			g->nheld++;
+		else
+			g->failed = g->done = 1; /* as above */
+	}
+}
+
+void turn_cold_done(turn *t, unsigned long long job, snapshot_cold *s)
+{
+	for (size_t i = 0; i < t->ncold; i++) {
+		struct cold *g = t->cold[i];
+		if (g->job == job && !g->done) {
+			g->result = s;
+			g->done = 1;
+			g->failed |= !s;
+			if (t->npend == 0 && t->sinks.pending)
+				t->sinks.pending(t->sinks.ctx);
+			return;
+		}
+	}
+	snapshot_cold_free(s);
+}
+
+/* Answers g's waiters: the snapshot, the events after it, the watch. */
+static void cold_answer(turn *t, struct cold *g)
+{
+	const turn_sinks *k = &t->sinks;
+	long long seq = g->result ? snapshot_cold_seq(g->result) : 0;
+	int ok = g->result && !g->failed;
+
+	snapshot_cache_put(ok ? t->snaps : NULL, t->st, g->result);
+	g->result = NULL;
+	for (size_t i = 0; i < g->nw; i++) {
+		struct waiter *w = &g->w[i];
+		snapshot *tail = NULL;
+		if (!w->c || !k->reply)
+			continue;
+		if (!ok || snapshot_get(t->snaps, t->st, &w->who, g->seminar_id, g->activity_id, seq,
+		                        &tail) != STORE_OK) {
+			char *err = proto_encode_error(w->re[0] ? w->re : NULL, PROTO_ERR_STORAGE,
+			                               "the snapshot could not be read");
+			if (err)
+				k->reply(k->ctx, w->c->conn, err, NULL);
+			free(err);
+			continue;
+		}
+		int sent = k->reply(k->ctx, w->c->conn, w->head, tail) == 0;
+		snapshot_unref(tail);
+		for (size_t e = 0; sent && e < g->nheld; e++) {
+			const char *text;
+			if (g->held[e].seq <= seq)
+				continue; /* in the snapshot */
+			if ((text = seminar_event_for(&g->held[e], &w->who, NULL, NULL)))
+				sent = k->reply(k->ctx, w->c->conn, text, NULL) == 0;
+		}
+		if (sent && k->watch)
+			k->watch(k->ctx, w->c->conn, g->seminar_id, g->activity_id, &w->who);
+	}
+}
+
+/* At the turn's end: answers the groups whose snapshot came, asks again
+ * for those the worker had no place for. */
+static void cold_end(turn *t)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < t->ncold; i++) {
+		struct cold *g = t->cold[i];
+		if (g->done) {
+			cold_answer(t, g);
+			cold_free(g);
+			continue;
+		}
+		cold_queue(t, g);
+		t->cold[kept++] = g;
+	}
+	t->ncold = kept;
+}
+
 void turn_end(turn *t)
 {
 	const turn_sinks *k = &t->sinks;
@@ -206,6 +422,7 @@ void turn_end(turn *t)
 			p->reply = proto_encode_error(p->re[0] ? p->re : NULL, PROTO_ERR_STORAGE,
 			                              "the write could not be saved");
 			p->watch = 0;
+			p->cold = 0;
 			/* nothing of this turn was saved: no event goes out */
 		}
 		if (p->out) {
@@ -214,19 +431,24 @@ void turn_end(turn *t)
 			                  : p->reply;
 			if (!p->tail)
 				p->reply = NULL;
-		} else if (p->c && p->reply && k->reply &&
+		} else if (p->c && p->reply && p->cold && cold_wait(t, p) == 0) {
+			/* answered when its snapshot is built (cold_end) */
+		} else if (p->c && p->reply && k->reply && !p->cold &&
 		           k->reply(k->ctx, p->c->conn, p->reply, p->tail) == 0 && p->watch &&
 		           k->watch) {
 			k->watch(k->ctx, p->c->conn, p->seminar_id, p->activity_id, &p->who);
 		}
-		if (!failed && k->event)
-			for (size_t e = 0; e < p->nevents; e++)
+		for (size_t e = 0; !failed && e < p->nevents; e++) {
+			if (k->event)
 				k->event(k->ctx, &p->events[e]);
+			cold_hold(t, &p->events[e]);
+		}
 		pending_clear(p);
 	}
 	if (t->npend > n)
 		memmove(t->pend, t->pend + n, (t->npend - n) * sizeof *t->pend);
 	t->npend -= n;
+	cold_end(t);
 }
 
 /* ===== Keys and rate limits ===== */
@@ -313,12 +535,15 @@ static void handle(turn *t, turn_client *c, seminar_session *ss, const seminar_p
 {
 	seminar_result r = {0};
 
+	/* A client's cold snapshot may be built off the loop (sinks.cold). */
+	snapshot_cache_defer(t->snaps, c && t->sinks.cold);
 	seminar_handle(t->st, t->snaps, ss, who, m, &r);
 	if (c)
 		rate_note(c->rc, m, &r);
 	p->reply = r.reply;
 	p->tail = r.tail;
 	p->is_error = r.is_error;
+	p->cold = r.cold;
 	p->wrote = 1;
 	p->events = r.events;
 	p->nevents = r.nevents;
@@ -327,6 +552,8 @@ static void handle(turn *t, turn_client *c, seminar_session *ss, const seminar_p
 	r.events = NULL;
 	r.nevents = 0;
 	seminar_result_clear(&r);
+	if (c && m->type == PROTO_WATCH)
+		cold_forget(t, c); /* a newer watch replaces one still waiting */
 	if (c && m->type == PROTO_WATCH && !p->is_error) {
 		seminar_session_watch(ss, &p->seminar_id, &p->activity_id, &p->who);
 		p->watch = 1;

@@ -60,6 +60,14 @@ typedef struct turn_sinks {
 	/* The next deadline is now at (the clock's µs): call turn_tick() then;
 	 * at < 0: none. */
 	void (*deadline)(void *ctx, long long at);
+	/* A watch's snapshot is not in the cache: have it built off the loop
+	 * (snapshot_cold_build(seminar_id, activity_id, facilitator) on a
+	 * worker), then call turn_cold_done() with *job (OUT, not 0). Returns
+	 * 0, or nonzero when it cannot be queued now (full): the watches wait
+	 * and it is asked again at the next turn's end. NULL: snapshots are
+	 * built on the loop, in the handler. */
+	int (*cold)(void *ctx, long long seminar_id, long long activity_id, int facilitator,
+	            unsigned long long *job);
 } turn_sinks;
 
 /* A turn over st (borrowed), with its own cache of the snapshot tails its
@@ -100,6 +108,12 @@ int turn_message(turn *t, turn_client *c, const char *buf, size_t len);
  * the commit fails, every write of the turn is answered "storage" and no
  * event goes out. */
 void turn_end(turn *t);
+
+/* A snapshot asked of sinks.cold is built (s, taken; NULL: it failed).
+ * At the turn's next end (sinks.pending is called) it goes into the
+ * cache, and every watch waiting for it gets its reply, then the events
+ * committed since the snapshot's sequence number, then its watch. */
+void turn_cold_done(turn *t, unsigned long long job, snapshot_cold *s);
 
 /* ===== Other sources ===== */
 

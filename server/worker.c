@@ -18,6 +18,7 @@
 #include "worker.h"
 #include "export_view.h"
 #include "i18n.h"
+#include "snapshot.h"
 #include "store.h"
 
 #include <errno.h>
@@ -45,6 +46,10 @@ struct job {
 	unsigned long long id;
 	char code[64];
 	export_format f;
+	int snapshot;               /* a snapshot job: the fields below */
+	long long seminar_id, activity_id;
+	int facilitator;
+	snapshot_cold *cold;
 	int status;
 	char *body;
 	size_t len;
@@ -92,8 +97,10 @@ static struct job *pop(struct list *l)
 
 static void job_free(struct job *j)
 {
-	if (j)
+	if (j) {
 		free(j->body);
+		snapshot_cold_free(j->cold);
+	}
 	free(j);
 }
 
@@ -101,8 +108,13 @@ static void job_free(struct job *j)
 static void run(store *st, const i18n_cat *cat, struct job *j)
 {
 	json_t *doc = NULL;
-	int r = export_view_document(st, j->code, &doc);
-	if (r) {
+	int r;
+	if (j->snapshot) {
+		r = snapshot_cold_build(st, j->seminar_id, j->activity_id, j->facilitator, &j->cold);
+		j->status = r == STORE_OK ? WORKER_OK : WORKER_ERR;
+		return;
+	}
+	if ((r = export_view_document(st, j->code, &doc))) {
 		j->status = r == STORE_NOT_FOUND ? WORKER_NOT_FOUND : WORKER_ERR;
 		return;
 	}
@@ -243,31 +255,64 @@ fail:
 	return WORKER_ERR;
 }
 
-int worker_submit(worker *w, const char *code, export_format f, unsigned long long *id)
+/* Takes a place in the queue for a new job: NULL with *r WORKER_BUSY or
+ * WORKER_ERR when there is none. */
+static struct job *job_new(worker *w, int *r)
 {
 	struct job *j;
-	if (strlen(code) >= sizeof j->code)
-		return WORKER_ERR;
 	pthread_mutex_lock(&w->mu);
 	int full = w->held >= w->cap;
 	if (!full)
 		w->held++; /* the place is taken before the lock is let go */
 	pthread_mutex_unlock(&w->mu);
+	*r = WORKER_BUSY;
 	if (full)
-		return WORKER_BUSY;
+		return NULL;
 	if (!(j = calloc(1, sizeof *j))) {
 		pthread_mutex_lock(&w->mu);
 		w->held--;
 		pthread_mutex_unlock(&w->mu);
-		return WORKER_ERR;
+		*r = WORKER_ERR;
 	}
-	memcpy(j->code, code, strlen(code) + 1);
-	j->f = f;
+	return j;
+}
+
+/* Gives j an id and to the thread. */
+static void job_queue(worker *w, struct job *j, unsigned long long *id)
+{
 	j->id = *id = ++w->next_id;
 	pthread_mutex_lock(&w->mu);
 	push(&w->waiting, j);
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->mu);
+}
+
+int worker_submit(worker *w, const char *code, export_format f, unsigned long long *id)
+{
+	struct job *j;
+	int r;
+	if (strlen(code) >= sizeof j->code)
+		return WORKER_ERR;
+	if (!(j = job_new(w, &r)))
+		return r;
+	memcpy(j->code, code, strlen(code) + 1);
+	j->f = f;
+	job_queue(w, j, id);
+	return WORKER_OK;
+}
+
+int worker_submit_snapshot(worker *w, long long seminar_id, long long activity_id,
+                           int facilitator, unsigned long long *id)
+{
+	int r;
+	struct job *j = job_new(w, &r);
+	if (!j)
+		return r;
+	j->snapshot = 1;
+	j->seminar_id = seminar_id;
+	j->activity_id = activity_id;
+	j->facilitator = facilitator;
+	job_queue(w, j, id);
 	return WORKER_OK;
 }
 
@@ -284,7 +329,9 @@ int worker_collect(worker *w, worker_result *out)
 	out->status = j->status;
 	out->body = j->body;
 	out->len = j->len;
+	out->cold = j->cold;
 	j->body = NULL;
+	j->cold = NULL;
 	job_free(j);
 	return 1;
 }

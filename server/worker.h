@@ -1,5 +1,6 @@
 /*
- * worker.h — one thread that renders exports off the event loop.
+ * worker.h — one thread that renders exports and cold snapshots off the
+ * event loop.
  *
  * The loop submits a job (seminar code, format) and gets an id back at
  * once, or WORKER_BUSY when the bounded queue is full. The worker thread
@@ -25,6 +26,7 @@
 #include <stddef.h>
 #include "export.h"
 #include "i18n.h"
+#include "snapshot.h"
 
 typedef struct worker worker;
 
@@ -57,6 +59,12 @@ int worker_new(const char *db_path, const i18n_cat *cat, size_t queue_len,
 int worker_submit(worker *w, const char *code, export_format f,
                   unsigned long long *id /* OUT */);
 
+/* Queues a cold snapshot of seminar_id's activity_id (0: every activity)
+ * for the facilitators (facilitator set) or the public
+ * (snapshot_cold_build). Returns as worker_submit does. */
+int worker_submit_snapshot(worker *w, long long seminar_id, long long activity_id,
+                           int facilitator, unsigned long long *id /* OUT */);
+
 /* A finished job. body is the caller's once collected (free it), NULL
  * unless status is WORKER_OK. */
 typedef struct worker_result {
@@ -64,6 +72,8 @@ typedef struct worker_result {
 	int status;  /* WORKER_OK, WORKER_NOT_FOUND or WORKER_ERR */
 	char *body;  /* the rendered export, NUL-terminated */
 	size_t len;
+	snapshot_cold *cold; /* a snapshot job's, the caller's once collected
+	                      * (NULL unless status is WORKER_OK) */
 } worker_result;
 
 /* Takes the oldest finished job into *out and frees its place in the

@@ -296,10 +296,27 @@ static void sink_deadline(void *ctx, long long at)
 		                 (lws_usec_t)(at > now ? at - now : 0));
 }
 
+/* A cold snapshot to build: a job of the snapshot worker. */
+static int sink_cold(void *ctx, long long seminar_id, long long activity_id, int facilitator,
+                     unsigned long long *job)
+{
+	net *n = ctx;
+	return n->snapshots ? worker_submit_snapshot(n->snapshots, seminar_id, activity_id,
+	                                             facilitator, job)
+	                    : WORKER_ERR;
+}
+
+void ws_snapshots_collect(net *n)
+{
+	worker_result r;
+	while (n->snapshots && worker_collect(n->snapshots, &r))
+		turn_cold_done(n->turn, r.id, r.status == WORKER_OK ? r.cold : NULL);
+}
+
 turn *ws_turn_new(net *n)
 {
-	turn_sinks sinks = {n,          sink_pending, sink_reply, sink_watch,
-	                    sink_unwatch, sink_event,  sink_close, sink_deadline};
+	turn_sinks sinks = {n,          sink_pending, sink_reply, sink_watch,    sink_unwatch,
+	                    sink_event, sink_close,   sink_deadline, sink_cold};
 	return turn_new(n->st, n->rl, lws_clock, NULL, &sinks);
 }
 

@@ -64,7 +64,12 @@ void fx_open(fixture *f)
 	assert_int_equal(fx_import_code(f->st, d, f->code, sizeof f->code, err, sizeof err),
 	                 STORE_OK);
 	json_decref(d);
-	assert_int_equal(store_list_seminars(f->st, take_key, f), STORE_OK);
+	fx_read_key(f, f->st);
+}
+
+void fx_read_key(fixture *f, store *st)
+{
+	assert_int_equal(store_list_seminars(st, take_key, f), STORE_OK);
 	assert_true(strlen(f->key) >= 32);
 }
 

@@ -34,6 +34,9 @@ json_t *fx_definition(void);
 void fx_open(fixture *f);
 void fx_close(fixture *f);
 
+/* The facilitator key of the seminar of f->code in st, into f->key. */
+void fx_read_key(fixture *f, store *st);
+
 /* store_import of the definition of the normalized document doc
  * (defn_new): returns what store_import returned (STORE_ERR when memory
  * ran out before). */
