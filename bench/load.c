@@ -101,7 +101,7 @@ struct run {
 	uint8_t *answer;  /* per post: 0 none yet, 1 ack, 2 error */
 	size_t *senders, nsenders;
 	stats *delivery, *ack, *join;
-	double server_cpu0, bench_cpu0;
+	double server_cpu0, server_wait0, bench_cpu0;
 	int closing, done;
 };
 
@@ -562,6 +562,7 @@ static void start_posting(struct run *R, int64_t now)
 	target_sample s;
 	target_sample_now(R->c->srv, &s);
 	R->server_cpu0 = s.cpu_s;
+	R->server_wait0 = s.wait_s;
 	R->bench_cpu0 = self_cpu_s();
 	R->t_post0 = now;
 	R->ph = P_POST;
@@ -572,6 +573,7 @@ static void finish_posting(struct run *R, int64_t now)
 {
 	target_sample_now(R->c->srv, &R->r->after);
 	R->r->server_cpu_s = R->r->after.cpu_s - R->server_cpu0;
+	R->r->server_wait_s = R->r->after.wait_s - R->server_wait0;
 	R->r->bench_cpu_s = self_cpu_s() - R->bench_cpu0;
 	R->r->post_s = (double)(now - R->t_post0) / 1e6;
 	for (size_t i = 0; i < R->n; i++)

@@ -53,6 +53,7 @@ typedef struct load_result {
 	target_sample idle;       /* every client connected, 1 s after */
 	target_sample after;      /* once delivered (peak RSS = after.hwm_kib) */
 	double server_cpu_s;      /* server CPU from first post to the end */
+	double server_wait_s;     /* ... and time it waited for a CPU */
 	double bench_cpu_s;       /* this process, same window */
 	long rss_warm_kib;        /* server RSS once posting is warm: after a
 	                           tenth of the duration, at most 60 s */

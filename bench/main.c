@@ -261,6 +261,8 @@ static void print_result(const char *scn, const char *server, const struct scena
 		       r->server_cpu_s, r->post_s, cpu_per_delivery(r),
 		       r->post_s > 0 ? (double)(r->delivered + r->slow_received) / r->post_s : 0,
 		       r->bench_cpu_s);
+		printf("  server run queue    %.3f s ready to run but waiting for a CPU\n",
+		       r->server_wait_s);
 	}
 	printf("  server CPU to sync  %.2f s = %.3f ms per client; load generator %.2f s\n",
 	       r->sync_server_cpu_s, connect_cpu_ms(r), r->sync_bench_cpu_s);
@@ -279,7 +281,8 @@ static void print_result(const char *scn, const char *server, const struct scena
 	       "join_p99_ms=%.2f join_max_ms=%.2f snapshot_min=%zu posts=%zu acked=%zu refused=%zu "
 	       "expected=%zu delivered=%zu duplicates=%zu complete=%zu delivery_p50_ms=%.3f "
 	       "delivery_p90_ms=%.3f delivery_p99_ms=%.3f delivery_max_ms=%.3f ack_p50_ms=%.3f "
-	       "ack_p99_ms=%.3f ack_max_ms=%.3f server_cpu_s=%.2f cpu_us_per_delivery=%.3f "
+	       "ack_p99_ms=%.3f ack_max_ms=%.3f server_cpu_s=%.2f server_runq_s=%.3f "
+	       "cpu_us_per_delivery=%.3f "
 	       "rss_before_kib=%ld rss_idle_kib=%ld rss_peak_kib=%ld kib_per_conn=%.3f "
 	       "connect_cpu_ms_per_client=%.3f connect_bytes_per_client=%.0f "
 	       "connect_bench_cpu_s=%.2f bench_cpu_s=%.2f "
@@ -290,9 +293,9 @@ static void print_result(const char *scn, const char *server, const struct scena
 	       r->snapshot_min, r->posts, r->acked, r->refused, r->expected, r->delivered,
 	       r->duplicates, r->complete, r->delivery.p50, r->delivery.p90, r->delivery.p99,
 	       r->delivery.max, r->ack.p50, r->ack.p99, r->ack.max, r->server_cpu_s,
-	       cpu_per_delivery(r), r->before.rss_kib, r->idle.rss_kib, r->after.hwm_kib,
-	       kib_per_conn(r), connect_cpu_ms(r), connect_bytes(r), r->sync_bench_cpu_s,
-	       r->bench_cpu_s,
+	       r->server_wait_s, cpu_per_delivery(r), r->before.rss_kib, r->idle.rss_kib,
+	       r->after.hwm_kib, kib_per_conn(r), connect_cpu_ms(r), connect_bytes(r),
+	       r->sync_bench_cpu_s, r->bench_cpu_s,
 	       s->slow ? r->slow_dropped : 0,
 	       r->rss_warm_kib, r->rss_end_kib, rss_growth(r));
 	fflush(stdout);

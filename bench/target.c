@@ -263,12 +263,16 @@ int target_sample_pid(pid_t pid, target_sample *out)
 		return -1;
 	out->cpu_s = (double)(ut + stime) / (double)sysconf(_SC_CLK_TCK);
 	/* The same in nanoseconds rather than 10 ms ticks: the time on CPU of
-	 * the main thread (both servers run one thread). */
+	 * the main thread (the mirror's only one, Atelier's loop: its export
+	 * worker's time is left out). */
 	snprintf(path, sizeof path, "/proc/%d/schedstat", (int)pid);
 	if ((f = fopen(path, "r"))) {
-		unsigned long long ns;
-		if (fscanf(f, "%llu", &ns) == 1)
+		unsigned long long ns, wait_ns;
+		int got = fscanf(f, "%llu %llu", &ns, &wait_ns);
+		if (got >= 1)
 			out->cpu_s = (double)ns / 1e9;
+		if (got == 2)
+			out->wait_s = (double)wait_ns / 1e9;
 		fclose(f);
 	}
 	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);

@@ -20,6 +20,8 @@ typedef struct target target;
 /* What /proc says about the server at one moment. */
 typedef struct target_sample {
 	double cpu_s;     /* CPU time since it started: schedstat, else stat */
+	double wait_s;    /* time it was ready to run but waited for a CPU
+	                     (schedstat's run queue delay), 0 when unknown */
 	long rss_kib;     /* VmRSS */
 	long hwm_kib;     /* VmHWM: the peak RSS so far */
 } target_sample;
