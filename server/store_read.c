@@ -20,7 +20,10 @@
 
 /* ===== Arenas ===== */
 
-#define BLOCK_SIZE 16384
+/* Blocks start small (one contribution read after a vote is a few hundred
+ * bytes) and double up to the largest, as a list grows. */
+#define BLOCK_FIRST 1024
+#define BLOCK_LARGEST 65536
 
 struct block {
 	struct block *next;
@@ -30,6 +33,7 @@ struct block {
 
 struct store_mem {
 	struct block *head;
+	size_t next; /* the size of the next block */
 	int failed;
 };
 
@@ -65,16 +69,17 @@ void *store__alloc(struct store_mem *m, size_t n)
 		return NULL;
 	n = (n + align - 1) / align * align;
 	if (!b || b->cap - b->used < n) {
-		size_t cap = n > BLOCK_SIZE ? n : BLOCK_SIZE;
+		size_t size = m->next ? m->next : BLOCK_FIRST, cap = n > size ? n : size;
 		if (!(b = malloc(sizeof *b + cap))) {
 			m->failed = 1;
 			return NULL;
 		}
 		b->used = 0;
 		b->cap = cap;
+		m->next = size < BLOCK_LARGEST ? 2 * size : size;
 		/* a block made for one big part goes behind the current one, so
 		 * that the current one's room is not lost */
-		if (cap > BLOCK_SIZE && m->head) {
+		if (cap > size && m->head) {
 			b->next = m->head->next;
 			m->head->next = b;
 		} else {
