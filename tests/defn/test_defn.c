@@ -2,7 +2,8 @@
  * test_defn.c — seminar definition files: the samples in sessions/ load and
  * normalize as docs/SESSIONS.md says, in-memory documents get their
  * defaults and trimming, and every case in tests/defn/bad/ is refused with
- * an error naming its file and field.
+ * an error naming its file and field; a definition as structs holds what
+ * its normalized document holds.
  *
  * A bad case is two files: bad/<case>.json and bad/<case>.expect, a text
  * that the error sentence must contain. Adding a case is adding them.
@@ -19,6 +20,7 @@
 #include <string.h>
 
 #include "defn.h"
+#include "digest.h"
 #include "proc.h"
 #include "i18n.h"
 
@@ -302,6 +304,98 @@ static void test_missing_file(void **state)
 	assert_non_null(strstr(err, "No such file"));
 }
 
+/* ===== The definition as structs ===== */
+
+/* A sample file as structs: every member of the normalized document, in
+ * its order, the digest of that document; the structs hold their own
+ * copies (the document is gone when they are read). */
+static void test_structs_of_a_sample(void **state)
+{
+	(void)state;
+	char path[1024], err[ERR_LEN], digest[17];
+	json_t *doc = load_sample("roubaix-2022.json");
+	char *text = json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS);
+	defn_seminar *d = NULL;
+
+	snprintf(digest, sizeof digest, "%016llx",
+	         (unsigned long long)digest_fnv1a(text, strlen(text)));
+	snprintf(path, sizeof path, "%s/sessions/roubaix-2022.json", source_dir());
+	assert_int_equal(defn_load(path, NULL, &d, err, sizeof err), 0);
+	assert_string_equal(d->digest, digest);
+	assert_string_equal(d->id, "roubaix-2022");
+	assert_string_equal(d->code, "RBX22");
+	assert_string_equal(d->title, str(doc, "title"));
+	assert_string_equal(d->date, "2022-10-11");
+	assert_string_equal(d->venue, str(doc, "venue"));
+	assert_string_equal(d->description, str(doc, "description"));
+	assert_int_equal(d->nactivities, json_array_size(json_object_get(doc, "activities")));
+	for (size_t i = 0; i < d->nactivities; i++) {
+		const defn_activity *a = &d->activities[i];
+		json_t *ja = activity(doc, i), *boards = json_object_get(ja, "boards");
+		assert_string_equal(a->id, str(ja, "id"));
+		assert_string_equal(a->title, str(ja, "title"));
+		assert_string_equal(a->question, str(ja, "question"));
+		assert_string_equal(a->template_name, str(ja, "template"));
+		assert_int_equal(a->vote_budget,
+		                 json_integer_value(json_object_get(ja, "vote_budget")));
+		assert_int_equal(a->nanimators, json_array_size(json_object_get(ja, "animators")));
+		for (size_t k = 0; k < a->nanimators; k++)
+			assert_string_equal(a->animators[k],
+			                    json_string_value(json_array_get(
+			                            json_object_get(ja, "animators"), k)));
+		assert_int_equal(a->nboards, json_array_size(boards));
+		for (size_t k = 0; k < a->nboards; k++) {
+			json_t *b = json_array_get(boards, k);
+			assert_string_equal(a->boards[k].id, str(b, "id"));
+			assert_string_equal(a->boards[k].title, str(b, "title"));
+			assert_string_equal(a->boards[k].prompt, str(b, "prompt"));
+			assert_string_equal(a->boards[k].kind, str(b, "kind"));
+		}
+	}
+	free(text);
+	json_decref(doc);
+	assert_string_equal(d->activities[8].boards[0].kind, "orientations");
+	defn_free(d);
+	defn_free(NULL); /* a no-op */
+
+	d = (defn_seminar *)1;
+	assert_int_equal(defn_load("/nonexistent/nope.json", NULL, &d, err, sizeof err), -1);
+	assert_null(d);
+	assert_non_null(strstr(err, "/nonexistent/nope.json : "));
+}
+
+/* A document made by hand is read as it is: no id or title (not strings)
+ * gives NULL, a missing text "", no code NULL, members of another type
+ * count as absent. */
+static void test_structs_of_a_partial_document(void **state)
+{
+	(void)state;
+	json_error_t jerr;
+	json_t *doc = json_loads("{\"id\": 7, \"activities\": [{\"id\": \"a\", \"animators\":"
+	                         " [\"r\u00f4le\", 3], \"boards\": [{\"id\": \"b\"}]}, 5]}",
+	                         0, &jerr);
+	defn_seminar *d = NULL;
+
+	assert_non_null(doc);
+	assert_int_equal(defn_new(doc, &d), 0);
+	json_decref(doc);
+	assert_null(d->id);
+	assert_null(d->title);
+	assert_null(d->code);
+	assert_string_equal(d->venue, "");
+	assert_int_equal(d->nactivities, 2);
+	assert_string_equal(d->activities[0].id, "a");
+	assert_string_equal(d->activities[0].question, "");
+	assert_int_equal(d->activities[0].nanimators, 1);
+	assert_string_equal(d->activities[0].animators[0], "r\xc3\xb4le");
+	assert_int_equal(d->activities[0].nboards, 1);
+	assert_string_equal(d->activities[0].boards[0].kind, "");
+	assert_string_equal(d->activities[1].id, "");
+	assert_int_equal(d->activities[1].nboards, 0);
+	assert_int_equal(strlen(d->digest), 16);
+	defn_free(d);
+}
+
 /* ===== Data-driven bad cases ===== */
 
 /* Reads a whole small file into buf[n], without its final line break. */
@@ -384,6 +478,8 @@ int main(void)
 		cmocka_unit_test(test_template_expansion),
 		cmocka_unit_test(test_short_error_buffer),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_structs_of_a_sample),
+		cmocka_unit_test(test_structs_of_a_partial_document),
 		cmocka_unit_test(test_bad_cases),
 	};
 	return cmocka_run_group_tests(tests, open_catalogue, close_catalogue);

@@ -1126,8 +1126,8 @@ static void import_stores_lists_and_digest_as_before(void **state)
 	sqlite3_stmt *q = NULL;
 	char err[256], digest[17], code[32];
 	json_t *d = fx_definition();
-	json_t *roles = json_pack("[s, s, s, s]", "rôle \"cité\" \\ éducative", "tab\there",
-	                          "ctl\x01\x1f\x7f end", "a/b é 🙂");
+	json_t *roles = json_pack("[s, s, s, s, s]", "rôle \"cité\" \\ éducative", "tab\there",
+	                          "ctl\x01\x1f\x7f end", "a/b é 🙂", "nl\nbs\bff\fcr\r");
 	char *want = json_dumps(roles, JSON_COMPACT), *text;
 
 	json_object_set_new(fx_defn_activity(d, "axe-1"), "animators", roles);
