@@ -290,11 +290,16 @@ long long snapshot_cold_seq(const snapshot_cold *s)
 	return s->e.seq;
 }
 
-void snapshot_cache_put(snapshot_cache *c, store *st, snapshot_cold *s)
+int snapshot_cold_tail(snapshot_cold *s, const view_who *who, snapshot **out)
 {
-	long long version = 0;
+	return (*out = tail_for(&s->e, who)) ? STORE_OK : STORE_ERR;
+}
 
-	if (c && s && store_version(st, &version) == STORE_OK &&
+void snapshot_cache_put(snapshot_cache *c, store *st, snapshot_cold *s, long long version)
+{
+	long long now = 0;
+
+	if (c && s && store_version(st, &now) == STORE_OK && now == version &&
 	    !lookup(c, s->e.seminar_id, s->e.activity_id, s->e.seq, version)) {
 		s->e.version = version;
 		keep(c, &s->e);
@@ -308,17 +313,4 @@ void snapshot_cold_free(snapshot_cold *s)
 		return;
 	entry_clear(&s->e);
 	free(s);
-}
-
-int snapshot_build(store *st, const view_who *who, long long seminar_id, long long activity_id,
-                   long long seq, snapshot **out)
-{
-	struct entry e = {.seminar_id = seminar_id, .activity_id = activity_id, .seq = seq};
-	int rc = load(&e, st);
-
-	*out = NULL;
-	if (rc == STORE_OK && !(*out = render(&e, who)))
-		rc = STORE_ERR;
-	entry_clear(&e);
-	return rc;
 }

@@ -47,12 +47,6 @@ void snapshot_cache_free(snapshot_cache *c);
 int snapshot_get(snapshot_cache *c, store *st, const view_who *who, long long seminar_id,
                  long long activity_id, long long seq, snapshot **out /* OUT */);
 
-/* The same without a cache: (store, who, board) -> bytes, read and
- * rendered afresh; what a worker thread with its own store connection can
- * call. */
-int snapshot_build(store *st, const view_who *who, long long seminar_id, long long activity_id,
-                   long long seq, snapshot **out /* OUT */);
-
 /* ===== Cold snapshots =====
  * A watch whose snapshot is not in the cache (a cold one) need not read
  * and render it on the loop: with snapshot_cache_defer(c, 1) (the server
@@ -85,10 +79,17 @@ int snapshot_cold_build(store *st, long long seminar_id, long long activity_id, 
 /* The sequence number it was read at. */
 long long snapshot_cold_seq(const snapshot_cold *s);
 
-/* Puts s in c (taken: freed in any case) under st's version now, unless c
- * holds that key already. Then snapshot_get(..., snapshot_cold_seq(s), ...)
+/* The tail of s for who (a new reference in *out): shared by every
+ * watcher of one audience, as snapshot_get's. Returns STORE_OK, or
+ * STORE_ERR when out of memory. */
+int snapshot_cold_tail(snapshot_cold *s, const view_who *who, snapshot **out /* OUT */);
+
+/* Puts s in c (taken: freed in any case), under st's version, when that
+ * version is still `version`, the one read before s was asked for (so no
+ * write came between: what s holds is what the store holds), and c holds
+ * no entry of that key. Then snapshot_get(..., snapshot_cold_seq(s), ...)
  * finds it. */
-void snapshot_cache_put(snapshot_cache *c, store *st, snapshot_cold *s);
+void snapshot_cache_put(snapshot_cache *c, store *st, snapshot_cold *s, long long version);
 
 void snapshot_cold_free(snapshot_cold *s); /* NULL is a no-op */
 

@@ -48,6 +48,8 @@ struct deadline {
 /* A watch waiting for a cold snapshot: its reply's head, who it is for. */
 struct waiter {
 	turn_client *c;    /* NULL: the client left */
+	int replaced;      /* the client watched anew since: the snapshot
+	                    * answers this watch, nothing follows it */
 	char *head;
 	char re[PROTO_MAX_ID_CHARS + 1];
 	view_who who;
@@ -61,6 +63,7 @@ struct cold {
 	unsigned long long job; /* 0: not queued yet */
 	long long seminar_id, activity_id;
 	int facilitator;
+	long long version;      /* the store's when it was asked (snapshot.h) */
 	int done;               /* turn_cold_done came: result */
 	int failed;             /* no snapshot, or an event lost: errors */
 	snapshot_cold *result;
@@ -184,13 +187,18 @@ turn_client *turn_client_new(turn *t, void *conn, const char *addr)
 	return c;
 }
 
-/* c no longer waits for a cold snapshot (it left, or watches anew). */
-static void cold_forget(turn *t, const turn_client *c)
+/* c's watches waiting for a cold snapshot: forgotten (gone set: the
+ * client left), or replaced by a newer one (answered, not followed). */
+static void cold_forget(turn *t, const turn_client *c, int gone)
 {
 	for (size_t i = 0; i < t->ncold; i++)
-		for (size_t k = 0; k < t->cold[i]->nw; k++)
-			if (t->cold[i]->w[k].c == c)
-				t->cold[i]->w[k].c = NULL;
+		for (size_t k = 0; k < t->cold[i]->nw; k++) {
+			struct waiter *w = &t->cold[i]->w[k];
+			if (w->c == c && gone)
+				w->c = NULL;
+			else if (w->c == c)
+				w->replaced = 1;
+		}
 }
 
 void turn_client_free(turn_client *c)
@@ -200,7 +208,7 @@ void turn_client_free(turn_client *c)
 	for (size_t i = 0; i < c->t->npend; i++)
 		if (c->t->pend[i].c == c)
 			c->t->pend[i].c = NULL;
-	cold_forget(c->t, c);
+	cold_forget(c->t, c, 1);
 	seminar_session_free(c->ss);
 	rate_conn_free(c->rc);
 	free(c);
@@ -281,11 +289,12 @@ static int cold_wait(turn *t, struct pending *p)
 		}
 		if (!(g = calloc(1, sizeof *g)))
 			return -1;
+		if (store_version(t->st, &g->version) != STORE_OK)
+			g->version = -1; /* never cached */
 		g->seminar_id = p->seminar_id;
 		g->activity_id = p->activity_id;
 		g->facilitator = fac;
-		t->cold[t->ncold++] = g;
-		cold_queue(t, g); /* when the queue is full, asked again later */
+		t->cold[t->ncold++] = g; /* asked for at the turn's end (cold_end) */
 	}
 	if (g->nw == g->capw) {
 		size_t ncap = g->capw ? 2 * g->capw : 8;
@@ -296,12 +305,25 @@ static int cold_wait(turn *t, struct pending *p)
 		g->capw = ncap;
 	}
 	struct waiter *w = &g->w[g->nw++];
+	memset(w, 0, sizeof *w);
 	w->c = p->c;
 	w->head = p->reply;
 	w->who = p->who;
 	memcpy(w->re, p->re, sizeof w->re);
 	p->reply = NULL;
 	return 0;
+}
+
+/* p's watch could not wait (out of memory): it is answered "internal",
+ * which the client asks again. */
+static void cold_refuse(turn *t, struct pending *p)
+{
+	const turn_sinks *k = &t->sinks;
+	char *err = proto_encode_error(p->re[0] ? p->re : NULL, PROTO_ERR_INTERNAL,
+	                               "the snapshot could not be asked for");
+	if (err && k->reply)
+		k->reply(k->ctx, p->c->conn, err, NULL);
+	free(err);
 }
 
 /* Keeps a copy of e for the waiters of every group it would reach. */
@@ -345,22 +367,21 @@ void turn_cold_done(turn *t, unsigned long long job, snapshot_cold *s)
 	snapshot_cold_free(s);
 }
 
-/* Answers g's waiters: the snapshot, the events after it, the watch. */
+/* Answers g's waiters: the snapshot, the events after it, the watch;
+ * then keeps the snapshot in the cache if nothing was written since it
+ * was asked for. */
 static void cold_answer(turn *t, struct cold *g)
 {
 	const turn_sinks *k = &t->sinks;
 	long long seq = g->result ? snapshot_cold_seq(g->result) : 0;
 	int ok = g->result && !g->failed;
 
-	snapshot_cache_put(ok ? t->snaps : NULL, t->st, g->result);
-	g->result = NULL;
 	for (size_t i = 0; i < g->nw; i++) {
 		struct waiter *w = &g->w[i];
 		snapshot *tail = NULL;
 		if (!w->c || !k->reply)
 			continue;
-		if (!ok || snapshot_get(t->snaps, t->st, &w->who, g->seminar_id, g->activity_id, seq,
-		                        &tail) != STORE_OK) {
+		if (!ok || snapshot_cold_tail(g->result, &w->who, &tail) != STORE_OK) {
 			char *err = proto_encode_error(w->re[0] ? w->re : NULL, PROTO_ERR_STORAGE,
 			                               "the snapshot could not be read");
 			if (err)
@@ -368,7 +389,7 @@ static void cold_answer(turn *t, struct cold *g)
 			free(err);
 			continue;
 		}
-		int sent = k->reply(k->ctx, w->c->conn, w->head, tail) == 0;
+		int sent = k->reply(k->ctx, w->c->conn, w->head, tail) == 0 && !w->replaced;
 		snapshot_unref(tail);
 		for (size_t e = 0; sent && e < g->nheld; e++) {
 			const char *text;
@@ -380,10 +401,12 @@ static void cold_answer(turn *t, struct cold *g)
 		if (sent && k->watch)
 			k->watch(k->ctx, w->c->conn, g->seminar_id, g->activity_id, &w->who);
 	}
+	snapshot_cache_put(ok ? t->snaps : NULL, t->st, g->result, g->version);
+	g->result = NULL;
 }
 
-/* At the turn's end: answers the groups whose snapshot came, asks again
- * for those the worker had no place for. */
+/* At the turn's end: answers the groups whose snapshot came, asks for
+ * the new ones and again for those the worker had no place for. */
 static void cold_end(turn *t)
 {
 	size_t kept = 0;
@@ -431,8 +454,10 @@ void turn_end(turn *t)
 			                  : p->reply;
 			if (!p->tail)
 				p->reply = NULL;
-		} else if (p->c && p->reply && p->cold && cold_wait(t, p) == 0) {
+		} else if (p->c && p->reply && p->cold) {
 			/* answered when its snapshot is built (cold_end) */
+			if (cold_wait(t, p) != 0)
+				cold_refuse(t, p);
 		} else if (p->c && p->reply && k->reply && !p->cold &&
 		           k->reply(k->ctx, p->c->conn, p->reply, p->tail) == 0 && p->watch &&
 		           k->watch) {
@@ -553,7 +578,7 @@ static void handle(turn *t, turn_client *c, seminar_session *ss, const seminar_p
 	r.nevents = 0;
 	seminar_result_clear(&r);
 	if (c && m->type == PROTO_WATCH)
-		cold_forget(t, c); /* a newer watch replaces one still waiting */
+		cold_forget(t, c, 0); /* a newer watch replaces one still waiting */
 	if (c && m->type == PROTO_WATCH && !p->is_error) {
 		seminar_session_watch(ss, &p->seminar_id, &p->activity_id, &p->who);
 		p->watch = 1;

@@ -6,7 +6,10 @@
  * while the loop goes on answering posts; when it comes back, every watch
  * waiting for that board gets it, one job for all of them, then the
  * events committed after its sequence number, each once and in order,
- * then its watch. A client that leaves while waiting gets nothing.
+ * then its watch. A client that leaves while waiting gets nothing; one
+ * that watches anew gets the snapshot of its first watch, alone. A full
+ * worker queue is asked again at the next turn's end. A snapshot read
+ * before a write the loop knows of is not kept in the cache.
  *
  * Boundary: a database file in a scratch directory (two connections on
  * it), the small seminar of unit_fixture.c, the turn with sinks of this
@@ -18,6 +21,7 @@
 #include "worker.h"
 
 #include <pthread.h>
+#include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +41,7 @@ struct env {
 	json_t *replies[CONNS]; /* per connection, in order */
 	int watching[CONNS];    /* watch sink calls */
 	int asked;              /* cold sink calls */
+	int busy;               /* cold sink calls still to answer "full" */
 	long long seminar_id, activity_id;
 	int facilitator;
 	worker *w;              /* NULL: the test builds the snapshot itself */
@@ -101,6 +106,10 @@ static int on_cold(void *ctx, long long seminar_id, long long activity_id, int f
 	e->seminar_id = seminar_id;
 	e->activity_id = activity_id;
 	e->facilitator = facilitator;
+	if (e->busy > 0) {
+		e->busy--;
+		return WORKER_BUSY;
+	}
 	if (e->w)
 		return worker_submit_snapshot(e->w, seminar_id, activity_id, facilitator, job);
 	*job = 41;
@@ -330,11 +339,141 @@ static void racing_events_follow_the_snapshot_once(void **state)
 	turn_client_free(phone);
 }
 
+/* Builds the snapshot asked for last on a connection of its own, as the
+ * worker would, now. */
+static snapshot_cold *build(struct env *e)
+{
+	char err[256];
+	store *worker_st = NULL;
+	snapshot_cold *cold = NULL;
+	assert_int_equal(store_open(e->db, e->cat, &worker_st, err, sizeof err), 0);
+	assert_int_equal(snapshot_cold_build(worker_st, e->seminar_id, e->activity_id,
+	                                     e->facilitator, &cold),
+	                 STORE_OK);
+	store_close(worker_st);
+	return cold;
+}
+
+/* The worker's queue is full: the watch waits, and is asked for again at
+ * the next turn's end, until there is a place. */
+static void a_full_queue_is_asked_again(void **state)
+{
+	struct env *e = *state;
+	turn_client *phone = open_and_join(e, 1);
+	turn_client *screen = turn_client_new(e->t, (void *)(uintptr_t)0, "");
+	assert_non_null(screen);
+
+	e->busy = 2;
+	watch(e, screen, 1);
+	assert_int_equal(e->asked, 1);
+	assert_int_equal(turn_client_waiting(screen), 1);
+	post(e, phone, 1, 1); /* the second ask, full again */
+	assert_int_equal(e->asked, 2);
+	post(e, phone, 1, 2); /* the third finds a place */
+	assert_int_equal(e->asked, 3);
+	post(e, phone, 1, 3); /* queued: not asked again */
+	assert_int_equal(e->asked, 3);
+	json_t *r = take(e, 0);
+	assert_int_equal(json_array_size(r), 0);
+	json_decref(r);
+
+	turn_cold_done(e->t, 41, build(e));
+	turn_end(e->t);
+	r = take(e, 0);
+	assert_string_equal(type_of(r, 0), "synced");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(r, 0), "re")), "w1");
+	assert_int_equal(json_array_size(json_object_get(json_array_get(r, 0), "contributions")), 3);
+	assert_int_equal(e->watching[0], 1);
+	assert_int_equal(turn_client_waiting(screen), 0);
+	json_decref(r);
+	turn_client_free(screen);
+	turn_client_free(phone);
+}
+
+/* A client watches anew while its first watch waits: the first is
+ * answered with its snapshot alone (the client knows it replaced it), the
+ * second with the snapshot, the events since, and the watch; one job. */
+static void a_replaced_watch_gets_its_snapshot_alone(void **state)
+{
+	struct env *e = *state;
+	turn_client *phone = open_and_join(e, 1);
+	turn_client *screen = turn_client_new(e->t, (void *)(uintptr_t)0, "");
+	assert_non_null(screen);
+
+	watch(e, screen, 1);
+	snapshot_cold *cold = build(e);
+	post(e, phone, 1, 1); /* after the snapshot: an event */
+	watch(e, screen, 2);
+	assert_int_equal(e->asked, 1);
+	json_t *r = take(e, 0);
+	assert_int_equal(json_array_size(r), 0);
+	json_decref(r);
+
+	turn_cold_done(e->t, 41, cold);
+	turn_end(e->t);
+	r = take(e, 0);
+	assert_int_equal(json_array_size(r), 3);
+	assert_string_equal(type_of(r, 0), "synced");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(r, 0), "re")), "w1");
+	assert_string_equal(type_of(r, 1), "synced");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(r, 1), "re")), "w2");
+	assert_string_equal(type_of(r, 2), "event");
+	assert_int_equal(e->watching[0], 1); /* the second watch only */
+	json_decref(r);
+	turn_client_free(screen);
+	turn_client_free(phone);
+}
+
+/* Another process writes while the snapshot is being built (a change the
+ * loop learns through the store's version, with no event): the waiters
+ * get what was read, but the cache does not keep it, so the next watch
+ * reads again and sees the change. */
+static void a_snapshot_read_before_a_write_is_not_kept(void **state)
+{
+	struct env *e = *state;
+	sqlite3 *other = NULL;
+	turn_client *a = turn_client_new(e->t, (void *)(uintptr_t)0, "");
+	turn_client *b = turn_client_new(e->t, (void *)(uintptr_t)2, "");
+	assert_non_null(a);
+	assert_non_null(b);
+
+	watch(e, a, 1);
+	assert_int_equal(e->asked, 1);
+	snapshot_cold *cold = build(e);
+	assert_int_equal(sqlite3_open(e->db, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "UPDATE seminar SET title = 'Titre corrigé'", NULL,
+	                              NULL, NULL),
+	                 SQLITE_OK);
+	sqlite3_close(other);
+	turn_cold_done(e->t, 41, cold);
+	turn_end(e->t);
+	json_t *r = take(e, 0);
+	assert_string_equal(type_of(r, 0), "synced");
+	json_decref(r);
+
+	watch(e, b, 2);
+	assert_int_equal(e->asked, 2); /* not from the cache */
+	turn_cold_done(e->t, 41, build(e));
+	turn_end(e->t);
+	r = take(e, 2);
+	assert_string_equal(type_of(r, 0), "synced");
+	json_t *seminar = json_object_get(json_array_get(r, 0), "seminar");
+	assert_string_equal(json_string_value(json_object_get(seminar, "title")), "Titre corrigé");
+	json_decref(r);
+	turn_client_free(a);
+	turn_client_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(cold_watch_is_built_off_the_loop, setup, teardown),
 		cmocka_unit_test_setup_teardown(racing_events_follow_the_snapshot_once, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(a_full_queue_is_asked_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(a_replaced_watch_gets_its_snapshot_alone, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(a_snapshot_read_before_a_write_is_not_kept, setup,
 		                                teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
