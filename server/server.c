@@ -408,8 +408,10 @@ int server_run(store *st, const server_config *cfg)
 		fprintf(stderr, "atelier : %s\n", err);
 		goto out;
 	}
-	/* The worker's connection checkpoints the log: no commit of the loop
-	 * waits for a checkpoint's syncs (worker.h). */
+	/* The snapshots' worker checkpoints the log, between jobs that are
+	 * short (an export may read for seconds): no commit of the loop waits
+	 * for a checkpoint's syncs (worker.h). */
+	worker_no_checkpoints(n.exports);
 	store_autocheckpoint(st, 0);
 	struct lws_vhost *vh = lws_get_vhost_by_name(n.ctx, "atelier");
 	n.port = vh ? lws_get_vhost_listen_port(vh) : cfg->port;
@@ -433,7 +435,7 @@ out:
 	if (n.ctx) {
 		ws_shutdown(&n, 1);
 		/* Before the context: the thread's wake-up uses it. */
-		if (n.exports)
+		if (n.snapshots)
 			store_autocheckpoint(st, STORE_AUTOCHECKPOINT);
 		worker_free(n.exports);
 		n.exports = NULL;

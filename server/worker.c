@@ -68,6 +68,7 @@ struct worker {
 	struct list waiting, done;  /* under mu */
 	size_t held, cap;           /* under mu: jobs waiting, running or done */
 	int stop;                   /* under mu: the thread must end */
+	int quiet;                  /* under mu: checkpoints nothing */
 	int opened;                 /* under mu: 0 opening, 1 open, -1 failed */
 	char err[256];              /* written by the thread before opened = -1 */
 	unsigned long long next_id; /* the loop's alone */
@@ -174,11 +175,16 @@ static void *thread_main(void *arg)
 	struct timespec checkpoint;
 	next_checkpoint(&checkpoint);
 	while (!r) {
-		while (!w->stop && !w->waiting.head && !passed(&checkpoint))
-			pthread_cond_timedwait(&w->cond, &w->mu, &checkpoint);
+		while (!w->stop && !w->waiting.head && (w->quiet || !passed(&checkpoint))) {
+			if (w->quiet)
+				pthread_cond_wait(&w->cond, &w->mu);
+			else
+				pthread_cond_timedwait(&w->cond, &w->mu, &checkpoint);
+		}
 		if (w->stop)
 			break;
 		struct job *j = pop(&w->waiting);
+		int quiet = w->quiet;
 		pthread_mutex_unlock(&w->mu);
 		if (j) {
 			run(st, w->cat, j);
@@ -187,7 +193,7 @@ static void *thread_main(void *arg)
 			pthread_mutex_unlock(&w->mu);
 			w->wake(w->ctx);
 		}
-		if (passed(&checkpoint)) {
+		if (!quiet && passed(&checkpoint)) {
 			store_checkpoint(st);
 			next_checkpoint(&checkpoint);
 		}
@@ -253,6 +259,14 @@ fail:
 	}
 	free(w);
 	return WORKER_ERR;
+}
+
+void worker_no_checkpoints(worker *w)
+{
+	pthread_mutex_lock(&w->mu);
+	w->quiet = 1;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->mu);
 }
 
 /* Takes a place in the queue for a new job: NULL with *r WORKER_BUSY or

@@ -14,7 +14,8 @@
  * The thread also checkpoints the database's write-ahead log through its
  * connection, between jobs, about once a second (store_checkpoint), so
  * that the loop's connection can leave that slow work, two syncs of the
- * disk, to it (store_autocheckpoint(st, 0)).
+ * disk, to it (store_autocheckpoint(st, 0)). One worker per database is
+ * enough for that: the others are told worker_no_checkpoints().
  *
  * Threads: worker_new, worker_submit, worker_collect and worker_free are
  * for one thread (the loop); the wake-up runs on the worker thread and
@@ -52,6 +53,10 @@ typedef void (*worker_wake_fn)(void *ctx);
 int worker_new(const char *db_path, const i18n_cat *cat, size_t queue_len,
                worker_wake_fn wake, void *ctx, worker **out /* OUT */, char *err,
                size_t err_len);
+
+/* From now on, w's thread checkpoints nothing (another worker on the
+ * same database does). */
+void worker_no_checkpoints(worker *w);
 
 /* Queues the export of seminar code in format f. Returns 0 with the job's
  * id (never 0) in *id, WORKER_BUSY when queue_len jobs are held, or

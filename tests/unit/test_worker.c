@@ -247,21 +247,30 @@ static long long file_size(const char *path)
 	return stat(path, &sb) ? -1 : (long long)sb.st_size;
 }
 
-/* The loop's connection checkpoints nothing (as the server's): what it
- * commits stays in the log until the worker, with no job to do, copies
- * it into the database file. */
-static void test_checkpoints_the_log(void **state)
+/* Commits a second seminar on the loop's connection, which checkpoints
+ * nothing (as the server's): it stays in the log. Returns the size of the
+ * database file then; wal (OUT) is the log's path. */
+static long long fill_the_log(struct env *e, char *wal, size_t wal_len)
 {
-	struct env *e = *state;
-	char code[32], err[256], wal[320];
+	char code[32], err[256];
 	assert_int_equal(store_autocheckpoint(e->st, 0), STORE_OK);
 	json_t *defn = fx_definition();
 	json_object_set_new(defn, "id", json_string("essai-bis"));
 	assert_int_equal(fx_import_code(e->st, defn, code, sizeof code, err, sizeof err), 0);
 	json_decref(defn);
-	snprintf(wal, sizeof wal, "%s-wal", e->db);
+	snprintf(wal, wal_len, "%s-wal", e->db);
 	long long before = file_size(e->db);
 	assert_true(file_size(wal) > before); /* the imports are in the log */
+	return before;
+}
+
+/* What the loop commits stays in the log until the worker, with no job
+ * to do, copies it into the database file. */
+static void test_checkpoints_the_log(void **state)
+{
+	struct env *e = *state;
+	char wal[320];
+	long long before = fill_the_log(e, wal, sizeof wal);
 
 	worker *w = start(e, 0);
 	for (int waited = 0; file_size(e->db) <= before; waited += 10) {
@@ -270,6 +279,29 @@ static void test_checkpoints_the_log(void **state)
 			         file_size(wal));
 		usleep(10000);
 	}
+	worker_free(w);
+}
+
+/* A worker told worker_no_checkpoints() leaves the log to another: more
+ * than two of its checkpoint intervals (1 s) and a job later, the
+ * database file has not grown. */
+static void test_a_quiet_worker_leaves_the_log(void **state)
+{
+	struct env *e = *state;
+	char wal[320];
+	worker_result res;
+	unsigned long long id = 0;
+	long long before = fill_the_log(e, wal, sizeof wal);
+
+	worker *w = start(e, 0);
+	worker_no_checkpoints(w);
+	usleep(2500 * 1000);
+	assert_int_equal(worker_submit(w, e->code, EXPORT_CSV, &id), WORKER_OK);
+	wait_wakes(&e->wk, 1);
+	assert_int_equal(worker_collect(w, &res), 1);
+	assert_int_equal(res.status, WORKER_OK);
+	free(res.body);
+	assert_int_equal(file_size(e->db), before);
 	worker_free(w);
 }
 
@@ -295,6 +327,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_full_queue_is_busy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stop_with_jobs_pending, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoints_the_log, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_quiet_worker_leaves_the_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unopenable_database, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
