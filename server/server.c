@@ -412,6 +412,9 @@ int server_run(store *st, const server_config *cfg)
 	 * short (an export may read for seconds): no commit of the loop waits
 	 * for a checkpoint's syncs (worker.h). */
 	worker_no_checkpoints(n.exports);
+	/* An export takes only the CPU nobody else wants: the posts made
+	 * while one renders keep their latency (docs/BENCHMARKS.md). */
+	worker_background(n.exports);
 	store_autocheckpoint(st, 0);
 	struct lws_vhost *vh = lws_get_vhost_by_name(n.ctx, "atelier");
 	n.port = vh ? lws_get_vhost_listen_port(vh) : cfg->port;

@@ -15,6 +15,7 @@
  * thread, which reads the seminars and checkpoints the log) and export.h.
  * Must not touch the network, the loop's store nor any connection.
  */
+#define _GNU_SOURCE /* SCHED_IDLE */
 #include "worker.h"
 #include "export_view.h"
 #include "i18n.h"
@@ -24,6 +25,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,6 +261,12 @@ fail:
 	}
 	free(w);
 	return WORKER_ERR;
+}
+
+int worker_background(worker *w)
+{
+	struct sched_param p = {.sched_priority = 0};
+	return pthread_setschedparam(w->thread, SCHED_IDLE, &p) ? WORKER_ERR : WORKER_OK;
 }
 
 void worker_no_checkpoints(worker *w)

@@ -54,6 +54,13 @@ int worker_new(const char *db_path, const i18n_cat *cat, size_t queue_len,
                worker_wake_fn wake, void *ctx, worker **out /* OUT */, char *err,
                size_t err_len);
 
+/* w's thread runs only on a core nothing else wants (Linux's SCHED_IDLE,
+ * no privilege needed): the loop, and anything else the machine runs,
+ * take the CPU from it at once when they wake; with a core left idle it
+ * runs at full speed. Returns WORKER_OK, or WORKER_ERR when the system
+ * refused (the thread keeps its nice value). */
+int worker_background(worker *w);
+
 /* From now on, w's thread checkpoints nothing (another worker on the
  * same database does). */
 void worker_no_checkpoints(worker *w);

@@ -10,13 +10,16 @@
  * own connection on it, as the server's does), the small seminar of
  * unit_fixture.c. Waits on the fake wake-up are bounded; nothing is timed.
  */
+#define _GNU_SOURCE /* SCHED_IDLE */
 #include "unit_fixture.h"
 #include "export.h"
 #include "export_view.h"
 #include "i18n.h"
 #include "worker.h"
 
+#include <dirent.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,6 +308,41 @@ static void test_a_quiet_worker_leaves_the_log(void **state)
 	worker_free(w);
 }
 
+/* The threads of this process under SCHED_IDLE. */
+static int idle_threads(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *t;
+	int n = 0;
+	assert_non_null(d);
+	while ((t = readdir(d)))
+		if (t->d_name[0] != '.' && sched_getscheduler((pid_t)atoi(t->d_name)) == SCHED_IDLE)
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* worker_background puts the worker's thread, and it alone, under
+ * SCHED_IDLE; its jobs still run. */
+static void test_background_runs_on_idle_cores(void **state)
+{
+	struct env *e = *state;
+	worker_result res;
+	unsigned long long id = 0;
+	worker *w = start(e, 0);
+
+	assert_int_equal(idle_threads(), 0);
+	assert_int_equal(worker_background(w), WORKER_OK);
+	assert_int_equal(idle_threads(), 1);
+	assert_int_equal(sched_getscheduler(0), SCHED_OTHER); /* not the caller */
+	assert_int_equal(worker_submit(w, e->code, EXPORT_CSV, &id), WORKER_OK);
+	wait_wakes(&e->wk, 1);
+	assert_int_equal(worker_collect(w, &res), 1);
+	assert_int_equal(res.status, WORKER_OK);
+	free(res.body);
+	worker_free(w);
+}
+
 static void test_unopenable_database(void **state)
 {
 	struct env *e = *state;
@@ -328,6 +366,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stop_with_jobs_pending, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpoints_the_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_quiet_worker_leaves_the_log, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_background_runs_on_idle_cores, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unopenable_database, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
