@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Sent with every HTTP response: a strict CSP (no inline script or style,
@@ -273,6 +274,8 @@ static void print_addresses(net *n)
 	fflush(stdout);
 }
 
+/* Every 200 ms: ends the loop when asked to stop, and lets a starved
+ * export worker take its turn (worker_tick). */
 static void check_stop(lws_sorted_usec_list_t *sul)
 {
 	net *n = lws_container_of(sul, net, stop_sul);
@@ -280,6 +283,9 @@ static void check_stop(lws_sorted_usec_list_t *sul)
 		lws_cancel_service(n->ctx);
 		return;
 	}
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	worker_tick(n->exports, (long long)t.tv_sec * 1000000LL + t.tv_nsec / 1000);
 	lws_sul_schedule(n->ctx, 0, &n->stop_sul, check_stop, 200 * LWS_US_PER_MS);
 }
 

@@ -39,6 +39,11 @@
  * loop's turns. Linux gives each thread its own nice value. */
 #define WORKER_NICE 10
 
+/* How long a job may wait, or run, under SCHED_IDLE before the thread
+ * takes its turn with the others (worker_tick): on a machine whose cores
+ * are all busy, an idle-class thread would never run. */
+#define BACKGROUND_GRACE_US (2 * 1000000LL)
+
 /* How often the thread checkpoints the log: after a job or an idle wait
  * once this long has passed since the last checkpoint. */
 #define CHECKPOINT_MS 1000
@@ -74,6 +79,12 @@ struct worker {
 	int opened;                 /* under mu: 0 opening, 1 open, -1 failed */
 	char err[256];              /* written by the thread before opened = -1 */
 	unsigned long long next_id; /* the loop's alone */
+	long long *since;           /* the loop's alone: when each job not yet
+	                             * collected was queued, oldest first (a
+	                             * ring of cap; jobs end in that order) */
+	size_t since_head, since_n;
+	int background;             /* the loop's alone: worker_background */
+	int promoted;               /* the loop's alone: out of SCHED_IDLE now */
 	worker_wake_fn wake;
 	void *ctx;
 	char *path;
@@ -129,6 +140,14 @@ static void run(store *st, const i18n_cat *cat, struct job *j)
 		j->len = 0;
 	}
 	j->status = r ? WORKER_ERR : WORKER_OK;
+}
+
+/* The monotonic clock in µs. */
+static long long now_us(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000000LL + t.tv_nsec / 1000;
 }
 
 /* 1 when the monotonic clock has reached *t. */
@@ -218,6 +237,8 @@ int worker_new(const char *db_path, const i18n_cat *cat, size_t queue_len,
 	    !(w->cat = i18n_new(i18n_lang(cat))))
 		goto fail;
 	w->cap = queue_len ? queue_len : WORKER_QUEUE_DEFAULT;
+	if (!(w->since = calloc(w->cap, sizeof *w->since)))
+		goto fail;
 	w->wake = wake;
 	w->ctx = ctx;
 	if (pthread_mutex_init(&w->mu, NULL))
@@ -257,16 +278,36 @@ fail:
 		pthread_mutex_destroy(&w->mu);
 	if (w) {
 		free(w->path);
+		free(w->since);
 		i18n_free(w->cat);
 	}
 	free(w);
 	return WORKER_ERR;
 }
 
-int worker_background(worker *w)
+/* Puts w's thread in the idle class (idle set) or back with the others. */
+static int set_class(worker *w, int idle)
 {
 	struct sched_param p = {.sched_priority = 0};
-	return pthread_setschedparam(w->thread, SCHED_IDLE, &p) ? WORKER_ERR : WORKER_OK;
+	return pthread_setschedparam(w->thread, idle ? SCHED_IDLE : SCHED_OTHER, &p) ? WORKER_ERR
+	                                                                            : WORKER_OK;
+}
+
+int worker_background(worker *w)
+{
+	int r = set_class(w, 1);
+	w->background = r == WORKER_OK;
+	w->promoted = 0;
+	return r;
+}
+
+void worker_tick(worker *w, long long now)
+{
+	if (!w || !w->background)
+		return;
+	int late = w->since_n && now - w->since[w->since_head] > BACKGROUND_GRACE_US;
+	if (late != w->promoted && set_class(w, !late) == WORKER_OK)
+		w->promoted = late;
 }
 
 void worker_no_checkpoints(worker *w)
@@ -303,6 +344,7 @@ static struct job *job_new(worker *w, int *r)
 static void job_queue(worker *w, struct job *j, unsigned long long *id)
 {
 	j->id = *id = ++w->next_id;
+	w->since[(w->since_head + w->since_n++) % w->cap] = now_us();
 	pthread_mutex_lock(&w->mu);
 	push(&w->waiting, j);
 	pthread_cond_signal(&w->cond);
@@ -347,6 +389,8 @@ int worker_collect(worker *w, worker_result *out)
 	pthread_mutex_unlock(&w->mu);
 	if (!j)
 		return 0;
+	w->since_head = (w->since_head + 1) % w->cap;
+	w->since_n--;
 	out->id = j->id;
 	out->status = j->status;
 	out->body = j->body;
@@ -376,6 +420,7 @@ void worker_free(worker *w)
 	pthread_cond_destroy(&w->cond);
 	pthread_mutex_destroy(&w->mu);
 	free(w->path);
+	free(w->since);
 	i18n_free(w->cat);
 	free(w);
 }

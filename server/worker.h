@@ -57,9 +57,18 @@ int worker_new(const char *db_path, const i18n_cat *cat, size_t queue_len,
 /* w's thread runs only on a core nothing else wants (Linux's SCHED_IDLE,
  * no privilege needed): the loop, and anything else the machine runs,
  * take the CPU from it at once when they wake; with a core left idle it
- * runs at full speed. Returns WORKER_OK, or WORKER_ERR when the system
- * refused (the thread keeps its nice value). */
+ * runs at full speed. So that a machine whose cores are all busy does not
+ * starve it, worker_tick puts it back with the others (at its nice value)
+ * while a job has been waiting or running for more than 2 s. Returns
+ * WORKER_OK, or WORKER_ERR when the system refused (the thread keeps its
+ * nice value). */
 int worker_background(worker *w);
+
+/* Called by the loop now and then (the server: every 200 ms) with the
+ * monotonic clock's time in µs: moves a background worker's thread out
+ * of SCHED_IDLE while its oldest job not yet collected was queued more
+ * than 2 s before now, and back when none is. NULL is a no-op. */
+void worker_tick(worker *w, long long now_us);
 
 /* From now on, w's thread checkpoints nothing (another worker on the
  * same database does). */

@@ -322,8 +322,17 @@ static int idle_threads(void)
 	return n;
 }
 
+static long long monotonic_us(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000000LL + t.tv_nsec / 1000;
+}
+
 /* worker_background puts the worker's thread, and it alone, under
- * SCHED_IDLE; its jobs still run. */
+ * SCHED_IDLE; its jobs still run. worker_tick takes it out while a job
+ * not yet collected is more than 2 s old (by the clock it is given), and
+ * puts it back once none is. */
 static void test_background_runs_on_idle_cores(void **state)
 {
 	struct env *e = *state;
@@ -335,11 +344,18 @@ static void test_background_runs_on_idle_cores(void **state)
 	assert_int_equal(worker_background(w), WORKER_OK);
 	assert_int_equal(idle_threads(), 1);
 	assert_int_equal(sched_getscheduler(0), SCHED_OTHER); /* not the caller */
+	long long queued = monotonic_us();
 	assert_int_equal(worker_submit(w, e->code, EXPORT_CSV, &id), WORKER_OK);
 	wait_wakes(&e->wk, 1);
+	worker_tick(w, queued + 1000000LL);
+	assert_int_equal(idle_threads(), 1); /* young */
+	worker_tick(w, monotonic_us() + 3000000LL);
+	assert_int_equal(idle_threads(), 0); /* late: with the others */
 	assert_int_equal(worker_collect(w, &res), 1);
 	assert_int_equal(res.status, WORKER_OK);
 	free(res.body);
+	worker_tick(w, monotonic_us() + 3000000LL);
+	assert_int_equal(idle_threads(), 1); /* nothing held */
 	worker_free(w);
 }
 
