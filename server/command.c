@@ -21,7 +21,7 @@
 #define FACILITATORS ROLES_FACILITATING
 
 static const command table[] = {
-	{PROTO_JOIN, "join", ID | F(CODE), F(TOKEN) | F(NAME) | F(STRUCTURE), 0,
+	{PROTO_JOIN, "join", ID | F(CODE), F(TOKEN) | F(NAME) | F(STRUCTURE) | F(GROUP), F(GROUP),
 	 seminar_do_join, ROLE_ANYONE | ROLE_PARTICIPANT | ROLE_SYSTEM, 1, 0, RATE_JOIN},
 	{PROTO_WATCH, "watch", ID | F(CODE), F(ACTIVITY) | F(SINCE) | F(KEY) | F(ATTEND),
 	 F(ACTIVITY),
@@ -42,6 +42,8 @@ static const command table[] = {
 	 RATE_KEY},
 	{PROTO_SHOW, "show", KEYED | F(CONTRIBUTION), 0, 0, seminar_do_show, FACILITATORS, 1, 0,
 	 RATE_KEY},
+	{PROTO_GROUP_COUNTS, "group_counts", KEYED, 0, 0, seminar_do_group_counts, FACILITATORS, 0,
+	 0, RATE_KEY},
 };
 
 #define NROWS (sizeof table / sizeof table[0])

@@ -39,6 +39,8 @@
 #define MAX_ACTIVITIES 100
 #define MAX_BOARDS 20
 #define MAX_VOTE_BUDGET 50
+#define MAX_GROUPS 12
+#define MAX_GROUP_LABEL 60
 #define DEFAULT_VOTE_BUDGET 3
 #define FORMAT_NAME "atelier-seminaire"
 #define FORMAT_VERSION 1
@@ -51,11 +53,12 @@
 
 static const char *const seminar_fields[] = {
 	"format", "version", "id", "code", "title", "date", "venue",
-	"description", "activities", NULL};
+	"description", "groups", "activities", NULL};
 static const char *const activity_fields[] = {
 	"id", "title", "question", "template", "animators", "vote_budget",
 	"boards", NULL};
 static const char *const board_fields[] = {"id", "title", "prompt", "kind", NULL};
+static const char *const group_fields[] = {"id", "label", NULL};
 static const char *const templates[] = {
 	"open", "ami", "swot", "orientations", "custom", NULL};
 static const char *const board_kinds[] = {"notes", "orientations", NULL};
@@ -626,6 +629,32 @@ static int check_header(check *c, json_t *root)
 	return 0;
 }
 
+/* groups: optional array of 0..MAX_GROUPS stakeholder groups, each
+ * {"id": slug, "label": one-line text}, ids unique; absent stays absent
+ * (the seminar has none). */
+static int check_groups(check *c, json_t *root)
+{
+	char item[PATH_LEN];
+	json_t *list;
+	const char *id;
+
+	if (!json_object_get(root, "groups"))
+		return 0;
+	if (array_field(c, root, "", "groups", MAX_GROUPS, 0, &list) < 0)
+		return -1;
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		json_t *g = json_array_get(list, i);
+		item_path(item, sizeof item, "groups", i);
+		if (!json_is_object(g))
+			return fail(c, item, "defn.err.type_object", NULL, NULL, NULL);
+		if (known_fields(c, g, item, group_fields) < 0 || slug_field(c, g, item, "id", &id) < 0 ||
+		    text_field(c, g, item, "label", MAX_GROUP_LABEL, ONE_LINE, REQUIRED) < 0 ||
+		    unique_id(c, list, i, "groups", id) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* defn_validate() with a catalogue (not NULL). */
 static int validate(json_t *root, const char *path, const i18n_cat *cat, char *err, size_t err_len)
 {
@@ -638,7 +667,7 @@ static int validate(json_t *root, const char *path, const i18n_cat *cat, char *e
 	if (!json_is_object(root))
 		return fail(&c, i18n("defn.root", cat), "defn.err.type_object", NULL, NULL, NULL);
 	if (known_fields(&c, root, "", seminar_fields) < 0 || check_format(&c, root) < 0 ||
-	    check_header(&c, root) < 0 ||
+	    check_header(&c, root) < 0 || check_groups(&c, root) < 0 ||
 	    array_field(&c, root, "", "activities", MAX_ACTIVITIES, 1, &acts) < 0)
 		return -1;
 	for (size_t i = 0; i < json_array_size(acts); i++) {
@@ -750,6 +779,7 @@ struct defn_mem {
 	defn_activity *activities;
 	defn_board *boards;     /* every activity's, one after the other */
 	const char **animators; /* the same */
+	defn_group *groups;
 	char *text, *end;       /* the texts, and where the next one goes */
 };
 
@@ -778,6 +808,11 @@ static size_t text_bytes(json_t *doc)
 
 	for (const char *const *k = seminar_texts; *k; k++)
 		n += bytes(json_object_get(doc, *k));
+	for (size_t i = 0; i < items(doc, "groups"); i++) {
+		json_t *g = json_array_get(json_object_get(doc, "groups"), i);
+		for (const char *const *k = group_fields; *k; k++)
+			n += bytes(json_object_get(g, *k));
+	}
 	for (size_t i = 0; i < items(doc, "activities"); i++) {
 		json_t *a = json_array_get(acts, i);
 		for (const char *const *k = activity_texts; *k; k++)
@@ -827,6 +862,7 @@ void defn_free(defn_seminar *d)
 		free(d->mem->activities);
 		free(d->mem->boards);
 		free(d->mem->animators);
+		free(d->mem->groups);
 		free(d->mem->text);
 		free(d->mem);
 	}
@@ -868,8 +904,8 @@ static void make_activity(struct defn_mem *m, json_t *a, defn_activity *out, siz
 
 int defn_new(json_t *doc, defn_seminar **out)
 {
-	json_t *acts = json_object_get(doc, "activities");
-	size_t na = items(doc, "activities"), nb = 0, nn = 0, i;
+	json_t *acts = json_object_get(doc, "activities"), *groups = json_object_get(doc, "groups");
+	size_t na = items(doc, "activities"), ng = items(doc, "groups"), nb = 0, nn = 0, i;
 	defn_seminar *d = calloc(1, sizeof *d);
 	struct defn_mem *m = d ? calloc(1, sizeof *m) : NULL;
 
@@ -884,8 +920,9 @@ int defn_new(json_t *doc, defn_seminar **out)
 	m->activities = malloc((na ? na : 1) * sizeof *m->activities);
 	m->boards = malloc((nb ? nb : 1) * sizeof *m->boards);
 	m->animators = malloc((nn ? nn : 1) * sizeof *m->animators);
+	m->groups = malloc((ng ? ng : 1) * sizeof *m->groups);
 	m->text = m->end = malloc(text_bytes(doc) + 1);
-	if (!m->activities || !m->boards || !m->animators || !m->text ||
+	if (!m->activities || !m->boards || !m->animators || !m->groups || !m->text ||
 	    digest_of(doc, d->digest))
 		goto fail;
 	d->id = keep(m, json_object_get(doc, "id"), NULL);
@@ -894,6 +931,13 @@ int defn_new(json_t *doc, defn_seminar **out)
 	d->date = keep(m, json_object_get(doc, "date"), "");
 	d->venue = keep(m, json_object_get(doc, "venue"), "");
 	d->description = keep(m, json_object_get(doc, "description"), "");
+	for (i = 0; i < ng; i++) {
+		json_t *g = json_array_get(groups, i);
+		m->groups[i] = (defn_group){keep(m, json_object_get(g, "id"), ""),
+		                            keep(m, json_object_get(g, "label"), "")};
+	}
+	d->groups = m->groups;
+	d->ngroups = ng;
 	nb = nn = 0;
 	for (i = 0; i < na; i++)
 		make_activity(m, json_array_get(acts, i), &m->activities[i], &nb, &nn);

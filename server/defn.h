@@ -19,6 +19,12 @@
  * defn_free; every text is the definition's own copy, "" for a member the
  * document lacks, unless a comment says NULL. */
 
+/* A stakeholder group participants may say they belong to. */
+typedef struct defn_group {
+	const char *id;    /* slug */
+	const char *label; /* one line, at most 60 characters */
+} defn_group;
+
 typedef struct defn_board {
 	const char *id; /* slug */
 	const char *title;
@@ -45,6 +51,8 @@ typedef struct defn_seminar {
 	const char *date;  /* YYYY-MM-DD */
 	const char *venue;
 	const char *description;
+	const defn_group *groups; /* in the definition's order; none: ngroups 0 */
+	size_t ngroups;
 	const defn_activity *activities; /* in programme order */
 	size_t nactivities;
 	/* The digest (digest.c) of the normalized document with its members
@@ -69,6 +77,7 @@ void defn_free(defn_seminar *d);
  * store_import() relies on:
  *   { "id": slug, "code": "ABC123" | absent, "title", "date": "YYYY-MM-DD",
  *     "venue", "description",
+ *     "groups": [ { "id": slug, "label" } ] | absent (0 to 12, ids unique),
  *     "activities": [ { "id": slug, "title", "question", "template",
  *        "animators": [string], "vote_budget": int 0..50,
  *        "boards": [ { "id": slug, "title", "prompt", "kind": "notes" |

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "groups.h"
 #include "vocab.h"
 
 /* What the synthesis does with a contribution in each state: whether the
@@ -94,6 +95,15 @@ static int top_order(const void *a, const void *b)
 	return c ? c : cmp_ll(x->id, y->id);
 }
 
+/* Stakeholder groups: the definition's order. */
+static int group_order(const void *a, const void *b)
+{
+	const store_synthesis_group *x = *(const store_synthesis_group *const *)a;
+	const store_synthesis_group *y = *(const store_synthesis_group *const *)b;
+	int c = cmp_ll(x->position, y->position);
+	return c ? c : cmp_ll(x->id, y->id);
+}
+
 /* Example actions by orientation, then in their own order. */
 static int action_order(const void *a, const void *b)
 {
@@ -156,6 +166,12 @@ struct view {
 	size_t ntops;
 	const store_synthesis_contribution **actions; /* kept example actions */
 	size_t nactions;
+	const store_synthesis_group **groups; /* not archived, in their order */
+	size_t ngroups;
+	/* Per activity of syn (its index there) and group (its index in
+	 * groups, ngroups: « sans groupe »): who attend it, and their counted
+	 * contributions. NULL when the seminar has no group. */
+	long long *people, *written;
 };
 
 static void view_clear(struct view *v)
@@ -165,6 +181,66 @@ static void view_clear(struct view *v)
 	free(v->boards);
 	free(v->tops);
 	free(v->actions);
+	free(v->groups);
+	free(v->people);
+	free(v->written);
+}
+
+/* The index in v->groups of the group group_id; v->ngroups (« sans
+ * groupe ») for none, or for a group the definition no longer holds. */
+static size_t group_index(const struct view *v, long long group_id)
+{
+	size_t g = 0;
+	while (g < v->ngroups && v->groups[g]->id != group_id)
+		g++;
+	return g;
+}
+
+/* The index in syn->activities of the activity activity_id (nactivities
+ * when none). */
+static size_t activity_index(const store_synthesis *syn, long long activity_id)
+{
+	size_t i = 0;
+	while (i < syn->nactivities && syn->activities[i].id != activity_id)
+		i++;
+	return i;
+}
+
+/* Counts, per activity and group, who attend and what they wrote
+ * (counted contributions on boards in the programme): 0, or -1 when
+ * memory runs out. Nothing when the seminar has no group. */
+static int count_groups(struct view *v)
+{
+	const store_synthesis *syn = v->syn;
+	size_t width, i;
+
+	for (i = 0; i < syn->ngroups; i++)
+		if (!syn->groups[i].archived)
+			v->groups[v->ngroups++] = &syn->groups[i];
+	if (!v->ngroups)
+		return 0;
+	qsort(v->groups, v->ngroups, sizeof *v->groups, group_order);
+	width = v->ngroups + 1;
+	v->people = calloc(syn->nactivities * width + 1, sizeof *v->people);
+	v->written = calloc(syn->nactivities * width + 1, sizeof *v->written);
+	if (!v->people || !v->written)
+		return -1;
+	for (i = 0; i < syn->npresence; i++) {
+		size_t a = activity_index(syn, syn->presence[i].activity_id);
+		if (a < syn->nactivities)
+			v->people[a * width + group_index(v, syn->presence[i].group_id)] +=
+				syn->presence[i].participants;
+	}
+	for (i = 0; i < syn->ncontributions; i++) {
+		const store_synthesis_contribution *c = &syn->contributions[i];
+		struct tally *t = v->tallies;
+		size_t k = lower_bound(t, v->ntallies, sizeof *t, c->board_id, tally_board), a;
+		if (!row_of(c->state)->counted || k == v->ntallies || t[k].b->id != c->board_id)
+			continue;
+		if ((a = activity_index(syn, t[k].b->activity_id)) < syn->nactivities)
+			v->written[a * width + group_index(v, c->group_id)]++;
+	}
+	return 0;
 }
 
 /* Fills v from syn: 0, or -1 when memory runs out. */
@@ -178,7 +254,8 @@ static int choose(struct view *v, const store_synthesis *syn)
 	v->boards = malloc((syn->nboards + 1) * sizeof *v->boards);
 	v->tops = malloc((n + 1) * sizeof *v->tops);
 	v->actions = malloc((n + 1) * sizeof *v->actions);
-	if (!v->acts || !v->tallies || !v->boards || !v->tops || !v->actions)
+	v->groups = malloc((syn->ngroups + 1) * sizeof *v->groups);
+	if (!v->acts || !v->tallies || !v->boards || !v->tops || !v->actions || !v->groups)
 		return -1;
 	for (i = 0; i < syn->nactivities; i++)
 		if (!syn->activities[i].archived)
@@ -211,7 +288,7 @@ static int choose(struct view *v, const store_synthesis *syn)
 	}
 	qsort(v->tops, v->ntops, sizeof *v->tops, top_order);
 	qsort(v->actions, v->nactions, sizeof *v->actions, action_order);
-	return 0;
+	return count_groups(v);
 }
 
 /* ===== The document ===== */
@@ -308,6 +385,27 @@ static json_t *boards(const struct view *v, const store_synthesis_activity *a, s
 	return list;
 }
 
+/* Activity a's participation per group, masked (groups.h); null when
+ * the seminar has no group. */
+static json_t *by_group(const struct view *v, const store_synthesis_activity *a)
+{
+	size_t width = v->ngroups + 1, at = (size_t)(a - v->syn->activities) * width;
+	groups_row *rows;
+	json_t *table;
+
+	if (!v->ngroups)
+		return json_null();
+	if (!(rows = calloc(width, sizeof *rows)))
+		return NULL;
+	for (size_t g = 0; g < width; g++)
+		rows[g] = (groups_row){g < v->ngroups ? v->groups[g]->slug : NULL,
+		                       g < v->ngroups ? v->groups[g]->label : NULL,
+		                       v->people[at + g], v->written[at + g]};
+	table = groups_table(rows, width);
+	free(rows);
+	return table;
+}
+
 /* An activity of the programme, with its figures and boards; its figures
  * are added to *c and *votes. */
 static json_t *activity(const struct view *v, const store_synthesis_activity *a,
@@ -337,6 +435,7 @@ static json_t *activity(const struct view *v, const store_synthesis_activity *a,
 	bad |= set(o, "participants", json_integer(a->attendance));
 	bad |= set(o, "contributions", json_integer(n));
 	bad |= set(o, "votes", json_integer(nv));
+	bad |= set(o, "by_group", by_group(v, a));
 	if (!bad)
 		bad = set(o, "boards", boards(v, a, first));
 	if (bad) {
@@ -344,6 +443,22 @@ static json_t *activity(const struct view *v, const store_synthesis_activity *a,
 		return NULL;
 	}
 	return o;
+}
+
+/* The seminar's groups in the definition: [{"id", "label"}]. */
+static json_t *groups(const struct view *v)
+{
+	json_t *list = json_array();
+	int bad = !list;
+
+	for (size_t g = 0; !bad && g < v->ngroups; g++)
+		bad = append(list, json_pack("{s:o, s:o}", "id", text(v->groups[g]->slug), "label",
+		                             text(v->groups[g]->label)));
+	if (bad) {
+		json_decref(list);
+		return NULL;
+	}
+	return list;
 }
 
 int export_view_build(const store_synthesis *syn, const char *generated, json_t **out)
@@ -367,6 +482,7 @@ int export_view_build(const store_synthesis *syn, const char *generated, json_t 
 		bad |= set(seminar, "date", text(syn->date));
 		bad |= set(seminar, "venue", text(syn->venue));
 		bad |= set(seminar, "description", text(syn->description));
+		bad |= set(seminar, "groups", groups(&v));
 		totals = json_object();
 		bad |= set(totals, "participants", json_integer(syn->participants));
 		bad |= set(totals, "contributions", json_integer(c));

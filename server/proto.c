@@ -94,6 +94,7 @@ static const struct field_spec fields[PROTO_F__COUNT] = {
 	[PROTO_F_TOKEN] = {"token", CHECK_IDENT, PROTO_MAX_TOKEN_CHARS},
 	[PROTO_F_NAME] = {"name", CHECK_LABEL, PROTO_MAX_LABEL_CHARS},
 	[PROTO_F_STRUCTURE] = {"structure", CHECK_LABEL, PROTO_MAX_LABEL_CHARS},
+	[PROTO_F_GROUP] = {"group", CHECK_IDENT, PROTO_MAX_SLUG_CHARS},
 	[PROTO_F_KEY] = {"key", CHECK_IDENT, PROTO_MAX_KEY_CHARS},
 	[PROTO_F_ACTIVITY] = {"activity", CHECK_IDENT, PROTO_MAX_SLUG_CHARS},
 	[PROTO_F_BOARD] = {"board", CHECK_IDENT, PROTO_MAX_SLUG_CHARS},
@@ -171,6 +172,7 @@ static const char **string_slot(proto_msg *m, proto_field f)
 	case PROTO_F_TOKEN: return &m->token;
 	case PROTO_F_NAME: return &m->name;
 	case PROTO_F_STRUCTURE: return &m->structure;
+	case PROTO_F_GROUP: return &m->group;
 	case PROTO_F_KEY: return &m->key;
 	case PROTO_F_ACTIVITY: return &m->activity;
 	case PROTO_F_BOARD: return &m->board;
@@ -432,8 +434,10 @@ static int read_fields(struct parse *p, json_t *root)
 				            fields[f].name);
 			continue;
 		}
-		if (json_is_null(v) && (ts->nullable & PROTO_FIELD_BIT(f)))
+		if (json_is_null(v) && (ts->nullable & PROTO_FIELD_BIT(f))) {
+			p->m->nulls |= PROTO_FIELD_BIT(f);
 			continue;
+		}
 		/* A post with "parent" is one example action: its limit applies. */
 		if (f == PROTO_F_TEXT && p->m->type == PROTO_POST &&
 		    json_object_get(root, "parent"))

@@ -36,7 +36,8 @@ typedef enum proto_type {
 	PROTO_UNVOTE,
 	PROTO_SET_STATE, /* facilitator: activity state */
 	PROTO_HIDE,      /* facilitator: hide a contribution */
-	PROTO_SHOW       /* facilitator: show it again */
+	PROTO_SHOW,      /* facilitator: show it again */
+	PROTO_GROUP_COUNTS /* facilitator: participation per stakeholder group */
 } proto_type;
 
 /* Error codes sent in {"type":"error","code":...}. proto_error_name() gives
@@ -75,7 +76,7 @@ typedef enum proto_err {
  * error. */
 typedef enum proto_field {
 	PROTO_F_ID, PROTO_F_CODE, PROTO_F_TOKEN, PROTO_F_NAME, PROTO_F_STRUCTURE,
-	PROTO_F_KEY, PROTO_F_ACTIVITY, PROTO_F_BOARD, PROTO_F_TEXT, PROTO_F_AUTHOR,
+	PROTO_F_GROUP, PROTO_F_KEY, PROTO_F_ACTIVITY, PROTO_F_BOARD, PROTO_F_TEXT, PROTO_F_AUTHOR,
 	PROTO_F_STATE, PROTO_F_CONTRIBUTION, PROTO_F_PARENT, PROTO_F_SINCE,
 	PROTO_F_ACTIONS, PROTO_F_ATTEND,
 	PROTO_F__COUNT
@@ -97,6 +98,7 @@ typedef struct proto_msg {
 	const char *token;      /* join: token from an earlier join */
 	const char *name;       /* join */
 	const char *structure;  /* join */
+	const char *group;      /* join: a stakeholder group's id */
 	const char *key;        /* facilitator key: set_state/hide/show; optional on watch */
 	const char *activity;   /* watch (NULL = all activities), post, set_state */
 	const char *board;      /* post */
@@ -108,6 +110,8 @@ typedef struct proto_msg {
 	long long since;        /* watch: last sequence seen */
 	int attend;             /* watch: 1 when "attend" is true (the participant
 	                         * opened the activity), else 0 */
+	unsigned nulls;         /* PROTO_FIELD_BIT()s of the nullable fields given
+	                         * as null (join: "group": null, no group) */
 	size_t nactions;        /* post: example actions of a new orientation */
 	const char **actions;
 	json_t *root_;          /* private: owns the strings */

@@ -1,6 +1,8 @@
 /*
  * seminar_facilitator.c — what a facilitator changes: an activity's state
- * (set_state), and a contribution hidden or shown again (hide, show).
+ * (set_state), and a contribution hidden or shown again (hide, show); and
+ * what a facilitator asks: the participation per stakeholder group
+ * (group_counts, the figures masked as the synthesis's).
  *
  * Boundary: handlers of the command table (seminar_handlers.h), on the
  * helpers of seminar_private.h. The turn found which key sends the message;
@@ -10,6 +12,8 @@
  */
 #include "seminar_private.h"
 #include "seminar_handlers.h"
+
+#include <stdlib.h>
 
 #include "view_wire.h"
 
@@ -63,4 +67,22 @@ int seminar_do_hide(struct seminar_job *j)
 int seminar_do_show(struct seminar_job *j)
 {
 	return moderate(j, VOCAB_VISIBLE);
+}
+
+int seminar_do_group_counts(struct seminar_job *j)
+{
+	store_seminar_info *seminar = NULL;
+	store_group_figures figures = {0};
+	long long sid = 0;
+	int rc = seminar__facilitated(j, &sid);
+
+	if (rc)
+		return rc;
+	if (!(rc = store_seminar_get(j->st, sid, 0, &seminar)) &&
+	    !(rc = store_group_figures_get(j->st, sid, &figures)) &&
+	    !(j->reply = view_group_counts(j->m->id, seminar, &figures, j->who->activity_id)))
+		rc = STORE_ERR;
+	store_seminar_info_free(seminar);
+	free(figures.items);
+	return rc;
 }

@@ -22,5 +22,6 @@ int seminar_do_unvote(struct seminar_job *j);
 int seminar_do_set_state(struct seminar_job *j);
 int seminar_do_hide(struct seminar_job *j);
 int seminar_do_show(struct seminar_job *j);
+int seminar_do_group_counts(struct seminar_job *j);
 
 #endif

@@ -21,11 +21,18 @@ int seminar_do_join(struct seminar_job *j)
 {
 	const proto_msg *m = j->m;
 	char token[STORE_TOKEN_SIZE] = "";
-	long long sid = 0, pid = 0;
+	long long sid = 0, pid = 0, gid = 0;
 	store_seminar_info *seminar = NULL;
 	store_ids mine = {0}, votes = {0};
+	const char *group = NULL;
 	int rc = seminar__find_seminar(j, &sid);
 
+	if (rc)
+		return rc;
+	/* A group is one of the seminar's, checked before anything is made. */
+	if (m->group && (rc = store_group_find(j->st, sid, m->group, &gid)) == STORE_NOT_FOUND)
+		return seminar__refuse(j, PROTO_ERR_BAD_FIELD,
+		                       "group: not one of this seminar's groups");
 	if (rc)
 		return rc;
 	if (m->token) {
@@ -40,10 +47,20 @@ int seminar_do_join(struct seminar_job *j)
 	if ((m->name || m->structure) &&
 	    (rc = store_participant_update(j->st, pid, m->name, m->structure)))
 		return rc;
+	/* "group" sets it, null clears it, absent keeps it (a rejoin). */
+	if ((m->group || (m->nulls & PROTO_FIELD_BIT(PROTO_F_GROUP))) &&
+	    (rc = store_participant_set_group(j->st, pid, gid)))
+		return rc;
 	if ((rc = store_seminar_get(j->st, sid, 0, &seminar)) ||
 	    (rc = store_participant_items(j->st, pid, &mine, &votes)))
 		goto done;
-	if (!(j->reply = view_joined(m->id, token, seminar, &mine, &votes)))
+	if (!m->group && !(m->nulls & PROTO_FIELD_BIT(PROTO_F_GROUP)) &&
+	    (rc = store_participant_group(j->st, pid, &gid)))
+		goto done;
+	for (size_t i = 0; i < seminar->ngroups; i++)
+		if (seminar->groups[i].id == gid)
+			group = seminar->groups[i].slug;
+	if (!(j->reply = view_joined(m->id, token, seminar, group, &mine, &votes)))
 		rc = STORE_ERR;
 	j->next.participant_id = pid;
 	j->next.joined_seminar = sid;

@@ -117,7 +117,8 @@ typedef struct store_import_report {
 	int unchanged;        /* STORE_IMPORT_IF_CHANGED and the definition of the
 	                       * last import: nothing was done */
 	int created;          /* a new seminar */
-	int seminar_changed;  /* its title, date, venue, description or code */
+	int seminar_changed;  /* its title, date, venue, description, code or
+	                       * stakeholder groups */
 	int reordered;        /* activities kept in the programme changed order */
 	store_import_counts activities; /* an activity whose boards changed
 	                                 * counts as changed */

@@ -163,6 +163,25 @@ int store_participant_find(store *s, long long seminar_id, const char *token,
 	                  seminar_id, token);
 }
 
+int store_group_find(store *s, long long seminar_id, const char *slug, long long *group_id)
+{
+	return store__int(s, group_id,
+	                  "SELECT id FROM stakeholder_group WHERE seminar_id = ? AND slug = ?"
+	                  " AND archived IS NULL",
+	                  "it", seminar_id, slug);
+}
+
+int store_participant_group(store *s, long long participant_id, long long *group_id)
+{
+	int rc = store__int(s, group_id,
+	                    "SELECT g.id FROM participant p JOIN stakeholder_group g"
+	                    " ON g.id = p.group_id AND g.archived IS NULL WHERE p.id = ?",
+	                    "i", participant_id);
+	if (rc == STORE_NOT_FOUND)
+		*group_id = 0;
+	return rc == STORE_NOT_FOUND ? STORE_OK : rc;
+}
+
 int store_vote_exists(store *s, long long participant_id, long long contribution_id,
                       int *voted)
 {
@@ -213,6 +232,12 @@ int store_participant_update(store *s, long long participant_id, const char *nam
 	                   "UPDATE participant SET name = COALESCE(?, name),"
 	                   " structure = COALESCE(?, structure) WHERE id = ?",
 	                   "tti", name, structure, participant_id);
+}
+
+int store_participant_set_group(store *s, long long participant_id, long long group_id)
+{
+	return store__exec(s, "UPDATE participant SET group_id = NULLIF(?, 0) WHERE id = ?", "ii",
+	                   group_id, participant_id);
 }
 
 int store_attendance_add(store *s, long long participant_id, long long activity_id)

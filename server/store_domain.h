@@ -87,6 +87,13 @@ int store_contribution_get(store *s, long long id, store_contribution *out /* OU
 /* The participant of a seminar with this token. */
 int store_participant_find(store *s, long long seminar_id, const char *token,
                            long long *participant_id /* OUT */);
+/* The stakeholder group with this slug among those of the seminar's
+ * definition (an archived one is not: STORE_NOT_FOUND). */
+int store_group_find(store *s, long long seminar_id, const char *slug,
+                     long long *group_id /* OUT */);
+/* The group the participant said they belong to, 0 when none (or when
+ * that group is no longer in the definition). */
+int store_participant_group(store *s, long long participant_id, long long *group_id /* OUT */);
 /* 1 in *voted if the participant votes for the contribution, else 0. */
 int store_vote_exists(store *s, long long participant_id, long long contribution_id,
                       int *voted /* OUT */);
@@ -106,6 +113,8 @@ int store_participant_create(store *s, long long seminar_id,
 /* Updates name and/or structure; a NULL argument keeps the old value. */
 int store_participant_update(store *s, long long participant_id, const char *name,
                              const char *structure);
+/* Sets the participant's stakeholder group; 0: none. */
+int store_participant_set_group(store *s, long long participant_id, long long group_id);
 /* Records that a participant attends an activity (idempotent): the caller
  * has decided they do (docs/EXPORTS.md). */
 int store_attendance_add(store *s, long long participant_id, long long activity_id);
@@ -159,11 +168,20 @@ typedef struct store_activity_info {
 	size_t nboards;
 } store_activity_info;
 
+/* A stakeholder group of the seminar's definition. */
+typedef struct store_group_info {
+	long long id;
+	const char *slug, *label;
+} store_group_info;
+
 /* A seminar and its programme. Made by store_seminar_get, freed with
  * store_seminar_info_free. */
 typedef struct store_seminar_info {
 	long long id;
 	const char *code, *title, *date, *venue, *description;
+	store_group_info *groups; /* the definition's, in its order (programme
+	                           * shape only: none with one activity) */
+	size_t ngroups;
 	store_activity_info *activities; /* in the programme, in its order */
 	size_t nactivities;
 	struct store_mem *mem_; /* private: owns all of the above */
@@ -201,9 +219,11 @@ typedef struct store_ids {
 } store_ids;
 
 /* The seminar seminar_id and its programme: activity_id 0, every activity
- * in it (archived ones left out); otherwise that activity alone (in the
- * programme or not). Each activity has its boards in the programme. The
- * caller frees *out. Three statements, however many activities. */
+ * in it (archived ones left out) and the stakeholder groups of its
+ * definition; otherwise that activity alone (in the programme or not) and
+ * no group. Each activity has its boards in the programme. The caller
+ * frees *out. Four statements (three for one activity), however many
+ * activities. */
 int store_seminar_get(store *s, long long seminar_id, long long activity_id,
                       store_seminar_info **out /* OUT */);
 void store_seminar_info_free(store_seminar_info *si); /* NULL is a no-op */
@@ -229,6 +249,25 @@ void store_contributions_free(store_contributions *l); /* NULL is a no-op */
  * the participant votes for. One statement. The caller frees both. */
 int store_participant_items(store *s, long long participant_id, store_ids *mine /* OUT */,
                             store_ids *votes /* OUT */);
+
+/* One activity's figures for one stakeholder group. */
+typedef struct store_group_figure {
+	long long activity_id;
+	long long group_id;      /* 0: no group (none said, or one archived since) */
+	long long participants;  /* who attend the activity (docs/EXPORTS.md) */
+	long long contributions; /* their visible contributions in it, example
+	                          * actions included */
+} store_group_figure;
+
+typedef struct store_group_figures {
+	store_group_figure *items; /* free(items) releases them */
+	size_t n, cap_;
+} store_group_figures;
+
+/* The figures per activity of the programme and group of a seminar (the
+ * pairs with someone only), in no order. One statement. */
+int store_group_figures_get(store *s, long long seminar_id,
+                            store_group_figures *out /* OUT */);
 
 /* ===== Event log (store_log.c) ===== */
 

@@ -262,6 +262,17 @@ static const struct level boards = {
 	" AND position IS NOT (SELECT key FROM json_each(?2) WHERE value = board.slug)",
 };
 
+static const struct level groups = {
+	"SELECT EXISTS (SELECT 1 FROM (SELECT f.key AS k, LAG(f.key) OVER (ORDER BY x.position)"
+	" AS prev FROM stakeholder_group x JOIN json_each(?2) f ON f.value = x.slug"
+	" WHERE x.seminar_id = ?1 AND x.archived IS NULL) WHERE prev > k)",
+	"UPDATE stakeholder_group SET archived = " NOW " WHERE seminar_id = ?1"
+	" AND archived IS NULL AND slug NOT IN (SELECT value FROM json_each(?2)) RETURNING slug",
+	"UPDATE stakeholder_group SET position = -1 - position WHERE seminar_id = ?1"
+	" AND archived IS NULL AND position >= 0"
+	" AND position IS NOT (SELECT key FROM json_each(?2) WHERE value = stakeholder_group.slug)",
+};
+
 /* What one level of the definition (the activities of a seminar, the
  * boards of an activity) changed, as the import goes. */
 struct tally {
@@ -330,6 +341,14 @@ static char *activity_slugs(const defn_seminar *d)
 	return list_end(&l);
 }
 
+static char *group_slugs(const defn_seminar *d)
+{
+	struct list l = {0};
+	for (size_t i = 0; i < d->ngroups; i++)
+		list_add(&l, d->groups[i].id);
+	return list_end(&l);
+}
+
 /* How a row of the definition stood before the import, from a statement
  * that gives 2 for an archived row, 1 for one in the programme that the
  * definition leaves as it is, 0 for one it changes, and no row for a new
@@ -383,6 +402,37 @@ static int upsert_board(store *s, long long aid, long long pos, const defn_board
 		                 " AND title IS excluded.title AND prompt IS excluded.prompt"
 		                 " AND kind IS excluded.kind AND archived IS NULL)",
 		                 "itittt", aid, b->id, pos, b->title, b->prompt, b->kind);
+	if (rc == STORE_OK)
+		count(t, was, 0);
+	return rc;
+}
+
+/* Inserts or updates one stakeholder group of a seminar, at position pos,
+ * in the definition; counts it into t. A group is matched by its slug, so
+ * the participants who chose it stay with it whatever its label becomes;
+ * one the definition no longer holds is archived (prepare_level), never
+ * deleted nor given to another: its participants count as without a
+ * group until its slug comes back. */
+static int upsert_group(store *s, long long sid, long long pos, const defn_group *g,
+                        struct tally *t)
+{
+	enum before was;
+	long long v = 0;
+	int rc = store__int(s, &v,
+	                    "SELECT CASE WHEN archived IS NOT NULL THEN 2 WHEN label IS ?3"
+	                    " AND position IS ?4 THEN 1 ELSE 0 END FROM stakeholder_group"
+	                    " WHERE seminar_id = ?1 AND slug = ?2",
+	                    "itti", sid, g->id, g->label, pos);
+
+	rc = before(rc, v, &was);
+	if (rc == STORE_OK)
+		rc = store__exec(s,
+		                 "INSERT INTO stakeholder_group (seminar_id, slug, position, label)"
+		                 " VALUES (?, ?, ?, ?) ON CONFLICT (seminar_id, slug)"
+		                 " DO UPDATE SET position = excluded.position, label = excluded.label,"
+		                 " archived = NULL WHERE NOT (position IS excluded.position"
+		                 " AND label IS excluded.label AND archived IS NULL)",
+		                 "itit", sid, g->id, pos, g->label);
 	if (rc == STORE_OK)
 		count(t, was, 0);
 	return rc;
@@ -471,6 +521,7 @@ static int import(store *s, const defn_seminar *d, int flags, store_import_repor
                   char *err, size_t err_len)
 {
 	struct tally t = {{0}, 0, r->archived, sizeof r->archived};
+	struct tally g = {{0}, 0, NULL, 0};
 	long long sid = 0;
 	int rc;
 
@@ -480,6 +531,13 @@ static int import(store *s, const defn_seminar *d, int flags, store_import_repor
 			return rc;
 	}
 	rc = upsert_seminar(s, d, &sid, r, err, err_len);
+	if (rc == STORE_OK)
+		rc = prepare_level(s, &groups, sid, group_slugs(d), &g);
+	for (size_t i = 0; rc == STORE_OK && i < d->ngroups; i++)
+		rc = upsert_group(s, sid, (long long)i, &d->groups[i], &g);
+	/* the groups are the seminar's: a change of them is a change of it */
+	if (!r->created && (g.reordered || g.n.added || g.n.changed || g.n.archived || g.n.restored))
+		r->seminar_changed = 1;
 	if (rc == STORE_OK)
 		rc = prepare_level(s, &activities, sid, activity_slugs(d), &t);
 	for (size_t i = 0; rc == STORE_OK && i < d->nactivities; i++)

@@ -451,6 +451,27 @@ static int settle(struct store_mem *m, struct gather *g, store_seminar_info *si)
 	return STORE_OK;
 }
 
+/* store__each's row of the groups, in their order. */
+static int group_row(void *ctx, sqlite3_stmt *st)
+{
+	store_seminar_info *si = ctx;
+	store_group_info *g;
+
+	if (si->ngroups % 16 == 0) {
+		store_group_info *more = store__alloc(si->mem_, (si->ngroups + 16) * sizeof *more);
+		if (!more)
+			return -1;
+		if (si->ngroups)
+			memcpy(more, si->groups, si->ngroups * sizeof *more);
+		si->groups = more;
+	}
+	g = &si->groups[si->ngroups++];
+	g->id = sqlite3_column_int64(st, 0);
+	g->slug = store__column(si->mem_, st, 1);
+	g->label = store__column(si->mem_, st, 2);
+	return 0;
+}
+
 /* store__each's row of the seminar. */
 static int seminar_row(void *ctx, sqlite3_stmt *st)
 {
@@ -510,6 +531,11 @@ int store_seminar_get(store *s, long long seminar_id, long long activity_id,
 		rc = store__each(s, store__query(s, one ? BOARDS("a.id = ?") : BOARDS(PROGRAMME), "i",
 		                                 one ? activity_id : seminar_id),
 		                 board_row, &g);
+	if (rc == STORE_OK && !one)
+		rc = store__each(s, store__query(s, "SELECT id, slug, label FROM stakeholder_group"
+		                                    " WHERE seminar_id = ? AND archived IS NULL"
+		                                    " ORDER BY position", "i", seminar_id),
+		                 group_row, si);
 	if (rc == STORE_OK)
 		rc = settle(m, &g, si);
 	if (rc == STORE_OK && store__mem_failed(m))
@@ -525,5 +551,57 @@ done:
 	free(g.boards);
 	free(g.first_name);
 	store__mem_free(m);
+	return rc;
+}
+
+/* ===== Figures per stakeholder group ===== */
+
+/* store__each's row of the figures. */
+static int figure_row(void *ctx, sqlite3_stmt *st)
+{
+	store_group_figures *f = ctx;
+
+	if (grow((void **)&f->items, f->n, &f->cap_, sizeof *f->items))
+		return -1;
+	f->items[f->n++] = (store_group_figure){sqlite3_column_int64(st, 0),
+	                                        sqlite3_column_int64(st, 1),
+	                                        sqlite3_column_int64(st, 2),
+	                                        sqlite3_column_int64(st, 3)};
+	return 0;
+}
+
+int store_group_figures_get(store *s, long long seminar_id, store_group_figures *out)
+{
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	/* A participant's group counts while it is in the definition; the
+	 * contributions counted are the visible ones, as the synthesis's. */
+	rc = store__each(s,
+	                 store__query(s,
+	                              "SELECT x.aid, x.gid, SUM(x.np), SUM(x.nc) FROM ("
+	                              " SELECT t.activity_id AS aid, IFNULL(g.id, 0) AS gid,"
+	                              "  1 AS np, 0 AS nc FROM attendance t"
+	                              "  JOIN activity a ON a.id = t.activity_id"
+	                              "  JOIN participant p ON p.id = t.participant_id"
+	                              "  LEFT JOIN stakeholder_group g ON g.id = p.group_id"
+	                              "   AND g.archived IS NULL"
+	                              "  WHERE a.seminar_id = ?1 AND a.archived IS NULL"
+	                              " UNION ALL"
+	                              " SELECT b.activity_id, IFNULL(g.id, 0), 0, 1 FROM contribution c"
+	                              "  JOIN board b ON b.id = c.board_id"
+	                              "  JOIN activity a ON a.id = b.activity_id"
+	                              "  JOIN participant p ON p.id = c.participant_id"
+	                              "  LEFT JOIN stakeholder_group g ON g.id = p.group_id"
+	                              "   AND g.archived IS NULL"
+	                              "  WHERE a.seminar_id = ?1 AND a.archived IS NULL"
+	                              "  AND b.archived IS NULL AND c.state = 'visible'"
+	                              ") x GROUP BY x.aid, x.gid",
+	                              "i", seminar_id),
+	                 figure_row, out);
+	if (rc != STORE_OK) {
+		free(out->items);
+		memset(out, 0, sizeof *out);
+	}
 	return rc;
 }

@@ -236,6 +236,23 @@ static const char *const migrations[] = {
 	"DROP TABLE request;"
 	"ALTER TABLE request__new RENAME TO request;"
 	"ALTER TABLE seminar DROP COLUMN last_seq;",
+
+	/* 8: the stakeholder groups of a seminar's definition (Éducation
+	 * nationale, Ville, parents…), matched by slug and archived as
+	 * activities are, and the group a participant says they belong to
+	 * (NULL: none said). Nothing before holds a group: every participant
+	 * starts without one, and no row is touched. */
+	"CREATE TABLE stakeholder_group ("
+	"  id INTEGER PRIMARY KEY,"
+	"  seminar_id INTEGER NOT NULL REFERENCES seminar(id),"
+	"  slug TEXT NOT NULL,"
+	"  position INTEGER NOT NULL,"
+	"  label TEXT NOT NULL,"
+	"  archived TEXT,"
+	"  UNIQUE (seminar_id, slug));"
+	"CREATE UNIQUE INDEX stakeholder_group_position ON stakeholder_group(seminar_id, position)"
+	"  WHERE archived IS NULL;"
+	"ALTER TABLE participant ADD COLUMN group_id INTEGER REFERENCES stakeholder_group(id);",
 };
 
 /* The numbers of the migrations that rebuild a table (REBUILD). */

@@ -2,8 +2,9 @@
  * store_synthesis.c — a seminar's data for its synthesis, as the structs
  * of store_synthesis.h: the seminar and its figures, then every activity
  * (with its animators and attendance), board and contribution (with its
- * vote count) it holds, one statement each, read in one transaction so
- * that they agree with each other.
+ * vote count and its author's group) it holds, its stakeholder groups and
+ * how many attend each activity per group, one statement each, read in
+ * one transaction so that they agree with each other.
  *
  * Boundary: reads only, and leaves nothing out: archived activities and
  * boards, deleted contributions and the rest come as they are stored,
@@ -33,9 +34,12 @@ struct store_synthesis_mem {
 	store_synthesis_activity *activities;
 	store_synthesis_board *boards;
 	store_synthesis_contribution *contributions;
+	store_synthesis_group *groups;
+	store_synthesis_presence *presence;
 	const char **animators;
 	size_t *first_animator; /* per activity, its first in animators */
 	size_t cap_activities, cap_boards, cap_contributions, cap_animators, nanimators;
+	size_t cap_groups, cap_presence;
 };
 
 /* ===== Memory ===== */
@@ -98,6 +102,8 @@ void store_synthesis_free(store_synthesis *syn)
 		free(m->activities);
 		free(m->boards);
 		free(m->contributions);
+		free(m->groups);
+		free(m->presence);
 		free(m->animators);
 		free(m->first_animator);
 		free(m);
@@ -234,8 +240,41 @@ static int contribution_row(store_synthesis *syn, struct store_synthesis_mem *m,
 		.votes = sqlite3_column_int64(st, 7),
 		.created = keep(m, st, 8, 0, &failed),
 		.edited = sqlite3_column_int(st, 9) != 0,
+		.group_id = sqlite3_column_int64(st, 10),
 	};
 	return failed ? STORE_ERR : STORE_OK;
+}
+
+static int group_row(store_synthesis *syn, struct store_synthesis_mem *m, sqlite3_stmt *st)
+{
+	store_synthesis_group *g;
+	int failed = 0;
+
+	if (!(g = grow(m->groups, &m->cap_groups, syn->ngroups, sizeof *g)))
+		return STORE_ERR;
+	m->groups = g;
+	g = &m->groups[syn->ngroups++];
+	*g = (store_synthesis_group){
+		.id = sqlite3_column_int64(st, 0),
+		.position = sqlite3_column_int64(st, 1),
+		.slug = keep(m, st, 2, 0, &failed),
+		.label = keep(m, st, 3, 0, &failed),
+		.archived = sqlite3_column_int(st, 4) != 0,
+	};
+	return failed ? STORE_ERR : STORE_OK;
+}
+
+static int presence_row(store_synthesis *syn, struct store_synthesis_mem *m, sqlite3_stmt *st)
+{
+	store_synthesis_presence *p;
+
+	if (!(p = grow(m->presence, &m->cap_presence, syn->npresence, sizeof *p)))
+		return STORE_ERR;
+	m->presence = p;
+	m->presence[syn->npresence++] = (store_synthesis_presence){
+		sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+		sqlite3_column_int64(st, 2)};
+	return STORE_OK;
 }
 
 /* The statements, one per table, each for one seminar's id. The
@@ -261,9 +300,18 @@ static const char boards_sql[] =
 	" FROM activity a JOIN board b ON b.activity_id = a.id WHERE a.seminar_id = ?";
 static const char contributions_sql[] =
 	"SELECT c.id, c.board_id, c.parent_id, c.position, c.text, c.author, c.state,"
-	" (SELECT COUNT(*) FROM vote v WHERE v.contribution_id = c.id), c.created, c.edited"
+	" (SELECT COUNT(*) FROM vote v WHERE v.contribution_id = c.id), c.created, c.edited,"
+	" IFNULL(p.group_id, 0)"
 	" FROM activity a JOIN board b ON b.activity_id = a.id"
-	" JOIN contribution c ON c.board_id = b.id WHERE a.seminar_id = ?";
+	" JOIN contribution c ON c.board_id = b.id"
+	" JOIN participant p ON p.id = c.participant_id WHERE a.seminar_id = ?";
+static const char groups_sql[] =
+	"SELECT id, position, slug, label, archived IS NOT NULL FROM stakeholder_group"
+	" WHERE seminar_id = ?";
+static const char presence_sql[] =
+	"SELECT t.activity_id, IFNULL(p.group_id, 0), COUNT(*) FROM activity a"
+	" JOIN attendance t ON t.activity_id = a.id JOIN participant p ON p.id = t.participant_id"
+	" WHERE a.seminar_id = ? GROUP BY 1, 2";
 
 /* Everything of the seminar with this code into syn. */
 static int read_all(store *s, store_synthesis *syn, const char *code)
@@ -285,6 +333,10 @@ static int read_all(store *s, store_synthesis *syn, const char *code)
 		rc = each(s, syn, store__query(s, boards_sql, "i", id), board_row);
 	if (rc == STORE_OK)
 		rc = each(s, syn, store__query(s, contributions_sql, "i", id), contribution_row);
+	if (rc == STORE_OK)
+		rc = each(s, syn, store__query(s, groups_sql, "i", id), group_row);
+	if (rc == STORE_OK)
+		rc = each(s, syn, store__query(s, presence_sql, "i", id), presence_row);
 	if (rc != STORE_OK)
 		return rc;
 	/* The arrays stay where they are from now on: point into them. */
@@ -294,6 +346,8 @@ static int read_all(store *s, store_synthesis *syn, const char *code)
 	syn->activities = m->activities;
 	syn->boards = m->boards;
 	syn->contributions = m->contributions;
+	syn->groups = m->groups;
+	syn->presence = m->presence;
 	return STORE_OK;
 }
 

@@ -1,7 +1,7 @@
 /*
  * store_synthesis.h — a seminar's data as its synthesis reads it: the
- * seminar, every activity, board and contribution it holds, with their
- * figures, as C structs (store_synthesis.c).
+ * seminar, every activity, board, contribution and stakeholder group it
+ * holds, with their figures, as C structs (store_synthesis.c).
  *
  * Boundary: the store gives everything it holds, in no order a reader
  * may rely on: archived activities and boards, and contributions in
@@ -31,7 +31,26 @@ typedef struct store_synthesis_contribution {
 	long long votes;     /* votes held on it */
 	const char *created; /* ISO 8601 UTC: "2022-10-11T09:42:07Z" */
 	int edited;          /* 1 once its author edited it */
+	long long group_id;  /* its author's stakeholder group (a
+	                      * store_synthesis_group's id, archived or not); 0: none */
 } store_synthesis_contribution;
+
+/* A stakeholder group of the seminar, archived or not. */
+typedef struct store_synthesis_group {
+	long long id;
+	long long position; /* in the definition */
+	const char *slug;
+	const char *label;
+	int archived; /* 1 when the definition no longer holds it */
+} store_synthesis_group;
+
+/* How many of an activity's participants (who attend it, docs/EXPORTS.md)
+ * belong to one group: one per (activity, group) with someone. */
+typedef struct store_synthesis_presence {
+	long long activity_id;
+	long long group_id; /* as store_synthesis_contribution's */
+	long long participants;
+} store_synthesis_presence;
 
 /* A board of an activity, archived or not. */
 typedef struct store_synthesis_board {
@@ -78,6 +97,10 @@ typedef struct store_synthesis {
 	size_t nboards;
 	const store_synthesis_contribution *contributions;
 	size_t ncontributions;
+	const store_synthesis_group *groups;
+	size_t ngroups;
+	const store_synthesis_presence *presence;
+	size_t npresence;
 	struct store_synthesis_mem *mem; /* private to the store */
 } store_synthesis;
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include "groups.h"
 #include "proto.h"
 
 /* ===== Objects ===== */
@@ -101,18 +102,28 @@ static json_t *activity(const store_activity_info *a)
 
 static json_t *seminar(const store_seminar_info *s)
 {
-	json_t *acts = json_array();
+	json_t *acts = json_array(), *groups = json_array();
 
 	for (size_t i = 0; acts && i < s->nactivities; i++)
 		if (json_array_append_new(acts, activity(&s->activities[i]))) {
 			json_decref(acts);
 			acts = NULL;
 		}
-	if (!acts)
+	for (size_t i = 0; groups && i < s->ngroups; i++)
+		if (json_array_append_new(groups, json_pack("{s:o, s:o}", "id", str(s->groups[i].slug),
+		                                            "label", str(s->groups[i].label)))) {
+			json_decref(groups);
+			groups = NULL;
+		}
+	if (!acts || !groups) {
+		json_decref(acts);
+		json_decref(groups);
 		return NULL;
-	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o}", "code", str(s->code), "title",
+	}
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "code", str(s->code), "title",
 	                 str(s->title), "date", str(s->date), "venue", str(s->venue),
-	                 "description", str(s->description), "activities", acts);
+	                 "description", str(s->description), "groups", groups, "activities",
+	                 acts);
 }
 
 static const store_activity_info *activity_by_id(const store_seminar_info *s, long long id)
@@ -146,11 +157,61 @@ static char *reply(const char *type, const char *re, json_t *body)
 /* ===== Replies ===== */
 
 char *view_joined(const char *re, const char *token, const store_seminar_info *s,
-                  const store_ids *mine, const store_ids *votes)
+                  const char *group, const store_ids *mine, const store_ids *votes)
 {
 	return reply("joined", re,
-	             json_pack("{s:s, s:o, s:o, s:o}", "token", token, "seminar", seminar(s),
-	                       "my_contributions", ids(mine), "my_votes", ids(votes)));
+	             json_pack("{s:s, s:o, s:o, s:o, s:o}", "token", token, "group",
+	                       str_or_null(group), "seminar", seminar(s), "my_contributions",
+	                       ids(mine), "my_votes", ids(votes)));
+}
+
+/* The table of activity a's figures per group (groups.h), from the
+ * seminar's figures f; NULL when out of memory. */
+static json_t *activity_groups(const store_seminar_info *s, const store_activity_info *a,
+                               const store_group_figures *f)
+{
+	size_t n = s->ngroups + 1; /* « sans groupe » last */
+	groups_row *rows = calloc(n, sizeof *rows);
+	json_t *o = NULL;
+
+	if (!rows)
+		return NULL;
+	for (size_t g = 0; g < s->ngroups; g++)
+		rows[g] = (groups_row){s->groups[g].slug, s->groups[g].label, 0, 0};
+	for (size_t i = 0; i < f->n; i++) {
+		size_t g = 0;
+		if (f->items[i].activity_id != a->id)
+			continue;
+		while (g < s->ngroups && s->groups[g].id != f->items[i].group_id)
+			g++; /* not one of them: « sans groupe » */
+		rows[g].participants += f->items[i].participants;
+		rows[g].contributions += f->items[i].contributions;
+	}
+	json_t *table = groups_table(rows, n);
+	o = table ? json_pack("{s:o}", "id", str(a->slug)) : NULL;
+	if (o && json_object_update(o, table)) {
+		json_decref(o);
+		o = NULL;
+	}
+	json_decref(table);
+	free(rows);
+	return o;
+}
+
+char *view_group_counts(const char *re, const store_seminar_info *s,
+                        const store_group_figures *f, long long only_activity)
+{
+	json_t *acts = json_array();
+
+	for (size_t i = 0; acts && s->ngroups && i < s->nactivities; i++) {
+		if (only_activity && s->activities[i].id != only_activity)
+			continue;
+		if (json_array_append_new(acts, activity_groups(s, &s->activities[i], f))) {
+			json_decref(acts);
+			acts = NULL;
+		}
+	}
+	return reply("group_counts", re, acts ? json_pack("{s:o}", "activities", acts) : NULL);
 }
 
 char *view_ack_contribution(const char *re, const view_who *who,

@@ -17,10 +17,19 @@
 
 /* ===== Replies ===== */
 
-/* {"type":"joined","re","token","seminar","my_contributions","my_votes"}:
- * what the participant themself gets on joining. */
+/* {"type":"joined","re","token","group","seminar","my_contributions",
+ * "my_votes"}: what the participant themself gets on joining; group is
+ * the slug of their stakeholder group, NULL for none. */
 char *view_joined(const char *re, const char *token, const store_seminar_info *s,
-                  const store_ids *mine, const store_ids *votes);
+                  const char *group, const store_ids *mine, const store_ids *votes);
+
+/* {"type":"group_counts","re","activities":[{"id", the masked table of
+ * groups.h}]}: the participation per stakeholder group of every activity
+ * of the programme s (only_activity: that one alone, 0: all), from the
+ * seminar's figures f; no activity when the seminar has no groups. A
+ * facilitator's, and masked all the same: the console is projected. */
+char *view_group_counts(const char *re, const store_seminar_info *s,
+                        const store_group_figures *f, long long only_activity);
 
 /* {"type":"ack","re","contribution"[,"votes_left"]} for who: the
  * contribution is list->items[0]; with actions, items[1..] are its

@@ -1,11 +1,14 @@
 /*
  * screenshots.mjs — pictures of the pages for a human to look at (not a
- * test): the phone at 360x740 as a touch screen (its join form, the list
- * of activities, a board with contributions and a vote tapped, the
+ * test): the phone at 360x740 as a touch screen (its join form, its
+ * « Vous êtes… » form after joining a seminar with stakeholder groups, the
+ * list of activities, a board with contributions and a vote tapped, the
  * orientation form with its example actions, an orientations board),
  * the projection screen at 1920x1080, the facilitator console at
- * 1280x900, with a few sample contributions; then a big board (120
- * contributions on axe-2) on the console at 1920x1080 and at 360x740,
+ * 1280x900, with a few sample contributions, and at 1920x1080 with the
+ * participation per group of axe-1 (« moins de 3 », « masqué »); then a
+ * big board (120 contributions on axe-2) on the console at 1920x1080 and
+ * at 360x740,
  * its first rows and its "show more" button, and on the phone.
  *
  * Usage: ATELIER_BIN=build/atelier node tests/browser/screenshots.mjs [OUT_DIR]
@@ -78,6 +81,11 @@ async function main() {
     await phone.fill('#join-code', code);
     await phone.click('#join-form button[type=submit]');
     await phone.waitForSelector('#activities-view:not([hidden])');
+    await phone.waitForSelector('#group-form:not([hidden])');
+    await shot(phone, 'phone-join-group');
+    await phone.selectOption('#group-select', 'parents');
+    await phone.click('#group-form button[type=submit]');
+    await phone.waitForSelector('#group-form', { state: 'hidden' });
     await shot(phone, 'phone-activities');
     await phone.click('#activity-list li[data-key="axe-1"] button');
     for (const text of notes) {
@@ -128,6 +136,22 @@ async function main() {
 
     await facil.waitForSelector('li.item');
     await shot(facil, 'console');
+
+    /* Seven more participants with their groups in axe-1: the console's
+     * table per group, masked. */
+    const groups = ['education-nationale', 'education-nationale', 'education-nationale',
+      'education-nationale', 'ville', 'ville', 'ville'];
+    for (let i = 0; i < groups.length; i++) {
+      await atelierCall(phone, [{ type: 'join', id: 'g' + i, code: code, group: groups[i] },
+        { type: 'post', id: 'gp' + i, activity: 'axe-1', board: 'salle', text: notes[i % notes.length] }], 20000);
+    }
+    const wide = await (await context({ width: 1920, height: 1080 })).newPage();
+    await wide.goto(base + '/animation.html#code=' + code + '&cle=' + key);
+    const table = 'article[data-key="axe-1"] .activity-groups:not([hidden])';
+    await wide.waitForSelector(table);
+    await wide.waitForFunction((sel) => /moins de 3/.test(document.querySelector(sel).textContent), table);
+    await wide.evaluate((sel) => document.querySelector(sel).scrollIntoView({ block: 'center' }), table);
+    await view(wide, 'console-groups-1920');
 
     /* A big board: 120 contributions on axe-2. */
     await facil.click('article[data-key="axe-2"] button[data-state="open"]');

@@ -223,6 +223,21 @@ static void test_defaults_and_trimming(void **state)
 	json_t *b = json_array_get(json_object_get(a, "boards"), 0);
 	assert_string_equal(str(b, "prompt"), "");
 	assert_string_equal(str(b, "kind"), "orientations");
+	/* no groups: none added (the digest of a file without them stays) */
+	assert_null(json_object_get(doc, "groups"));
+	json_decref(doc);
+
+	/* groups: labels trimmed, an empty list kept */
+	doc = minimal();
+	json_object_set_new(doc, "groups",
+	                    json_pack("[{s:s, s:s}]", "id", "parents", "label", " Parents\xC2\xA0"));
+	assert_int_equal(defn_validate(doc, "x.json", NULL, err, sizeof err), 0);
+	assert_string_equal(str(json_array_get(json_object_get(doc, "groups"), 0), "label"), "Parents");
+	json_decref(doc);
+	doc = minimal();
+	json_object_set_new(doc, "groups", json_array());
+	assert_int_equal(defn_validate(doc, "x.json", NULL, err, sizeof err), 0);
+	assert_int_equal(json_array_size(json_object_get(doc, "groups")), 0);
 	json_decref(doc);
 }
 
@@ -328,6 +343,14 @@ static void test_structs_of_a_sample(void **state)
 	assert_string_equal(d->date, "2022-10-11");
 	assert_string_equal(d->venue, str(doc, "venue"));
 	assert_string_equal(d->description, str(doc, "description"));
+	assert_int_equal(d->ngroups, json_array_size(json_object_get(doc, "groups")));
+	assert_int_equal(d->ngroups, 7);
+	for (size_t i = 0; i < d->ngroups; i++) {
+		json_t *g = json_array_get(json_object_get(doc, "groups"), i);
+		assert_string_equal(d->groups[i].id, str(g, "id"));
+		assert_string_equal(d->groups[i].label, str(g, "label"));
+	}
+	assert_string_equal(d->groups[0].label, "\xC3\x89" "ducation nationale");
 	assert_int_equal(d->nactivities, json_array_size(json_object_get(doc, "activities")));
 	for (size_t i = 0; i < d->nactivities; i++) {
 		const defn_activity *a = &d->activities[i];

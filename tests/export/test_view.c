@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "export_view.h"
@@ -245,7 +246,7 @@ static void members_in_document_order(void **state)
 	                                  "activities"};
 	static const char *const act[] = {"id",        "title",    "question",     "template",
 	                                  "state",     "vote_budget", "animators", "participants",
-	                                  "contributions", "votes", "boards"};
+	                                  "contributions", "votes", "by_group", "boards"};
 	static const char *const contribution[] = {"id",    "text",    "author", "state",
 	                                           "votes", "created", "edited", "actions"};
 	json_t *doc = build(), *c = json_array_get(list_of(doc, 0, 0), 0);
@@ -274,6 +275,68 @@ static void members_in_document_order(void **state)
 	json_decref(doc);
 }
 
+/* Participation by group: the groups in their order (an archived one's
+ * people « sans groupe »), attendance as the store counted it, the
+ * counted contributions on boards in the programme only, masked
+ * (groups.c); null without groups. */
+static void participation_by_group(void **state)
+{
+	(void)state;
+	static const store_synthesis_group groups[] = {
+		{.id = 100, .position = 1, .slug = "ville", .label = "Ville"},
+		{.id = 101, .position = 0, .slug = "parents", .label = "Parents"},
+		{.id = 102, .position = 2, .slug = "old", .label = "Ancien", .archived = 1},
+	};
+	static const store_synthesis_presence presence[] = {
+		{2, 101, 4}, {2, 100, 2}, {2, 102, 1}, {2, 0, 3}, {3, 101, 9},
+	};
+#define G(i, board, st, g) \
+	{.id = i, .board_id = board, .text = "t", .state = VOCAB_##st, \
+	 .created = "2022-10-11T09:00:00Z", .group_id = g}
+	static const store_synthesis_contribution written[] = {
+		G(1, 11, VISIBLE, 101), G(2, 11, VISIBLE, 101), G(3, 10, VISIBLE, 101),
+		G(4, 11, HIDDEN, 101), G(5, 12, VISIBLE, 101), G(6, 14, VISIBLE, 101),
+		G(7, 10, VISIBLE, 100), G(8, 11, VISIBLE, 102), G(9, 11, VISIBLE, 102),
+		G(10, 11, VISIBLE, 0), G(11, 11, DELETED, 0),
+	};
+#undef G
+	store_synthesis syn = seminar();
+	json_t *doc = NULL;
+	char *text;
+
+	syn.contributions = written;
+	syn.ncontributions = N(written);
+	syn.groups = groups;
+	syn.ngroups = N(groups);
+	syn.presence = presence;
+	syn.npresence = N(presence);
+	assert_int_equal(export_view_build(&syn, NULL, &doc), 0);
+	text = json_dumps(json_object_get(json_object_get(doc, "seminar"), "groups"), JSON_COMPACT);
+	assert_string_equal(text, "[{\"id\":\"parents\",\"label\":\"Parents\"},"
+	                          "{\"id\":\"ville\",\"label\":\"Ville\"}]");
+	free(text);
+	text = json_dumps(json_object_get(activity(doc, 0), "by_group"), JSON_COMPACT);
+	assert_string_equal(
+		text, "{\"participants\":10,\"contributions\":7,\"groups\":["
+		      "{\"id\":\"parents\",\"label\":\"Parents\",\"participants\":null,"
+		      "\"contributions\":null,\"masked\":\"complement\"},"
+		      "{\"id\":\"ville\",\"label\":\"Ville\",\"participants\":null,"
+		      "\"contributions\":null,\"masked\":\"fewer_than_3\"},"
+		      "{\"id\":null,\"label\":null,\"participants\":4,\"contributions\":3,"
+		      "\"masked\":null}]}");
+	free(text);
+	text = json_dumps(json_object_get(activity(doc, 1), "by_group"), JSON_COMPACT);
+	assert_non_null(strstr(text, "{\"participants\":0,\"contributions\":0,\"groups\":["));
+	free(text);
+	json_decref(doc);
+
+	doc = build();
+	assert_true(json_is_null(json_object_get(activity(doc, 0), "by_group")));
+	assert_int_equal(json_array_size(json_object_get(json_object_get(doc, "seminar"), "groups")),
+	                 0);
+	json_decref(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +348,7 @@ int main(void)
 		cmocka_unit_test(activity_figures_count_visible_ones),
 		cmocka_unit_test(totals_are_the_programme_s),
 		cmocka_unit_test(members_in_document_order),
+		cmocka_unit_test(participation_by_group),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

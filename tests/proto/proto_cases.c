@@ -101,6 +101,9 @@ static char *dump(const proto_msg *m)
 	put_str(&out, &cap, &len, "token", m->token);
 	put_str(&out, &cap, &len, "name", m->name);
 	put_str(&out, &cap, &len, "structure", m->structure);
+	put_str(&out, &cap, &len, "group", m->group);
+	if (m->nulls & PROTO_FIELD_BIT(PROTO_F_GROUP))
+		put_str(&out, &cap, &len, "group", "null");
 	put_str(&out, &cap, &len, "key", m->key);
 	put_str(&out, &cap, &len, "activity", m->activity);
 	put_str(&out, &cap, &len, "board", m->board);

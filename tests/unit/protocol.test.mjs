@@ -14,7 +14,8 @@ import assert from 'node:assert/strict';
 import { FakeSocket, FakeClock, local } from './fakes.mjs';
 
 const { LIMITS, TRANSIENT } = await import('../../web/js/protocol.js');
-const { SUBPROTOCOL, socketUrl, tokenKey, joinMessage } = await import('../../web/js/join.js');
+const { SUBPROTOCOL, socketUrl, tokenKey, joinMessage, groupChoice, saveGroupChoice } =
+  await import('../../web/js/join.js');
 const { AtelierClient, CONNECTED, RECONNECTING, OFFLINE } = await import('../../web/js/ws.js');
 const { Model } = await import('../../web/js/model.js');
 
@@ -98,6 +99,32 @@ test('a join carries a fresh valid id, the code, the stored token and the profil
   assert.equal(joinMessage('AUTRE', null).token, undefined, 'a token is kept per seminar');
   local.items.clear();
 });
+
+test('a join carries the group chosen for its seminar once asked: an id, null for none, nothing before', () => {
+  local.items.clear();
+  assert.equal(groupChoice(CODE), null);
+  assert.equal('group' in joinMessage(CODE, null), false, 'never asked: no field');
+  saveGroupChoice(CODE, 'parents');
+  assert.equal(joinMessage(CODE, null).group, 'parents');
+  assert.equal('group' in joinMessage('AUTRE', null), false, 'a group is kept per seminar');
+  saveGroupChoice(CODE, '');
+  assert.equal(groupChoice(CODE), '');
+  assert.equal(joinMessage(CODE, null).group, null, 'none chosen: null, which clears it');
+  saveGroupChoice(CODE, null, true);
+  assert.equal('group' in joinMessage(CODE, null), false, 'forgotten: asked again');
+  local.items.clear();
+});
+
+test('a group_counts reply answers its request', () => withClock((clock, clients) => {
+  const { c, socket } = client(clients);
+  socket.open();
+  synced(socket, 1);
+  let answer = null;
+  c.request({ type: 'group_counts', id: 'g1', code: CODE, key: 'k' }, (err, reply) => { answer = err || reply; },
+    { resend: false });
+  socket.reply({ type: 'group_counts', re: 'g1', activities: [] });
+  assert.equal(answer && answer.type, 'group_counts');
+}));
 
 /* A fresh instance of join.js (tag: its own query string) loaded on the
  * page at path, as on a join link: {early: the module, socket: the

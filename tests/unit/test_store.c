@@ -1181,6 +1181,9 @@ static void migration_keeps_rows_and_separates_positions(void **state)
 	/* Back to the first schema's shape, every position at 0. */
 	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
+	                              "DROP INDEX stakeholder_group_position;"
+	                              "ALTER TABLE participant DROP COLUMN group_id;"
+	                              "DROP TABLE stakeholder_group;"
 	                              "DROP INDEX activity_position; DROP INDEX board_position;"
 	                              "ALTER TABLE activity DROP COLUMN archived;"
 	                              "ALTER TABLE board DROP COLUMN archived;"

@@ -6,7 +6,8 @@
  * bar, never put in a query string), the list of activities with their
  * state buttons (set_state) and projection links, each board's newest
  * contributions live with hide / show (50 rows, more on demand), and the
- * export downloads (facil-export.js). The connection is ws.js. No user
+ * export downloads (facil-export.js), and each activity's participation
+ * per stakeholder group (facil-groups.js). The connection is ws.js. No user
  * text as markup.
  *
  * What the console knows and shows is in one PageState (state.js); every
@@ -26,6 +27,7 @@ import { getSession, setSession } from './storage.js';
 import { PageState, ALL } from './state.js';
 import { renderStatus, renderState, bindLang, setTitle, stateText } from './ui.js';
 import { downloadExport } from './facil-export.js';
+import { GroupCounts, createGroupsView, updateGroupsView } from './facil-groups.js';
 import { ACTIVITY_STATES, EXPORT_FORMATS } from './protocol.js';
 
 const CREDENTIALS = 'atelier.facil';
@@ -44,8 +46,11 @@ const state = new PageState({
   busy: new Set(),    /* "activity:<id>" or contribution ids with a request in flight */
   rowsShown: new Map(), /* board part -> rows shown, when more than PAGE_ROWS */
   exporting: new Set(), /* export formats being downloaded */
-  exportStatus: ''     /* what the last export did */
+  exportStatus: '',    /* what the last export did */
+  groupCounts: new Map() /* activity id -> its figures per group (facil-groups.js) */
 });
+/* Asks for the figures per group while logged in. */
+let groupCounts = null;
 /* What the render in progress draws: {all, parts}; rows not marked and
  * still showing the same contribution are left as they are. */
 let frame = null;
@@ -113,6 +118,7 @@ function readCredentials() {
 function showLogin(message) {
   const client = state.get('client');
   if (client) client.stop();
+  if (groupCounts) groupCounts.stop();
   state.set({ creds: null, client: null, model: null, loginError: message || null, notice: null }, ALL);
   draw();
   (ui.loginCode.value ? ui.loginKey : ui.loginCode).focus();
@@ -127,6 +133,7 @@ function start(creds) {
     participant: false,
     key: creds.key,
     activity: null,
+    onReady: function () { groupCounts.start(); },
     onStatus: function (status) { state.set({ status: status }); },
     onError: function (err) {
       if (err.code === 'bad_key' || err.code === 'unknown_seminar' || err.code === 'bad_field') {
@@ -138,8 +145,14 @@ function start(creds) {
       }
     }
   });
+  if (groupCounts) groupCounts.stop();
+  groupCounts = new GroupCounts(function (cb) {
+    return client.request({ type: 'group_counts', id: newId(), code: creds.code, key: creds.key }, cb,
+      { resend: false });
+  }, function (figures) { state.set({ groupCounts: figures }, 'groups'); });
+  model.onChange(function () { groupCounts.refresh(); });
   state.set({ creds: creds, loginError: null, model: model, client: client, status: client.status,
-    joinUrl: '', busy: new Set(), rowsShown: new Map() }, ALL);
+    joinUrl: '', busy: new Set(), rowsShown: new Map(), groupCounts: new Map() }, ALL);
   loadJoinAddress(creds.code);
   client.start();
 }
@@ -246,7 +259,8 @@ function createActivity() {
       stateButtons,
       el('a', { class: 'button project', target: '_blank', rel: 'noopener' })
     ]),
-    el('div', { class: 'activity-boards' })
+    el('div', { class: 'activity-boards' }),
+    createGroupsView()
   ]);
   return article;
 }
@@ -287,6 +301,7 @@ function updateActivity(article, a) {
   syncList(article.children[3], a.boards, function (b) { return b.id; }, createBoard, function (section, b) {
     updateBoard(section, a, b);
   });
+  updateGroupsView(article.children[4], a, state.get('groupCounts').get(a.id));
 }
 
 function createBoard() {
@@ -335,6 +350,7 @@ function renderMarked(model, parts) {
       updateActivity(article, a);
       return;
     }
+    if (parts.has('groups')) updateGroupsView(article.children[4], a, state.get('groupCounts').get(a.id));
     let touched = false;
     Array.prototype.forEach.call(article.children[3].children, function (section) {
       const b = a.boards.find(function (x) { return x.id === section.dataset.key; });

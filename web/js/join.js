@@ -43,14 +43,35 @@ export function saveProfile(p) {
   setLocal('atelier.profile', p);
 }
 
-/* A join of seminar code, with a fresh id, the stored token if any and
- * the name and structure of p (a profile) when given. */
+/* Where the participant's stakeholder group in seminar code is kept
+ * (localStorage): its id, '' when they chose none, absent until asked. */
+export function groupKey(code) {
+  return 'atelier.group.' + code;
+}
+
+/* The group chosen for seminar code: an id, '' for none, null when the
+ * participant was never asked. */
+export function groupChoice(code) {
+  return getLocal(groupKey(code), null);
+}
+
+/* Keeps id ('' or null: none) as the group chosen for seminar code; with
+ * forget, forgets the choice instead (the participant is asked again). */
+export function saveGroupChoice(code, id, forget) {
+  setLocal(groupKey(code), forget ? null : id || '');
+}
+
+/* A join of seminar code, with a fresh id, the stored token if any, the
+ * name and structure of p (a profile) when given, and the group chosen
+ * for this seminar once the participant answered (null: none). */
 export function joinMessage(code, p) {
   const msg = { type: 'join', id: newId(), code: code };
   const token = getLocal(tokenKey(code), null);
+  const group = groupChoice(code);
   if (token) msg.token = token;
   if (p && p.name) msg.name = p.name;
   if (p && p.structure) msg.structure = p.structure;
+  if (group !== null) msg.group = group || null;
   return msg;
 }
 

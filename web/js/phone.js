@@ -28,7 +28,8 @@ import { t, tn, errorText } from './i18n.js';
 import { getLocal, setLocal } from './storage.js';
 import { PageState, ALL } from './state.js';
 import { renderStatus, renderState, bindLang, setTitle, capabilities } from './ui.js';
-import { profile, saveProfile, importJoined, takeEarly } from './join.js';
+import { profile, saveProfile, importJoined, takeEarly, groupChoice, saveGroupChoice } from './join.js';
+import { fillGroups, chooseGroup } from './phone-group.js';
 import { LIMITS, ACTIVITY_STATES, CAPABILITIES, TRANSIENT } from './protocol.js';
 
 /* The joined phone's modules, once loaded: Model, shown, AtelierClient,
@@ -71,6 +72,7 @@ const state = new PageState({
   status: null,        /* the connection's status */
   joined: false,
   joinError: null,     /* why the join form is shown again */
+  askGroup: false,     /* joined a seminar with groups, « Vous êtes… » not answered yet */
   notice: null,        /* the last error, or why posts wait */
   focusOnJoin: false,  /* joined from the form: focus what it led to */
   loading: false,      /* waiting for the joined phone's modules */
@@ -256,9 +258,21 @@ function chooseActivity() {
   return first ? first.id : null;
 }
 
+/* The seminar's stakeholder groups ([{id, label}]), none before a join. */
+function seminarGroups() {
+  const model = state.get('model');
+  return (model && model.seminar && model.seminar.groups) || [];
+}
+
 function onJoined(msg) {
+  const groups = (msg.seminar && msg.seminar.groups) || [];
+  const chosen = groupChoice(state.get('code'));
   state.set({ joined: true, mine: new Set(msg.my_contributions || []), myVotes: new Set(msg.my_votes || []),
-    votesLeft: new Map() }, ALL);
+    votesLeft: new Map(), askGroup: groups.length > 0 && chosen === null }, ALL);
+  fillGroups(ui.groupSelect, groups);
+  fillGroups(ui.profileGroup, groups);
+  chooseGroup(ui.groupSelect, chosen || '');
+  chooseGroup(ui.profileGroup, chosen === null ? msg.group || '' : chosen);
   setLocal('atelier.last', state.get('code'));
   const path = '/j/' + encodeURIComponent(state.get('code'));
   if (window.location.pathname !== path && window.history.replaceState) {
@@ -279,6 +293,12 @@ function onReady() {
 }
 
 function onError(err) {
+  /* A group the seminar no longer has: the participant is asked again. */
+  if (err.code === 'bad_field' && groupChoice(state.get('code'))) {
+    saveGroupChoice(state.get('code'), null, true);
+    state.get('client').rejoin();
+    return;
+  }
   if (!state.get('joined') && (err.code === 'unknown_seminar' || err.code === 'bad_field')) {
     leave();
     joinError(errorText(err.code === 'bad_field' ? 'unknown_seminar' : err.code));
@@ -648,9 +668,15 @@ function render(marked) {
   }
   show(ui.joinView, !client && !state.get('loading'));
   show(ui.connecting, (!!client && !state.get('joined')) || state.get('loading'));
+  show(ui.groupForm, joined && state.get('askGroup'));
   show(ui.activitiesView, joined && !state.get('activity'));
   show(ui.activityView, joined && !!state.get('activity'));
   if (!joined) return;
+  if (all) {
+    fillGroups(ui.groupSelect, seminarGroups());
+    fillGroups(ui.profileGroup, seminarGroups());
+    show(ui.profileGroupRow, seminarGroups().length > 0);
+  }
   if (state.get('activity')) renderActivity(marked, all);
   else if (all) renderActivities();
   /* The join form, which had the focus, is hidden now: the focus goes to
@@ -667,6 +693,7 @@ function bind() {
   bindIds(ui, ['title', 'status', 'pending', 'notice', 'live', 'joinView', 'joinForm', 'joinCode',
     'joinName', 'joinStructure', 'joinError', 'connecting', 'activitiesView', 'activitiesHeading',
     'activityList', 'noActivity', 'profileForm', 'profileName', 'profileStructure', 'leave',
+    'groupForm', 'groupSelect', 'profileGroupRow', 'profileGroup',
     'activityView', 'back', 'activityTitle', 'activityQuestion', 'activityState', 'votesLeft',
     'boardTabs', 'boardPrompt', 'stateNote', 'sortRecent', 'sortVotes', 'boardList',
     'boardMore', 'boardEmpty', 'sign']);
@@ -698,9 +725,24 @@ function init() {
     state.set({ focusOnJoin: true }, []);
     connect(code);
   });
+  /* « Vous êtes… », shown above the page after a seminar's first join
+   * until answered: the choice (none included) is kept and sent with
+   * every join; the profile form changes it later. */
+  ui.groupForm.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    saveGroupChoice(state.get('code'), ui.groupSelect.value);
+    chooseGroup(ui.profileGroup, ui.groupSelect.value);
+    state.set({ askGroup: false }, ALL);
+    if (state.get('client')) state.get('client').rejoin();
+    draw();
+    /* the form, which had the focus, is gone: the heading of the page */
+    (state.get('activity') ? ui.activityTitle : ui.activitiesHeading).focus();
+    announce(t('phone.profile_saved'));
+  });
   ui.profileForm.addEventListener('submit', function (ev) {
     ev.preventDefault();
     saveProfile({ name: ui.profileName.value.trim(), structure: ui.profileStructure.value.trim() });
+    if (seminarGroups().length > 0) saveGroupChoice(state.get('code'), ui.profileGroup.value);
     if (state.get('client')) state.get('client').rejoin();
     announce(t('phone.profile_saved'));
     state.mark('activity');

@@ -345,6 +345,8 @@ export class AtelierClient {
         if (msg.contribution) this.model.upsertContribution(msg.contribution);
         if (msg.activity) this.model.upsertActivity(msg.activity);
         break;
+      case 'group_counts':
+        break; /* a facilitator's figures: its request's callback has them */
       case 'error':
         if (msg.re === null || msg.re === undefined || !this.pending.has(msg.re)) this.fail(msg);
         break;
