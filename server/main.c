@@ -1,8 +1,10 @@
 /*
- * main.c — the `atelier` command line: serve, import, export, version and
- * help. Parses options, resolves paths, opens the store and hands over to
- * the module that does the work. Every failure is one sentence on stderr
- * and a non-zero exit status.
+ * main.c — the `atelier` command line: serve, import, export,
+ * organiser-key, version and help. Parses options, resolves paths, opens
+ * the store and hands over to the module that does the work. Every
+ * failure is one sentence on stderr and a non-zero exit status. A key is
+ * printed on standard output only, and only where the rules below say
+ * (docs/SECURITY.md): never on stderr.
  *
  * The only file with globals: the stop flag set by SIGINT/SIGTERM, and
  * the process's catalogue, which main() makes and every command passes
@@ -12,8 +14,11 @@
 #include "export.h"
 #include "export_view.h"
 #include "i18n.h"
+#include "orgkey.h"
 #include "server.h"
 #include "store.h"
+#include "store_keys.h"
+#include "text.h"
 
 #include <dirent.h>
 #include <stddef.h>
@@ -57,6 +62,9 @@ static void fail(const char *key, ...)
 struct opts {
 	const char *listen, *db, *sessions, *web, *public_url, *port_file;
 	const char *format, *out;
+	const char *organiser_name; /* serve: the first organiser's key's name */
+	const char *name, *revoke;  /* organiser-key: the key to make, to revoke */
+	int list;                   /* organiser-key --list */
 	const char *idle_timeout, *header_timeout, *lag_timeout;
 	const char *origins[MAX_ORIGINS]; /* --allow-origin, repeatable */
 	int norigins;
@@ -87,11 +95,14 @@ static const struct optdef serve_opts[] = {
 	{"--web", OPT(web)}, {"--public-url", OPT(public_url)},
 	{"--port-file", OPT(port_file)}, {"--allow-origin", OPT_AS(origins, OPT_LIST)},
 	{"--idle-timeout", OPT(idle_timeout)}, {"--header-timeout", OPT(header_timeout)},
-	{"--lag-timeout", OPT(lag_timeout)},
+	{"--lag-timeout", OPT(lag_timeout)}, {"--organiser-name", OPT(organiser_name)},
 	{"--no-rate-limit", OPT_AS(no_rate_limit, OPT_FLAG)}, {NULL, 0, OPT_VALUE}};
 static const struct optdef import_opts[] = {{"--db", OPT(db)}, {NULL, 0, OPT_VALUE}};
 static const struct optdef export_opts[] = {
 	{"--db", OPT(db)}, {"--format", OPT(format)}, {"--out", OPT(out)}, {NULL, 0, OPT_VALUE}};
+static const struct optdef organiser_key_opts[] = {
+	{"--db", OPT(db)}, {"--name", OPT(name)}, {"--revoke", OPT(revoke)},
+	{"--list", OPT_AS(list, OPT_FLAG)}, {NULL, 0, OPT_VALUE}};
 
 /* Parses argv[1..] of a command. Returns 0, or -1 after saying what is
  * wrong. Accepts "--name value" and "--name=value". */
@@ -149,6 +160,25 @@ static int parse_opts(const char *cmd, int argc, char **argv, const struct optde
 		*(const char **)((char *)o + d->offset) = val;
 	}
 	return 0;
+}
+
+/* The start of a command without positional arguments: parses its
+ * options into o and prints its help (catalogue key help) when asked.
+ * Returns -1 to go on, else the exit status to return. */
+static int begin(const char *cmd, int argc, char **argv, const struct optdef *defs,
+                 const char *help, struct opts *o)
+{
+	if (parse_opts(cmd, argc, argv, defs, o))
+		return 2;
+	if (o->help) {
+		puts(i18n(help, cat));
+		return 0;
+	}
+	if (o->nargs) {
+		fail("cli.err_unexpected_arg", o->args[0], cmd);
+		return 2;
+	}
+	return -1;
 }
 
 /* Seconds from an option: a whole number from 1 to 3600; *out stays as
@@ -367,6 +397,146 @@ static int import_dir(store *st, const char *dir)
 	return r;
 }
 
+/* ===== Organisers' keys ===== */
+
+#define KEY_NAME_CHARS 100
+
+/* A key's name as a person typed it: valid UTF-8 without control
+ * characters, white space trimmed at both ends, 1 to KEY_NAME_CHARS
+ * characters; copied into out[len]. -1 after saying what is wrong. */
+static int key_name(const char *typed, char *out, size_t len)
+{
+	size_t start = 0, n = 0, l = strlen(typed);
+
+	if (text_utf8_valid(typed, l) && !text_has_control(typed, false))
+		text_trim(typed, l, &start, &n);
+	if (!n || n >= len || text_char_countn(typed + start, n) > KEY_NAME_CHARS) {
+		fail("cli.err_key_name", KEY_NAME_CHARS);
+		return -1;
+	}
+	memcpy(out, typed + start, n);
+	out[n] = '\0';
+	return 0;
+}
+
+/* The first organiser's key, at the first start on a database that never
+ * had one (docs/SECURITY.md): shown here when standard output is a
+ * terminal, else written to a file beside the database that only this
+ * user may read, whose path is shown. port: the one listened on, 0 when
+ * the kernel picks it. -1 after saying what is wrong. */
+static int first_organiser_key(store *st, const char *db, const char *typed, int port)
+{
+	char key[STORE_KEY_SIZE], name[STORE_KEY_NAME_MAX + 1], file[PATH_MAX], base[64] = "";
+	int terminal = isatty(STDOUT_FILENO), made = 0, file_errno = 0, rc;
+
+	if (key_name(typed ? typed : STORE_KEY_NAME_ORGANISER, name, sizeof name))
+		return -1;
+	if (!terminal && orgkey_file_path(db, file, sizeof file)) {
+		fail("cli.err_key_file", db, strerror(ENAMETOOLONG));
+		return -1;
+	}
+	rc = orgkey_first(st, name, terminal ? NULL : file, key, sizeof key, &made, &file_errno);
+	if (rc == ORGKEY_ERR_FILE) {
+		fail(file_errno == EEXIST ? "cli.err_key_file_exists" : "cli.err_key_file", file,
+		     strerror(file_errno));
+		return -1;
+	}
+	if (rc) {
+		fail("cli.err_key_store", store_errmsg(st));
+		return -1;
+	}
+	if (made && terminal) {
+		if (port > 0)
+			snprintf(base, sizeof base, "http://127.0.0.1:%d", port);
+		printf(i18n("cli.organiser_key_shown", cat), name, key, base, key);
+		putchar('\n');
+	} else if (made) {
+		printf(i18n("cli.organiser_key_file", cat), name, file);
+		putchar('\n');
+	}
+	memset(key, 0, sizeof key);
+	return 0;
+}
+
+static void print_key_row(void *ctx, const store_key_row *row)
+{
+	(void)ctx;
+	if (row->revoked)
+		printf(i18n("cli.organiser_key_row_revoked", cat), row->name, row->created,
+		       row->revoked);
+	else
+		printf(i18n("cli.organiser_key_row", cat), row->name, row->created);
+	putchar('\n');
+}
+
+/* atelier organiser-key: makes another organiser's key and prints it (on
+ * a terminal with a sentence around it, otherwise the key alone, for the
+ * person who asked for it to put where they choose), lists the keys by
+ * name without their text, or revokes one. */
+static int cmd_organiser_key(int argc, char **argv)
+{
+	struct opts o = {.db = DEFAULT_DB}; /* options override */
+	char key[STORE_KEY_SIZE], name[STORE_KEY_NAME_MAX + 1];
+	store *st = NULL;
+	long long all = 0;
+	int rc = 1, r;
+
+	if ((rc = begin("organiser-key", argc, argv, organiser_key_opts, "cli.help_organiser_key",
+	                &o)) >= 0)
+		return rc;
+	rc = 1;
+	if ((o.name != NULL) + (o.revoke != NULL) + o.list != 1) {
+		fail("cli.err_key_what");
+		return 2;
+	}
+	if ((o.name || o.revoke) && key_name(o.name ? o.name : o.revoke, name, sizeof name))
+		return 2;
+	if (access(o.db, F_OK)) {
+		fail("cli.err_no_db", o.db);
+		return 1;
+	}
+	if (open_store(o.db, &st))
+		return 1;
+	if (o.list) {
+		r = store_key_count(st, STORE_KEY_ORGANISER, &all, NULL);
+		if (r == STORE_OK && !all)
+			printf("%s\n", i18n("cli.organiser_key_none", cat));
+		if (r == STORE_OK)
+			r = store_key_list(st, STORE_KEY_ORGANISER, 0, print_key_row, NULL);
+	} else if (o.revoke) {
+		r = store_key_revoke(st, STORE_KEY_ORGANISER, 0, name, NULL);
+		if (r == STORE_NOT_FOUND) {
+			fail("cli.err_key_unknown", name);
+			goto out;
+		}
+		if (r == STORE_OK) {
+			printf(i18n("cli.organiser_key_revoked", cat), name);
+			putchar('\n');
+		}
+	} else {
+		r = store_key_create(st, STORE_KEY_ORGANISER, 0, 0, name, key, sizeof key, NULL);
+		if (r == STORE_KEY_NAME_TAKEN) {
+			fail("cli.err_key_name_taken", name);
+			goto out;
+		}
+		if (r == STORE_OK && isatty(STDOUT_FILENO)) {
+			printf(i18n("cli.organiser_key_made", cat), name, key);
+			putchar('\n');
+		} else if (r == STORE_OK) {
+			printf("%s\n", key);
+		}
+		memset(key, 0, sizeof key);
+	}
+	if (r != STORE_OK) {
+		fail("cli.err_key_store", store_errmsg(st));
+		goto out;
+	}
+	rc = fflush(stdout) ? 1 : 0;
+out:
+	store_close(st);
+	return rc;
+}
+
 /* ===== Commands ===== */
 
 static int cmd_serve(int argc, char **argv)
@@ -374,17 +544,10 @@ static int cmd_serve(int argc, char **argv)
 	struct opts o = {.db = DEFAULT_DB}; /* options override */
 	char web[PATH_MAX], sessions[PATH_MAX], host[256];
 	store *st = NULL;
-	int port, rc = 1;
-	if (parse_opts("serve", argc, argv, serve_opts, &o))
-		return 2;
-	if (o.help) {
-		puts(i18n("cli.help_serve", cat));
-		return 0;
-	}
-	if (o.nargs) {
-		fail("cli.err_unexpected_arg", o.args[0], "serve");
-		return 2;
-	}
+	int port, rc;
+	if ((rc = begin("serve", argc, argv, serve_opts, "cli.help_serve", &o)) >= 0)
+		return rc;
+	rc = 1;
 	const char *listen = o.listen ? o.listen : DEFAULT_LISTEN;
 	const char *colon = strrchr(listen, ':');
 	char *endp;
@@ -409,7 +572,7 @@ static int cmd_serve(int argc, char **argv)
 		return 1;
 	if (open_store(o.db, &st))
 		return 1;
-	if (import_dir(st, sessions))
+	if (import_dir(st, sessions) || first_organiser_key(st, o.db, o.organiser_name, port))
 		goto out;
 
 	struct sigaction sa;
@@ -518,6 +681,9 @@ static int run(int argc, char **argv)
 		if (argc >= 3 && strcmp(argv[1], "help") == 0) {
 			char key[64];
 			snprintf(key, sizeof key, "cli.help_%s", argv[2]);
+			for (char *c = key; *c; c++) /* organiser-key: cli.help_organiser_key */
+				if (*c == '-')
+					*c = '_';
 			if (strcmp(i18n(key, cat), key) != 0) {
 				puts(i18n(key, cat));
 				return 0;
@@ -536,6 +702,8 @@ static int run(int argc, char **argv)
 		return cmd_import(argc - 1, argv + 1);
 	if (strcmp(argv[1], "export") == 0)
 		return cmd_export(argc - 1, argv + 1);
+	if (strcmp(argv[1], "organiser-key") == 0)
+		return cmd_organiser_key(argc - 1, argv + 1);
 	fail("cli.err_unknown_command", argv[1]);
 	return 2;
 }

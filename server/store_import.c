@@ -20,6 +20,7 @@
  */
 #include "store_private.h"
 #include "defn.h"
+#include "store_keys.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -192,10 +193,10 @@ static int upsert_seminar(store *s, const defn_seminar *d, long long *sid,
 		 * so that `atelier serve` can print the console's address */
 		if (rc == STORE_OK)
 			rc = store__exec(s,
-			                 "INSERT INTO key (kind, seminar_id, hash, created)"
-			                 " VALUES ('facilitator', ?, atelier_key_hash(?),"
+			                 "INSERT INTO key (kind, seminar_id, name, hash, created)"
+			                 " VALUES ('facilitator', ?, ?, atelier_key_hash(?),"
 			                 " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
-			                 "it", *sid, key);
+			                 "itt", *sid, STORE_KEY_NAME_FACILITATOR, key);
 		r->created = 1;
 	}
 	if (rc != STORE_OK)

@@ -6,6 +6,12 @@
  * a copy of the database gives no key away. 256 random bits need no slow
  * password hash: nothing can be guessed from the digest.
  *
+ * Each key has a name, unique among the live keys of its scope (a
+ * seminar, or the server for organisers' keys: the index key_name of
+ * migration 9); revoking a key dates it and keeps its row, which the
+ * events it made point to. A revoked key is looked up by the same
+ * statement as any other and is not found, as a wrong key is not.
+ *
  * Boundary: the key and seminar tables. Also gives the connection the SQL
  * function atelier_key_hash(text), which the migration that made this
  * table used on the keys seminars already had. Whether a key may do
@@ -16,6 +22,7 @@
 #include "store_keys.h"
 
 #include <nettle/sha2.h>
+#include <stdio.h>
 #include <string.h>
 
 #define DIGEST 32
@@ -115,22 +122,112 @@ int store_key_create(store *s, store_key_kind kind, long long seminar_id,
                      long long *id)
 {
 	char key[2 * STORE_KEY_BYTES + 1];
+	long long other;
 	int rc;
 
-	if (key_len < sizeof key || (unsigned)kind >= sizeof kind_names / sizeof kind_names[0])
+	if (key_len < sizeof key || (unsigned)kind >= sizeof kind_names / sizeof kind_names[0] ||
+	    !name || !*name || strlen(name) > STORE_KEY_NAME_MAX)
 		return STORE_ERR;
+	rc = store__int(s, &other,
+	                "SELECT id FROM key WHERE IFNULL(seminar_id, 0) = ? AND name = ?"
+	                " AND revoked IS NULL",
+	                "it", seminar_id, name);
+	if (rc == STORE_OK)
+		return STORE_KEY_NAME_TAKEN;
+	if (rc != STORE_NOT_FOUND)
+		return rc;
 	if ((rc = store__random_hex(key, STORE_KEY_BYTES)) != STORE_OK)
 		return rc;
 	rc = store__exec(s,
 	                 "INSERT INTO key (kind, seminar_id, activity_id, name, hash, created)"
 	                 " VALUES (?, ?, ?, ?, atelier_key_hash(?),"
 	                 " strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
-	                 "tnntt", kind_names[kind], seminar_id, activity_id, name ? name : "",
-	                 key);
+	                 "tnntt", kind_names[kind], seminar_id, activity_id, name, key);
 	if (rc == STORE_OK && id)
 		rc = store__int(s, id, "SELECT last_insert_rowid()", "");
 	if (rc == STORE_OK)
 		memcpy(key_out, key, sizeof key);
+	memset(key, 0, sizeof key);
+	return rc;
+}
+
+int store_key_revoke(store *s, store_key_kind kind, long long seminar_id, const char *name,
+                     long long *id)
+{
+	long long row = 0;
+	int rc;
+
+	if ((unsigned)kind >= sizeof kind_names / sizeof kind_names[0] || !name)
+		return STORE_ERR;
+	rc = store__int(s, &row,
+	                "UPDATE key SET revoked = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+	                " WHERE kind = ? AND IFNULL(seminar_id, 0) = ? AND name = ?"
+	                " AND revoked IS NULL RETURNING id",
+	                "tit", kind_names[kind], seminar_id, name);
+	if (rc == STORE_OK && id)
+		*id = row;
+	return rc;
+}
+
+int store_key_list(store *s, store_key_kind kind, long long seminar_id, store_key_fn fn,
+                   void *ctx)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((unsigned)kind >= sizeof kind_names / sizeof kind_names[0])
+		return STORE_ERR;
+	st = store__query(s,
+	                  "SELECT id, name, created, revoked FROM key"
+	                  " WHERE kind = ? AND IFNULL(seminar_id, 0) = ? ORDER BY id",
+	                  "ti", kind_names[kind], seminar_id);
+	if (!st)
+		return store__fail(sqlite3_errcode(s->db));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_key_row row = {
+			sqlite3_column_int64(st, 0),
+			(const char *)sqlite3_column_text(st, 1),
+			(const char *)sqlite3_column_text(st, 2),
+			(const char *)sqlite3_column_text(st, 3),
+		};
+		fn(ctx, &row);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? STORE_OK : store__fail(rc);
+}
+
+int store_key_count(store *s, store_key_kind kind, long long *all, long long *live)
+{
+	long long n = 0;
+	int rc;
+
+	if ((unsigned)kind >= sizeof kind_names / sizeof kind_names[0])
+		return STORE_ERR;
+	rc = store__int(s, all, "SELECT COUNT(*) FROM key WHERE kind = ?", "t", kind_names[kind]);
+	if (rc == STORE_OK && live)
+		rc = store__int(s, &n, "SELECT COUNT(*) FROM key WHERE kind = ? AND revoked IS NULL",
+		                "t", kind_names[kind]);
+	if (rc == STORE_OK && live)
+		*live = n;
+	return rc;
+}
+
+int store_key_name(store *s, long long id, char *out, size_t len)
+{
+	sqlite3_stmt *st = store__query(s, "SELECT name FROM key WHERE id = ?", "i", id);
+	int rc;
+
+	if (!st)
+		return store__fail(sqlite3_errcode(s->db));
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 0);
+		snprintf(out, len, "%s", name ? name : "");
+		rc = STORE_OK;
+	} else {
+		rc = rc == SQLITE_DONE ? STORE_NOT_FOUND : store__fail(rc);
+	}
+	sqlite3_reset(st);
 	return rc;
 }
 

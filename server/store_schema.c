@@ -253,6 +253,28 @@ static const char *const migrations[] = {
 	"CREATE UNIQUE INDEX stakeholder_group_position ON stakeholder_group(seminar_id, position)"
 	"  WHERE archived IS NULL;"
 	"ALTER TABLE participant ADD COLUMN group_id INTEGER REFERENCES stakeholder_group(id);",
+
+	/* 9: every key has a name, unique among the live (not revoked) keys
+	 * of its scope: a seminar, or the server for organisers' keys. The
+	 * keys without one are named as the server names them now
+	 * (store_keys.h): "animation", "animation <activity>" for a key of
+	 * one activity, "organisateur", "validation"; then a live key whose
+	 * name an older live key of its scope already has gets " (2)",
+	 * " (3)", … in the order they were made. No row goes, no digest
+	 * changes. */
+	"UPDATE key SET name = CASE"
+	"  WHEN kind = 'organiser' THEN 'organisateur'"
+	"  WHEN kind = 'validation' THEN 'validation'"
+	"  WHEN activity_id IS NOT NULL THEN 'animation ' ||"
+	"    IFNULL((SELECT a.slug FROM activity a WHERE a.id = key.activity_id), activity_id)"
+	"  ELSE 'animation' END"
+	" WHERE name = '';"
+	"UPDATE key SET name = name || ' (' || r.n || ')' FROM (SELECT id, ROW_NUMBER() OVER"
+	"  (PARTITION BY IFNULL(seminar_id, 0), name ORDER BY id) AS n"
+	"  FROM key WHERE revoked IS NULL) AS r"
+	"  WHERE r.id = key.id AND r.n > 1;"
+	"CREATE UNIQUE INDEX key_name ON key(IFNULL(seminar_id, 0), name)"
+	"  WHERE revoked IS NULL;",
 };
 
 /* The numbers of the migrations that rebuild a table (REBUILD). */

@@ -420,3 +420,61 @@ wsc *fixture_open_phone(fixture *f, char *board, size_t board_len)
 	json_decref(seminar);
 	return c;
 }
+
+/* ===== The binary run to completion ===== */
+
+fixture_run_out fixture_run(const char *dir, const char *const args[])
+{
+	const char *argv[16] = {proc_bin()};
+	size_t n = 1;
+	int status = 0;
+	fixture_run_out r = {0};
+	char st[32];
+
+	for (; args[n - 1] && n < 15; n++)
+		argv[n] = args[n - 1];
+	argv[n] = NULL;
+	int rc = proc_run(argv, dir, FIXTURE_START_MS, &status, &r.out, &r.err);
+	if (rc == PROC_TIMEOUT)
+		fail_msg("atelier %s ... did not end within %d ms; stderr: %s", args[0],
+		         FIXTURE_START_MS, r.err ? r.err : "");
+	assert_int_equal(rc, PROC_OK);
+	if (!WIFEXITED(status))
+		fail_msg("atelier %s ... crashed (%s); stderr: %s", args[0],
+		         proc_status_text(status, st, sizeof st), r.err ? r.err : "");
+	r.code = WEXITSTATUS(status);
+	assert_non_null(r.out);
+	assert_non_null(r.err);
+	return r;
+}
+
+void fixture_run_free(fixture_run_out *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}
+
+/* The lines of text that are not blank. */
+static int count_lines(const char *text)
+{
+	int n = 0;
+	for (const char *p = text; *p;) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		size_t blank = strspn(p, " \t\r");
+		n += blank < len;
+		p += len + (e != NULL);
+	}
+	return n;
+}
+
+void fixture_want_refusal(const fixture_run_out *r, const char *what, const char *want)
+{
+	if (r->code == 0)
+		fail_msg("%s: exit 0; stderr: %s", what, r->err);
+	if (count_lines(r->err) != 1)
+		fail_msg("%s: want one sentence on stderr, got:\n%s", what, r->err);
+	if (want && !strstr(r->err, want))
+		fail_msg("%s: the sentence does not say \"%s\": %s", what, want, r->err);
+}

@@ -113,6 +113,25 @@ json_t *fixture_snapshot(fixture *f, const char *key);
 /* The contribution with this id in an array, or NULL (borrowed). */
 json_t *fixture_find(json_t *contributions, long long id);
 
+/* ===== The binary run to completion ===== */
+
+/* What one finished run of the binary wrote, and its exit code. */
+typedef struct fixture_run_out {
+	int code;  /* exit code */
+	char *out; /* stdout, never NULL */
+	char *err; /* stderr, never NULL */
+} fixture_run_out;
+
+/* Runs $ATELIER_BIN with args (NULL-terminated, without argv[0], at most
+ * 14) in dir; fails the test if it does not end within FIXTURE_START_MS
+ * or ends by a signal. */
+fixture_run_out fixture_run(const char *dir, const char *const args[]);
+void fixture_run_free(fixture_run_out *r);
+
+/* Fails the test unless r is a refusal: a non-zero exit and one sentence
+ * (one line that is not blank) on stderr, which holds want (NULL: any). */
+void fixture_want_refusal(const fixture_run_out *r, const char *what, const char *want);
+
 /* Integer field of an object, -1 when absent or not an integer. */
 long long fixture_int(json_t *obj, const char *field);
 

@@ -26,6 +26,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "fixture.h"
 #include "proc.h"
 #include "srv.h"
 #include "store.h"
@@ -64,65 +65,19 @@ static int scratch_teardown(void **state)
 	return 0;
 }
 
-/* The output of one finished run. */
-typedef struct run {
-	int code;  /* exit code */
-	char *out;
-	char *err;
-} run;
+typedef fixture_run_out run;
+#define run_free fixture_run_free
 
-static void run_free(run *r)
-{
-	free(r->out);
-	free(r->err);
-}
-
-/* Runs the binary with args (NULL-terminated, without argv[0]); fails the
- * test if it does not end in time or ends by a signal. */
+/* Runs the binary with args in the scratch directory (fixture_run). */
 static run run_atelier(const scratch *s, const char *const args[])
 {
-	const char *argv[16] = {proc_bin()};
-	size_t n = 1;
-	for (; args[n - 1] && n < 15; n++)
-		argv[n] = args[n - 1];
-	argv[n] = NULL;
-	int status = 0;
-	run r = {0};
-	char st[32];
-	int rc = proc_run(argv, s->dir, RUN_MS, &status, &r.out, &r.err);
-	if (rc == PROC_TIMEOUT)
-		fail_msg("atelier %s ... did not end within %d ms; stderr: %s", args[0], RUN_MS,
-		         r.err ? r.err : "");
-	assert_int_equal(rc, PROC_OK);
-	if (!WIFEXITED(status))
-		fail_msg("atelier %s ... crashed (%s); stderr: %s", args[0],
-		         proc_status_text(status, st, sizeof st), r.err ? r.err : "");
-	r.code = WEXITSTATUS(status);
-	assert_non_null(r.out);
-	assert_non_null(r.err);
-	return r;
-}
-
-static int count_lines(const char *text)
-{
-	int n = 0;
-	for (const char *p = text; *p;) {
-		const char *e = strchr(p, '\n');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		size_t blank = strspn(p, " \t\r");
-		n += blank < len;
-		p += len + (e != NULL);
-	}
-	return n;
+	return fixture_run(s->dir, args);
 }
 
 /* A refusal: non-zero exit and one sentence on stderr. */
 static void want_refusal(run *r, const char *what)
 {
-	if (r->code == 0)
-		fail_msg("%s: exit 0; stderr: %s", what, r->err);
-	if (count_lines(r->err) != 1)
-		fail_msg("%s: want one sentence on stderr, got:\n%s", what, r->err);
+	fixture_want_refusal(r, what, NULL);
 }
 
 static void test_version(void **state)

@@ -186,12 +186,13 @@ static void animator_key(fixture *f, const char *activity, char *key, size_t len
 	store *st = NULL;
 	store_activity a;
 	long long sid = 0;
-	char err[256];
+	char err[256], name[128];
 	assert_int_equal(store_open(f->db, NULL, &st, err, sizeof err), STORE_OK);
 	assert_int_equal(store_seminar_find(st, f->code, &sid), STORE_OK);
 	assert_int_equal(store_activity_find(st, sid, activity, &a), STORE_OK);
-	assert_int_equal(store_key_create(st, STORE_KEY_FACILITATOR, sid, a.id, "animateur·rice",
-	                                  key, len, NULL),
+	/* a key's name is unique among the seminar's live keys */
+	snprintf(name, sizeof name, "animateur·rice de %s", activity);
+	assert_int_equal(store_key_create(st, STORE_KEY_FACILITATOR, sid, a.id, name, key, len, NULL),
 	                 STORE_OK);
 	store_close(st);
 }

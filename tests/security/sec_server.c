@@ -1,6 +1,6 @@
 /*
- * sec_server.c — restarting the fixture's server with extra options, and
- * raw TCP helpers for HTTP (see sec_server.h).
+ * sec_server.c — restarting the fixture's server with extra options, keys
+ * of every kind, and raw TCP helpers for HTTP (see sec_server.h).
  *
  * Boundary: drives the atelier binary through tests/support and plain
  * sockets; knows nothing of the server's internals.
@@ -24,6 +24,8 @@
 #include <cmocka.h>
 
 #include "srv.h"
+#include "store.h"
+#include "store_domain.h"
 #include "tcp.h"
 
 void sec_restart(fixture *f, const char *const *extra)
@@ -37,6 +39,57 @@ void sec_restart(fixture *f, const char *const *extra)
 		char *err = proc_stderr(f->server);
 		fail_msg("atelier serve with extra options did not start: %s", err ? err : "");
 	}
+}
+
+void sec_store_key(fixture *f, const char *activity, store_key_kind kind, int one_activity,
+                   const char *name, int revoke, char *key, size_t len)
+{
+	store *st = NULL;
+	store_activity a = {0};
+	long long sid = 0, scope;
+	char err[256];
+	assert_int_equal(store_open(f->db, NULL, &st, err, sizeof err), STORE_OK);
+	assert_int_equal(store_seminar_find(st, f->code, &sid), STORE_OK);
+	if (one_activity)
+		assert_int_equal(store_activity_find(st, sid, activity, &a), STORE_OK);
+	scope = kind == STORE_KEY_ORGANISER ? 0 : sid;
+	assert_int_equal(store_key_create(st, kind, scope, a.id, name, key, len, NULL), STORE_OK);
+	if (revoke)
+		assert_int_equal(store_key_revoke(st, kind, scope, name, NULL), STORE_OK);
+	store_close(st);
+}
+
+void sec_every_kind(fixture *f, const char *activity, sec_kind_key k[SEC_KINDS])
+{
+	char path[1200];
+	k[0] = (sec_kind_key){"facilitator of the seminar", "", "ack"};
+	snprintf(k[0].key, sizeof k[0].key, "%s", f->key);
+	k[1] = (sec_kind_key){"facilitator of the activity", "", "ack"};
+	sec_store_key(f, activity, STORE_KEY_FACILITATOR, 1, "animation de l'activité", 0,
+	              k[1].key, sizeof k[1].key);
+	k[2] = (sec_kind_key){"organiser", "", "ack"};
+	snprintf(path, sizeof path, "%s.organiser-key", f->db);
+	char *text = proc_slurp(path, NULL);
+	if (!text)
+		fail_msg("no organiser's key file beside %s", f->db);
+	snprintf(k[2].key, sizeof k[2].key, "%.*s", (int)strcspn(text, "\n"), text);
+	free(text);
+	k[3] = (sec_kind_key){"validation", "", "forbidden"};
+	sec_store_key(f, activity, STORE_KEY_VALIDATION, 0, "copil", 0, k[3].key, sizeof k[3].key);
+}
+
+void sec_no_key_logged(fixture *f, const sec_kind_key k[SEC_KINDS], const char *wrong)
+{
+	char *err = proc_stderr(f->server), *out = proc_stdout(f->server);
+	assert_non_null(err);
+	assert_non_null(out);
+	if (strstr(err, wrong) || strstr(out, wrong))
+		fail_msg("a wrong key (\"%s\") is in the server's output", wrong);
+	for (int i = 0; i < SEC_KINDS; i++)
+		if (strstr(err, k[i].key) || (i > 0 && strstr(out, k[i].key)))
+			fail_msg("the %s key is in the server's output", k[i].what);
+	free(err);
+	free(out);
 }
 
 int sec_tcp(int port)

@@ -11,11 +11,46 @@
 
 #include <stddef.h>
 #include "fixture.h"
+#include "store_keys.h"
 
 /* Stops f's server (SIGKILL: nothing is pending) and starts it again on
  * the same database with the usual options plus extra (NULL-terminated,
  * at most 16). */
 void sec_restart(fixture *f, const char *const *extra);
+
+/* ===== Every kind of key =====
+ * The key tests run over every kind of key: a facilitator's of the
+ * seminar, of one activity, the organiser's, a validation key. */
+
+/* A right key of one kind for the fixture's seminar, and what a
+ * set_state of its open activity gets with it when the address is not
+ * locked out. */
+typedef struct sec_kind_key {
+	const char *what;
+	char key[STORE_KEY_SIZE + 96];
+	const char *right; /* "ack", or "forbidden" for a kind set_state does not take */
+} sec_kind_key;
+
+enum { SEC_KINDS = 4 };
+
+/* Fills k with the right keys of every kind: the seminar's first
+ * facilitator key (f->key), a facilitator key of activity (made through
+ * the store), the server's first organiser's key (read from the file the
+ * first start wrote beside the database), a validation key (made). */
+void sec_every_kind(fixture *f, const char *activity, sec_kind_key k[SEC_KINDS]);
+
+/* Makes through the store, beside the running server, a key of kind for
+ * f's seminar (the server's for an organiser's key; for activity when
+ * one_activity) named name, revoked at once when revoke; its text into
+ * key[len]. */
+void sec_store_key(fixture *f, const char *activity, store_key_kind kind, int one_activity,
+                   const char *name, int revoke, char *key, size_t len);
+
+/* Fails the test when wrong (a wrong key's text) or a key of k is in
+ * what f's server wrote: stderr for every one; stdout for all but the
+ * seminar's first facilitator key, which the start-up printout shows by
+ * design. */
+void sec_no_key_logged(fixture *f, const sec_kind_key k[SEC_KINDS], const char *wrong);
 
 /* A TCP connection to 127.0.0.1:port; fails the test when refused. */
 int sec_tcp(int port);

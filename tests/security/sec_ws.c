@@ -1,8 +1,9 @@
 /*
  * sec_ws.c — hostile WebSocket clients against the real server: rate
  * limits on posts, joins and facilitator keys (error rate_limited, nothing
- * stored, the connection stays open), lock-outs after wrong keys and
- * unknown join codes, keys kept out of the logs, the Origin check, the
+ * stored, the connection stays open), lock-outs after wrong keys (revoked
+ * ones included) and unknown join codes, for every kind of key, keys kept
+ * out of the logs, the Origin check, the
  * 16 KiB reassembly cap (1009), invalid UTF-8 (1007) and the idle
  * timeout (ping/pong).
  *
@@ -22,6 +23,7 @@
 
 #include "fixture.h"
 #include "sec_server.h"
+#include "store_keys.h"
 
 #define QUESTIONS FIXTURE_OPEN_ACTIVITY
 #define WAIT FIXTURE_WAIT_MS
@@ -221,21 +223,33 @@ static void lengthen_lock_out(fixture *f, guess_fn guess, const char *free_code)
 	}
 }
 
+/* ===== Every kind of key ===== */
+
 static void test_wrong_keys_lock_the_address_out(void **state)
 {
 	fixture *f = *state;
+	sec_kind_key k[SEC_KINDS];
 	char what[32];
 	wsc *c = fixture_connect(f);
+	sec_every_kind(f, QUESTIONS, k);
 	/* Wrong keys, each from a new connection: refused as bad_key, then
 	 * the address is locked out. */
 	int wrong_before = guess_until_locked(f, guess_key, "bad_key");
 	assert_true(wrong_before >= 3 && wrong_before <= 10);
 	lengthen_lock_out(f, guess_key, "bad_key");
-	/* Locked out: even the right key is refused, from a new connection
-	 * too, and refused the same way (it tells nothing about the key). */
+	/* Locked out: even a right key, of every kind, is refused, from a
+	 * new connection too, and refused the same way (it tells nothing
+	 * about the key). */
 	wsc *again = fixture_connect(f);
-	assert_string_equal(try_key(f, again, "right-while-locked", f->key, what, sizeof what),
-	                    "rate_limited");
+	for (int i = 0; i < SEC_KINDS; i++) {
+		if (strcmp(try_key(f, again, "right-while-locked", k[i].key, what, sizeof what),
+		           "rate_limited"))
+			fail_msg("the %s key while locked out: %s", k[i].what, what);
+		json_t *w = fixture_call(f, again, "watch-key", "{s:s,s:s,s:s,s:s}", "type", "watch",
+		                         "id", "watch-key", "code", f->code, "key", k[i].key);
+		if (strcmp(outcome(w, what, sizeof what), "rate_limited"))
+			fail_msg("a watch with the %s key while locked out: %s", k[i].what, what);
+	}
 	json_t *w = fixture_call(f, again, "watch-key", "{s:s,s:s,s:s,s:s}", "type", "watch", "id",
 	                         "watch-key", "code", f->code, "key", "still-wrong-key");
 	assert_string_equal(outcome(w, what, sizeof what), "rate_limited");
@@ -246,13 +260,9 @@ static void test_wrong_keys_lock_the_address_out(void **state)
 	/* Nothing was changed by the refused messages. */
 	json_t *snap = fixture_snapshot(f, NULL);
 	json_decref(snap);
-	/* No key, wrong or right, ever reaches the logs. */
-	char *err = proc_stderr(f->server);
-	assert_non_null(err);
-	assert_null(strstr(err, "not-the-key-"));
-	assert_null(strstr(err, "still-wrong-key"));
-	assert_null(strstr(err, f->key));
-	free(err);
+	/* No key, wrong or right, of any kind, ever reaches the logs. */
+	sec_no_key_logged(f, k, "not-the-key-");
+	sec_no_key_logged(f, k, "still-wrong-key");
 	wsc_close(again);
 	wsc_close(c);
 }
@@ -260,20 +270,68 @@ static void test_wrong_keys_lock_the_address_out(void **state)
 static void test_the_lock_out_ends(void **state)
 {
 	fixture *f = *state;
+	sec_kind_key k[SEC_KINDS];
 	char id[32], what[32];
+	sec_every_kind(f, QUESTIONS, k);
 	assert_true(guess_until_locked(f, guess_key, "bad_key") > 0);
-	/* The first lock-out is short; once over, the right key works. */
+	/* The first lock-out is short; once over, the right key works, of
+	 * every kind: a validation key is right but set_state is not its
+	 * message (forbidden, which counts as no guess). */
 	wsc *c = fixture_connect(f);
 	int ok = 0;
-	for (int k = 0; k < 20 && !ok; k++) {
+	for (int n = 0; n < 20 && !ok; n++) {
 		usleep(500 * 1000);
-		snprintf(id, sizeof id, "r-%d", k);
-		ok = !strcmp(try_key(f, c, id, f->key, what, sizeof what), "ack");
+		snprintf(id, sizeof id, "r-%d", n);
+		ok = !strcmp(try_key(f, c, id, k[0].key, what, sizeof what), "ack");
 		if (!ok)
 			assert_string_equal(what, "rate_limited");
 	}
 	assert_true(ok);
+	for (int i = 1; i < SEC_KINDS; i++) {
+		snprintf(id, sizeof id, "k-%d", i);
+		if (strcmp(try_key(f, c, id, k[i].key, what, sizeof what), k[i].right))
+			fail_msg("the %s key once the lock-out is over: %s, not %s", k[i].what, what,
+			         k[i].right);
+	}
+	sec_no_key_logged(f, k, "not-the-key-");
 	wsc_close(c);
+}
+
+/* Revoked keys, of every kind, are wrong keys: each use is refused as
+ * bad_key and counts as a wrong guess, so they alone lock the address
+ * out, and nothing of them reaches the logs. */
+static void test_revoked_keys_lock_the_address_out(void **state)
+{
+	fixture *f = *state;
+	sec_kind_key k[SEC_KINDS];
+	char revoked[SEC_KINDS][STORE_KEY_SIZE], id[32], what[32];
+	sec_every_kind(f, QUESTIONS, k);
+	sec_store_key(f, QUESTIONS, STORE_KEY_FACILITATOR, 0, "ancienne animation", 1, revoked[0],
+	              sizeof revoked[0]);
+	sec_store_key(f, QUESTIONS, STORE_KEY_FACILITATOR, 1, "ancienne animation des questions", 1,
+	              revoked[1], sizeof revoked[1]);
+	sec_store_key(f, QUESTIONS, STORE_KEY_ORGANISER, 0, "ancienne organisation", 1, revoked[2],
+	              sizeof revoked[2]);
+	sec_store_key(f, QUESTIONS, STORE_KEY_VALIDATION, 0, "ancien copil", 1, revoked[3],
+	              sizeof revoked[3]);
+	int i = 0;
+	for (; i < 60; i++) {
+		wsc *c = fixture_connect(f);
+		snprintf(id, sizeof id, "revoked-%d", i);
+		try_key(f, c, id, revoked[i % SEC_KINDS], what, sizeof what);
+		wsc_close(c);
+		if (!strcmp(what, "rate_limited"))
+			break;
+		if (strcmp(what, "bad_key"))
+			fail_msg("revoked key %d: %s, not bad_key", i % SEC_KINDS, what);
+	}
+	assert_true(i >= 4 && i <= 10); /* every kind refused before the lock-out */
+	/* locked out: the right keys too */
+	wsc *c = fixture_connect(f);
+	assert_string_equal(try_key(f, c, "right", k[2].key, what, sizeof what), "rate_limited");
+	wsc_close(c);
+	for (int r = 0; r < SEC_KINDS; r++)
+		sec_no_key_logged(f, k, revoked[r]);
 }
 
 static void test_join_code_guessing_is_throttled(void **state)
@@ -769,6 +827,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_wrong_keys_lock_the_address_out, fixture_setup,
 		                                fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_the_lock_out_ends, fixture_setup,
+		                                fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_revoked_keys_lock_the_address_out, fixture_setup,
 		                                fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_join_code_guessing_is_throttled, fixture_setup,
 		                                fixture_teardown),

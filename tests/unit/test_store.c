@@ -6,7 +6,9 @@
  * archiving what a file no longer holds, template switches, unique
  * positions, the migration that brought them, the report of what changed,
  * passing over an unchanged definition),
- * the facilitator key check and the synthesis document.
+ * the keys (found by their digest alone, whatever their kind; names
+ * unique among the live keys of a scope; revocation; migration 9, which
+ * named them), the facilitator key check and the synthesis document.
  */
 #include "unit_fixture.h"
 
@@ -945,35 +947,279 @@ static void import_positions_stay_unique(void **state)
 	tmp_remove(&t);
 }
 
-/* A key is kept as its standard SHA-256: a row written beside the store
- * with the digest of "abc" given in FIPS 180-2 is found by the text "abc",
- * and by nothing else. */
-static void a_key_is_its_standard_sha256(void **state)
+/* The kinds of key, each with its scope: a facilitator of the seminar
+ * or of one activity, the organiser (the server), the steering
+ * committee. */
+static const struct kind_case {
+	const char *what;
+	store_key_kind kind;
+	int seminar, activity; /* 1: the key has one */
+} kinds[] = {
+	{"facilitator of the seminar", STORE_KEY_FACILITATOR, 1, 0},
+	{"facilitator of one activity", STORE_KEY_FACILITATOR, 1, 1},
+	{"organiser", STORE_KEY_ORGANISER, 0, 0},
+	{"validation", STORE_KEY_VALIDATION, 1, 0},
+};
+
+/* A key is kept as its standard SHA-256 and looked up by it alone, for
+ * every kind of key: a row written beside the store with the digest of
+ * "abc" given in FIPS 180-2 is found by the text "abc" with its kind and
+ * scope, and by nothing else (a prefix, a longer text, one character
+ * changed, the empty text); once revoked, not even by "abc". The lookup
+ * is one statement whatever the text, and the digests are compared by
+ * same_digest() whose time does not depend on where they differ: what
+ * constant time means here, since no test may time it. */
+static void every_kind_of_key_is_found_by_its_digest_alone(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		const struct kind_case *c = &kinds[i];
+		struct tmp t;
+		store *st = NULL;
+		store_key k;
+		char err[256], code[32], sql[512];
+		long long sid = 0, aid = 0;
+		sqlite3 *db = NULL;
+		json_t *d = fx_definition();
+
+		tmp_make(&t);
+		assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_OK);
+		assert_int_equal(fx_import_code(st, d, code, sizeof code, err, sizeof err), STORE_OK);
+		assert_int_equal(store_seminar_find(st, code, &sid), STORE_OK);
+		store_close(st);
+		json_decref(d);
+		assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+		snprintf(sql, sizeof sql,
+		         "INSERT INTO key (kind, seminar_id, activity_id, name, hash, created)"
+		         " VALUES ('%s', %s, %s, 'abc',"
+		         " X'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',"
+		         " '2026-12-07T00:00:00Z')",
+		         store_key_kind_name(c->kind), c->seminar ? "(SELECT id FROM seminar)" : "NULL",
+		         c->activity ? "(SELECT MIN(id) FROM activity)" : "NULL");
+		assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+
+		assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_OK);
+		if (c->activity) {
+			store_activity a;
+			assert_int_equal(store_activity_find(st, sid, "axe-1", &a), STORE_OK);
+			aid = a.id;
+		}
+		assert_int_equal(store_key_find(st, "abc", &k), STORE_OK);
+		if (k.kind != c->kind || k.seminar_id != (c->seminar ? sid : 0) ||
+		    k.activity_id != aid)
+			fail_msg("%s: found as another kind or scope", c->what);
+		static const char *const others[] = {"abd", "ab", "abcd", "Abc", "", " abc"};
+		for (size_t o = 0; o < sizeof others / sizeof others[0]; o++)
+			if (store_key_find(st, others[o], &k) != STORE_NOT_FOUND)
+				fail_msg("%s: found by \"%s\"", c->what, others[o]);
+		assert_int_equal(store_key_find(st, NULL, &k), STORE_NOT_FOUND);
+		assert_int_equal(store_key_revoke(st, c->kind, c->seminar ? sid : 0, "abc", NULL),
+		                 STORE_OK);
+		if (store_key_find(st, "abc", &k) != STORE_NOT_FOUND)
+			fail_msg("%s: a revoked key is still found", c->what);
+		store_close(st);
+		tmp_remove(&t);
+	}
+}
+
+/* Collects store_key_list's rows as "name:live" or "name:revoked". */
+static void list_row(void *ctx, const store_key_row *row)
+{
+	char *out = ctx;
+	size_t n = strlen(out);
+	assert_non_null(row->created);
+	snprintf(out + n, 512 - n, "%s%s:%s", n ? " " : "", row->name,
+	         row->revoked ? "revoked" : "live");
+}
+
+/* A key's name is unique among the live keys of its scope (a seminar for
+ * its facilitators' and validation keys, the server for organisers'), a
+ * revoked key frees its name and stays listed, a key's text is never
+ * listed, and the name of the key that acted is found from its id. */
+static void key_names_are_unique_among_live_keys_of_a_scope(void **state)
+{
+	(void)state;
+	fixture f;
+	char key[STORE_KEY_SIZE], again[STORE_KEY_SIZE], list[512] = "", name[64];
+	long long sid = 0, first = 0, second = 0, all = -1, live = -1;
+	store_key k;
+
+	fx_open(&f);
+	assert_int_equal(store_seminar_find(f.st, f.code, &sid), STORE_OK);
+	assert_int_equal(store_key_create(f.st, STORE_KEY_ORGANISER, 0, 0, "Coordinatrice", key,
+	                                  sizeof key, &first),
+	                 STORE_OK);
+	assert_int_equal(store_key_create(f.st, STORE_KEY_ORGANISER, 0, 0, "Coordinatrice",
+	                                  again, sizeof again, NULL),
+	                 STORE_KEY_NAME_TAKEN);
+	/* another scope: the seminar's */
+	assert_int_equal(store_key_create(f.st, STORE_KEY_FACILITATOR, sid, 0, "Coordinatrice",
+	                                  again, sizeof again, NULL),
+	                 STORE_OK);
+	assert_int_equal(store_key_create(f.st, STORE_KEY_VALIDATION, sid, 0, "Coordinatrice",
+	                                  again, sizeof again, NULL),
+	                 STORE_KEY_NAME_TAKEN);
+	assert_int_equal(store_key_create(f.st, STORE_KEY_FACILITATOR, sid, 0,
+	                                  STORE_KEY_NAME_FACILITATOR, again, sizeof again, NULL),
+	                 STORE_KEY_NAME_TAKEN); /* the key the import made */
+	assert_int_equal(store_key_create(f.st, STORE_KEY_ORGANISER, 0, 0, "", again, sizeof again,
+	                                  NULL),
+	                 STORE_ERR);
+	assert_int_equal(store_key_create(f.st, STORE_KEY_ORGANISER, 0, 0, NULL, again,
+	                                  sizeof again, NULL),
+	                 STORE_ERR);
+
+	assert_int_equal(store_key_revoke(f.st, STORE_KEY_ORGANISER, 0, "Coordinatrice", NULL),
+	                 STORE_OK);
+	assert_int_equal(store_key_find(f.st, key, &k), STORE_NOT_FOUND);
+	assert_int_equal(store_key_revoke(f.st, STORE_KEY_ORGANISER, 0, "Coordinatrice", NULL),
+	                 STORE_NOT_FOUND);
+	assert_int_equal(store_key_revoke(f.st, STORE_KEY_ORGANISER, 0, "personne", NULL),
+	                 STORE_NOT_FOUND);
+	assert_int_equal(store_key_create(f.st, STORE_KEY_ORGANISER, 0, 0, "Coordinatrice",
+	                                  again, sizeof again, &second),
+	                 STORE_OK);
+	assert_int_equal(store_key_find(f.st, again, &k), STORE_OK);
+	assert_int_equal(k.id, second);
+	assert_int_equal(k.kind, STORE_KEY_ORGANISER);
+
+	assert_int_equal(store_key_list(f.st, STORE_KEY_ORGANISER, 0, list_row, list), STORE_OK);
+	assert_string_equal(list, "Coordinatrice:revoked Coordinatrice:live");
+	assert_null(strstr(list, key));
+	list[0] = '\0';
+	assert_int_equal(store_key_list(f.st, STORE_KEY_FACILITATOR, sid, list_row, list),
+	                 STORE_OK);
+	assert_string_equal(list, "animation:live Coordinatrice:live");
+	assert_int_equal(store_key_count(f.st, STORE_KEY_ORGANISER, &all, &live), STORE_OK);
+	assert_int_equal(all, 2);
+	assert_int_equal(live, 1);
+	assert_int_equal(store_key_name(f.st, first, name, sizeof name), STORE_OK);
+	assert_string_equal(name, "Coordinatrice");
+	assert_int_equal(store_key_name(f.st, 999999, name, sizeof name), STORE_NOT_FOUND);
+	fx_close(&f);
+}
+
+/* Collects "name" or "name (revoked)" of every key row, in id order. */
+static void key_names(const char *path, char *out, size_t len)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *q = NULL;
+	size_t n = 0;
+
+	out[0] = '\0';
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT name, revoked IS NOT NULL FROM key ORDER BY id",
+	                                    -1, &q, NULL),
+	                 SQLITE_OK);
+	while (sqlite3_step(q) == SQLITE_ROW)
+		n += (size_t)snprintf(out + n, len - n, "%s%s%s", n ? "|" : "",
+		                      (const char *)sqlite3_column_text(q, 0),
+		                      sqlite3_column_int(q, 1) ? " (revoked)" : "");
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+}
+
+/* The keys' digests and dates, in id order, to see that a migration
+ * keeps them. */
+static void key_digests(const char *path, char *out, size_t len)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *q = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+	                                    "SELECT group_concat(hex(hash) || kind ||"
+	                                    " IFNULL(seminar_id, '-') || IFNULL(activity_id, '-') ||"
+	                                    " created || IFNULL(revoked, '-'), ',') FROM"
+	                                    " (SELECT * FROM key ORDER BY id)",
+	                                    -1, &q, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	snprintf(out, len, "%s", (const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+}
+
+/* The number of the migration that named the keys (store_schema.c): a
+ * migration merged before it moves it. */
+#define KEY_NAMES_MIGRATION 9
+
+/* Migration 9 on the keys a database of schema 8 may hold: the
+ * seminar's first key, others without a name or with a name met twice
+ * in their scope, a revoked one. Every key gets a name, unique among the
+ * live keys of its scope; a revoked key keeps its name; no row, digest,
+ * kind, scope or date changes; the unique index then holds. */
+static void migration_9_names_every_key(void **state)
 {
 	(void)state;
 	struct tmp t;
 	store *st = NULL;
-	store_key k;
-	char err[256];
 	sqlite3 *db = NULL;
+	char err[256], code[32], names[1024], before[4096], after[4096], version[64];
+	json_t *d = fx_definition();
 
+	snprintf(version, sizeof version, "PRAGMA user_version = %d", KEY_NAMES_MIGRATION - 1);
 	tmp_make(&t);
 	assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_OK);
+	assert_int_equal(fx_import_code(st, d, code, sizeof code, err, sizeof err), STORE_OK);
 	store_close(st);
+	json_decref(d);
+
+	/* Back to schema 8: no index, the names that version gave (none). */
 	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
-	                              "INSERT INTO key (kind, hash, created) VALUES ('organiser',"
-	                              " X'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',"
-	                              " '2026-12-07T00:00:00Z')",
+	                              "DROP INDEX key_name; UPDATE key SET name = '';"
+	                              "INSERT INTO key (kind, seminar_id, activity_id, name, hash,"
+	                              " created, revoked) VALUES"
+	                              " ('facilitator', 1, NULL, '', X'01', '2026-01-01T00:00:00Z', NULL),"
+	                              " ('facilitator', 1, (SELECT MIN(id) FROM activity), '', X'02',"
+	                              "  '2026-01-02T00:00:00Z', NULL),"
+	                              " ('organiser', NULL, NULL, '', X'03', '2026-01-03T00:00:00Z', NULL),"
+	                              " ('organiser', NULL, NULL, '', X'04', '2026-01-04T00:00:00Z', NULL),"
+	                              " ('validation', 1, NULL, '', X'05', '2026-01-05T00:00:00Z', NULL),"
+	                              " ('validation', 1, NULL, 'copil', X'06', '2026-01-06T00:00:00Z',"
+	                              "  '2026-02-01T00:00:00Z'),"
+	                              " ('validation', 1, NULL, 'copil', X'07', '2026-01-07T00:00:00Z', NULL),"
+	                              " ('facilitator', 1, NULL, 'copil', X'08', '2026-01-08T00:00:00Z', NULL),"
+	                              " ('organiser', NULL, NULL, 'copil', X'09', '2026-01-09T00:00:00Z', NULL);",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, version, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	key_digests(t.path, before, sizeof before);
+
+	assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_OK);
+	assert_true(store_schema_version(st) >= KEY_NAMES_MIGRATION);
+	store_close(st);
+	key_names(t.path, names, sizeof names);
+	assert_string_equal(names, "animation|animation (2)|animation axe-1|organisateur|"
+	                           "organisateur (2)|validation|copil (revoked)|copil|copil (2)|"
+	                           "copil");
+	key_digests(t.path, after, sizeof after);
+	assert_string_equal(before, after);
+
+	/* The index holds: a live name is not given twice in a scope; a
+	 * revoked key's name is free. */
+	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+	                              "INSERT INTO key (kind, seminar_id, name, hash, created)"
+	                              " VALUES ('facilitator', 1, 'copil', X'10', 'x')",
+	                              NULL, NULL, NULL),
+	                 SQLITE_CONSTRAINT);
+	assert_int_equal(sqlite3_exec(db,
+	                              "INSERT INTO key (kind, name, hash, created)"
+	                              " VALUES ('organiser', 'organisateur', X'11', 'x')",
+	                              NULL, NULL, NULL),
+	                 SQLITE_CONSTRAINT);
+	assert_int_equal(sqlite3_exec(db,
+	                              "UPDATE key SET revoked = 'x' WHERE hash = X'09';"
+	                              "INSERT INTO key (kind, name, hash, created)"
+	                              " VALUES ('organiser', 'copil', X'12', 'x')",
 	                              NULL, NULL, NULL),
 	                 SQLITE_OK);
 	sqlite3_close(db);
-	assert_int_equal(store_open(t.path, NULL, &st, err, sizeof err), STORE_OK);
-	assert_int_equal(store_key_find(st, "abc", &k), STORE_OK);
-	assert_int_equal(k.kind, STORE_KEY_ORGANISER);
-	assert_int_equal(store_key_find(st, "abd", &k), STORE_NOT_FOUND);
-	assert_int_equal(store_key_find(st, "ab", &k), STORE_NOT_FOUND);
-	store_close(st);
 	tmp_remove(&t);
 }
 
@@ -1470,7 +1716,9 @@ int main(void)
 		cmocka_unit_test(import_template_switch_replaces_the_boards),
 		cmocka_unit_test(seminar_info_is_the_programme_in_order),
 		cmocka_unit_test(import_positions_stay_unique),
-		cmocka_unit_test(a_key_is_its_standard_sha256),
+		cmocka_unit_test(every_kind_of_key_is_found_by_its_digest_alone),
+		cmocka_unit_test(key_names_are_unique_among_live_keys_of_a_scope),
+		cmocka_unit_test(migration_9_names_every_key),
 		cmocka_unit_test(migration_keeps_rows_and_separates_positions),
 		cmocka_unit_test(import_reports_what_it_changes),
 		cmocka_unit_test(import_if_changed_keeps_edits_made_since),

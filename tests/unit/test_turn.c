@@ -329,6 +329,83 @@ static void the_key_that_acted_is_recorded(void **state)
 	assert_int_equal(store_event_key(w->f.st, w->sid, turnh_event(w->h, 0)->seq, &key_id),
 	                 STORE_OK);
 	assert_int_equal(key_id, k.animator_id);
+	/* the audit trail will name who acted */
+	char name[64];
+	assert_int_equal(store_key_name(w->f.st, key_id, name, sizeof name), STORE_OK);
+	assert_string_equal(name, "animation de l'axe 1");
+}
+
+/* A revoked key, of every kind, is refused as a wrong key is: bad_key
+ * (even where its kind would have been forbidden: nothing tells that it
+ * once existed), on a message and on an HTTP request, and each use counts
+ * as a wrong guess towards the lock-out. */
+static void revoked_keys_of_every_kind_are_wrong_keys(void **state)
+{
+	struct world *w = *state;
+	struct keys k;
+	seminar_principal who;
+	char o[32];
+	rate *rl = rate_new(NULL, NULL);
+	rate_conn *rc = rate_conn_new(rl, "192.0.2.2");
+	turn *t = turnh_turn(w->h);
+	turn_client *desk = turnh_client(w->h);
+	make_keys(w, &k);
+
+	assert_int_equal(store_key_revoke(w->f.st, STORE_KEY_FACILITATOR, w->sid, "seconde clé", NULL),
+	                 STORE_OK);
+	assert_int_equal(store_key_revoke(w->f.st, STORE_KEY_FACILITATOR, w->sid,
+	                                  "animation de l'axe 1", NULL),
+	                 STORE_OK);
+	assert_int_equal(store_key_revoke(w->f.st, STORE_KEY_ORGANISER, 0, "organisation", NULL),
+	                 STORE_OK);
+	assert_int_equal(store_key_revoke(w->f.st, STORE_KEY_VALIDATION, w->sid, "copil", NULL),
+	                 STORE_OK);
+	assert_int_equal(store_tx_commit(w->f.st), STORE_OK);
+	const char *revoked[] = {k.facilitator, k.animator, k.organiser, k.validation};
+	for (size_t i = 0; i < sizeof revoked / sizeof revoked[0]; i++) {
+		assert_string_equal(set_state(w, desk, revoked[i], "axe-1", "open", o, sizeof o),
+		                    "bad_key");
+		assert_string_equal(watch(w, desk, revoked[i], "axe-1", o, sizeof o), "bad_key");
+	}
+	char st[16];
+	assert_string_equal(state_of(w, "axe-1", st, sizeof st), "prepared");
+	/* the seminar's first key still works */
+	assert_string_equal(set_state(w, desk, w->f.key, "axe-1", "open", o, sizeof o), "ack");
+
+	/* over HTTP, revoked keys alone lock the address out */
+	int locked = 0, wrong = 0;
+	for (int i = 0; i < 50 && !locked; i++) {
+		int r = turn_key(t, rc, w->f.code, revoked[i % 4], ROLES_FACILITATING, &who);
+		locked = r == TURN_LIMITED;
+		if (!locked) {
+			assert_int_equal(r, TURN_BAD_KEY);
+			wrong++;
+		}
+	}
+	assert_true(locked);
+	assert_true(wrong >= 4 && wrong <= 10); /* the lock-out, not the bucket (30) */
+	assert_int_equal(turn_key(t, rc, w->f.code, w->f.key, ROLES_FACILITATING, &who),
+	                 TURN_LIMITED);
+	rate_conn_free(rc);
+	rate_free(rl);
+}
+
+/* Wherever a facilitator key of the whole seminar is taken, an
+ * organiser's key is taken too (for every seminar: its key has none). */
+static void the_organiser_sends_what_a_facilitator_sends(void **state)
+{
+	(void)state;
+	int rows = 0;
+	for (size_t i = 0; i < command_count(); i++) {
+		const command *c = command_at(i);
+		if (!(c->roles & ROLE_FACILITATOR))
+			continue;
+		rows++;
+		if (!(c->roles & ROLE_ORGANISER))
+			fail_msg("%s: a facilitator may send it, the organiser may not", c->name);
+	}
+	assert_true(rows >= 4); /* watch, set_state, hide, show */
+	assert_true(ROLES_FACILITATING & ROLE_ORGANISER); /* GET /api/export */
 }
 
 /* An HTTP request's key goes through the same check, with its rate
@@ -374,10 +451,12 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, world_setup, world_teardown)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_type_has_one_sound_row),
+		cmocka_unit_test(the_organiser_sends_what_a_facilitator_sends),
 		T(a_deadline_runs_when_the_clock_reaches_it),
 		T(the_command_line_runs_a_message_as_the_core),
 		T(every_role_gets_what_its_rows_allow),
 		T(the_key_that_acted_is_recorded),
+		T(revoked_keys_of_every_kind_are_wrong_keys),
 		T(an_http_key_is_checked_as_a_message_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
