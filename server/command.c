@@ -38,10 +38,10 @@ static const command table[] = {
 	 ROLE_PARTICIPANT, 1, 1, RATE_VOTE},
 	{PROTO_SET_STATE, "set_state", KEYED | F(ACTIVITY) | F(STATE), 0, 0,
 	 seminar_do_set_state, FACILITATORS, 1, 0, RATE_KEY},
-	{PROTO_HIDE, "hide", KEYED | F(CONTRIBUTION), 0, 0, seminar_do_hide, FACILITATORS, 1, 0,
-	 RATE_KEY},
-	{PROTO_SHOW, "show", KEYED | F(CONTRIBUTION), 0, 0, seminar_do_show, FACILITATORS, 1, 0,
-	 RATE_KEY},
+	{PROTO_HIDE, "hide", KEYED | F(CONTRIBUTION), F(SEEN), 0, seminar_do_hide, FACILITATORS,
+	 1, 0, RATE_KEY},
+	{PROTO_SHOW, "show", KEYED | F(CONTRIBUTION), F(SEEN), 0, seminar_do_show, FACILITATORS,
+	 1, 0, RATE_KEY},
 };
 
 #define NROWS (sizeof table / sizeof table[0])

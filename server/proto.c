@@ -46,6 +46,7 @@ static const char *const error_names[PROTO_ERR__COUNT] = {
 	[PROTO_ERR_INTERNAL] = "internal",
 	[PROTO_ERR_RATE_LIMITED] = "rate_limited",
 	[PROTO_ERR_FORBIDDEN] = "forbidden",
+	[PROTO_ERR_STALE] = "stale",
 };
 
 const char *proto_type_name(proto_type t)
@@ -105,6 +106,7 @@ static const struct field_spec fields[PROTO_F__COUNT] = {
 	[PROTO_F_SINCE] = {"since", CHECK_COUNT, 0},
 	[PROTO_F_ACTIONS] = {"actions", CHECK_ACTIONS, PROTO_MAX_ACTION_CHARS},
 	[PROTO_F_ATTEND] = {"attend", CHECK_FLAG, 0},
+	[PROTO_F_SEEN] = {"seen", CHECK_COUNT, 0},
 };
 
 const char *proto_field_name(proto_field f)
@@ -151,6 +153,7 @@ static void msg_reset(proto_msg *m)
 	m->contribution = -1;
 	m->parent = -1;
 	m->since = -1;
+	m->seen = -1;
 }
 
 void proto_msg_clear(proto_msg *m)
@@ -187,6 +190,7 @@ static long long *int_slot(proto_msg *m, proto_field f)
 	case PROTO_F_CONTRIBUTION: return &m->contribution;
 	case PROTO_F_PARENT: return &m->parent;
 	case PROTO_F_SINCE: return &m->since;
+	case PROTO_F_SEEN: return &m->seen;
 	default: return NULL;
 	}
 }
