@@ -557,6 +557,20 @@ char *proto_encode_error(const char *re, proto_err e, const char *detail)
 	return dump_and_free(o);
 }
 
+char *proto_encode_limited(const char *re, const char *detail, long long seconds)
+{
+	json_t *o = reply_head("error", re);
+
+	if (o && (json_object_set_new(o, "code",
+	                              json_string(proto_error_name(PROTO_ERR_RATE_LIMITED))) < 0 ||
+	          json_object_set_new(o, "message", json_string(detail ? detail : "")) < 0 ||
+	          json_object_set_new(o, "retry", json_integer(seconds < 1 ? 1 : seconds)) < 0)) {
+		json_decref(o);
+		o = NULL;
+	}
+	return dump_and_free(o);
+}
+
 char *proto_encode_reply(const char *type, const char *re, json_t *body)
 {
 	json_t *o = NULL, *v;

@@ -149,6 +149,11 @@ const char *proto_error_name(proto_err e);
 /* {"type":"error","re":re|null,"code":...,"message":detail} */
 char *proto_encode_error(const char *re, proto_err e, const char *detail);
 
+/* {"type":"error","re":re|null,"code":"rate_limited","message":detail,
+ * "retry":seconds}: a refusal by the rate limits, with the whole seconds
+ * to wait before the same message may be taken (at least 1). */
+char *proto_encode_limited(const char *re, const char *detail, long long seconds);
+
 /* {"type":<type>,"re":re, ...fields of body}. body is borrowed. Used for
  * "joined", "synced" and "ack". */
 char *proto_encode_reply(const char *type, const char *re, json_t *body);
