@@ -23,10 +23,10 @@ export const LIMITS = Object.freeze({
 export const ACTIVITY_STATES = Object.freeze(['prepared', 'open', 'voting', 'closed']);
 
 export const CAPABILITIES = Object.freeze({
-  prepared: Object.freeze({ post: false, vote: false, edit: false, texts: true, tallies: true }),
-  open: Object.freeze({ post: true, vote: true, edit: true, texts: true, tallies: true }),
-  voting: Object.freeze({ post: false, vote: true, edit: false, texts: true, tallies: true }),
-  closed: Object.freeze({ post: false, vote: false, edit: false, texts: true, tallies: true })
+  prepared: Object.freeze({ post: false, vote: false, edit: false, texts: true, tallies: true, ranked: false }),
+  open: Object.freeze({ post: true, vote: true, edit: true, texts: true, tallies: true, ranked: false }),
+  voting: Object.freeze({ post: false, vote: true, edit: false, texts: true, tallies: true, ranked: true }),
+  closed: Object.freeze({ post: false, vote: false, edit: false, texts: true, tallies: true, ranked: true })
 });
 
 /* Contribution states: shown to everyone, or not. */
