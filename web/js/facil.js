@@ -319,7 +319,7 @@ function moderate(ids, hide) {
     /* What was asked leaves the selection, but for the rows refused. */
     state.update('selected', function (set) {
       ids.forEach(function (id) { if (outcome.refused.indexOf(id) < 0) set.delete(id); });
-    }, [SELECTION].concat(ids.map(rowPart)));
+    }, selectionParts(ids));
   };
   const send = function (c, seen) {
     running += 1;
@@ -355,17 +355,29 @@ function targets() {
   return row ? [Number(row.dataset.key)] : [];
 }
 
+/* What a change of the selection of ids marks: the selection bar, and
+ * each one's row with its board (a row is drawn again from its board). */
+function selectionParts(ids) {
+  const model = state.get('model');
+  let parts = [SELECTION];
+  ids.forEach(function (id) {
+    const c = model ? model.contribution(id) : null;
+    if (c) parts = parts.concat(rowParts(c));
+  });
+  return parts;
+}
+
 function select(id, on) {
   state.update('selected', function (set) {
     if (on) set.add(id);
     else set.delete(id);
-  }, [SELECTION, rowPart(id)]);
+  }, selectionParts([id]));
 }
 
 function clearSelection() {
   const before = Array.from(state.get('selected'));
   if (!before.length) return false;
-  state.set({ selected: new Set() }, [SELECTION].concat(before.map(rowPart)));
+  state.set({ selected: new Set() }, selectionParts(before));
   return true;
 }
 
