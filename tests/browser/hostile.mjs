@@ -15,7 +15,7 @@
 import { Server, Report, runScript, openPage, atelierCall, hostilePayloads, definitions, consoleShow } from './lib.mjs';
 
 const WAIT_MS = 15000;
-const DEADLINE_MS = 110000;
+const DEADLINE_MS = 170000;
 /* Elements that user text must never create. */
 const RISKY = 'img,script,a,svg,math,iframe,object,embed,link,style,base,meta,video,audio,source,template';
 
