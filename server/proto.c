@@ -46,6 +46,7 @@ static const char *const error_names[PROTO_ERR__COUNT] = {
 	[PROTO_ERR_INTERNAL] = "internal",
 	[PROTO_ERR_RATE_LIMITED] = "rate_limited",
 	[PROTO_ERR_FORBIDDEN] = "forbidden",
+	[PROTO_ERR_STALE] = "stale",
 };
 
 const char *proto_type_name(proto_type t)
@@ -106,6 +107,7 @@ static const struct field_spec fields[PROTO_F__COUNT] = {
 	[PROTO_F_SINCE] = {"since", CHECK_COUNT, 0},
 	[PROTO_F_ACTIONS] = {"actions", CHECK_ACTIONS, PROTO_MAX_ACTION_CHARS},
 	[PROTO_F_ATTEND] = {"attend", CHECK_FLAG, 0},
+	[PROTO_F_SEEN] = {"seen", CHECK_COUNT, 0},
 };
 
 const char *proto_field_name(proto_field f)
@@ -152,6 +154,7 @@ static void msg_reset(proto_msg *m)
 	m->contribution = -1;
 	m->parent = -1;
 	m->since = -1;
+	m->seen = -1;
 }
 
 void proto_msg_clear(proto_msg *m)
@@ -189,6 +192,7 @@ static long long *int_slot(proto_msg *m, proto_field f)
 	case PROTO_F_CONTRIBUTION: return &m->contribution;
 	case PROTO_F_PARENT: return &m->parent;
 	case PROTO_F_SINCE: return &m->since;
+	case PROTO_F_SEEN: return &m->seen;
 	default: return NULL;
 	}
 }
@@ -551,6 +555,20 @@ char *proto_encode_error(const char *re, proto_err e, const char *detail)
 
 	if (o && (json_object_set_new(o, "code", json_string(proto_error_name(e))) < 0 ||
 	          json_object_set_new(o, "message", json_string(detail ? detail : "")) < 0)) {
+		json_decref(o);
+		o = NULL;
+	}
+	return dump_and_free(o);
+}
+
+char *proto_encode_limited(const char *re, const char *detail, long long seconds)
+{
+	json_t *o = reply_head("error", re);
+
+	if (o && (json_object_set_new(o, "code",
+	                              json_string(proto_error_name(PROTO_ERR_RATE_LIMITED))) < 0 ||
+	          json_object_set_new(o, "message", json_string(detail ? detail : "")) < 0 ||
+	          json_object_set_new(o, "retry", json_integer(seconds < 1 ? 1 : seconds)) < 0)) {
 		json_decref(o);
 		o = NULL;
 	}

@@ -66,6 +66,7 @@ typedef enum proto_err {
 	PROTO_ERR_INTERNAL,          /* "internal" */
 	PROTO_ERR_RATE_LIMITED,      /* "rate_limited": too many requests, try later */
 	PROTO_ERR_FORBIDDEN,         /* "forbidden": a right key that may not do this */
+	PROTO_ERR_STALE,             /* "stale": the contribution changed after "seen" */
 	PROTO_ERR__COUNT
 } proto_err;
 
@@ -78,7 +79,7 @@ typedef enum proto_field {
 	PROTO_F_ID, PROTO_F_CODE, PROTO_F_TOKEN, PROTO_F_NAME, PROTO_F_STRUCTURE,
 	PROTO_F_GROUP, PROTO_F_KEY, PROTO_F_ACTIVITY, PROTO_F_BOARD, PROTO_F_TEXT, PROTO_F_AUTHOR,
 	PROTO_F_STATE, PROTO_F_CONTRIBUTION, PROTO_F_PARENT, PROTO_F_SINCE,
-	PROTO_F_ACTIONS, PROTO_F_ATTEND,
+	PROTO_F_ACTIONS, PROTO_F_ATTEND, PROTO_F_SEEN,
 	PROTO_F__COUNT
 } proto_field;
 
@@ -108,6 +109,8 @@ typedef struct proto_msg {
 	long long contribution; /* edit, delete, vote, unvote, hide, show */
 	long long parent;       /* post: add an example action to this orientation */
 	long long since;        /* watch: last sequence seen */
+	long long seen;         /* hide, show: the sequence number up to which the
+	                         * sender saw the contribution (-1: absent) */
 	int attend;             /* watch: 1 when "attend" is true (the participant
 	                         * opened the activity), else 0 */
 	unsigned nulls;         /* PROTO_FIELD_BIT()s of the nullable fields given
@@ -149,6 +152,11 @@ const char *proto_error_name(proto_err e);
 
 /* {"type":"error","re":re|null,"code":...,"message":detail} */
 char *proto_encode_error(const char *re, proto_err e, const char *detail);
+
+/* {"type":"error","re":re|null,"code":"rate_limited","message":detail,
+ * "retry":seconds}: a refusal by the rate limits, with the whole seconds
+ * to wait before the same message may be taken (at least 1). */
+char *proto_encode_limited(const char *re, const char *detail, long long seconds);
 
 /* {"type":<type>,"re":re, ...fields of body}. body is borrowed. Used for
  * "joined", "synced" and "ack". */

@@ -17,6 +17,8 @@
 
 #include "view_wire.h"
 
+#include <stdio.h>
+
 int seminar_do_set_state(struct seminar_job *j)
 {
 	store_activity a;
@@ -44,7 +46,29 @@ int seminar_do_set_state(struct seminar_job *j)
 	return rc;
 }
 
-/* hide and show: the contribution's state becomes state. */
+/* 0 when contribution c of seminar sid did not change after the message's
+ * "seen" (or it has none), else stale. */
+static int fresh(struct seminar_job *j, long long sid, const store_contribution *c)
+{
+	long long changed = 0;
+	int rc;
+
+	if (j->m->seen < 0)
+		return 0;
+	if ((rc = store_contribution_changed(j->st, sid, c->id, j->m->seen, &changed)))
+		return rc;
+	if (!changed)
+		return 0;
+	snprintf(j->detail, sizeof j->detail,
+	         "contribution %lld changed at %lld, after seen %lld: look at it again", c->id,
+	         changed, j->m->seen);
+	j->err = PROTO_ERR_STALE;
+	return SEMINAR_REFUSED;
+}
+
+/* hide and show: the contribution's state becomes state. One already in
+ * that state is acknowledged, changing nothing, whatever "seen" says (a
+ * resend, or two facilitators who did the same). */
 static int moderate(struct seminar_job *j, vocab_contribution_state state)
 {
 	store_contribution c;
@@ -53,6 +77,8 @@ static int moderate(struct seminar_job *j, vocab_contribution_state state)
 
 	if (rc || (rc = seminar__find_contribution(j, sid, &c)) ||
 	    (rc = seminar__may_act_on(j, c.activity_id)))
+		return rc;
+	if (c.state != state && (rc = fresh(j, sid, &c)))
 		return rc;
 	if (c.state != state && (rc = store_contribution_set_state(j->st, c.id, state)))
 		return rc;

@@ -287,6 +287,13 @@ int store_event_add(store *s, long long seminar_id, long long activity_id, long 
  * core itself), for the audit trail. STORE_NOT_FOUND when no such event. */
 int store_event_key(store *s, long long seminar_id, long long seq, long long *key_id /* OUT */);
 
+/* Whether contribution contribution_id of seminar seminar_id changed
+ * after sequence number seen: *changed is the sequence number of the
+ * first event about it after seen, or 0 when there is none. It reads the
+ * log from seen on only. One statement. */
+int store_contribution_changed(store *s, long long seminar_id, long long contribution_id,
+                               long long seen, long long *changed /* OUT */);
+
 /* One event of the log, with its object as it is now. */
 typedef struct store_event_info {
 	long long seq;

@@ -49,6 +49,17 @@ int store_event_key(store *s, long long seminar_id, long long seq, long long *ke
 	                  "ii", seminar_id, seq);
 }
 
+int store_contribution_changed(store *s, long long seminar_id, long long contribution_id,
+                               long long seen, long long *changed)
+{
+	/* The primary key (seminar_id, seq) takes the scan to seen at once. */
+	int rc = store__int(s, changed,
+	                    "SELECT IFNULL(MIN(seq), 0) FROM event WHERE seminar_id = ?1"
+	                    " AND seq > ?2 AND kind = 'contribution' AND object_id = ?3",
+	                    "iii", seminar_id, seen, contribution_id);
+	return rc == STORE_NOT_FOUND ? STORE_ERR : rc;
+}
+
 void store_events_free(store_events *e)
 {
 	if (!e)

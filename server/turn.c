@@ -489,20 +489,25 @@ static int secret_of(const proto_msg *m)
 	return -1;
 }
 
-/* RATE_OK when the message may go on; else writes why into detail. An
+/* RATE_OK when the message may go on; else writes why into detail and
+ * the whole seconds to wait into *wait: a lock-out's time left, or 1 for
+ * an empty bucket (every bucket regains a token within a second). An
  * address locked out of guessing is refused before its guess is looked
  * at, so the refusal says nothing about the secret. A message carrying a
  * key takes a key token besides its row's. */
 static int rate_check(rate_conn *rc, const command *row, const proto_msg *m, char *detail,
-                      size_t len)
+                      size_t len, long long *wait /* OUT */)
 {
 	int s = secret_of(m);
+	*wait = 1;
 	if (!rc)
 		return RATE_OK;
 	if (s >= 0 && rate_secret_check(rc, (rate_secret)s) != RATE_OK) {
-		snprintf(detail, len, "too many wrong %s from this address: retry in %.0f s",
-		         s == RATE_SECRET_KEY ? "facilitator keys" : "seminar codes",
-		         ceil(rate_secret_wait(rc, (rate_secret)s)));
+		*wait = (long long)ceil(rate_secret_wait(rc, (rate_secret)s));
+		if (*wait < 1)
+			*wait = 1;
+		snprintf(detail, len, "too many wrong %s from this address: retry in %lld s",
+		         s == RATE_SECRET_KEY ? "facilitator keys" : "seminar codes", *wait);
 		return RATE_LIMITED;
 	}
 	if (rate_take(rc, row->rate) != RATE_OK ||
@@ -595,6 +600,7 @@ int turn_message(turn *t, turn_client *c, const char *buf, size_t len)
 	proto_err err;
 	seminar_principal who;
 	char detail[160], re[PROTO_MAX_ID_CHARS + 1];
+	long long retry;
 	struct pending *p;
 
 	if (c->closing)
@@ -616,8 +622,8 @@ int turn_message(turn *t, turn_client *c, const char *buf, size_t len)
 		return 0;
 	}
 	snprintf(p->re, sizeof p->re, "%s", m.id);
-	if (rate_check(c->rc, command_of(m.type), &m, detail, sizeof detail) != RATE_OK) {
-		p->reply = proto_encode_error(m.id, PROTO_ERR_RATE_LIMITED, detail);
+	if (rate_check(c->rc, command_of(m.type), &m, detail, sizeof detail, &retry) != RATE_OK) {
+		p->reply = proto_encode_limited(m.id, detail, retry);
 		p->is_error = 1;
 	} else if (seminar_sender(t->st, m.key, &who)) {
 		p->reply = proto_encode_error(m.id, PROTO_ERR_STORAGE, "the key could not be read");

@@ -10,11 +10,11 @@
 #include <string.h>
 
 static const vocab_activity_row activity_rows[VOCAB_ACTIVITY_STATES] = {
-	/*                name        post vote edit texts tallies */
-	[VOCAB_PREPARED] = {"prepared", 0, 0, 0, 1, 1},
-	[VOCAB_OPEN] = {"open", 1, 1, 1, 1, 1},
-	[VOCAB_VOTING] = {"voting", 0, 1, 0, 1, 1},
-	[VOCAB_CLOSED] = {"closed", 0, 0, 0, 1, 1},
+	/*                name        post vote edit texts tallies ranked */
+	[VOCAB_PREPARED] = {"prepared", 0, 0, 0, 1, 1, 0},
+	[VOCAB_OPEN] = {"open", 1, 1, 1, 1, 1, 0},
+	[VOCAB_VOTING] = {"voting", 0, 1, 0, 1, 1, 1},
+	[VOCAB_CLOSED] = {"closed", 0, 0, 0, 1, 1, 1},
 };
 
 static const vocab_contribution_row contribution_rows[VOCAB_CONTRIBUTION_STATES] = {

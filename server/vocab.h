@@ -31,6 +31,8 @@ typedef struct vocab_activity_row {
 	unsigned may_edit : 1; /* authors edit and delete their own */
 	unsigned texts_shown : 1;   /* a participant sees the others' texts */
 	unsigned tallies_shown : 1; /* vote counts are shown */
+	unsigned ranked : 1;   /* the votes are in: lists go by votes first
+	                        * (the console's default order) */
 } vocab_activity_row;
 
 /* The row of state s; NULL when s is not a state. */

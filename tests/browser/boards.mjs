@@ -22,7 +22,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Server, Report, runScript, openPage, atelierCall, definitions, until, SOURCE_DIR } from './lib.mjs';
+import { Server, Report, runScript, openPage, atelierCall, until, openTarget, SOURCE_DIR } from './lib.mjs';
 
 const CODE = 'RBX22';
 const WAIT_MS = 15000;
@@ -134,12 +134,7 @@ async function showAll(page, where, name, button) {
 
 async function main(browser) {
   const seen = {};
-  const def = definitions().get(CODE);
-  const activity = def.activities.find((a) => a.template === 'open');
-  const board = activity.boards ? activity.boards[0].id : 'salle';
-  const key = server.seminars.get(CODE);
-  const poster = await openPage(browser, server, seen, 'poster', server.base + '/api/health',
-    { width: 400, height: 300 }, WAIT_MS);
+  const { activity, board, key, poster } = await openTarget(browser, server, seen, CODE, WAIT_MS);
   const post = (k) => ({ type: 'post', id: 'p' + k, activity: activity.id, board: board,
     text: 'Proposition ' + k });
   const msgs = [{ type: 'set_state', id: 'open', code: CODE, key: key, activity: activity.id, state: 'open' },

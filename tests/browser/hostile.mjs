@@ -12,10 +12,10 @@
  * Prints "N passed, N failed"; exits non-zero on any failure.
  */
 
-import { Server, Report, runScript, openPage, atelierCall, hostilePayloads, definitions } from './lib.mjs';
+import { Server, Report, runScript, openPage, atelierCall, hostilePayloads, definitions, consoleShow } from './lib.mjs';
 
 const WAIT_MS = 15000;
-const DEADLINE_MS = 110000;
+const DEADLINE_MS = 170000;
 /* Elements that user text must never create. */
 const RISKY = 'img,script,a,svg,math,iframe,object,embed,link,style,base,meta,video,audio,source,template';
 
@@ -82,6 +82,7 @@ async function main(browser) {
   await pages.phone.waitForSelector('#note-form:not([hidden])');
   await pages.screen.waitForFunction((t) => document.getElementById('activity-title').textContent === t,
     activity.title);
+  await consoleShow(pages.console, activity.id, 15000);
   await pages.console.waitForSelector('article[data-key="' + activity.id + '"] .state-open');
   const before = {};
   for (const name of Object.keys(pages)) before[name] = await riskyCounts(pages[name], PAGES[name].board);

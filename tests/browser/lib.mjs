@@ -316,3 +316,24 @@ export async function axeViolations(page) {
   });
   return violations.map((v) => v.id + ' (' + v.impact + '): ' + v.help + ' — ' + v.targets.join(', '));
 }
+
+/* On the facilitator console, shows activity id (its link in the
+ * navigator, as a facilitator clicks it) and waits until its view is
+ * drawn: article[data-key=id]. */
+export async function consoleShow(page, id, waitMs) {
+  await page.click('#nav-list li[data-key="' + id + '"] a', { timeout: waitMs });
+  await page.waitForSelector('article[data-key="' + id + '"]', { timeout: waitMs });
+}
+
+/* The first activity of template "open" of seminar code in sessions/
+ * (the definition's activity, its first board, the seminar's key), and a
+ * small page of the server's origin to speak atelier.v1 from
+ * (atelierCall): what a script that fills a board starts with. */
+export async function openTarget(browser, server, seen, code, waitMs) {
+  const def = definitions().get(code);
+  const activity = def.activities.find((a) => a.template === 'open');
+  const board = activity.boards ? activity.boards[0].id : 'salle';
+  const poster = await openPage(browser, server, seen, 'poster', server.base + '/api/health',
+    { width: 400, height: 300 }, waitMs);
+  return { def: def, activity: activity, board: board, key: server.seminars.get(code), poster: poster };
+}

@@ -15,7 +15,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Server, launchBrowser, until, definitions, SOURCE_DIR } from './lib.mjs';
+import { Server, launchBrowser, until, definitions, consoleShow, SOURCE_DIR } from './lib.mjs';
 
 /* Without node_modules the check cannot run: skipped on a developer's
  * machine (ctest reads "SKIP browser_pages:"), a failure in CI. */
@@ -113,6 +113,8 @@ async function main() {
       /script-src 'self'/.test(response.headers()['content-security-policy'] || ''));
     const article = 'article[data-key="' + activity.id + '"]';
     await step('console lists the activities with their state', async () => {
+      await facil.waitForSelector('#nav-list li[data-key="' + activity.id + '"] .state-prepared', { timeout: WAIT_MS });
+      await consoleShow(facil, activity.id, WAIT_MS);
       await facil.waitForSelector(article + ' .state-prepared', { timeout: WAIT_MS });
     });
     await step('console removes the key from the address bar', async () => {
@@ -300,6 +302,7 @@ async function main() {
     const orient = def.activities.find((a) => a.template === 'orientations');
     await step('orientation with example actions reaches the screen', async () => {
       const art = 'article[data-key="' + orient.id + '"]';
+      await consoleShow(facil, orient.id, WAIT_MS);
       await facil.click(art + ' button[data-state="open"]');
       await facil.waitForSelector(art + ' .state-open');
       await phone2.click('#back');
@@ -337,6 +340,7 @@ async function main() {
       await phone3.waitForSelector('#no-activity:not([hidden])');
       const console2 = await open('console2', { width: 1280, height: 900 });
       await console2.goto(base + '/animation.html#code=' + other + '&cle=' + server.seminars.get(other));
+      await consoleShow(console2, first.id, WAIT_MS);
       await console2.click('article[data-key="' + first.id + '"] button[data-state="open"]');
       await phone3.waitForFunction((t) => document.getElementById('activity-title').textContent === t &&
         !document.getElementById('activity-view').hidden, first.title, { timeout: WAIT_MS });

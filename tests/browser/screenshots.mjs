@@ -8,8 +8,9 @@
  * 1280x900, with a few sample contributions, and at 1920x1080 with the
  * participation per group of axe-1 (« moins de 3 », « masqué »); then a
  * big board (120 contributions on axe-2) on the console at 1920x1080 and
- * at 360x740,
- * its first rows and its "show more" button, and on the phone.
+ * at 360x740: the top of the page (navigator, activity, sort, filter,
+ * search, selection), its first rows with two of them selected, its "show
+ * more" button, the same board searched, and on the phone.
  *
  * Usage: ATELIER_BIN=build/atelier node tests/browser/screenshots.mjs [OUT_DIR]
  * Writes PNG files into OUT_DIR (default: a new temporary folder; under
@@ -19,7 +20,7 @@
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Server, launchBrowser, atelierCall } from './lib.mjs';
+import { Server, launchBrowser, atelierCall, consoleShow } from './lib.mjs';
 
 const out = process.argv[2] || mkdtempSync(join(tmpdir(), 'atelier-shots-'));
 mkdirSync(out, { recursive: true });
@@ -71,6 +72,7 @@ async function main() {
     const facil = await (await context({ width: 1280, height: 900 })).newPage();
     await facil.goto(base + '/animation.html#code=' + code + '&cle=' + key);
     for (const id of ['axe-1', 'demain', 'cite-de-demain']) {
+      await consoleShow(facil, id, 30000);
       await facil.click('article[data-key="' + id + '"] button[data-state="open"]');
       await facil.waitForSelector('article[data-key="' + id + '"] .state-open');
     }
@@ -134,6 +136,7 @@ async function main() {
     await screen.waitForSelector('#activity-links li');
     await shot(screen, 'screen-chooser');
 
+    await consoleShow(facil, 'axe-1', 30000);
     await facil.waitForSelector('li.item');
     await shot(facil, 'console');
 
@@ -154,6 +157,7 @@ async function main() {
     await view(wide, 'console-groups-1920');
 
     /* A big board: 120 contributions on axe-2. */
+    await consoleShow(facil, 'axe-2', 30000);
     await facil.click('article[data-key="axe-2"] button[data-state="open"]');
     await facil.waitForSelector('article[data-key="axe-2"] .state-open');
     const posts = [{ type: 'join', id: 'j', code: code }];
@@ -164,13 +168,20 @@ async function main() {
     await atelierCall(phone, posts, 60000);
     for (const [width, height] of [[1920, 1080], [360, 740]]) {
       const page = await (await context({ width: width, height: height })).newPage();
-      await page.goto(base + '/animation.html#code=' + code + '&cle=' + key);
+      await page.goto(base + '/animation.html#code=' + code + '&cle=' + key + '&activite=axe-2');
       const board = 'article[data-key="axe-2"] .board';
       await page.waitForFunction((sel) => document.querySelectorAll(sel + ' > .items > li').length === 50, board);
+      await view(page, 'console-top-' + width);
+      await page.click(board + ' > .items > li:nth-child(2) > .select');
+      await page.click(board + ' > .items > li:nth-child(3) > .select');
       await page.evaluate((sel) => document.querySelector(sel).scrollIntoView(), board);
       await view(page, 'console-big-board-' + width);
       await page.evaluate((sel) => document.querySelector(sel + ' > .more').scrollIntoView({ block: 'center' }), board);
       await view(page, 'console-big-board-more-' + width);
+      await page.fill('#search', 'guide');
+      await page.waitForFunction((sel) => document.querySelectorAll(sel + ' > .items > li').length === 30, board);
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await view(page, 'console-search-' + width);
     }
     await phone.click('#back');
     await phone.click('#activity-list li[data-key="axe-2"] button');

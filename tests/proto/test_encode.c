@@ -50,6 +50,21 @@ static void error_has_re_code_message(void **state)
 	free(s);
 }
 
+/* A refusal for the rate says when to retry, in whole seconds (at least 1). */
+static void rate_limited_says_its_retry(void **state)
+{
+	char *s = proto_encode_limited("m-2", "too many wrong facilitator keys", 12);
+	char *t = proto_encode_limited(NULL, NULL, 0);
+
+	(void)state;
+	assert_string_equal(s, "{\"type\":\"error\",\"re\":\"m-2\",\"code\":\"rate_limited\","
+	                       "\"message\":\"too many wrong facilitator keys\",\"retry\":12}");
+	assert_string_equal(t, "{\"type\":\"error\",\"re\":null,\"code\":\"rate_limited\","
+	                       "\"message\":\"\",\"retry\":1}");
+	free(s);
+	free(t);
+}
+
 static void error_without_re_says_null(void **state)
 {
 	char *s = proto_encode_error(NULL, PROTO_ERR_BAD_JSON, NULL);
@@ -276,6 +291,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(error_has_re_code_message),
+		cmocka_unit_test(rate_limited_says_its_retry),
 		cmocka_unit_test(error_without_re_says_null),
 		cmocka_unit_test(error_escapes_quotes_and_newlines),
 		cmocka_unit_test(error_name_out_of_range_is_internal),

@@ -252,6 +252,11 @@ static void test_wrong_keys_lock_the_address_out(void **state)
 	}
 	json_t *w = fixture_call(f, again, "watch-key", "{s:s,s:s,s:s,s:s}", "type", "watch", "id",
 	                         "watch-key", "code", f->code, "key", "still-wrong-key");
+	/* The refusal says how long the lock-out lasts: whole seconds, at
+	 * least 1, at most its cap of 300. */
+	json_t *retry = json_object_get(w, "retry");
+	assert_true(json_is_integer(retry));
+	assert_true(json_integer_value(retry) >= 1 && json_integer_value(retry) <= 300);
 	assert_string_equal(outcome(w, what, sizeof what), "rate_limited");
 	/* The connection stays open and a participant's join still works. */
 	json_t *j = fixture_call(f, again, "join", "{s:s,s:s,s:s}", "type", "join", "id", "join",

@@ -625,6 +625,81 @@ static void hide_and_show(void **state)
 	seminar_result_clear(&r);
 }
 
+/* Sends a hide or show (type) of contribution id naming seen, from
+ * session ss, and checks its outcome: want is the state it is then
+ * acknowledged in ("hidden", "visible"), or else the error code; events
+ * is how many events it makes. */
+static void moderate_seen(struct world *w, seminar_session *ss, const char *type, const char *mid,
+                          long long id, long long seen, const char *want, size_t events)
+{
+	seminar_result r = {0};
+	json_t *reply = fx_send(&w->f, ss, &r,
+	                        "{\"type\":\"%s\",\"id\":\"%s\",\"code\":\"%s\",\"key\":\"%s\","
+	                        "\"contribution\":%lld,\"seen\":%lld}",
+	                        type, mid, w->f.code, w->f.key, id, seen);
+	const char *err = fx_error(reply);
+
+	if (vocab_contribution_find(want) >= 0) {
+		assert_null(err);
+		assert_string_equal(json_string_value(member(reply, "contribution", "state")), want);
+	} else {
+		assert_non_null(err);
+		assert_string_equal(err, want);
+	}
+	assert_int_equal(r.nevents, events);
+	json_decref(reply);
+	seminar_result_clear(&r);
+}
+
+/* Two consoles: a hide or show naming what its sender saw ("seen") is
+ * refused (stale) when the contribution changed after that, and nothing
+ * is written; one already in the asked state is acknowledged unchanged. */
+static void stale_moderation_is_refused(void **state)
+{
+	struct world *w = *state;
+	seminar_session *other = seminar_session_new();
+	store_contributions *c = NULL;
+	json_t *reply;
+	long long id, seen, now, sid;
+
+	assert_non_null(other);
+	fx_state(&w->f, "axe-1", "open");
+	id = fx_post(&w->f, w->a, "axe-1", "inventer", "Deux consoles");
+	assert_int_equal(store_seminar_find(w->f.st, w->f.code, &sid), STORE_OK);
+	assert_int_equal(store_seminar_seq(w->f.st, sid, &seen), STORE_OK);
+
+	/* The first console hides it, having seen it as it was. */
+	moderate_seen(w, w->screen, "hide", "h1", id, seen, "hidden", 1);
+	assert_int_equal(store_seminar_seq(w->f.st, sid, &now), STORE_OK);
+	assert_true(now > seen);
+
+	/* The second, which saw it before that, asks to show it: refused,
+	 * no event, still hidden. */
+	moderate_seen(w, other, "show", "s1", id, seen, "stale", 0);
+	moderate_seen(w, other, "show", "s2", id, 0, "stale", 0);
+	assert_int_equal(store_contribution_read(w->f.st, id, 0, &c), STORE_OK);
+	assert_int_equal(c->items[0].state, VOCAB_HIDDEN);
+	store_contributions_free(c);
+
+	/* The same hide sent again (its reply lost), or the second console
+	 * hiding what is hidden: acknowledged, nothing written. */
+	moderate_seen(w, other, "hide", "h1", id, seen, "hidden", 0);
+	/* Having seen the hide, the second console shows it. */
+	moderate_seen(w, other, "show", "s3", id, now, "visible", 1);
+
+	/* A vote is a change too; a change to another contribution is not. */
+	assert_int_equal(store_seminar_seq(w->f.st, sid, &now), STORE_OK);
+	reply = vote(w, w->b, "vote", id);
+	assert_null(fx_error(reply));
+	json_decref(reply);
+	fx_post(&w->f, w->a, "axe-1", "inventer", "Une autre");
+	moderate_seen(w, w->screen, "hide", "h2", id, now, "stale", 0);
+	assert_int_equal(store_seminar_seq(w->f.st, sid, &now), STORE_OK);
+	fx_post(&w->f, w->a, "axe-1", "inventer", "Encore une autre");
+	moderate_seen(w, w->screen, "hide", "h3", id, now, "hidden", 1);
+	seminar_session_free(other);
+}
+
 /* ===== watch ===== */
 
 static json_t *watch(struct world *w, seminar_session *ss, const char *extra)
@@ -1092,6 +1167,7 @@ int main(void)
 		T(votes_budget_and_states),
 		T(set_state_needs_the_key),
 		T(hide_and_show),
+		T(stale_moderation_is_refused),
 		T(watch_snapshot_masks_hidden_unless_key),
 		T(snapshot_shared_but_never_stale),
 		T(snapshot_tail_is_shared),

@@ -75,8 +75,8 @@ static void each_state_for_each_audience(void **state)
 static void a_phase_keeps_texts_and_tallies_from_the_public(void **state)
 {
 	(void)state;
-	const vocab_activity_row writing = {"writing", 1, 0, 1, 0, 0};
-	const vocab_activity_row counting = {"counting", 0, 1, 0, 1, 0};
+	const vocab_activity_row writing = {"writing", 1, 0, 1, 0, 0, 0};
+	const vocab_activity_row counting = {"counting", 0, 1, 0, 1, 0, 0};
 
 	assert_int_equal(view_sees(VIEW_PUBLIC, VOCAB_VISIBLE, &writing), VIEW_SENT);
 	assert_int_equal(view_sees(VIEW_SELF, VOCAB_VISIBLE, &writing), VIEW_SENT | VIEW_TEXT);

@@ -23,10 +23,10 @@ export const LIMITS = Object.freeze({
 export const ACTIVITY_STATES = Object.freeze(['prepared', 'open', 'voting', 'closed']);
 
 export const CAPABILITIES = Object.freeze({
-  prepared: Object.freeze({ post: false, vote: false, edit: false, texts: true, tallies: true }),
-  open: Object.freeze({ post: true, vote: true, edit: true, texts: true, tallies: true }),
-  voting: Object.freeze({ post: false, vote: true, edit: false, texts: true, tallies: true }),
-  closed: Object.freeze({ post: false, vote: false, edit: false, texts: true, tallies: true })
+  prepared: Object.freeze({ post: false, vote: false, edit: false, texts: true, tallies: true, ranked: false }),
+  open: Object.freeze({ post: true, vote: true, edit: true, texts: true, tallies: true, ranked: false }),
+  voting: Object.freeze({ post: false, vote: true, edit: false, texts: true, tallies: true, ranked: true }),
+  closed: Object.freeze({ post: false, vote: false, edit: false, texts: true, tallies: true, ranked: true })
 });
 
 /* Contribution states: shown to everyone, or not. */
@@ -41,7 +41,7 @@ export const CONTRIBUTION_STATES = Object.freeze({
 export const BOARD_KINDS = Object.freeze(['notes', 'orientations']);
 
 /* Error codes; TRANSIENT ones are worth sending again later. */
-export const ERRORS = Object.freeze(['bad_json', 'unknown_type', 'missing_field', 'bad_field', 'too_long', 'empty_text', 'unknown_seminar', 'unknown_activity', 'unknown_board', 'unknown_contribution', 'not_joined', 'not_owner', 'activity_state', 'vote_budget', 'already_voted', 'not_voted', 'not_orientation', 'bad_key', 'storage', 'internal', 'rate_limited', 'forbidden']);
+export const ERRORS = Object.freeze(['bad_json', 'unknown_type', 'missing_field', 'bad_field', 'too_long', 'empty_text', 'unknown_seminar', 'unknown_activity', 'unknown_board', 'unknown_contribution', 'not_joined', 'not_owner', 'activity_state', 'vote_budget', 'already_voted', 'not_voted', 'not_orientation', 'bad_key', 'storage', 'internal', 'rate_limited', 'forbidden', 'stale']);
 
 export const TRANSIENT = Object.freeze(['storage', 'internal', 'rate_limited']);
 

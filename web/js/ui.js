@@ -19,7 +19,7 @@ export const ORIENTATIONS = BOARD_KINDS[1];
 const NOTHING = Object.freeze({});
 
 /* What activity a allows: its state's row of protocol.js's CAPABILITIES
- * (post, vote, edit, texts, tallies); none for a state this page does not
+ * (post, vote, edit, texts, tallies, ranked); none for a state this page does not
  * know. */
 export function capabilities(a) {
   return (a && CAPABILITIES[a.state]) || NOTHING;
