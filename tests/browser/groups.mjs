@@ -9,7 +9,7 @@
  *  - the console shows, for axe-1, Éducation nationale 4 and 4, Parents
  *    « moins de 3 », Ville « masqué » (the next smallest, masked so that
  *    the total does not give Parents away), the others 0, the total 8 and
- *    8; the other activities' tables say 0;
+ *    8; another activity's table, chosen in the navigator, says 0;
  *  - the JSON synthesis (/api/export, as the console downloads it) gives
  *    the same masked table: null figures with "fewer_than_3" and
  *    "complement";
@@ -139,6 +139,9 @@ async function main(browser) {
   });
 
   await report.step('the console\'s other activities show 0 everywhere', async () => {
+    /* One activity at a time: axe-2 through the navigator. */
+    await console_.click('.nav-link[href$="&activite=axe-2"]');
+    await console_.waitForSelector('article[data-key="axe-2"] .groups-table td');
     const other = await console_.$$eval('article[data-key="axe-2"] .groups-table td', (tds) => tds.map((t) => t.textContent));
     return (other.length === 18 && other.every((x) => x === '0')) || JSON.stringify(other);
   });
