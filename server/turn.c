@@ -314,15 +314,14 @@ static int cold_wait(turn *t, struct pending *p)
 	return 0;
 }
 
-/* p's watch could not wait (out of memory): it is answered "internal",
- * which the client asks again. */
-static void cold_refuse(turn *t, struct pending *p)
+/* Answers the watch re (empty: none) of c with an error, now. */
+static void cold_error(turn *t, const turn_client *c, const char *re, proto_err code,
+                       const char *why)
 {
 	const turn_sinks *k = &t->sinks;
-	char *err = proto_encode_error(p->re[0] ? p->re : NULL, PROTO_ERR_INTERNAL,
-	                               "the snapshot could not be asked for");
+	char *err = proto_encode_error(re[0] ? re : NULL, code, why);
 	if (err && k->reply)
-		k->reply(k->ctx, p->c->conn, err, NULL);
+		k->reply(k->ctx, c->conn, err, NULL);
 	free(err);
 }
 
@@ -382,11 +381,7 @@ static void cold_answer(turn *t, struct cold *g)
 		if (!w->c || !k->reply)
 			continue;
 		if (!ok || snapshot_cold_tail(g->result, &w->who, &tail) != STORE_OK) {
-			char *err = proto_encode_error(w->re[0] ? w->re : NULL, PROTO_ERR_STORAGE,
-			                               "the snapshot could not be read");
-			if (err)
-				k->reply(k->ctx, w->c->conn, err, NULL);
-			free(err);
+			cold_error(t, w->c, w->re, PROTO_ERR_STORAGE, "the snapshot could not be read");
 			continue;
 		}
 		int sent = k->reply(k->ctx, w->c->conn, w->head, tail) == 0 && !w->replaced;
@@ -456,8 +451,9 @@ void turn_end(turn *t)
 				p->reply = NULL;
 		} else if (p->c && p->reply && p->cold) {
 			/* answered when its snapshot is built (cold_end) */
-			if (cold_wait(t, p) != 0)
-				cold_refuse(t, p);
+			if (cold_wait(t, p) != 0) /* out of memory: the client asks again */
+				cold_error(t, p->c, p->re, PROTO_ERR_INTERNAL,
+				           "the snapshot could not be asked for");
 		} else if (p->c && p->reply && k->reply && !p->cold &&
 		           k->reply(k->ctx, p->c->conn, p->reply, p->tail) == 0 && p->watch &&
 		           k->watch) {

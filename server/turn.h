@@ -110,9 +110,11 @@ int turn_message(turn *t, turn_client *c, const char *buf, size_t len);
 void turn_end(turn *t);
 
 /* A snapshot asked of sinks.cold is built (s, taken; NULL: it failed).
- * At the turn's next end (sinks.pending is called) it goes into the
- * cache, and every watch waiting for it gets its reply, then the events
- * committed since the snapshot's sequence number, then its watch. */
+ * At the turn's next end (sinks.pending is called) every watch waiting
+ * for it gets its reply, then the events committed since the snapshot's
+ * sequence number, then its watch (a watch its client replaced since:
+ * the reply alone); then it goes into the cache, unless the store was
+ * written since it was asked for. */
 void turn_cold_done(turn *t, unsigned long long job, snapshot_cold *s);
 
 /* ===== Other sources ===== */
