@@ -67,9 +67,17 @@ static const char *const kind_names[] = {
 	[STORE_KEY_VALIDATION] = "validation",
 };
 
+#define NKINDS (sizeof kind_names / sizeof kind_names[0])
+
+/* 1 when k is a kind of the table. */
+static int known(store_key_kind k)
+{
+	return (unsigned)k < NKINDS;
+}
+
 const char *store_key_kind_name(store_key_kind k)
 {
-	return (unsigned)k < sizeof kind_names / sizeof kind_names[0] ? kind_names[k] : "?";
+	return known(k) ? kind_names[k] : "?";
 }
 
 /* 1 when the two digests are equal; the time does not depend on where
@@ -105,7 +113,7 @@ int store_key_find(store *s, const char *key, store_key *out)
 		out->id = sqlite3_column_int64(st, 0);
 		out->seminar_id = sqlite3_column_int64(st, 2);
 		out->activity_id = sqlite3_column_int64(st, 3);
-		for (size_t k = 0; k < sizeof kind_names / sizeof kind_names[0]; k++)
+		for (size_t k = 0; k < NKINDS; k++)
 			if (kind && strcmp(kind, kind_names[k]) == 0)
 				out->kind = (store_key_kind)k;
 		rc = STORE_OK;
@@ -125,8 +133,8 @@ int store_key_create(store *s, store_key_kind kind, long long seminar_id,
 	long long other;
 	int rc;
 
-	if (key_len < sizeof key || (unsigned)kind >= sizeof kind_names / sizeof kind_names[0] ||
-	    !name || !*name || strlen(name) > STORE_KEY_NAME_MAX)
+	if (key_len < sizeof key || !known(kind) || !name || !*name ||
+	    strlen(name) > STORE_KEY_NAME_MAX)
 		return STORE_ERR;
 	rc = store__int(s, &other,
 	                "SELECT id FROM key WHERE IFNULL(seminar_id, 0) = ? AND name = ?"
@@ -157,7 +165,7 @@ int store_key_revoke(store *s, store_key_kind kind, long long seminar_id, const 
 	long long row = 0;
 	int rc;
 
-	if ((unsigned)kind >= sizeof kind_names / sizeof kind_names[0] || !name)
+	if (!known(kind) || !name)
 		return STORE_ERR;
 	rc = store__int(s, &row,
 	                "UPDATE key SET revoked = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
@@ -175,7 +183,7 @@ int store_key_list(store *s, store_key_kind kind, long long seminar_id, store_ke
 	sqlite3_stmt *st;
 	int rc;
 
-	if ((unsigned)kind >= sizeof kind_names / sizeof kind_names[0])
+	if (!known(kind))
 		return STORE_ERR;
 	st = store__query(s,
 	                  "SELECT id, name, created, revoked FROM key"
@@ -201,7 +209,7 @@ int store_key_count(store *s, store_key_kind kind, long long *all, long long *li
 	long long n = 0;
 	int rc;
 
-	if ((unsigned)kind >= sizeof kind_names / sizeof kind_names[0])
+	if (!known(kind))
 		return STORE_ERR;
 	rc = store__int(s, all, "SELECT COUNT(*) FROM key WHERE kind = ?", "t", kind_names[kind]);
 	if (rc == STORE_OK && live)
