@@ -177,11 +177,30 @@ int store_key_revoke(store *s, store_key_kind kind, long long seminar_id, const 
 	return rc;
 }
 
+/* store__each's row: one key, without its text, to the caller's fn. */
+struct list_ctx {
+	store_key_fn fn;
+	void *ctx;
+};
+
+static int list_row(void *ctx, sqlite3_stmt *st)
+{
+	struct list_ctx *l = ctx;
+	store_key_row row = {
+		sqlite3_column_int64(st, 0),
+		(const char *)sqlite3_column_text(st, 1),
+		(const char *)sqlite3_column_text(st, 2),
+		(const char *)sqlite3_column_text(st, 3),
+	};
+	l->fn(l->ctx, &row);
+	return 0;
+}
+
 int store_key_list(store *s, store_key_kind kind, long long seminar_id, store_key_fn fn,
                    void *ctx)
 {
+	struct list_ctx l = {fn, ctx};
 	sqlite3_stmt *st;
-	int rc;
 
 	if (!known(kind))
 		return STORE_ERR;
@@ -189,19 +208,7 @@ int store_key_list(store *s, store_key_kind kind, long long seminar_id, store_ke
 	                  "SELECT id, name, created, revoked FROM key"
 	                  " WHERE kind = ? AND IFNULL(seminar_id, 0) = ? ORDER BY id",
 	                  "ti", kind_names[kind], seminar_id);
-	if (!st)
-		return store__fail(sqlite3_errcode(s->db));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		store_key_row row = {
-			sqlite3_column_int64(st, 0),
-			(const char *)sqlite3_column_text(st, 1),
-			(const char *)sqlite3_column_text(st, 2),
-			(const char *)sqlite3_column_text(st, 3),
-		};
-		fn(ctx, &row);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? STORE_OK : store__fail(rc);
+	return store__each(s, st, list_row, &l);
 }
 
 int store_key_count(store *s, store_key_kind kind, long long *all, long long *live)
