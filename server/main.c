@@ -458,9 +458,10 @@ static int first_organiser_key(store *st, const char *db, const char *typed, int
 	return 0;
 }
 
+/* store_key_list's row: one line; *ctx counts the lines. */
 static void print_key_row(void *ctx, const store_key_row *row)
 {
-	(void)ctx;
+	++*(long long *)ctx;
 	if (row->revoked)
 		printf(i18n("cli.organiser_key_row_revoked", cat), row->name, row->created,
 		       row->revoked);
@@ -478,7 +479,7 @@ static int cmd_organiser_key(int argc, char **argv)
 	struct opts o = {.db = DEFAULT_DB}; /* options override */
 	char key[STORE_KEY_SIZE], name[STORE_KEY_NAME_MAX + 1];
 	store *st = NULL;
-	long long all = 0;
+	long long listed = 0;
 	int rc = 1, r;
 
 	if ((rc = begin("organiser-key", argc, argv, organiser_key_opts, "cli.help_organiser_key",
@@ -498,11 +499,9 @@ static int cmd_organiser_key(int argc, char **argv)
 	if (open_store(o.db, &st))
 		return 1;
 	if (o.list) {
-		r = store_key_count(st, STORE_KEY_ORGANISER, &all, NULL);
-		if (r == STORE_OK && !all)
+		r = store_key_list(st, STORE_KEY_ORGANISER, 0, print_key_row, &listed);
+		if (r == STORE_OK && !listed)
 			printf("%s\n", i18n("cli.organiser_key_none", cat));
-		if (r == STORE_OK)
-			r = store_key_list(st, STORE_KEY_ORGANISER, 0, print_key_row, NULL);
 	} else if (o.revoke) {
 		r = store_key_revoke(st, STORE_KEY_ORGANISER, 0, name, NULL);
 		if (r == STORE_NOT_FOUND) {

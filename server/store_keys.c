@@ -67,9 +67,17 @@ static const char *const kind_names[] = {
 	[STORE_KEY_VALIDATION] = "validation",
 };
 
+#define NKINDS (sizeof kind_names / sizeof kind_names[0])
+
+/* 1 when k is a kind of the table. */
+static int known(store_key_kind k)
+{
+	return (unsigned)k < NKINDS;
+}
+
 const char *store_key_kind_name(store_key_kind k)
 {
-	return (unsigned)k < sizeof kind_names / sizeof kind_names[0] ? kind_names[k] : "?";
+	return known(k) ? kind_names[k] : "?";
 }
 
 /* 1 when the two digests are equal; the time does not depend on where
@@ -105,7 +113,7 @@ int store_key_find(store *s, const char *key, store_key *out)
 		out->id = sqlite3_column_int64(st, 0);
 		out->seminar_id = sqlite3_column_int64(st, 2);
 		out->activity_id = sqlite3_column_int64(st, 3);
-		for (size_t k = 0; k < sizeof kind_names / sizeof kind_names[0]; k++)
+		for (size_t k = 0; k < NKINDS; k++)
 			if (kind && strcmp(kind, kind_names[k]) == 0)
 				out->kind = (store_key_kind)k;
 		rc = STORE_OK;
@@ -125,8 +133,8 @@ int store_key_create(store *s, store_key_kind kind, long long seminar_id,
 	long long other;
 	int rc;
 
-	if (key_len < sizeof key || (unsigned)kind >= sizeof kind_names / sizeof kind_names[0] ||
-	    !name || !*name || strlen(name) > STORE_KEY_NAME_MAX)
+	if (key_len < sizeof key || !known(kind) || !name || !*name ||
+	    strlen(name) > STORE_KEY_NAME_MAX)
 		return STORE_ERR;
 	rc = store__int(s, &other,
 	                "SELECT id FROM key WHERE IFNULL(seminar_id, 0) = ? AND name = ?"
@@ -157,7 +165,7 @@ int store_key_revoke(store *s, store_key_kind kind, long long seminar_id, const 
 	long long row = 0;
 	int rc;
 
-	if ((unsigned)kind >= sizeof kind_names / sizeof kind_names[0] || !name)
+	if (!known(kind) || !name)
 		return STORE_ERR;
 	rc = store__int(s, &row,
 	                "UPDATE key SET revoked = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
@@ -169,31 +177,38 @@ int store_key_revoke(store *s, store_key_kind kind, long long seminar_id, const 
 	return rc;
 }
 
+/* store__each's row: one key, without its text, to the caller's fn. */
+struct list_ctx {
+	store_key_fn fn;
+	void *ctx;
+};
+
+static int list_row(void *ctx, sqlite3_stmt *st)
+{
+	struct list_ctx *l = ctx;
+	store_key_row row = {
+		sqlite3_column_int64(st, 0),
+		(const char *)sqlite3_column_text(st, 1),
+		(const char *)sqlite3_column_text(st, 2),
+		(const char *)sqlite3_column_text(st, 3),
+	};
+	l->fn(l->ctx, &row);
+	return 0;
+}
+
 int store_key_list(store *s, store_key_kind kind, long long seminar_id, store_key_fn fn,
                    void *ctx)
 {
+	struct list_ctx l = {fn, ctx};
 	sqlite3_stmt *st;
-	int rc;
 
-	if ((unsigned)kind >= sizeof kind_names / sizeof kind_names[0])
+	if (!known(kind))
 		return STORE_ERR;
 	st = store__query(s,
 	                  "SELECT id, name, created, revoked FROM key"
 	                  " WHERE kind = ? AND IFNULL(seminar_id, 0) = ? ORDER BY id",
 	                  "ti", kind_names[kind], seminar_id);
-	if (!st)
-		return store__fail(sqlite3_errcode(s->db));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		store_key_row row = {
-			sqlite3_column_int64(st, 0),
-			(const char *)sqlite3_column_text(st, 1),
-			(const char *)sqlite3_column_text(st, 2),
-			(const char *)sqlite3_column_text(st, 3),
-		};
-		fn(ctx, &row);
-	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? STORE_OK : store__fail(rc);
+	return store__each(s, st, list_row, &l);
 }
 
 int store_key_count(store *s, store_key_kind kind, long long *all, long long *live)
@@ -201,7 +216,7 @@ int store_key_count(store *s, store_key_kind kind, long long *all, long long *li
 	long long n = 0;
 	int rc;
 
-	if ((unsigned)kind >= sizeof kind_names / sizeof kind_names[0])
+	if (!known(kind))
 		return STORE_ERR;
 	rc = store__int(s, all, "SELECT COUNT(*) FROM key WHERE kind = ?", "t", kind_names[kind]);
 	if (rc == STORE_OK && live)
