@@ -113,9 +113,14 @@ function partsOf(change) {
   if (change.kind !== 'contribution') return ALL;
   const parts = [];
   [change.item, change.previous].forEach(function (c) {
-    if (c) parts.push(boardPart(c.activity, c.board), rowPart(isTop(c) ? c.id : c.parent), navPart(c.activity));
+    if (c) parts.push.apply(parts, rowParts(c).concat(navPart(c.activity)));
   });
   return parts;
+}
+
+/* A contribution's board and row (an example action: its orientation's). */
+function rowParts(c) {
+  return [boardPart(c.activity, c.board), rowPart(isTop(c) ? c.id : c.parent)];
 }
 
 function notice(text) {
@@ -304,10 +309,6 @@ function setState(activityId, s) {
     });
 }
 
-function rowParts(c) {
-  return [boardPart(c.activity, c.board), rowPart(isTop(c) ? c.id : c.parent)];
-}
-
 /* Hides (hide true) or shows the contributions ids, those not already
  * so, a few requests at a time. Each names the last sequence number the
  * console holds: one that changed since is refused (stale) and left as
@@ -373,10 +374,10 @@ function targets() {
  * each one's row with its board (a row is drawn again from its board). */
 function selectionParts(ids) {
   const model = state.get('model');
-  let parts = [SELECTION];
+  const parts = [SELECTION];
   ids.forEach(function (id) {
     const c = model ? model.contribution(id) : null;
-    if (c) parts = parts.concat(rowParts(c));
+    if (c) parts.push.apply(parts, rowParts(c));
   });
   return parts;
 }
