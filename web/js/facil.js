@@ -336,16 +336,16 @@ function moderate(ids, hide) {
       ids.forEach(function (id) { if (outcome.refused.indexOf(id) < 0) set.delete(id); });
     }, selectionParts(ids));
   };
-  const send = function (c, seen) {
-    running += 1;
+  /* One of the running requests: refused for the rate (nothing done),
+   * it goes again after the wait, running still. */
+  const send = function (c) {
+    const seen = state.get('client').lastSeq;
     facilitator(hide ? 'hide' : 'show', { contribution: c.id, seen: seen }, c.id, rowParts(c), function (err) {
-      running -= 1;
-      if (err && typeof err.retry === 'number') { /* refused for the rate: nothing done */
-        running += 1;
-        setTimeout(function () { running -= 1; send(c, state.get('client').lastSeq); },
-          Math.max(1, err.retry || 1) * 1000);
+      if (err && typeof err.retry === 'number') {
+        setTimeout(function () { send(c); }, Math.max(1, err.retry || 1) * 1000);
         return;
       }
+      running -= 1;
       if (!err) outcome.done += 1;
       else {
         outcome.refused.push(c.id);
@@ -356,7 +356,10 @@ function moderate(ids, hide) {
     });
   };
   const pump = function () {
-    while (running < IN_FLIGHT && next < todo.length) send(todo[next++], state.get('client').lastSeq);
+    while (running < IN_FLIGHT && next < todo.length) {
+      running += 1;
+      send(todo[next++]);
+    }
     if (running === 0 && next >= todo.length) finish();
   };
   pump();
