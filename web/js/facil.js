@@ -171,11 +171,12 @@ function showLogin(message) {
  * counted down, then the form asks for the key again. key: the one
  * tried, left in its field for the retry. */
 function lockedOut(code, key, seconds) {
+  const wait = Math.max(1, seconds || 1);
   clearInterval(lockTimer);
   ui.loginCode.value = code;
   ui.loginKey.value = key || '';
-  state.set({ lockedUntil: Date.now() + Math.max(1, seconds || 1) * 1000 });
-  showLogin(t('facil.locked', { seconds: Math.max(1, seconds || 1) }));
+  state.set({ lockedUntil: Date.now() + wait * 1000 });
+  showLogin(t('facil.locked', { seconds: wait }));
   lockTimer = setInterval(function () {
     if (Date.now() < state.get('lockedUntil')) {
       state.mark(ALL);
