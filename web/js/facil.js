@@ -279,6 +279,11 @@ function focusTitle() {
   ui.activityTitle.focus();
 }
 
+/* The search as typed: the boards list their first rows again. */
+function setQuery(query) {
+  state.set({ query: query, rowsShown: new Map() }, VIEW);
+}
+
 /* How the activity shown is listed: {sort, filter, query}. */
 function viewOf(a) {
   return { sort: sortOf(a, state.get('sorts')), filter: state.get('filter'), query: state.get('query') };
@@ -450,7 +455,7 @@ const actions = {
   escape: function (ev) {
     if (ev.target === ui.search) {
       ui.search.value = '';
-      state.set({ query: '', rowsShown: new Map() }, VIEW);
+      setQuery('');
       draw();
       moveFocus(1);
       return undefined;
@@ -813,7 +818,7 @@ function init() {
     state.set({ filter: ui.filter.value, rowsShown: new Map() }, VIEW);
   });
   ui.search.addEventListener('input', function () {
-    state.set({ query: ui.search.value, rowsShown: new Map() }, VIEW);
+    setQuery(ui.search.value);
   });
   ui.viewForm.addEventListener('submit', function (ev) { ev.preventDefault(); });
   ui.hideSelected.addEventListener('click', function () { moderate(Array.from(state.get('selected')), true); });
