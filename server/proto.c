@@ -549,26 +549,30 @@ static json_t *reply_head(const char *type, const char *re)
 	return o;
 }
 
-char *proto_encode_error(const char *re, proto_err e, const char *detail)
+/* A new object {"type":"error","re":re|null,"code":...,"message":detail},
+ * or NULL. */
+static json_t *error_head(const char *re, proto_err e, const char *detail)
 {
 	json_t *o = reply_head("error", re);
 
 	if (o && (json_object_set_new(o, "code", json_string(proto_error_name(e))) < 0 ||
 	          json_object_set_new(o, "message", json_string(detail ? detail : "")) < 0)) {
 		json_decref(o);
-		o = NULL;
+		return NULL;
 	}
-	return dump_and_free(o);
+	return o;
+}
+
+char *proto_encode_error(const char *re, proto_err e, const char *detail)
+{
+	return dump_and_free(error_head(re, e, detail));
 }
 
 char *proto_encode_limited(const char *re, const char *detail, long long seconds)
 {
-	json_t *o = reply_head("error", re);
+	json_t *o = error_head(re, PROTO_ERR_RATE_LIMITED, detail);
 
-	if (o && (json_object_set_new(o, "code",
-	                              json_string(proto_error_name(PROTO_ERR_RATE_LIMITED))) < 0 ||
-	          json_object_set_new(o, "message", json_string(detail ? detail : "")) < 0 ||
-	          json_object_set_new(o, "retry", json_integer(seconds < 1 ? 1 : seconds)) < 0)) {
+	if (o && json_object_set_new(o, "retry", json_integer(seconds < 1 ? 1 : seconds)) < 0) {
 		json_decref(o);
 		o = NULL;
 	}

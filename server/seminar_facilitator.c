@@ -78,9 +78,8 @@ static int moderate(struct seminar_job *j, vocab_contribution_state state)
 	if (rc || (rc = seminar__find_contribution(j, sid, &c)) ||
 	    (rc = seminar__may_act_on(j, c.activity_id)))
 		return rc;
-	if (c.state != state && (rc = fresh(j, sid, &c)))
-		return rc;
-	if (c.state != state && (rc = store_contribution_set_state(j->st, c.id, state)))
+	if (c.state != state &&
+	    ((rc = fresh(j, sid, &c)) || (rc = store_contribution_set_state(j->st, c.id, state))))
 		return rc;
 	return seminar__changed(j, sid, c.id, c.state != state, -1);
 }

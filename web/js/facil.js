@@ -113,9 +113,14 @@ function partsOf(change) {
   if (change.kind !== 'contribution') return ALL;
   const parts = [];
   [change.item, change.previous].forEach(function (c) {
-    if (c) parts.push(boardPart(c.activity, c.board), rowPart(isTop(c) ? c.id : c.parent), navPart(c.activity));
+    if (c) parts.push.apply(parts, rowParts(c).concat(navPart(c.activity)));
   });
   return parts;
+}
+
+/* A contribution's board and row (an example action: its orientation's). */
+function rowParts(c) {
+  return [boardPart(c.activity, c.board), rowPart(isTop(c) ? c.id : c.parent)];
 }
 
 function notice(text) {
@@ -166,11 +171,12 @@ function showLogin(message) {
  * counted down, then the form asks for the key again. key: the one
  * tried, left in its field for the retry. */
 function lockedOut(code, key, seconds) {
+  const wait = Math.max(1, seconds || 1);
   clearInterval(lockTimer);
   ui.loginCode.value = code;
   ui.loginKey.value = key || '';
-  state.set({ lockedUntil: Date.now() + Math.max(1, seconds || 1) * 1000 });
-  showLogin(t('facil.locked', { seconds: Math.max(1, seconds || 1) }));
+  state.set({ lockedUntil: Date.now() + wait * 1000 });
+  showLogin(t('facil.locked', { seconds: wait }));
   lockTimer = setInterval(function () {
     if (Date.now() < state.get('lockedUntil')) {
       state.mark(ALL);
@@ -273,6 +279,11 @@ function focusTitle() {
   ui.activityTitle.focus();
 }
 
+/* The search as typed: the boards list their first rows again. */
+function setQuery(query) {
+  state.set({ query: query, rowsShown: new Map() }, VIEW);
+}
+
 /* How the activity shown is listed: {sort, filter, query}. */
 function viewOf(a) {
   return { sort: sortOf(a, state.get('sorts')), filter: state.get('filter'), query: state.get('query') };
@@ -304,10 +315,6 @@ function setState(activityId, s) {
     });
 }
 
-function rowParts(c) {
-  return [boardPart(c.activity, c.board), rowPart(isTop(c) ? c.id : c.parent)];
-}
-
 /* Hides (hide true) or shows the contributions ids, those not already
  * so, a few requests at a time. Each names the last sequence number the
  * console holds: one that changed since is refused (stale) and left as
@@ -335,16 +342,16 @@ function moderate(ids, hide) {
       ids.forEach(function (id) { if (outcome.refused.indexOf(id) < 0) set.delete(id); });
     }, selectionParts(ids));
   };
-  const send = function (c, seen) {
-    running += 1;
+  /* One of the running requests: refused for the rate (nothing done),
+   * it goes again after the wait, running still. */
+  const send = function (c) {
+    const seen = state.get('client').lastSeq;
     facilitator(hide ? 'hide' : 'show', { contribution: c.id, seen: seen }, c.id, rowParts(c), function (err) {
-      running -= 1;
-      if (err && typeof err.retry === 'number') { /* refused for the rate: nothing done */
-        running += 1;
-        setTimeout(function () { running -= 1; send(c, state.get('client').lastSeq); },
-          Math.max(1, err.retry || 1) * 1000);
+      if (err && typeof err.retry === 'number') {
+        setTimeout(function () { send(c); }, Math.max(1, err.retry || 1) * 1000);
         return;
       }
+      running -= 1;
       if (!err) outcome.done += 1;
       else {
         outcome.refused.push(c.id);
@@ -355,7 +362,10 @@ function moderate(ids, hide) {
     });
   };
   const pump = function () {
-    while (running < IN_FLIGHT && next < todo.length) send(todo[next++], state.get('client').lastSeq);
+    while (running < IN_FLIGHT && next < todo.length) {
+      running += 1;
+      send(todo[next++]);
+    }
     if (running === 0 && next >= todo.length) finish();
   };
   pump();
@@ -373,10 +383,10 @@ function targets() {
  * each one's row with its board (a row is drawn again from its board). */
 function selectionParts(ids) {
   const model = state.get('model');
-  let parts = [SELECTION];
+  const parts = [SELECTION];
   ids.forEach(function (id) {
     const c = model ? model.contribution(id) : null;
-    if (c) parts = parts.concat(rowParts(c));
+    if (c) parts.push.apply(parts, rowParts(c));
   });
   return parts;
 }
@@ -445,7 +455,7 @@ const actions = {
   escape: function (ev) {
     if (ev.target === ui.search) {
       ui.search.value = '';
-      state.set({ query: '', rowsShown: new Map() }, VIEW);
+      setQuery('');
       draw();
       moveFocus(1);
       return undefined;
@@ -808,7 +818,7 @@ function init() {
     state.set({ filter: ui.filter.value, rowsShown: new Map() }, VIEW);
   });
   ui.search.addEventListener('input', function () {
-    state.set({ query: ui.search.value, rowsShown: new Map() }, VIEW);
+    setQuery(ui.search.value);
   });
   ui.viewForm.addEventListener('submit', function (ev) { ev.preventDefault(); });
   ui.hideSelected.addEventListener('click', function () { moderate(Array.from(state.get('selected')), true); });
