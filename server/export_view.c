@@ -206,9 +206,10 @@ static size_t activity_index(const store_synthesis *syn, long long activity_id)
 	return i;
 }
 
-/* Counts, per activity and group, who attend and what they wrote
- * (counted contributions on boards in the programme): 0, or -1 when
- * memory runs out. Nothing when the seminar has no group. */
+/* Chooses the groups of the definition, in their order, and counts per
+ * activity and group who attend (their contributions are counted with
+ * the boards', count_written): 0, or -1 when memory runs out. Nothing
+ * when the seminar has no group. */
 static int count_groups(struct view *v)
 {
 	const store_synthesis *syn = v->syn;
@@ -231,16 +232,19 @@ static int count_groups(struct view *v)
 			v->people[a * width + group_index(v, syn->presence[i].group_id)] +=
 				syn->presence[i].participants;
 	}
-	for (i = 0; i < syn->ncontributions; i++) {
-		const store_synthesis_contribution *c = &syn->contributions[i];
-		struct tally *t = v->tallies;
-		size_t k = lower_bound(t, v->ntallies, sizeof *t, c->board_id, tally_board), a;
-		if (!row_of(c->state)->counted || k == v->ntallies || t[k].b->id != c->board_id)
-			continue;
-		if ((a = activity_index(syn, t[k].b->activity_id)) < syn->nactivities)
-			v->written[a * width + group_index(v, c->group_id)]++;
-	}
 	return 0;
+}
+
+/* Counts c, a counted contribution on board b (in the programme), for
+ * its author's group in b's activity; nothing when the seminar has no
+ * group. */
+static void count_written(struct view *v, const store_synthesis_board *b,
+                          const store_synthesis_contribution *c)
+{
+	size_t a;
+
+	if (v->written && (a = activity_index(v->syn, b->activity_id)) < v->syn->nactivities)
+		v->written[a * (v->ngroups + 1) + group_index(v, c->group_id)]++;
 }
 
 /* Fills v from syn: 0, or -1 when memory runs out. */
@@ -268,6 +272,8 @@ static int choose(struct view *v, const store_synthesis *syn)
 	for (i = 0; i < v->ntallies; i++)
 		v->boards[i] = &v->tallies[i];
 	qsort(v->boards, v->ntallies, sizeof *v->boards, board_order);
+	if (count_groups(v))
+		return -1;
 	for (i = 0; i < n; i++) {
 		const store_synthesis_contribution *c = &syn->contributions[i];
 		const struct synthesis_row *r = row_of(c->state);
@@ -277,6 +283,7 @@ static int choose(struct view *v, const store_synthesis *syn)
 			if (k < v->ntallies && t[k].b->id == c->board_id) {
 				t[k].contributions++;
 				t[k].votes += c->votes;
+				count_written(v, t[k].b, c);
 			}
 		}
 		if (!r->kept)
@@ -288,7 +295,7 @@ static int choose(struct view *v, const store_synthesis *syn)
 	}
 	qsort(v->tops, v->ntops, sizeof *v->tops, top_order);
 	qsort(v->actions, v->nactions, sizeof *v->actions, action_order);
-	return count_groups(v);
+	return 0;
 }
 
 /* ===== The document ===== */

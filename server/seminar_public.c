@@ -25,6 +25,8 @@ int seminar_do_join(struct seminar_job *j)
 	store_seminar_info *seminar = NULL;
 	store_ids mine = {0}, votes = {0};
 	const char *group = NULL;
+	/* "group" sets it, null clears it, absent keeps it (a rejoin). */
+	int says_group = m->group || (m->nulls & PROTO_FIELD_BIT(PROTO_F_GROUP));
 	int rc = seminar__find_seminar(j, &sid);
 
 	if (rc)
@@ -47,15 +49,12 @@ int seminar_do_join(struct seminar_job *j)
 	if ((m->name || m->structure) &&
 	    (rc = store_participant_update(j->st, pid, m->name, m->structure)))
 		return rc;
-	/* "group" sets it, null clears it, absent keeps it (a rejoin). */
-	if ((m->group || (m->nulls & PROTO_FIELD_BIT(PROTO_F_GROUP))) &&
-	    (rc = store_participant_set_group(j->st, pid, gid)))
+	if (says_group && (rc = store_participant_set_group(j->st, pid, gid)))
 		return rc;
 	if ((rc = store_seminar_get(j->st, sid, 0, &seminar)) ||
 	    (rc = store_participant_items(j->st, pid, &mine, &votes)))
 		goto done;
-	if (!m->group && !(m->nulls & PROTO_FIELD_BIT(PROTO_F_GROUP)) &&
-	    (rc = store_participant_group(j->st, pid, &gid)))
+	if (!says_group && (rc = store_participant_group(j->st, pid, &gid)))
 		goto done;
 	for (size_t i = 0; i < seminar->ngroups; i++)
 		if (seminar->groups[i].id == gid)

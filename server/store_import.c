@@ -283,6 +283,12 @@ struct tally {
 	size_t names_len;
 };
 
+/* Whether the level counted in t changed at all. */
+static int changed(const struct tally *t)
+{
+	return t->reordered || t->n.added || t->n.changed || t->n.archived || t->n.restored;
+}
+
 /* Archives, with RETURNING, and counts into t. */
 static int archive(store *s, const char *sql, long long parent_id, const char *slugs,
                    struct tally *t)
@@ -495,7 +501,7 @@ static int upsert_activity(store *s, long long sid, long long pos,
 		r->boards.archived += b.n.archived;
 		r->boards.restored += b.n.restored;
 	}
-	count(t, was, b.reordered || b.n.added || b.n.changed || b.n.archived || b.n.restored);
+	count(t, was, changed(&b));
 	if (was == BEFORE_ARCHIVED)
 		add_name(r->restored, sizeof r->restored, act->id);
 done:
@@ -537,7 +543,7 @@ static int import(store *s, const defn_seminar *d, int flags, store_import_repor
 	for (size_t i = 0; rc == STORE_OK && i < d->ngroups; i++)
 		rc = upsert_group(s, sid, (long long)i, &d->groups[i], &g);
 	/* the groups are the seminar's: a change of them is a change of it */
-	if (!r->created && (g.reordered || g.n.added || g.n.changed || g.n.archived || g.n.restored))
+	if (!r->created && changed(&g))
 		r->seminar_changed = 1;
 	if (rc == STORE_OK)
 		rc = prepare_level(s, &activities, sid, activity_slugs(d), &t);

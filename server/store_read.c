@@ -327,8 +327,8 @@ void store_seminar_info_free(store_seminar_info *si)
 		store__mem_free(si->mem_); /* si lives in its own arena */
 }
 
-/* What a seminar's activities are read into before their arrays are made
- * to measure. */
+/* What a seminar's activities and groups are read into before their
+ * arrays are made to measure. */
 struct gather {
 	struct store_mem *m; /* where the strings go */
 	store_activity_info *acts;
@@ -341,6 +341,8 @@ struct gather {
 	size_t *first_name; /* per activity: its first animator in names */
 	size_t capfirst;
 	size_t at; /* the activity whose boards are being read */
+	store_group_info *groups; /* the seminar's stakeholder groups */
+	size_t ngroups, capgroups;
 };
 
 /* Grows the array *a of n elements of size sz to hold one more. */
@@ -426,10 +428,12 @@ static int board_row(void *ctx, sqlite3_stmt *st)
 	return 0;
 }
 
-/* Gives each activity of g its animators and boards, in arrays of m. */
+/* Gives each activity of g its animators and boards, and si its groups,
+ * in arrays of m. */
 static int settle(struct store_mem *m, struct gather *g, store_seminar_info *si)
 {
 	const char **names = g->nnames ? store__alloc(m, g->nnames * sizeof *names) : NULL;
+	store_group_info *groups = g->ngroups ? store__alloc(m, g->ngroups * sizeof *groups) : NULL;
 	store_board_info *boards = g->nboards ? store__alloc(m, g->nboards * sizeof *boards) : NULL;
 	store_activity_info *acts = g->nacts ? store__alloc(m, g->nacts * sizeof *acts) : NULL;
 	size_t b = 0;
@@ -440,6 +444,8 @@ static int settle(struct store_mem *m, struct gather *g, store_seminar_info *si)
 		memcpy(names, g->names, g->nnames * sizeof *names);
 	if (g->nboards)
 		memcpy(boards, g->boards, g->nboards * sizeof *boards);
+	if (g->ngroups)
+		memcpy(groups, g->groups, g->ngroups * sizeof *groups);
 	for (size_t i = 0; i < g->nacts; i++) {
 		acts[i] = g->acts[i];
 		acts[i].animators = acts[i].nanimators ? names + g->first_name[i] : NULL;
@@ -448,27 +454,23 @@ static int settle(struct store_mem *m, struct gather *g, store_seminar_info *si)
 	}
 	si->activities = acts;
 	si->nactivities = g->nacts;
+	si->groups = groups;
+	si->ngroups = g->ngroups;
 	return STORE_OK;
 }
 
 /* store__each's row of the groups, in their order. */
 static int group_row(void *ctx, sqlite3_stmt *st)
 {
-	store_seminar_info *si = ctx;
-	store_group_info *g;
+	struct gather *g = ctx;
+	store_group_info *gi;
 
-	if (si->ngroups % 16 == 0) {
-		store_group_info *more = store__alloc(si->mem_, (si->ngroups + 16) * sizeof *more);
-		if (!more)
-			return -1;
-		if (si->ngroups)
-			memcpy(more, si->groups, si->ngroups * sizeof *more);
-		si->groups = more;
-	}
-	g = &si->groups[si->ngroups++];
-	g->id = sqlite3_column_int64(st, 0);
-	g->slug = store__column(si->mem_, st, 1);
-	g->label = store__column(si->mem_, st, 2);
+	if (grow((void **)&g->groups, g->ngroups, &g->capgroups, sizeof *g->groups))
+		return -1;
+	gi = &g->groups[g->ngroups++];
+	gi->id = sqlite3_column_int64(st, 0);
+	gi->slug = store__column(g->m, st, 1);
+	gi->label = store__column(g->m, st, 2);
 	return 0;
 }
 
@@ -535,7 +537,7 @@ int store_seminar_get(store *s, long long seminar_id, long long activity_id,
 		rc = store__each(s, store__query(s, "SELECT id, slug, label FROM stakeholder_group"
 		                                    " WHERE seminar_id = ? AND archived IS NULL"
 		                                    " ORDER BY position", "i", seminar_id),
-		                 group_row, si);
+		                 group_row, &g);
 	if (rc == STORE_OK)
 		rc = settle(m, &g, si);
 	if (rc == STORE_OK && store__mem_failed(m))
@@ -550,6 +552,7 @@ done:
 	free(g.keys);
 	free(g.boards);
 	free(g.first_name);
+	free(g.groups);
 	store__mem_free(m);
 	return rc;
 }
