@@ -127,6 +127,15 @@ async function main(browser) {
     ['Sans groupe', '0', '0'],
     ['Total', '8', '8']
   ];
+  await report.step('the console\'s table is folded under « Participation par groupe », and opens', async () => {
+    const summary = 'article[data-key="' + ACTIVITY + '"] .activity-groups summary';
+    await console_.waitForSelector(summary);
+    const folded = await console_.$eval(summary, (el) => !el.parentNode.open && el.textContent);
+    await console_.click(summary);
+    const open = await console_.$eval(summary, (el) => el.parentNode.open);
+    return (folded === 'Participation par groupe' && open) || JSON.stringify({ folded, open });
+  });
+
   await report.step('the console shows the counts per group, « moins de 3 » and « masqué » where masked', async () => {
     try {
       await until(async () => JSON.stringify(await consoleRows(console_)) === JSON.stringify(want), WAIT_MS,
@@ -141,7 +150,7 @@ async function main(browser) {
   await report.step('the console\'s other activities show 0 everywhere', async () => {
     /* One activity at a time: axe-2 through the navigator. */
     await console_.click('.nav-link[href$="&activite=axe-2"]');
-    await console_.waitForSelector('article[data-key="axe-2"] .groups-table td');
+    await console_.waitForSelector('article[data-key="axe-2"] .activity-groups:not([hidden])');
     const other = await console_.$$eval('article[data-key="axe-2"] .groups-table td', (tds) => tds.map((t) => t.textContent));
     return (other.length === 18 && other.every((x) => x === '0')) || JSON.stringify(other);
   });

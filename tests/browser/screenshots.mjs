@@ -152,6 +152,7 @@ async function main() {
     await wide.goto(base + '/animation.html#code=' + code + '&cle=' + key);
     const table = 'article[data-key="axe-1"] .activity-groups:not([hidden])';
     await wide.waitForSelector(table);
+    await wide.click(table + ' summary');
     await wide.waitForFunction((sel) => /moins de 3/.test(document.querySelector(sel).textContent), table);
     await wide.evaluate((sel) => document.querySelector(sel).scrollIntoView({ block: 'center' }), table);
     await view(wide, 'console-groups-1920');

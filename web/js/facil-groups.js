@@ -106,7 +106,9 @@ function updateRow(tr, g) {
   tr.classList.toggle('is-masked', !!g.masked);
 }
 
-/* The element of one activity's table, empty until its figures come. */
+/* The element of one activity's table, empty until its figures come:
+ * folded under its summary at first, so that the rows, which the room
+ * works on, come first; it stays as the facilitator left it. */
 export function createGroupsView() {
   const table = el('table', { class: 'groups-table' }, [
     el('caption'),
@@ -115,7 +117,8 @@ export function createGroupsView() {
     el('tbody'),
     el('tfoot', null, [el('tr', null, [el('th', { scope: 'row' }), el('td'), el('td')])])
   ]);
-  return el('div', { class: 'activity-groups', hidden: true }, [table, el('p', { class: 'hint' })]);
+  return el('details', { class: 'activity-groups', hidden: true },
+    [el('summary'), table, el('p', { class: 'hint' })]);
 }
 
 /* Draws activity a's table into view from entry (its figures, or
@@ -123,7 +126,8 @@ export function createGroupsView() {
 export function updateGroupsView(view, a, entry) {
   show(view, !!entry);
   if (!entry) return;
-  const table = view.children[0];
+  setText(view.children[0], t('facil.groups_summary'));
+  const table = view.children[1];
   setText(table.children[0], t('facil.groups_caption', { title: a.title }));
   const head = table.children[1].children[0];
   setText(head.children[0], t('facil.groups_group'));
@@ -137,6 +141,6 @@ export function updateGroupsView(view, a, entry) {
   setText(total.children[1], figureText(entry.participants, masked));
   setText(total.children[2], figureText(entry.contributions, masked));
   const anyMasked = masked || (entry.groups || []).some(function (g) { return !!g.masked; });
-  setText(view.children[1], anyMasked ? t('facil.groups_hint') : '');
-  show(view.children[1], !!anyMasked);
+  setText(view.children[2], anyMasked ? t('facil.groups_hint') : '');
+  show(view.children[2], !!anyMasked);
 }
