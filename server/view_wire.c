@@ -292,27 +292,94 @@ char *view_synced_events(const char *re, const view_who *who, long long seq,
 	                       "seminar", seminar(s), "events", list));
 }
 
+/* A text that grows: the snapshot tail is written into one, object by
+ * object, so that no tree of every contribution is ever held. */
+struct text {
+	char *p;
+	size_t len, cap;
+};
+
+/* Makes room for need more bytes (and a NUL); -1 when out of memory. */
+static int text_room(struct text *t, size_t need)
+{
+	if (t->len + need < t->cap)
+		return 0;
+	size_t cap = t->cap ? t->cap : 4096;
+	while (cap <= t->len + need)
+		cap = cap / 2 * 3;
+	char *p = realloc(t->p, cap);
+	if (!p)
+		return -1;
+	t->p = p;
+	t->cap = cap;
+	return 0;
+}
+
+static int text_add(struct text *t, const char *s, size_t n)
+{
+	if (text_room(t, n))
+		return -1;
+	memcpy(t->p + t->len, s, n);
+	t->len += n;
+	t->p[t->len] = '\0';
+	return 0;
+}
+
+/* Appends o (stolen) compact; -1 when out of memory. */
+static int text_add_json(struct text *t, json_t *o)
+{
+	size_t n = o ? json_dumpb(o, t->p + t->len, t->cap - t->len, JSON_COMPACT) : 0;
+	int rc = n ? 0 : -1;
+
+	if (n && n >= t->cap - t->len) { /* it did not fit: room, then again */
+		rc = text_room(t, n);
+		if (!rc && json_dumpb(o, t->p + t->len, t->cap - t->len, JSON_COMPACT) != n)
+			rc = -1;
+	}
+	if (!rc) {
+		t->len += n;
+		t->p[t->len] = '\0';
+	}
+	json_decref(o);
+	return rc;
+}
+
 char *view_snapshot_tail(const view_who *who, long long seq, const store_seminar_info *s,
                          const store_contributions *list, size_t *len)
 {
-	json_t *all = json_array(), *body;
-	char *text;
+	static const char open[] = ",\"contributions\":[", close[] = "]}";
+	json_t *body = json_pack("{s:s, s:I, s:o}", "mode", "snapshot", "seq", (json_int_t)seq,
+	                         "seminar", seminar(s));
+	size_t head_len = 0, n = list ? list->n : 0;
+	char *head = body ? proto_encode_reply_tail(body, &head_len) : NULL;
+	/* About what a contribution takes; the text is fitted at the end. */
+	struct text t = {NULL, 0, 0};
+	int first = 1;
 
-	for (size_t i = 0; all && list && i < list->n; i++) {
+	json_decref(body);
+	if (!head || text_room(&t, head_len + sizeof open + n * 256 + sizeof close) ||
+	    text_add(&t, head, head_len - 1) || /* without its '}' */
+	    text_add(&t, open, sizeof open - 1))
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
 		const store_contribution_info *c = &list->items[i];
 		unsigned sees = sees_of(who, c);
-		if (sees && json_array_append_new(all, contribution(c, sees))) {
-			json_decref(all);
-			all = NULL;
-		}
+		if (!sees)
+			continue;
+		if ((!first && text_add(&t, ",", 1)) || text_add_json(&t, contribution(c, sees)))
+			goto fail;
+		first = 0;
 	}
-	if (!all)
-		return NULL;
-	body = json_pack("{s:s, s:I, s:o, s:o}", "mode", "snapshot", "seq", (json_int_t)seq,
-	                 "seminar", seminar(s), "contributions", all);
-	text = body ? proto_encode_reply_tail(body, len) : NULL;
-	json_decref(body);
-	return text;
+	if (text_add(&t, close, sizeof close - 1))
+		goto fail;
+	free(head);
+	char *fit = realloc(t.p, t.len + 1);
+	*len = t.len;
+	return fit ? fit : t.p;
+fail:
+	free(head);
+	free(t.p);
+	return NULL;
 }
 
 /* ===== Events ===== */

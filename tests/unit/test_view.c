@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "store_domain.h"
 #include "turnh.h"
 #include "view.h"
@@ -336,6 +338,62 @@ static void the_public_snapshot_stays_shared(void **state)
 	snapshot_cache_free(c);
 }
 
+/* A snapshot tail is written contribution by contribution into a text
+ * that grows: texts longer than its first guess, a hidden one left out of
+ * the public's, and the whole still one JSON object. */
+static void a_snapshot_tail_holds_every_contribution(void **state)
+{
+	(void)state;
+	enum { N = 300 };
+	static store_contribution_info list[N];
+	static char texts[N][501];
+	store_board_info board = {1, "salle", "Salle", "", VOCAB_NOTES};
+	store_activity_info a = {.id = 3, .slug = "axe-1", .title = "Axe", .question = "?",
+	                         .template_name = "open", .state = VOCAB_OPEN, .boards = &board,
+	                         .nboards = 1};
+	store_seminar_info s = {.code = "ABC123", .title = "Séminaire", .activities = &a,
+	                        .nactivities = 1};
+	const view_who screen = {0, 0, 0};
+
+	for (int i = 0; i < N; i++) {
+		memset(texts[i], 'a' + i % 26, 500);
+		texts[i][500] = '\0';
+		list[i] = note(i == 7 ? VOCAB_AWAITING : VOCAB_VISIBLE);
+		list[i].id = i + 1;
+		list[i].text = texts[i];
+	}
+	store_contributions l = {.items = list, .n = N};
+	size_t len = 0;
+	char *tail = view_snapshot_tail(&screen, 42, &s, &l, &len);
+	assert_non_null(tail);
+	assert_int_equal(len, strlen(tail));
+
+	/* The tail follows a reply's head: "{" makes it a whole object. */
+	char *whole = malloc(len + 2);
+	assert_non_null(whole);
+	whole[0] = '{';
+	memcpy(whole + 1, tail, len + 1);
+	json_error_t err;
+	json_t *o = json_loads(whole, 0, &err);
+	assert_non_null(o);
+	assert_string_equal(json_string_value(json_object_get(o, "mode")), "snapshot");
+	assert_int_equal(json_integer_value(json_object_get(o, "seq")), 42);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(o, "seminar"),
+	                                                      "code")),
+	                    "ABC123");
+	json_t *all = json_object_get(o, "contributions");
+	assert_int_equal(json_array_size(all), N - 1); /* the awaiting one is not the public's */
+	for (size_t i = 0; i < json_array_size(all); i++) {
+		json_t *c = json_array_get(all, i);
+		long long id = json_integer_value(json_object_get(c, "id"));
+		assert_true(id != 8);
+		assert_string_equal(json_string_value(json_object_get(c, "text")), texts[id - 1]);
+	}
+	json_decref(o);
+	free(whole);
+	free(tail);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -344,6 +402,7 @@ int main(void)
 		cmocka_unit_test(a_phase_keeps_texts_and_tallies_from_the_public),
 		cmocka_unit_test(who_belongs_to_which_audience),
 		cmocka_unit_test(an_event_is_made_once_per_audience),
+		cmocka_unit_test(a_snapshot_tail_holds_every_contribution),
 		cmocka_unit_test_setup_teardown(awaiting_reaches_its_author_and_the_facilitators_only,
 		                                setup, teardown),
 		cmocka_unit_test_setup_teardown(the_public_snapshot_stays_shared, setup, teardown),
