@@ -429,7 +429,7 @@ static int startup(const data_config *c, const i18n_cat *cat, const struct scrat
 	size_t n = c->contributions * 10, first_bytes = 0, full_bytes = 0;
 	fill_result fr;
 	long first_n = 0, full_n = 0, rss_max = 0, rss_first = 0;
-	/* The server's CPU time for each watch (its worker's too): on a
+	/* The server's CPU time for each watch (its workers' too): on a
 	 * machine shared with other work the wall times measure the
 	 * neighbours as much as the server, its CPU time much less. */
 	stats *first_cpu = stats_new(), *full_cpu = stats_new();
@@ -459,7 +459,7 @@ static int startup(const data_config *c, const i18n_cat *cat, const struct scrat
 		add_us(listen, s.listen_us);
 		add_us(health, s.health_us);
 		if (!target_sample_pid((pid_t)proc_pid(s.p), &after)) {
-			add_us(first_cpu, (int64_t)((after.cpu_s - before.cpu_s) * 1e6));
+			add_us(first_cpu, (int64_t)((after.cpu_all_s - before.cpu_all_s) * 1e6));
 			rss_first = after.hwm_kib > rss_first ? after.hwm_kib : rss_first;
 		}
 		before = after;
@@ -469,7 +469,7 @@ static int startup(const data_config *c, const i18n_cat *cat, const struct scrat
 			full_failed++;
 		add_us(full, now_us() - t1);
 		if (!target_sample_pid((pid_t)proc_pid(s.p), &after))
-			add_us(full_cpu, (int64_t)((after.cpu_s - before.cpu_s) * 1e6));
+			add_us(full_cpu, (int64_t)((after.cpu_all_s - before.cpu_all_s) * 1e6));
 		long rss = stop(&s);
 		rss_max = rss > rss_max ? rss : rss_max;
 	}

@@ -262,6 +262,7 @@ int target_sample_pid(pid_t pid, target_sample *out)
 	                 &stime) != 2)
 		return -1;
 	out->cpu_s = (double)(ut + stime) / (double)sysconf(_SC_CLK_TCK);
+	out->cpu_all_s = out->cpu_s;
 	/* The same in nanoseconds rather than 10 ms ticks: the time on CPU of
 	 * the main thread (the mirror's only one, Atelier's loop: its export
 	 * worker's time is left out). */

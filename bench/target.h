@@ -20,6 +20,8 @@ typedef struct target target;
 /* What /proc says about the server at one moment. */
 typedef struct target_sample {
 	double cpu_s;     /* CPU time since it started: schedstat, else stat */
+	double cpu_all_s; /* the same for every thread of the process (stat's
+	                     utime + stime, 10 ms ticks): the workers too */
 	double wait_s;    /* time it was ready to run but waited for a CPU
 	                     (schedstat's run queue delay), 0 when unknown */
 	long rss_kib;     /* VmRSS */
