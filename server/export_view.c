@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit.h"
 #include "groups.h"
 #include "vocab.h"
 
@@ -335,6 +336,7 @@ static json_t *contribution(const store_synthesis_contribution *c)
 	bad |= set(o, "votes", json_integer(c->votes));
 	bad |= set(o, "created", text(c->created));
 	bad |= set(o, "edited", json_boolean(c->edited));
+	bad |= set(o, "original", text_or_null(c->original));
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -503,6 +505,7 @@ int export_view_build(const store_synthesis *syn, const char *generated, json_t 
 		bad |= set(doc, "seminar", seminar);
 		bad |= set(doc, "totals", totals);
 		bad |= set(doc, "activities", acts);
+		bad |= set(doc, "audit", audit_json(syn->audit));
 		seminar = totals = acts = NULL; /* the document's, even on failure */
 	}
 	view_clear(&v);

@@ -285,7 +285,7 @@ int store_contribution_add(store *s, long long board_id, long long participant_i
 
 int store_contribution_set_text(store *s, long long id, const char *text)
 {
-	return store__exec(s, "UPDATE contribution SET text = ?, edited = 1 WHERE id = ?",
+	return store__exec(s, "UPDATE contribution SET text = ?, edited = 1, original = NULL WHERE id = ?",
 	                   "ti", text, id);
 }
 

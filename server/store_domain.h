@@ -135,7 +135,8 @@ typedef struct store_added {
 int store_contribution_add(store *s, long long board_id, long long participant_id,
                            long long parent_id, const char *text, const char *author,
                            store_added *out /* OUT */);
-/* New text; marks the contribution edited. */
+/* New text (its author's): marks the contribution edited, and no longer
+ * reworded by a facilitator (the trail keeps the words it had). */
 int store_contribution_set_text(store *s, long long id, const char *text);
 int store_contribution_set_state(store *s, long long id, vocab_contribution_state state);
 /* Marks the contribution deleted and removes the votes it held. */
@@ -202,6 +203,9 @@ typedef struct store_contribution_info {
 	long long votes;
 	const char *created;       /* ISO 8601 UTC */
 	int edited;
+	const char *original;      /* the participant's words when a facilitator
+	                            * reworded them (text is then the new
+	                            * wording), else NULL */
 } store_contribution_info;
 
 /* Contributions, in the order the function that made them says. Freed

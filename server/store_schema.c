@@ -275,6 +275,31 @@ static const char *const migrations[] = {
 	"  WHERE r.id = key.id AND r.n > 1;"
 	"CREATE UNIQUE INDEX key_name ON key(IFNULL(seminar_id, 0), name)"
 	"  WHERE revoked IS NULL;",
+
+	/* 10 (moderation): a facilitator's rewording keeps the participant's
+	 * words (contribution.original, NULL when never reworded), and every
+	 * facilitator change is one row of the audit trail: the key that
+	 * acted, when, the command, the event it made, and the contribution's
+	 * state and text before and after (NULL when the change left them);
+	 * an undo names the row it undoes. No row is touched. */
+	"ALTER TABLE contribution ADD COLUMN original TEXT;"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  seminar_id INTEGER NOT NULL REFERENCES seminar(id),"
+	"  key_id INTEGER REFERENCES key(id),"
+	"  client_id TEXT NOT NULL,"
+	"  at TEXT NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  command TEXT NOT NULL,"
+	"  contribution_id INTEGER NOT NULL REFERENCES contribution(id),"
+	"  state_before TEXT,"
+	"  state_after TEXT,"
+	"  text_before TEXT,"
+	"  text_after TEXT,"
+	"  undoes INTEGER REFERENCES audit(id));"
+	"CREATE INDEX audit_contribution ON audit(contribution_id, id);"
+	"CREATE INDEX audit_request ON audit(seminar_id, client_id);"
+	"CREATE INDEX audit_undoes ON audit(undoes) WHERE undoes IS NOT NULL;",
 };
 
 /* The numbers of the migrations that rebuild a table (REBUILD). */
