@@ -153,7 +153,9 @@ int seminar_do_rephrase(struct seminar_job *j)
 }
 
 /* 0 when contribution c is still as trail row e left it: no later row
- * about it, and its state and text are those e gave it; else stale. */
+ * about it that stands (store_audit_later: undone changes are as none,
+ * so that changes are undone last first), and its state and text are
+ * those e gave it (its author may have edited it); else stale. */
 static int as_left(struct seminar_job *j, const store_contribution *c,
                    const store_audit_entry *e)
 {

@@ -49,7 +49,9 @@ int store_audit_request(store *s, long long seminar_id, long long key_id,
 int store_audit_later(store *s, long long contribution_id, long long id, long long *later)
 {
 	int rc = store__int(s, later,
-	                    "SELECT IFNULL(MIN(id), 0) FROM audit WHERE contribution_id = ? AND id > ?",
+	                    "SELECT IFNULL(MIN(u.id), 0) FROM audit u WHERE u.contribution_id = ?1"
+	                    " AND u.id > ?2 AND IFNULL(u.undoes, 0) <= ?2"
+	                    " AND NOT EXISTS (SELECT 1 FROM audit v WHERE v.undoes = u.id)",
 	                    "ii", contribution_id, id);
 	return rc == STORE_NOT_FOUND ? STORE_ERR : rc;
 }

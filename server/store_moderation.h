@@ -46,7 +46,9 @@ int store_audit_request(store *s, long long seminar_id, long long key_id,
                         const char *client_id, long long *contribution_id /* OUT */);
 
 /* The first row of the trail about contribution contribution_id after
- * row id: *later (OUT), 0 when there is none. One statement. */
+ * row id that still stands: *later (OUT), 0 when there is none. A row
+ * undone since, and the undo of a row after id, do not stand: a change
+ * and its undo leave the contribution as it was. One statement. */
 int store_audit_later(store *s, long long contribution_id, long long id,
                       long long *later /* OUT */);
 
