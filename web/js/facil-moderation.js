@@ -1,0 +1,164 @@
+/*
+ * facil-moderation.js — the console's moderation with nothing lost, in
+ * each row: the author's words of a reworded contribution, the
+ * « Reformuler » form, and the « Historique » disclosure (the
+ * contribution's audit trail, each change with who made it, when, and a
+ * button that undoes it).
+ *
+ * Owns: the rows' parts named above (made by createTools, drawn by
+ * drawTools from the contribution and the trails the page keeps) and the
+ * requests they send (rephrase, history, undo), through the page's
+ * facilitator() function. Must not keep state of its own: the trails are
+ * the page's (state "histories"), asked again whenever the contribution
+ * they are about changes while its disclosure is open.
+ */
+import { el, setText, show, syncList } from './dom.js';
+import { t, currentLang } from './i18n.js';
+import { LIMITS } from './protocol.js';
+
+/* The page's hooks, given once by bindModeration. */
+let page = null;
+
+/* hooks: {state, facilitator(type, fields, busyKey, parts, done),
+ * rowParts(c), notice(text), announce(text), errorText(code)}. */
+export function bindModeration(hooks) {
+  page = hooks;
+}
+
+/* The parts of a row added under its text: the original, then the tools. */
+export function createTools() {
+  const original = el('p', { class: 'item-original', hidden: true });
+  const field = el('textarea', { class: 'rephrase-text', rows: 3, maxlength: LIMITS.text });
+  const label = el('label', {}, [el('span', { class: 'label' }), field]);
+  const save = el('button', { type: 'submit' });
+  const form = el('form', { class: 'rephrase-form', novalidate: true }, [label, save]);
+  const rephrase = el('details', { class: 'rephrase' }, [el('summary'), form]);
+  form.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    submitRephrase(Number(rowOf(form).dataset.key), field, rephrase);
+  });
+  rephrase.addEventListener('toggle', function () {
+    const c = page.state.get('model').contribution(Number(rowOf(rephrase).dataset.key));
+    if (rephrase.open && c && c.text !== null) {
+      field.value = c.text;
+      field.focus();
+    }
+  });
+  const history = el('details', { class: 'history' }, [
+    el('summary'), el('ol', { class: 'history-list' }), el('p', { class: 'hint' })
+  ]);
+  history.addEventListener('toggle', function () {
+    if (history.open) load(Number(rowOf(history).dataset.key));
+  });
+  return [original, el('div', { class: 'item-tools' }, [rephrase, history])];
+}
+
+function rowOf(node) {
+  return node.closest('li.item');
+}
+
+/* The trail of contribution id, asked of the server; the row is drawn
+ * again with it. */
+function load(id) {
+  const c = page.state.get('model').contribution(id);
+  if (!c) return;
+  page.state.update('histories', function (h) {
+    h.set(id, { of: c, entries: (h.get(id) || {}).entries || null, loading: true });
+  }, page.rowParts(c));
+  page.facilitator('history', { contribution: id }, 'history:' + id, [], function (err, reply) {
+    page.state.update('histories', function (h) {
+      h.set(id, { of: c, entries: err ? [] : reply.entries, loading: false, error: err ? err.code : null });
+    }, page.rowParts(c));
+  });
+}
+
+function submitRephrase(id, field, details) {
+  const c = page.state.get('model').contribution(id);
+  const text = field.value.trim();
+  if (!c || !text) return;
+  page.notice(null);
+  page.facilitator('rephrase', { contribution: id, text: text, seen: page.state.get('client').lastSeq },
+    id, page.rowParts(c), function (err) {
+      if (err) {
+        page.notice(page.errorText(err.code));
+        return;
+      }
+      details.open = false;
+      page.announce(t('facil.rephrase_done'));
+    });
+}
+
+function undo(entry) {
+  const c = page.state.get('model').contribution(entry.contribution);
+  if (!c) return;
+  page.notice(null);
+  page.facilitator('undo', { entry: entry.id }, c.id, page.rowParts(c), function (err) {
+    if (err) page.notice(page.errorText(err.code));
+    else page.announce(t('facil.undo_done'));
+  });
+}
+
+/* What a change did, in words. */
+function what(e) {
+  if (e.command === 'undo') return t('facil.history_undo', { entry: e.undoes });
+  if (e.after.text !== null) return t('facil.history_rephrase', { before: e.before.text, after: e.after.text });
+  return t('facil.history_' + e.command);
+}
+
+function when(at) {
+  const d = new Date(at);
+  if (isNaN(d.getTime())) return at;
+  return d.toLocaleTimeString(currentLang(), { hour: '2-digit', minute: '2-digit' });
+}
+
+function createEntry() {
+  const button = el('button', { type: 'button', class: 'quiet undo' });
+  button.addEventListener('click', function () {
+    const e = button.parentNode.entry;
+    if (e) undo(e);
+  });
+  return el('li', {}, [el('span', { class: 'history-what' }), button]);
+}
+
+function drawEntry(li, e, busy) {
+  li.entry = e;
+  const words = what(e);
+  const line = t('facil.history_entry', { time: when(e.at), key: e.key || t('facil.history_core'), what: words });
+  setText(li.children[0], e.undone_by ? line + ' ' + t('facil.history_undone') : line);
+  const button = li.children[1];
+  show(button, !e.undone_by);
+  setText(button, t('facil.undo'));
+  button.setAttribute('aria-label', t('facil.undo_label', { what: words }));
+  button.disabled = busy;
+}
+
+/* Draws the original and the tools of row li (from createTools: the
+ * nodes original and tools) for contribution c. */
+export function drawTools(original, tools, c, label) {
+  show(original, !!c.original);
+  setText(original, c.original ? t('facil.original', { text: c.original }) : '');
+  const rephrase = tools.children[0];
+  setText(rephrase.children[0], t('facil.rephrase'));
+  const form = rephrase.children[1];
+  setText(form.children[0].children[0], t('facil.rephrase_label', { text: label }));
+  setText(form.children[1], t('facil.rephrase_save'));
+  const busy = page.state.get('busy').has(c.id);
+  form.children[1].disabled = busy;
+  show(rephrase, c.text !== null);
+
+  const history = tools.children[1];
+  setText(history.children[0], t('facil.history'));
+  const h = page.state.get('histories').get(c.id);
+  if (history.open && h && h.of !== c && !h.loading) {
+    setTimeout(function () { load(c.id); }, 0); /* it changed since: ask again */
+  }
+  const entries = h && h.entries ? h.entries.slice().reverse() : [];
+  syncList(history.children[1], entries, function (e) { return e.id; }, createEntry,
+    function (li, e) { drawEntry(li, e, busy); });
+  const hint = history.children[2];
+  const said = !h || h.loading ? t('facil.history_loading')
+    : h.error ? page.errorText(h.error)
+    : entries.length ? '' : t('facil.history_empty');
+  setText(hint, said);
+  show(hint, !!said);
+}
