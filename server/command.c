@@ -50,6 +50,10 @@ static const command table[] = {
 	{PROTO_UNDO, "undo", KEYED | F(ENTRY), 0, 0, seminar_do_undo, FACILITATORS, 1, 0, RATE_KEY},
 	{PROTO_HISTORY, "history", KEYED | F(CONTRIBUTION), 0, 0, seminar_do_history, FACILITATORS,
 	 0, 0, RATE_KEY},
+	{PROTO_REMOVE, "remove", KEYED | F(CONTRIBUTION), F(SEEN), 0, seminar_do_remove,
+	 FACILITATORS, 1, 0, RATE_KEY},
+	{PROTO_RESTORE, "restore", KEYED | F(CONTRIBUTION), F(SEEN), 0, seminar_do_restore,
+	 FACILITATORS, 1, 0, RATE_KEY},
 };
 
 #define NROWS (sizeof table / sizeof table[0])

@@ -33,8 +33,9 @@ static const struct synthesis_row {
 	[VOCAB_HIDDEN] = {1, 0},
 	[VOCAB_MERGED] = {1, 0},
 	[VOCAB_DELETED] = {0, 0},
+	[VOCAB_REMOVED] = {1, 0},
 };
-_Static_assert(VOCAB_CONTRIBUTION_STATES == 5,
+_Static_assert(VOCAB_CONTRIBUTION_STATES == 6,
                "a new contribution state needs its row in export_view.c's by_state");
 
 static const struct synthesis_row *row_of(vocab_contribution_state s)

@@ -41,7 +41,9 @@ typedef enum proto_type {
 	/* Moderation (docs/PROTOCOL.md, "Moderation"). */
 	PROTO_REPHRASE,  /* facilitator: reword a contribution, the original kept */
 	PROTO_UNDO,      /* facilitator: undo one change of the audit trail */
-	PROTO_HISTORY    /* facilitator: a contribution's audit trail */
+	PROTO_HISTORY,   /* facilitator: a contribution's audit trail */
+	PROTO_REMOVE,    /* facilitator: remove a contribution (soft delete) */
+	PROTO_RESTORE    /* facilitator: restore a removed contribution */
 } proto_type;
 
 /* Error codes sent in {"type":"error","code":...}. proto_error_name() gives

@@ -27,5 +27,7 @@ int seminar_do_group_counts(struct seminar_job *j);
 int seminar_do_rephrase(struct seminar_job *j);
 int seminar_do_undo(struct seminar_job *j);
 int seminar_do_history(struct seminar_job *j);
+int seminar_do_remove(struct seminar_job *j);
+int seminar_do_restore(struct seminar_job *j);
 
 #endif

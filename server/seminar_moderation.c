@@ -1,7 +1,8 @@
 /*
  * seminar_moderation.c — what a facilitator changes of a contribution,
- * with nothing lost: hide and show it (hide, show), reword it, its
- * author's words kept (rephrase), undo one change (undo); and what a
+ * with nothing lost: hide and show it (hide, show), remove it and restore
+ * it (remove, restore), reword it, its author's words kept (rephrase),
+ * undo one change (undo); and what a
  * facilitator asks: a contribution's audit trail (history).
  *
  * Boundary: handlers of the command table (seminar_handlers.h), on the
@@ -92,10 +93,12 @@ static int audited(struct seminar_job *j, long long sid, const store_audit_chang
 	return rc;
 }
 
-/* hide and show: the contribution's state becomes state. One already in
- * that state is acknowledged, changing nothing and writing no row,
- * whatever "seen" says (two facilitators who did the same). */
-static int moderate(struct seminar_job *j, vocab_contribution_state state)
+/* hide, show, remove, restore: the contribution's state becomes state,
+ * from any state (from < 0) or from state from only. One already in that
+ * state, or not in state from, is acknowledged, changing nothing and
+ * writing no row, whatever "seen" says (two facilitators who did the
+ * same). */
+static int moderate(struct seminar_job *j, vocab_contribution_state state, int from)
 {
 	store_contribution c;
 	store_audit_change ch = {0};
@@ -104,7 +107,7 @@ static int moderate(struct seminar_job *j, vocab_contribution_state state)
 
 	if (rc || done)
 		return rc;
-	if (c.state == state)
+	if (c.state == state || (from >= 0 && (int)c.state != from))
 		return seminar__changed(j, sid, c.id, 0, -1);
 	if ((rc = fresh(j, sid, c.id, j->m->seen)) ||
 	    (rc = store_contribution_set_state(j->st, c.id, state)))
@@ -115,12 +118,27 @@ static int moderate(struct seminar_job *j, vocab_contribution_state state)
 
 int seminar_do_hide(struct seminar_job *j)
 {
-	return moderate(j, VOCAB_HIDDEN);
+	return moderate(j, VOCAB_HIDDEN, -1);
 }
 
 int seminar_do_show(struct seminar_job *j)
 {
-	return moderate(j, VOCAB_VISIBLE);
+	return moderate(j, VOCAB_VISIBLE, -1);
+}
+
+/* remove: a soft delete. The contribution leaves the boards of phones and
+ * screens; the votes it holds stay but no longer count (vocab.h's
+ * "counted"), so its voters have them back to give. */
+int seminar_do_remove(struct seminar_job *j)
+{
+	return moderate(j, VOCAB_REMOVED, -1);
+}
+
+/* restore: a removed contribution is visible again, its votes counting
+ * again; one that is not removed is acknowledged as it is. */
+int seminar_do_restore(struct seminar_job *j)
+{
+	return moderate(j, VOCAB_VISIBLE, VOCAB_REMOVED);
 }
 
 /* rephrase: the contribution reads the message's text; its author's

@@ -202,7 +202,7 @@ int store_votes_used(store *s, long long participant_id, long long activity_id,
 	                  " JOIN contribution c ON c.id = v.contribution_id"
 	                  " JOIN board b ON b.id = c.board_id"
 	                  " WHERE v.participant_id = ? AND b.activity_id = ?"
-	                  " AND b.archived IS NULL",
+	                  " AND b.archived IS NULL AND c.state <> 'removed'",
 	                  "ii", participant_id, activity_id);
 }
 

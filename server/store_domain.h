@@ -98,8 +98,9 @@ int store_participant_group(store *s, long long participant_id, long long *group
 int store_vote_exists(store *s, long long participant_id, long long contribution_id,
                       int *voted /* OUT */);
 /* How many votes the participant holds on contributions of an activity's
- * boards in the programme (votes on an archived board's contributions
- * are kept but no longer count). */
+ * boards in the programme (votes on an archived board's contributions,
+ * and on a contribution a facilitator removed — vocab.h's "counted" — are
+ * kept but no longer count). */
 int store_votes_used(store *s, long long participant_id, long long activity_id,
                      long long *n /* OUT */);
 

@@ -12,12 +12,13 @@
 #include <stddef.h>
 
 #define S(x) VIEW_STATE(VOCAB_##x)
-#define EVERY (S(VISIBLE) | S(AWAITING) | S(HIDDEN) | S(MERGED) | S(DELETED))
+#define EVERY (S(VISIBLE) | S(AWAITING) | S(HIDDEN) | S(MERGED) | S(DELETED) | S(REMOVED))
 
 static const view_row rows[VIEW_AUDIENCES] = {
 	/* A contribution awaiting moderation reaches its author and the
 	 * facilitators only; a hidden or merged one reaches everyone without
-	 * its text (so that it leaves their boards) but the facilitators; a
+	 * its text (so that it leaves their boards) but the facilitators, and
+	 * so does one a facilitator removed; a
 	 * deleted one's text reaches nobody. The participant's own writing
 	 * stays theirs while the phase keeps the others' back. A reworded
 	 * one shows its new wording to all; its author and the facilitators
@@ -26,7 +27,8 @@ static const view_row rows[VIEW_AUDIENCES] = {
 	[VIEW_PUBLIC] = {"public", EVERY & ~S(AWAITING), S(VISIBLE), 0, 0, 0},
 	[VIEW_SELF] = {"self", EVERY, S(VISIBLE) | S(AWAITING), 1, 0, 1},
 	[VIEW_FACILITATOR] = {"facilitator", EVERY,
-	                      S(VISIBLE) | S(AWAITING) | S(HIDDEN) | S(MERGED), 1, 1, 1},
+	                      S(VISIBLE) | S(AWAITING) | S(HIDDEN) | S(MERGED) | S(REMOVED), 1, 1,
+	                      1},
 };
 
 const view_row *view_row_of(view_audience a)

@@ -12,6 +12,9 @@
  *    and the trail gains the undo, the change marked « (annulé) »;
  *  - « Masquer » takes the card off the phone; undoing the hide from the
  *    trail brings it back;
+ *  - the phone votes for the card; « Retirer » takes it off the phone and
+ *    gives the vote back (« votes restants » as before the vote);
+ *    « Rétablir » brings the card and the vote back; the trail says so;
  *  - no request to another host, no CSP violation, no script error.
  *
  * Usage: ATELIER_BIN=build/atelier node tests/browser/moderation.mjs
@@ -116,6 +119,33 @@ async function main(browser) {
     if (!/— masquée$/.test(lines[0])) return JSON.stringify(lines);
     await console_.click(item + ' .history-list li:first-child button.undo');
     await until(async () => (await phoneTexts(phone)).indexOf(WORDS) >= 0, WAIT_MS, 'the card back on the phone');
+  });
+
+  const votesLeft = () => phone.textContent('#votes-left');
+  let before = '';
+  await report.step('the phone votes for the card: one vote fewer left', async () => {
+    before = await votesLeft();
+    await phone.click('#board-list .card:not(.pending) button.vote');
+    await until(async () => (await votesLeft()) !== before, WAIT_MS, 'the votes left to change');
+  });
+
+  await report.step('« Retirer »: the card leaves the phone, its vote is given back', async () => {
+    const after = await votesLeft();
+    await console_.click(item + ' button.remove');
+    await until(async () => (await phoneTexts(phone)).indexOf(WORDS) < 0, WAIT_MS, 'the card gone from the phone');
+    await until(async () => (await votesLeft()) === before, WAIT_MS, 'the vote given back');
+    const meta = await console_.textContent(item + ' .item-meta');
+    const button = await console_.textContent(item + ' button.remove');
+    return (/retirée, votes rendus/.test(meta) && button === 'Rétablir' && after !== before) ||
+      JSON.stringify({ meta, button, before, after });
+  });
+
+  await report.step('« Rétablir »: the card and its vote are back', async () => {
+    await console_.click(item + ' button.remove');
+    await until(async () => (await phoneTexts(phone)).indexOf(WORDS) >= 0, WAIT_MS, 'the card back on the phone');
+    await until(async () => (await votesLeft()) !== before, WAIT_MS, 'the vote counting again');
+    const lines = await entries(console_);
+    return (/— rétablie$/.test(lines[0]) && /— retirée$/.test(lines[1])) || JSON.stringify(lines);
   });
 
   await report.step('no request to another host, no CSP violation, no script error, no dialog', async () => {

@@ -5,7 +5,8 @@
  * before and after; a rewording keeps the author's words, which the
  * public never receives; undo reverses one change, is audited itself and
  * is refused (stale) once the contribution changed again; a resent id
- * changes nothing twice.
+ * changes nothing twice; a removed contribution leaves the public's
+ * boards and its votes go back to their voters' budgets until restored.
  *
  * Boundary: the real parser and rules on the seminar of unit_fixture.c,
  * and the store's trail read back (store_moderation.h).
@@ -261,6 +262,73 @@ static void undo_after_the_author_edited_is_stale(void **state)
 	expect(w, "undo", "u1", entry, "stale");
 }
 
+/* Remove: a soft delete. The public loses its text, the facilitators keep
+ * it; the votes it holds no longer count against its voters' budgets,
+ * and count again once it is restored; an undo of the removal restores
+ * it too. Restoring one that is not removed changes nothing. */
+static void remove_gives_the_votes_back(void **state)
+{
+	world *w = *state;
+	seminar_session *voter = seminar_session_new();
+	seminar_result r = {0};
+	char token[64], extra[64];
+	long long used = -1, activity = 0, sid = 0, pid = 0;
+	store_contribution c;
+	json_t *reply, *pub;
+	store_audit *a;
+
+	fx_join(&w->f, voter, token, sizeof token);
+	assert_int_equal(store_seminar_find(w->f.st, w->f.code, &sid), STORE_OK);
+	assert_int_equal(store_participant_find(w->f.st, sid, token, &pid), STORE_OK);
+	reply = fx_send(&w->f, voter, NULL, "{\"type\":\"vote\",\"id\":\"v1\",\"contribution\":%lld}",
+	                w->id);
+	assert_int_equal(json_integer_value(json_object_get(reply, "votes_left")), 2);
+	json_decref(reply);
+	assert_int_equal(store_contribution_get(w->f.st, w->id, &c), STORE_OK);
+	activity = c.activity_id;
+	assert_int_equal(store_votes_used(w->f.st, pid, activity, &used), STORE_OK);
+	assert_int_equal(used, 1);
+
+	snprintf(extra, sizeof extra, ",\"contribution\":%lld", w->id);
+	expect(w, "restore", "x0", extra, "ack"); /* not removed: nothing */
+	reply = facilitator(w, &r, "remove", "x1", extra);
+	assert_string_equal(text_of(contribution_of(reply), "state"), "removed");
+	assert_string_equal(text_of(contribution_of(reply), "text"), "ecole ouverte le samedi");
+	pub = json_loads(r.events[0].text[VIEW_PUBLIC], 0, NULL);
+	assert_true(json_is_null(json_object_get(contribution_of(pub), "text")));
+	assert_string_equal(text_of(contribution_of(pub), "state"), "removed");
+	json_decref(pub);
+	json_decref(reply);
+	seminar_result_clear(&r);
+	assert_int_equal(store_votes_used(w->f.st, pid, activity, &used), STORE_OK);
+	assert_int_equal(used, 0);
+	/* The voter cannot vote for it, and has the vote back to give. */
+	reply = fx_send(&w->f, voter, NULL, "{\"type\":\"vote\",\"id\":\"v2\",\"contribution\":%lld}",
+	                w->id);
+	assert_non_null(fx_error(reply));
+	json_decref(reply);
+
+	expect(w, "restore", "x2", extra, "ack");
+	assert_int_equal(store_votes_used(w->f.st, pid, activity, &used), STORE_OK);
+	assert_int_equal(used, 1);
+	expect(w, "remove", "x3", extra, "ack");
+	a = trail(w);
+	assert_int_equal(a->n, 3);
+	assert_string_equal(a->items[0].command, "remove");
+	assert_int_equal(a->items[0].state_after, VOCAB_REMOVED);
+	assert_string_equal(a->items[1].command, "restore");
+	assert_int_equal(a->items[1].state_before, VOCAB_REMOVED);
+	assert_int_equal(a->items[1].state_after, VOCAB_VISIBLE);
+	snprintf(extra, sizeof extra, ",\"entry\":%lld", a->items[2].id);
+	store_audit_free(a);
+	reply = facilitator(w, NULL, "undo", "u1", extra);
+	assert_string_equal(text_of(contribution_of(reply), "state"), "visible");
+	json_decref(reply);
+	assert_int_equal(store_votes_used(w->f.st, pid, activity, &used), STORE_OK);
+	assert_int_equal(used, 1);
+	seminar_session_free(voter);
+}
+
 /* Only a facilitator's key reads the trail or changes anything. */
 static void only_facilitators(void **state)
 {
@@ -280,6 +348,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(rephrase_keeps_the_original, setup, teardown),
 		cmocka_unit_test_setup_teardown(undo_reverses_one_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(undo_after_the_author_edited_is_stale, setup, teardown),
+		cmocka_unit_test_setup_teardown(remove_gives_the_votes_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(only_facilitators, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

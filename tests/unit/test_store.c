@@ -1147,7 +1147,9 @@ static void key_digests(const char *path, char *out, size_t len)
 #define KEY_NAMES_MIGRATION 9
 
 /* Takes a database of the latest schema back to schema 9: what migration
- * 10 (the audit trail, a contribution's original words) added goes. */
+ * 10 (the audit trail, a contribution's original words) added goes (its
+ * CHECK with 'removed' stays: no row holds it, and migration 10 rebuilds
+ * the table again). */
 #define UNDO_MIGRATION_10 "DROP TABLE audit; ALTER TABLE contribution DROP COLUMN original;"
 
 /* Migration 9 on the keys a database of schema 8 may hold: the

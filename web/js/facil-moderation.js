@@ -3,7 +3,9 @@
  * each row: the author's words of a reworded contribution, the
  * « Reformuler » form, and the « Historique » disclosure (the
  * contribution's audit trail, each change with who made it, when, and a
- * button that undoes it).
+ * button that undoes it), and « Retirer » / « Rétablir » (a soft delete:
+ * the contribution leaves the phones and the screen, its votes go back to
+ * their voters).
  *
  * Owns: the rows' parts named above (made by createTools, drawn by
  * drawTools from the contribution and the trails the page keeps) and the
@@ -14,7 +16,7 @@
  */
 import { el, setText, show, syncList } from './dom.js';
 import { t, currentLang } from './i18n.js';
-import { LIMITS } from './protocol.js';
+import { LIMITS, CONTRIBUTION_STATES } from './protocol.js';
 
 /* The page's hooks, given once by bindModeration. */
 let page = null;
@@ -50,7 +52,29 @@ export function createTools() {
   history.addEventListener('toggle', function () {
     if (history.open) load(Number(rowOf(history).dataset.key));
   });
-  return [original, el('div', { class: 'item-tools' }, [rephrase, history])];
+  const remove = el('button', { type: 'button', class: 'quiet remove' });
+  remove.addEventListener('click', function () {
+    const c = page.state.get('model').contribution(Number(rowOf(remove).dataset.key));
+    if (c) removeOrRestore(c);
+  });
+  return [original, el('div', { class: 'item-tools' }, [rephrase, history, remove])];
+}
+
+/* Whether c was removed by a facilitator: the one state that keeps its
+ * votes from counting while it can still be acted on. */
+export function removed(c) {
+  const row = CONTRIBUTION_STATES[c.state];
+  return !!row && row.live && !row.counted;
+}
+
+function removeOrRestore(c) {
+  const restore = removed(c);
+  page.notice(null);
+  page.facilitator(restore ? 'restore' : 'remove', { contribution: c.id, seen: page.state.get('client').lastSeq },
+    c.id, page.rowParts(c), function (err) {
+      if (err) page.notice(page.errorText(err.code));
+      else page.announce(t(restore ? 'facil.restored_done' : 'facil.removed_done'));
+    });
 }
 
 function rowOf(node) {
@@ -145,6 +169,11 @@ export function drawTools(original, tools, c, label) {
   const busy = page.state.get('busy').has(c.id);
   form.children[1].disabled = busy;
   show(rephrase, c.text !== null);
+  const remove = tools.children[2];
+  const restore = removed(c);
+  setText(remove, t(restore ? 'facil.restore' : 'facil.remove'));
+  remove.setAttribute('aria-label', t(restore ? 'facil.restore_label' : 'facil.remove_label', { text: label }));
+  remove.disabled = busy;
 
   const history = tools.children[1];
   setText(history.children[0], t('facil.history'));

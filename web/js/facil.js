@@ -38,7 +38,7 @@ import { downloadExport } from './facil-export.js';
 import { SORTS, FILTERS, sortOf, boardRows } from './facil-list.js';
 import { bindShortcuts, renderShortcuts } from './facil-keys.js';
 import { GroupCounts, createGroupsView, updateGroupsView } from './facil-groups.js';
-import { bindModeration, createTools, drawTools } from './facil-moderation.js';
+import { bindModeration, createTools, drawTools, removed } from './facil-moderation.js';
 import { ACTIVITY_STATES, EXPORT_FORMATS } from './protocol.js';
 
 const CREDENTIALS = 'atelier.facil';
@@ -558,7 +558,8 @@ function drawItem(li, c) {
   const meta = [c.author || t('facil.anonymous'), tn('common.votes', c.votes)];
   if (c.edited) meta.push(t('facil.edited'));
   if (c.rephrased) meta.push(t('facil.rephrased'));
-  if (hidden) meta.push(t('facil.hidden'));
+  if (removed(c)) meta.push(t('facil.removed'));
+  else if (hidden) meta.push(t('facil.hidden'));
   setText(body.children[1], meta.join(' · '));
   drawTools(body.children[2], body.children[3], c, label);
   li.classList.toggle('is-hidden', hidden);

@@ -31,11 +31,12 @@ export const CAPABILITIES = Object.freeze({
 
 /* Contribution states: shown to everyone, or not. */
 export const CONTRIBUTION_STATES = Object.freeze({
-  visible: Object.freeze({ shown: true, live: true }),
-  awaiting: Object.freeze({ shown: false, live: true }),
-  hidden: Object.freeze({ shown: false, live: true }),
-  merged: Object.freeze({ shown: false, live: false }),
-  deleted: Object.freeze({ shown: false, live: false })
+  visible: Object.freeze({ shown: true, live: true, counted: true }),
+  awaiting: Object.freeze({ shown: false, live: true, counted: true }),
+  hidden: Object.freeze({ shown: false, live: true, counted: true }),
+  merged: Object.freeze({ shown: false, live: false, counted: true }),
+  deleted: Object.freeze({ shown: false, live: false, counted: true }),
+  removed: Object.freeze({ shown: false, live: true, counted: false })
 });
 
 export const BOARD_KINDS = Object.freeze(['notes', 'orientations']);
