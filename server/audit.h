@@ -14,8 +14,9 @@
 #include "store_moderation.h"
 
 /* {"id","contribution","seq","at","key","command","before":{"state",
- * "text"},"after":{"state","text"},"undoes","undone_by"}: a part the
- * change left as it was is null (a state, a text), and so are undoes and
+ * "text","board"},"after":{"state","text","board"},"undoes","undone_by"}:
+ * a part the change left as it was is null (a state, a text, a board's
+ * id), and so are undoes and
  * undone_by when there is none; key is the name of the key that acted
  * (null: the core itself). A new reference, or NULL when out of memory. */
 json_t *audit_entry_json(const store_audit_entry *e);

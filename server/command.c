@@ -54,6 +54,8 @@ static const command table[] = {
 	 FACILITATORS, 1, 0, RATE_KEY},
 	{PROTO_RESTORE, "restore", KEYED | F(CONTRIBUTION), F(SEEN), 0, seminar_do_restore,
 	 FACILITATORS, 1, 0, RATE_KEY},
+	{PROTO_MOVE, "move", KEYED | F(CONTRIBUTION) | F(BOARD), F(ACTIVITY) | F(SEEN), 0,
+	 seminar_do_move, FACILITATORS, 1, 0, RATE_KEY},
 };
 
 #define NROWS (sizeof table / sizeof table[0])

@@ -48,6 +48,7 @@ static const char *const error_names[PROTO_ERR__COUNT] = {
 	[PROTO_ERR_FORBIDDEN] = "forbidden",
 	[PROTO_ERR_STALE] = "stale",
 	[PROTO_ERR_UNKNOWN_ENTRY] = "unknown_entry",
+	[PROTO_ERR_OTHER_ACTIVITY] = "other_activity",
 };
 
 const char *proto_type_name(proto_type t)

@@ -43,7 +43,8 @@ typedef enum proto_type {
 	PROTO_UNDO,      /* facilitator: undo one change of the audit trail */
 	PROTO_HISTORY,   /* facilitator: a contribution's audit trail */
 	PROTO_REMOVE,    /* facilitator: remove a contribution (soft delete) */
-	PROTO_RESTORE    /* facilitator: restore a removed contribution */
+	PROTO_RESTORE,   /* facilitator: restore a removed contribution */
+	PROTO_MOVE       /* facilitator: move a contribution to another board */
 } proto_type;
 
 /* Error codes sent in {"type":"error","code":...}. proto_error_name() gives
@@ -74,6 +75,7 @@ typedef enum proto_err {
 	PROTO_ERR_FORBIDDEN,         /* "forbidden": a right key that may not do this */
 	PROTO_ERR_STALE,             /* "stale": the contribution changed after "seen" */
 	PROTO_ERR_UNKNOWN_ENTRY,     /* "unknown_entry": no such row of the audit trail */
+	PROTO_ERR_OTHER_ACTIVITY,    /* "other_activity": a move to another activity */
 	PROTO_ERR__COUNT
 } proto_err;
 

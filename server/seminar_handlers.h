@@ -29,5 +29,6 @@ int seminar_do_undo(struct seminar_job *j);
 int seminar_do_history(struct seminar_job *j);
 int seminar_do_remove(struct seminar_job *j);
 int seminar_do_restore(struct seminar_job *j);
+int seminar_do_move(struct seminar_job *j);
 
 #endif

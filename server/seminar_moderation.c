@@ -1,7 +1,8 @@
 /*
  * seminar_moderation.c — what a facilitator changes of a contribution,
  * with nothing lost: hide and show it (hide, show), remove it and restore
- * it (remove, restore), reword it, its author's words kept (rephrase),
+ * it (remove, restore), move it to another board of its activity (move),
+ * reword it, its author's words kept (rephrase),
  * undo one change (undo); and what a
  * facilitator asks: a contribution's audit trail (history).
  *
@@ -93,6 +94,23 @@ static int audited(struct seminar_job *j, long long sid, const store_audit_chang
 	return rc;
 }
 
+/* A move of contribution ch->contribution_id (an orientation takes its
+ * example actions with it): an event for each action, whose board
+ * changed too, then the contribution's own, audited. */
+static int moved(struct seminar_job *j, long long sid, const store_audit_change *ch,
+                 long long undoes)
+{
+	store_contributions *list = NULL;
+	int rc = store_contribution_read(j->st, ch->contribution_id, 1, &list);
+
+	for (size_t i = 1; rc == STORE_OK && i < list->n; i++)
+		rc = seminar__emit(j, sid, list->items[i].activity_id, &list->items[i], NULL);
+	store_contributions_free(list);
+	if (rc == STORE_NOT_FOUND)
+		rc = STORE_ERR;
+	return rc ? rc : audited(j, sid, ch, undoes);
+}
+
 /* hide, show, remove, restore: the contribution's state becomes state,
  * from any state (from < 0) or from state from only. One already in that
  * state, or not in state from, is acknowledged, changing nothing and
@@ -112,7 +130,8 @@ static int moderate(struct seminar_job *j, vocab_contribution_state state, int f
 	if ((rc = fresh(j, sid, c.id, j->m->seen)) ||
 	    (rc = store_contribution_set_state(j->st, c.id, state)))
 		return rc;
-	ch = (store_audit_change){c.id, 1, c.state, state, NULL, NULL};
+	ch = (store_audit_change){.contribution_id = c.id, .has_state = 1, .state_before = c.state,
+	                          .state_after = state};
 	return audited(j, sid, &ch, 0);
 }
 
@@ -141,6 +160,51 @@ int seminar_do_restore(struct seminar_job *j)
 	return moderate(j, VOCAB_VISIBLE, VOCAB_REMOVED);
 }
 
+/* move: the contribution, with its example actions, goes to board
+ * m->board of its own activity (m->activity, when given, must be that
+ * one: a contribution never changes activity), of the same kind. The
+ * board it is on already: acknowledged, nothing written. */
+int seminar_do_move(struct seminar_job *j)
+{
+	store_contribution c;
+	store_board b;
+	store_audit_change ch = {0};
+	store_activity a;
+	long long sid = 0;
+	int done = 0, rc = target(j, &sid, &c, &done);
+
+	if (rc || done || (rc = seminar__need(j, j->m->board, "board")))
+		return rc;
+	if (j->m->activity) {
+		rc = store_activity_find(j->st, sid, j->m->activity, &a);
+		if (rc != STORE_OK && rc != STORE_NOT_FOUND)
+			return rc;
+		if (rc == STORE_NOT_FOUND || a.id != c.activity_id)
+			return seminar__refuse(j, PROTO_ERR_OTHER_ACTIVITY,
+			                       "activity: a contribution moves to a board of its own "
+			                       "activity only");
+	}
+	if (c.parent_id)
+		return seminar__refuse(j, PROTO_ERR_BAD_FIELD,
+		                       "contribution: an example action moves with its orientation");
+	rc = store_board_find(j->st, c.activity_id, j->m->board, &b);
+	if (rc == STORE_NOT_FOUND || (rc == STORE_OK && b.archived))
+		return seminar__refuse(j, PROTO_ERR_UNKNOWN_BOARD,
+		                       "board: no such board in the contribution's activity");
+	if (rc)
+		return rc;
+	if (b.orientations != c.orientations)
+		return seminar__refuse(j, PROTO_ERR_BAD_FIELD,
+		                       "board: of another kind (notes and orientations do not mix)");
+	if (b.id == c.board_id)
+		return seminar__changed(j, sid, c.id, 0, -1);
+	if ((rc = fresh(j, sid, c.id, j->m->seen)) || (rc = store_contribution_move(j->st, c.id, b.id)))
+		return rc;
+	ch = (store_audit_change){.contribution_id = c.id, .board_before = c.board_id,
+	                          .board_after = b.id};
+	return moved(j, sid, &ch, 0);
+}
+
 /* rephrase: the contribution reads the message's text; its author's
  * words stay stored (store_contribution_reword). The same wording again
  * changes nothing. An example action keeps its own limit. */
@@ -163,7 +227,8 @@ int seminar_do_rephrase(struct seminar_job *j)
 		rc = seminar__changed(j, sid, c.id, 0, -1);
 	else if (!(rc = fresh(j, sid, c.id, j->m->seen)) &&
 	         !(rc = store_contribution_reword(j->st, c.id, j->m->text))) {
-		ch = (store_audit_change){c.id, 0, c.state, c.state, now->items[0].text, j->m->text};
+		ch = (store_audit_change){.contribution_id = c.id, .text_before = now->items[0].text,
+		                          .text_after = j->m->text};
 		rc = audited(j, sid, &ch, 0);
 	}
 	store_contributions_free(now);
@@ -188,6 +253,8 @@ static int as_left(struct seminar_job *j, const store_contribution *c,
 	store_contributions_free(now);
 	if (rc == STORE_OK && !later && e->has_state && c->state != e->state_after)
 		later = -1;
+	if (rc == STORE_OK && !later && e->board_after && c->board_id != e->board_after)
+		later = -1;
 	if (rc != STORE_OK || !later)
 		return rc == STORE_NOT_FOUND ? STORE_ERR : rc;
 	if (later > 0)
@@ -199,6 +266,19 @@ static int as_left(struct seminar_job *j, const store_contribution *c,
 		         "contribution %lld is no longer as entry %lld left it", c->id, e->id);
 	j->err = PROTO_ERR_STALE;
 	return SEMINAR_REFUSED;
+}
+
+/* 0 when board id is still in the programme (an undone move goes back
+ * to it), else unknown_board. */
+static int board_live(struct seminar_job *j, long long id)
+{
+	long long live = 0;
+	int rc = store_board_live(j->st, id, &live);
+
+	if (rc == STORE_OK && !live)
+		return seminar__refuse(j, PROTO_ERR_UNKNOWN_BOARD,
+		                       "the board it came from was archived since");
+	return rc;
 }
 
 /* undo: the change of row m->entry is reversed: the contribution gets
@@ -237,12 +317,16 @@ int seminar_do_undo(struct seminar_job *j)
 	}
 	if ((rc = as_left(j, &c, e)))
 		goto done;
-	ch = (store_audit_change){c.id, e->has_state, e->state_after, e->state_before,
-	                          e->text_after, e->text_before};
-	if ((ch.has_state && (rc = store_contribution_set_state(j->st, c.id, ch.state_after))) ||
-	    (ch.text_after && (rc = store_contribution_reword(j->st, c.id, ch.text_after))))
+	ch = (store_audit_change){c.id,          e->has_state,   e->state_after,
+	                          e->state_before, e->text_after, e->text_before,
+	                          e->board_after,  e->board_before};
+	if (ch.board_after && (rc = board_live(j, ch.board_after)))
 		goto done;
-	rc = audited(j, sid, &ch, e->id);
+	if ((ch.has_state && (rc = store_contribution_set_state(j->st, c.id, ch.state_after))) ||
+	    (ch.text_after && (rc = store_contribution_reword(j->st, c.id, ch.text_after))) ||
+	    (ch.board_after && (rc = store_contribution_move(j->st, c.id, ch.board_after))))
+		goto done;
+	rc = ch.board_after ? moved(j, sid, &ch, e->id) : audited(j, sid, &ch, e->id);
 done:
 	store_audit_free(a);
 	return rc == STORE_NOT_FOUND ? STORE_ERR : rc;

@@ -28,12 +28,12 @@ int store_audit_add(store *s, long long seminar_id, long long key_id, const char
 	int rc = store__int(
 		s, id,
 		"INSERT INTO audit (seminar_id, key_id, client_id, at, seq, command, contribution_id,"
-		" state_before, state_after, text_before, text_after, undoes)"
-		" VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, ?, ?, ?, ?, ?, ?)"
+		" state_before, state_after, text_before, text_after, board_before, board_after, undoes)"
+		" VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 		" RETURNING id",
-		"intitittttn", seminar_id, key_id, client_id, seq, command, ch->contribution_id,
+		"intitittttnnn", seminar_id, key_id, client_id, seq, command, ch->contribution_id,
 		state_name(ch->has_state, ch->state_before), state_name(ch->has_state, ch->state_after),
-		ch->text_before, ch->text_after, undoes);
+		ch->text_before, ch->text_after, ch->board_before, ch->board_after, undoes);
 	return rc == STORE_NOT_FOUND ? STORE_ERR : rc;
 }
 
@@ -61,9 +61,11 @@ int store_audit_later(store *s, long long contribution_id, long long id, long lo
 #define AUDIT_COLS                                                                   \
 	"SELECT u.id, u.contribution_id, b.activity_id, u.seq, u.at, k.name, u.command,"   \
 	" u.state_before, u.state_after, u.text_before, u.text_after, IFNULL(u.undoes, 0),"  \
-	" (SELECT IFNULL(MAX(v.id), 0) FROM audit v WHERE v.undoes = u.id)"                 \
+	" (SELECT IFNULL(MAX(v.id), 0) FROM audit v WHERE v.undoes = u.id),"                \
+	" IFNULL(u.board_before, 0), IFNULL(u.board_after, 0), b1.slug, b2.slug"            \
 	" FROM audit u JOIN contribution c ON c.id = u.contribution_id"                    \
-	" JOIN board b ON b.id = c.board_id LEFT JOIN key k ON k.id = u.key_id"
+	" JOIN board b ON b.id = c.board_id LEFT JOIN key k ON k.id = u.key_id"            \
+	" LEFT JOIN board b1 ON b1.id = u.board_before LEFT JOIN board b2 ON b2.id = u.board_after"
 
 static store_audit *audit_new(void)
 {
@@ -125,6 +127,10 @@ static int audit_row(void *ctx, sqlite3_stmt *st)
 	e->text_after = store__column(a->mem_, st, 10);
 	e->undoes = sqlite3_column_int64(st, 11);
 	e->undone_by = sqlite3_column_int64(st, 12);
+	e->board_before = sqlite3_column_int64(st, 13);
+	e->board_after = sqlite3_column_int64(st, 14);
+	e->board_slug_before = store__column(a->mem_, st, 15);
+	e->board_slug_after = store__column(a->mem_, st, 16);
 	return !e->at || !e->command;
 }
 
@@ -166,7 +172,26 @@ int store_audit_find(store *s, long long seminar_id, long long id, store_audit *
 	return rc;
 }
 
-/* ===== Rewording ===== */
+/* ===== Moving and rewording ===== */
+
+int store_board_live(store *s, long long id, long long *live)
+{
+	int rc = store__int(s, live,
+	                    "SELECT b.archived IS NULL AND a.archived IS NULL FROM board b"
+	                    " JOIN activity a ON a.id = b.activity_id WHERE b.id = ?",
+	                    "i", id);
+	if (rc == STORE_NOT_FOUND) {
+		*live = 0;
+		rc = STORE_OK;
+	}
+	return rc;
+}
+
+int store_contribution_move(store *s, long long id, long long board_id)
+{
+	return store__exec(s, "UPDATE contribution SET board_id = ?1 WHERE id = ?2 OR parent_id = ?2",
+	                   "ii", board_id, id);
+}
 
 int store_contribution_reword(store *s, long long id, const char *text)
 {

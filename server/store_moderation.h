@@ -21,12 +21,13 @@
 
 /* One change of one contribution, as the trail keeps it. A part the
  * change left as it was is absent: has_state 0, text_before and
- * text_after NULL. */
+ * text_after NULL, board_before and board_after 0. */
 typedef struct store_audit_change {
 	long long contribution_id;
 	int has_state;
 	vocab_contribution_state state_before, state_after;
 	const char *text_before, *text_after;
+	long long board_before, board_after; /* board ids (a move) */
 } store_audit_change;
 
 /* Appends one row to the trail of seminar seminar_id: change ch, made by
@@ -64,6 +65,8 @@ typedef struct store_audit_entry {
 	int has_state;
 	vocab_contribution_state state_before, state_after;
 	const char *text_before, *text_after; /* NULL: the text did not change */
+	long long board_before, board_after;  /* 0: the board did not change */
+	const char *board_slug_before, *board_slug_after; /* their ids (slugs) */
 	long long undoes;         /* the row this undo undid, 0: none */
 	long long undone_by;      /* the last row that undid this one, 0: none */
 } store_audit_entry;
@@ -85,6 +88,14 @@ int store_audit_get(store *s, long long seminar_id, long long contribution_id,
  * STORE_NOT_FOUND when there is none. One statement. */
 int store_audit_find(store *s, long long seminar_id, long long id, store_audit **out /* OUT */);
 void store_audit_free(store_audit *a); /* NULL is a no-op */
+
+/* *live (OUT) 1 when board id and its activity are in the programme (not
+ * archived), else 0. One statement. */
+int store_board_live(store *s, long long id, long long *live /* OUT */);
+
+/* Contribution id, and its example actions with it, now stand on board
+ * board_id (of the same activity: the caller checked). One statement. */
+int store_contribution_move(store *s, long long id, long long board_id);
 
 /* Contribution id now reads text. The participant's words are kept in
  * its original the first time; a wording back to those words clears the

@@ -281,8 +281,8 @@ static const char *const migrations[] = {
 	 * facilitator may remove a contribution (state 'removed', vocab.h:
 	 * restored later); and every facilitator change is one row of the
 	 * audit trail: the key that acted, when, the command, the event it
-	 * made, and the contribution's state and text before and after (NULL
-	 * when the change left them); an undo names the row it undoes. Every
+	 * made, and the contribution's state, text and board before and after
+	 * (NULL when the change left them); an undo names the row it undoes. Every
 	 * row is kept as it was. */
 	"ALTER TABLE contribution ADD COLUMN original TEXT;"
 	REBUILD("contribution",
@@ -315,6 +315,8 @@ static const char *const migrations[] = {
 	"  state_after TEXT,"
 	"  text_before TEXT,"
 	"  text_after TEXT,"
+	"  board_before INTEGER REFERENCES board(id),"
+	"  board_after INTEGER REFERENCES board(id),"
 	"  undoes INTEGER REFERENCES audit(id));"
 	"CREATE INDEX audit_contribution ON audit(contribution_id, id);"
 	"CREATE INDEX audit_request ON audit(seminar_id, client_id);"

@@ -15,13 +15,15 @@
  *  - the phone votes for the card; « Retirer » takes it off the phone and
  *    gives the vote back (« votes restants » as before the vote);
  *    « Rétablir » brings the card and the vote back; the trail says so;
+ *  - « Déplacer » takes a contribution of a two-board activity to its
+ *    other board, and the trail says from where to where;
  *  - no request to another host, no CSP violation, no script error.
  *
  * Usage: ATELIER_BIN=build/atelier node tests/browser/moderation.mjs
  * Prints "N passed, N failed"; exits non-zero on any failure.
  */
 
-import { Server, Report, runScript, openPage, atelierCall, axeViolations, until } from './lib.mjs';
+import { Server, Report, runScript, openPage, atelierCall, axeViolations, until, consoleShow } from './lib.mjs';
 
 const WAIT_MS = 20000;
 const DEADLINE_MS = 110000;
@@ -146,6 +148,29 @@ async function main(browser) {
     await until(async () => (await votesLeft()) !== before, WAIT_MS, 'the vote counting again');
     const lines = await entries(console_);
     return (/— rétablie$/.test(lines[0]) && /— retirée$/.test(lines[1])) || JSON.stringify(lines);
+  });
+
+  await report.step('« Déplacer » moves a contribution to another board of its activity, in the trail', async () => {
+    const other = 'atelier-illettrisme';
+    const replies = await atelierCall(helper, [
+      { type: 'set_state', id: 'open2', code: CODE, key: key, activity: other, state: 'open' },
+      { type: 'join', id: 'j2', code: CODE },
+      { type: 'post', id: 'p2', activity: other, board: 'constats', text: 'Peu de lieux pour lire en famille' }
+    ], WAIT_MS);
+    if (replies[2].type !== 'ack') return JSON.stringify(replies[2]);
+    const moved = replies[2].contribution.id;
+    await consoleShow(console_, other, WAIT_MS);
+    const card = 'article[data-key="' + other + '"] li.item[data-key="' + moved + '"]';
+    await console_.waitForSelector(card + ' .move-form:not([hidden])');
+    await console_.selectOption(card + ' .move-board', 'pistes');
+    await console_.click(card + ' .move-form button[type=submit]');
+    await until(async () => (await console_.$$eval('article[data-key="' + other + '"] .board', (bs) =>
+      bs.map((b) => b.dataset.board + ':' + Array.from(b.querySelectorAll('li.item')).map((li) => li.dataset.key).join(','))
+    )).some((s) => /pistes:/.test(s) && s.indexOf(String(moved)) > 0), WAIT_MS, 'the row on the board « pistes »');
+    await console_.click(card + ' details.history summary');
+    await until(async () => (await console_.$$eval(card + ' .history-what', (s) => s.length)) === 1, WAIT_MS, 'the move in the trail');
+    const line = await console_.textContent(card + ' .history-what');
+    return /déplacée de «\u00a0constats\u00a0» vers «\u00a0pistes\u00a0»/.test(line) || line;
   });
 
   await report.step('no request to another host, no CSP violation, no script error, no dialog', async () => {

@@ -329,6 +329,46 @@ static void remove_gives_the_votes_back(void **state)
 	seminar_session_free(voter);
 }
 
+/* Move: to another board of its activity, audited with both boards, and
+ * undone back; another activity's board is refused with other_activity,
+ * a board its activity does not have with unknown_board. */
+static void move_within_the_activity(void **state)
+{
+	world *w = *state;
+	char extra[160];
+	json_t *reply;
+	store_audit *a;
+
+	snprintf(extra, sizeof extra, ",\"contribution\":%lld,\"board\":\"maintenir\"", w->id);
+	reply = facilitator(w, NULL, "move", "m1", extra);
+	assert_string_equal(text_of(contribution_of(reply), "board"), "maintenir");
+	json_decref(reply);
+	expect(w, "move", "m2", extra, "ack"); /* there already: no row */
+	snprintf(extra, sizeof extra,
+	         ",\"contribution\":%lld,\"board\":\"orientations\",\"activity\":\"orient\"", w->id);
+	expect(w, "move", "m3", extra, "other_activity");
+	snprintf(extra, sizeof extra, ",\"contribution\":%lld,\"board\":\"orientations\"", w->id);
+	expect(w, "move", "m4", extra, "unknown_board");
+	snprintf(extra, sizeof extra, ",\"contribution\":%lld,\"board\":\"inventer\",\"activity\":\"axe-1\"",
+	         w->id);
+	expect(w, "move", "m5", extra, "ack");
+
+	a = trail(w);
+	assert_int_equal(a->n, 2);
+	assert_string_equal(a->items[0].command, "move");
+	assert_false(a->items[0].has_state);
+	assert_null(a->items[0].text_after);
+	assert_string_equal(a->items[0].board_slug_before, "inventer");
+	assert_string_equal(a->items[0].board_slug_after, "maintenir");
+	snprintf(extra, sizeof extra, ",\"entry\":%lld", a->items[0].id);
+	expect(w, "undo", "u1", extra, "stale"); /* moved back since */
+	snprintf(extra, sizeof extra, ",\"entry\":%lld", a->items[1].id);
+	store_audit_free(a);
+	reply = facilitator(w, NULL, "undo", "u2", extra);
+	assert_string_equal(text_of(contribution_of(reply), "board"), "maintenir");
+	json_decref(reply);
+}
+
 /* Only a facilitator's key reads the trail or changes anything. */
 static void only_facilitators(void **state)
 {
@@ -349,6 +389,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(undo_reverses_one_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(undo_after_the_author_edited_is_stale, setup, teardown),
 		cmocka_unit_test_setup_teardown(remove_gives_the_votes_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(move_within_the_activity, setup, teardown),
 		cmocka_unit_test_setup_teardown(only_facilitators, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

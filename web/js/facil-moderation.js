@@ -5,7 +5,7 @@
  * contribution's audit trail, each change with who made it, when, and a
  * button that undoes it), and « Retirer » / « Rétablir » (a soft delete:
  * the contribution leaves the phones and the screen, its votes go back to
- * their voters).
+ * their voters), and « Déplacer vers » another board of its activity.
  *
  * Owns: the rows' parts named above (made by createTools, drawn by
  * drawTools from the contribution and the trails the page keeps) and the
@@ -57,7 +57,39 @@ export function createTools() {
     const c = page.state.get('model').contribution(Number(rowOf(remove).dataset.key));
     if (c) removeOrRestore(c);
   });
-  return [original, el('div', { class: 'item-tools' }, [rephrase, history, remove])];
+  const target = el('select', { class: 'move-board' });
+  const moveButton = el('button', { type: 'submit' });
+  const move = el('form', { class: 'move-form', novalidate: true },
+    [el('label', {}, [el('span', { class: 'label' }), target]), moveButton]);
+  move.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    const c = page.state.get('model').contribution(Number(rowOf(move).dataset.key));
+    if (c && target.value) moveTo(c, target.value);
+  });
+  return [original, el('div', { class: 'item-tools' }, [rephrase, history, remove, move])];
+}
+
+/* The boards of c's activity it may go to: of the same kind, not its own. */
+function boardsFor(c) {
+  const a = page.state.get('model').activity(c.activity);
+  if (!a) return [];
+  const own = a.boards.find(function (b) { return b.id === c.board; });
+  return a.boards.filter(function (b) { return b.id !== c.board && (!own || b.kind === own.kind); });
+}
+
+function moveTo(c, board) {
+  page.notice(null);
+  page.facilitator('move', { contribution: c.id, board: board, seen: page.state.get('client').lastSeq },
+    c.id, page.rowParts(c), function (err, reply) {
+      if (err) page.notice(page.errorText(err.code));
+      else page.announce(t('facil.move_done', { board: boardTitle(reply.contribution) }));
+    });
+}
+
+function boardTitle(c) {
+  const a = page.state.get('model').activity(c.activity);
+  const b = a ? a.boards.find(function (x) { return x.id === c.board; }) : null;
+  return b ? b.title : c.board;
 }
 
 /* Whether c was removed by a facilitator: the one state that keeps its
@@ -126,6 +158,7 @@ function undo(entry) {
 function what(e) {
   if (e.command === 'undo') return t('facil.history_undo', { entry: e.undoes });
   if (e.after.text !== null) return t('facil.history_rephrase', { before: e.before.text, after: e.after.text });
+  if (e.after.board !== null) return t('facil.history_move', { before: e.before.board, after: e.after.board });
   return t('facil.history_' + e.command);
 }
 
@@ -174,6 +207,21 @@ export function drawTools(original, tools, c, label) {
   setText(remove, t(restore ? 'facil.restore' : 'facil.remove'));
   remove.setAttribute('aria-label', t(restore ? 'facil.restore_label' : 'facil.remove_label', { text: label }));
   remove.disabled = busy;
+  const move = tools.children[3];
+  const boards = c.parent === null || c.parent === undefined ? boardsFor(c) : [];
+  show(move, boards.length > 0);
+  if (boards.length) {
+    const select = move.children[0].children[1];
+    setText(move.children[0].children[0], t('facil.move_label', { text: label }));
+    const ids = boards.map(function (b) { return b.id; }).join('\n');
+    if (select.dataset.boards !== ids) {
+      select.dataset.boards = ids;
+      while (select.firstChild) select.removeChild(select.firstChild);
+      boards.forEach(function (b) { select.appendChild(el('option', { value: b.id, text: b.title })); });
+    }
+    setText(move.children[1], t('facil.move'));
+    move.children[1].disabled = busy;
+  }
 
   const history = tools.children[1];
   setText(history.children[0], t('facil.history'));

@@ -42,7 +42,7 @@ export const CONTRIBUTION_STATES = Object.freeze({
 export const BOARD_KINDS = Object.freeze(['notes', 'orientations']);
 
 /* Error codes; TRANSIENT ones are worth sending again later. */
-export const ERRORS = Object.freeze(['bad_json', 'unknown_type', 'missing_field', 'bad_field', 'too_long', 'empty_text', 'unknown_seminar', 'unknown_activity', 'unknown_board', 'unknown_contribution', 'not_joined', 'not_owner', 'activity_state', 'vote_budget', 'already_voted', 'not_voted', 'not_orientation', 'bad_key', 'storage', 'internal', 'rate_limited', 'forbidden', 'stale', 'unknown_entry']);
+export const ERRORS = Object.freeze(['bad_json', 'unknown_type', 'missing_field', 'bad_field', 'too_long', 'empty_text', 'unknown_seminar', 'unknown_activity', 'unknown_board', 'unknown_contribution', 'not_joined', 'not_owner', 'activity_state', 'vote_budget', 'already_voted', 'not_voted', 'not_orientation', 'bad_key', 'storage', 'internal', 'rate_limited', 'forbidden', 'stale', 'unknown_entry', 'other_activity']);
 
 export const TRANSIENT = Object.freeze(['storage', 'internal', 'rate_limited']);
 
