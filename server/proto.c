@@ -47,6 +47,8 @@ static const char *const error_names[PROTO_ERR__COUNT] = {
 	[PROTO_ERR_RATE_LIMITED] = "rate_limited",
 	[PROTO_ERR_FORBIDDEN] = "forbidden",
 	[PROTO_ERR_STALE] = "stale",
+	[PROTO_ERR_UNKNOWN_ENTRY] = "unknown_entry",
+	[PROTO_ERR_OTHER_ACTIVITY] = "other_activity",
 };
 
 const char *proto_type_name(proto_type t)
@@ -108,6 +110,7 @@ static const struct field_spec fields[PROTO_F__COUNT] = {
 	[PROTO_F_ACTIONS] = {"actions", CHECK_ACTIONS, PROTO_MAX_ACTION_CHARS},
 	[PROTO_F_ATTEND] = {"attend", CHECK_FLAG, 0},
 	[PROTO_F_SEEN] = {"seen", CHECK_COUNT, 0},
+	[PROTO_F_ENTRY] = {"entry", CHECK_POSITIVE, 0},
 };
 
 const char *proto_field_name(proto_field f)
@@ -155,6 +158,7 @@ static void msg_reset(proto_msg *m)
 	m->parent = -1;
 	m->since = -1;
 	m->seen = -1;
+	m->entry = -1;
 }
 
 void proto_msg_clear(proto_msg *m)
@@ -193,6 +197,7 @@ static long long *int_slot(proto_msg *m, proto_field f)
 	case PROTO_F_PARENT: return &m->parent;
 	case PROTO_F_SINCE: return &m->since;
 	case PROTO_F_SEEN: return &m->seen;
+	case PROTO_F_ENTRY: return &m->entry;
 	default: return NULL;
 	}
 }

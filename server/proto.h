@@ -37,7 +37,14 @@ typedef enum proto_type {
 	PROTO_SET_STATE, /* facilitator: activity state */
 	PROTO_HIDE,      /* facilitator: hide a contribution */
 	PROTO_SHOW,      /* facilitator: show it again */
-	PROTO_GROUP_COUNTS /* facilitator: participation per stakeholder group */
+	PROTO_GROUP_COUNTS, /* facilitator: participation per stakeholder group */
+	/* Moderation (docs/PROTOCOL.md, "Moderation"). */
+	PROTO_REPHRASE,  /* facilitator: reword a contribution, the original kept */
+	PROTO_UNDO,      /* facilitator: undo one change of the audit trail */
+	PROTO_HISTORY,   /* facilitator: a contribution's audit trail */
+	PROTO_REMOVE,    /* facilitator: remove a contribution (soft delete) */
+	PROTO_RESTORE,   /* facilitator: restore a removed contribution */
+	PROTO_MOVE       /* facilitator: move a contribution to another board */
 } proto_type;
 
 /* Error codes sent in {"type":"error","code":...}. proto_error_name() gives
@@ -67,6 +74,8 @@ typedef enum proto_err {
 	PROTO_ERR_RATE_LIMITED,      /* "rate_limited": too many requests, try later */
 	PROTO_ERR_FORBIDDEN,         /* "forbidden": a right key that may not do this */
 	PROTO_ERR_STALE,             /* "stale": the contribution changed after "seen" */
+	PROTO_ERR_UNKNOWN_ENTRY,     /* "unknown_entry": no such row of the audit trail */
+	PROTO_ERR_OTHER_ACTIVITY,    /* "other_activity": a move to another activity */
 	PROTO_ERR__COUNT
 } proto_err;
 
@@ -79,7 +88,7 @@ typedef enum proto_field {
 	PROTO_F_ID, PROTO_F_CODE, PROTO_F_TOKEN, PROTO_F_NAME, PROTO_F_STRUCTURE,
 	PROTO_F_GROUP, PROTO_F_KEY, PROTO_F_ACTIVITY, PROTO_F_BOARD, PROTO_F_TEXT, PROTO_F_AUTHOR,
 	PROTO_F_STATE, PROTO_F_CONTRIBUTION, PROTO_F_PARENT, PROTO_F_SINCE,
-	PROTO_F_ACTIONS, PROTO_F_ATTEND, PROTO_F_SEEN,
+	PROTO_F_ACTIONS, PROTO_F_ATTEND, PROTO_F_SEEN, PROTO_F_ENTRY,
 	PROTO_F__COUNT
 } proto_field;
 
@@ -111,6 +120,7 @@ typedef struct proto_msg {
 	long long since;        /* watch: last sequence seen */
 	long long seen;         /* hide, show: the sequence number up to which the
 	                         * sender saw the contribution (-1: absent) */
+	long long entry;        /* undo: the id of a row of the audit trail */
 	int attend;             /* watch: 1 when "attend" is true (the participant
 	                         * opened the activity), else 0 */
 	unsigned nulls;         /* PROTO_FIELD_BIT()s of the nullable fields given

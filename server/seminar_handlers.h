@@ -23,5 +23,12 @@ int seminar_do_set_state(struct seminar_job *j);
 int seminar_do_hide(struct seminar_job *j);
 int seminar_do_show(struct seminar_job *j);
 int seminar_do_group_counts(struct seminar_job *j);
+/* Moderation (seminar_moderation.c). */
+int seminar_do_rephrase(struct seminar_job *j);
+int seminar_do_undo(struct seminar_job *j);
+int seminar_do_history(struct seminar_job *j);
+int seminar_do_remove(struct seminar_job *j);
+int seminar_do_restore(struct seminar_job *j);
+int seminar_do_move(struct seminar_job *j);
 
 #endif

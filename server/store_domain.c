@@ -202,7 +202,7 @@ int store_votes_used(store *s, long long participant_id, long long activity_id,
 	                  " JOIN contribution c ON c.id = v.contribution_id"
 	                  " JOIN board b ON b.id = c.board_id"
 	                  " WHERE v.participant_id = ? AND b.activity_id = ?"
-	                  " AND b.archived IS NULL",
+	                  " AND b.archived IS NULL AND c.state <> 'removed'",
 	                  "ii", participant_id, activity_id);
 }
 
@@ -285,7 +285,7 @@ int store_contribution_add(store *s, long long board_id, long long participant_i
 
 int store_contribution_set_text(store *s, long long id, const char *text)
 {
-	return store__exec(s, "UPDATE contribution SET text = ?, edited = 1 WHERE id = ?",
+	return store__exec(s, "UPDATE contribution SET text = ?, edited = 1, original = NULL WHERE id = ?",
 	                   "ti", text, id);
 }
 

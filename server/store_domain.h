@@ -98,8 +98,9 @@ int store_participant_group(store *s, long long participant_id, long long *group
 int store_vote_exists(store *s, long long participant_id, long long contribution_id,
                       int *voted /* OUT */);
 /* How many votes the participant holds on contributions of an activity's
- * boards in the programme (votes on an archived board's contributions
- * are kept but no longer count). */
+ * boards in the programme (votes on an archived board's contributions,
+ * and on a contribution a facilitator removed — vocab.h's "counted" — are
+ * kept but no longer count). */
 int store_votes_used(store *s, long long participant_id, long long activity_id,
                      long long *n /* OUT */);
 
@@ -135,7 +136,8 @@ typedef struct store_added {
 int store_contribution_add(store *s, long long board_id, long long participant_id,
                            long long parent_id, const char *text, const char *author,
                            store_added *out /* OUT */);
-/* New text; marks the contribution edited. */
+/* New text (its author's): marks the contribution edited, and no longer
+ * reworded by a facilitator (the trail keeps the words it had). */
 int store_contribution_set_text(store *s, long long id, const char *text);
 int store_contribution_set_state(store *s, long long id, vocab_contribution_state state);
 /* Marks the contribution deleted and removes the votes it held. */
@@ -202,6 +204,9 @@ typedef struct store_contribution_info {
 	long long votes;
 	const char *created;       /* ISO 8601 UTC */
 	int edited;
+	const char *original;      /* the participant's words when a facilitator
+	                            * reworded them (text is then the new
+	                            * wording), else NULL */
 } store_contribution_info;
 
 /* Contributions, in the order the function that made them says. Freed

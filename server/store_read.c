@@ -183,6 +183,7 @@ int store__read_contribution(store_contributions **list, sqlite3_stmt *st, int a
 	c->votes = sqlite3_column_int64(st, at + 11);
 	c->created = store__column(m, st, at + 12);
 	c->edited = sqlite3_column_int(st, at + 13);
+	c->original = store__column(m, st, at + 14);
 	if (!c->activity || !c->board || !c->text || !c->created) {
 		(*list)->n--;
 		return STORE_ERR;
@@ -204,6 +205,7 @@ int store_contributions_add(store_contributions **list, const store_contribution
 	to->text = store__strdup(m, c->text);
 	to->author = store__strdup(m, c->author);
 	to->created = store__strdup(m, c->created);
+	to->original = store__strdup(m, c->original);
 	if (store__mem_failed(m)) {
 		(*list)->n--;
 		return STORE_ERR;

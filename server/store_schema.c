@@ -275,10 +275,56 @@ static const char *const migrations[] = {
 	"  WHERE r.id = key.id AND r.n > 1;"
 	"CREATE UNIQUE INDEX key_name ON key(IFNULL(seminar_id, 0), name)"
 	"  WHERE revoked IS NULL;",
+
+	/* 10 (moderation): a facilitator's rewording keeps the participant's
+	 * words (contribution.original, NULL when never reworded); a
+	 * facilitator may remove a contribution (state 'removed', vocab.h:
+	 * restored later); and every facilitator change is one row of the
+	 * audit trail: the key that acted, when, the command, the event it
+	 * made, and the contribution's state, text and board before and after
+	 * (NULL when the change left them); an undo names the row it undoes. Every
+	 * row is kept as it was. */
+	"ALTER TABLE contribution ADD COLUMN original TEXT;"
+	REBUILD("contribution",
+	        "  id INTEGER PRIMARY KEY,"
+	        "  board_id INTEGER NOT NULL REFERENCES board(id),"
+	        "  participant_id INTEGER NOT NULL REFERENCES participant(id),"
+	        "  parent_id INTEGER REFERENCES contribution(id),"
+	        "  position INTEGER NOT NULL DEFAULT 0,"
+	        "  text TEXT NOT NULL,"
+	        "  author TEXT,"
+	        "  state TEXT NOT NULL DEFAULT 'visible'"
+	        "    CHECK (state IN ('visible', 'awaiting', 'hidden', 'merged', 'deleted',"
+	        "                     'removed')),"
+	        "  created TEXT NOT NULL,"
+	        "  edited INTEGER NOT NULL DEFAULT 0,"
+	        "  original TEXT",
+	        "CREATE INDEX contribution_board ON contribution(board_id, parent_id);"
+	        "CREATE INDEX contribution_parent ON contribution(parent_id, position);"
+	        "CREATE INDEX contribution_participant ON contribution(participant_id);")
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  seminar_id INTEGER NOT NULL REFERENCES seminar(id),"
+	"  key_id INTEGER REFERENCES key(id),"
+	"  client_id TEXT NOT NULL,"
+	"  at TEXT NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  command TEXT NOT NULL,"
+	"  contribution_id INTEGER NOT NULL REFERENCES contribution(id),"
+	"  state_before TEXT,"
+	"  state_after TEXT,"
+	"  text_before TEXT,"
+	"  text_after TEXT,"
+	"  board_before INTEGER REFERENCES board(id),"
+	"  board_after INTEGER REFERENCES board(id),"
+	"  undoes INTEGER REFERENCES audit(id));"
+	"CREATE INDEX audit_contribution ON audit(contribution_id, id);"
+	"CREATE INDEX audit_request ON audit(seminar_id, client_id);"
+	"CREATE INDEX audit_undoes ON audit(undoes) WHERE undoes IS NOT NULL;",
 };
 
 /* The numbers of the migrations that rebuild a table (REBUILD). */
-static const int rebuilding[] = {6, 7};
+static const int rebuilding[] = {6, 7, 10};
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

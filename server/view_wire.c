@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include "audit.h"
 #include "groups.h"
 #include "proto.h"
 
@@ -51,7 +52,10 @@ static json_t *contribution(const store_contribution_info *c, unsigned sees)
 	    json_object_set_new(o, "votes",
 	                        (sees & VIEW_TALLY) ? json_integer(c->votes) : json_null()) ||
 	    json_object_set_new(o, "created", str(c->created)) ||
-	    json_object_set_new(o, "edited", json_boolean(c->edited)))
+	    json_object_set_new(o, "edited", json_boolean(c->edited)) ||
+	    json_object_set_new(o, "rephrased", json_boolean(text && c->original)) ||
+	    json_object_set_new(o, "original",
+	                        (sees & VIEW_ORIGINAL) ? str_or_null(c->original) : json_null()))
 		goto fail;
 	return o;
 fail:
@@ -62,8 +66,8 @@ fail:
 /* What who sees of c. */
 static unsigned sees_of(const view_who *who, const store_contribution_info *c)
 {
-	return view_sees(view_reach(who, c->activity_id, c->participant_id), c->state,
-	                 vocab_activity(c->phase));
+	return view_sees_reworded(view_reach(who, c->activity_id, c->participant_id), c->state,
+	                          vocab_activity(c->phase), c->original != NULL);
 }
 
 static json_t *board(const store_board_info *b)
@@ -212,6 +216,15 @@ char *view_group_counts(const char *re, const store_seminar_info *s,
 		}
 	}
 	return reply("group_counts", re, acts ? json_pack("{s:o}", "activities", acts) : NULL);
+}
+
+char *view_history(const char *re, long long contribution_id, const store_audit *a)
+{
+	json_t *entries = audit_json(a);
+	return reply("history", re,
+	             entries ? json_pack("{s:I, s:o}", "contribution", (json_int_t)contribution_id,
+	                                 "entries", entries)
+	                     : NULL);
 }
 
 char *view_ack_contribution(const char *re, const view_who *who,
@@ -405,7 +418,8 @@ int view_event(long long seq, const store_contribution_info *c, const store_acti
 	for (int a = 0; a < VIEW_AUDIENCES; a++) {
 		text[a] = NULL;
 		/* an activity is the same for everyone */
-		sees[a] = c ? view_sees((view_audience)a, c->state, vocab_activity(c->phase))
+		sees[a] = c ? view_sees_reworded((view_audience)a, c->state, vocab_activity(c->phase),
+		                                 c->original != NULL)
 		            : VIEW_SENT | VIEW_TEXT | VIEW_TALLY;
 	}
 	for (int a = 0; a < VIEW_AUDIENCES; a++) {

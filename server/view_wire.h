@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include "store_domain.h"
+#include "store_moderation.h"
 #include "view.h"
 
 /* ===== Replies ===== */
@@ -38,6 +39,9 @@ char *view_ack_contribution(const char *re, const view_who *who,
                             const store_contributions *list, int actions,
                             long long votes_left);
 
+/* {"type":"history","re","contribution","entries":[audit.h's rows]}: the
+ * audit trail of one contribution, for a facilitator. */
+char *view_history(const char *re, long long contribution_id, const store_audit *a);
 /* {"type":"ack","re","activity"}. */
 char *view_ack_activity(const char *re, const store_activity_info *a);
 

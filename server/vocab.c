@@ -18,12 +18,15 @@ static const vocab_activity_row activity_rows[VOCAB_ACTIVITY_STATES] = {
 };
 
 static const vocab_contribution_row contribution_rows[VOCAB_CONTRIBUTION_STATES] = {
-	/*                 name      shown live */
-	[VOCAB_VISIBLE] = {"visible", 1, 1},
-	[VOCAB_AWAITING] = {"awaiting", 0, 1},
-	[VOCAB_HIDDEN] = {"hidden", 0, 1},
-	[VOCAB_MERGED] = {"merged", 0, 0},
-	[VOCAB_DELETED] = {"deleted", 0, 0},
+	/*                 name      shown live counted */
+	[VOCAB_VISIBLE] = {"visible", 1, 1, 1},
+	[VOCAB_AWAITING] = {"awaiting", 0, 1, 1},
+	[VOCAB_HIDDEN] = {"hidden", 0, 1, 1},
+	[VOCAB_MERGED] = {"merged", 0, 0, 1},
+	[VOCAB_DELETED] = {"deleted", 0, 0, 1},
+	/* Removed by a facilitator: off the boards, on the console (to be
+	 * restored), its votes given back to their voters' budgets. */
+	[VOCAB_REMOVED] = {"removed", 0, 1, 0},
 };
 
 static const char *const board_kinds[VOCAB_BOARD_KINDS] = {

@@ -49,6 +49,8 @@ typedef enum vocab_contribution_state {
 	VOCAB_HIDDEN,      /* hidden by a facilitator */
 	VOCAB_MERGED,      /* merged into another one, kept as its source */
 	VOCAB_DELETED,     /* deleted by its author (its text is kept) */
+	VOCAB_REMOVED,     /* removed by a facilitator (a soft delete: restore
+	                    * brings it back, its votes with it) */
 	VOCAB_CONTRIBUTION_STATES
 } vocab_contribution_state;
 
@@ -56,6 +58,8 @@ typedef struct vocab_contribution_row {
 	const char *name;    /* "visible" */
 	unsigned shown : 1;  /* its text reaches every audience */
 	unsigned live : 1;   /* it may still be acted on (voted, edited, hidden…) */
+	unsigned counted : 1; /* the votes it holds count against its voters'
+	                       * budgets (docs/PROTOCOL.md, "vote") */
 } vocab_contribution_row;
 
 const vocab_contribution_row *vocab_contribution(vocab_contribution_state s);

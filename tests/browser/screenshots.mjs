@@ -6,7 +6,9 @@
  * orientation form with its example actions, an orientations board),
  * the projection screen at 1920x1080, the facilitator console at
  * 1280x900, with a few sample contributions, and at 1920x1080 with the
- * participation per group of axe-1 (« moins de 3 », « masqué »); then a
+ * participation per group of axe-1 (« moins de 3 », « masqué »), and a
+ * rephrased contribution with its « Historique » open (1920x1080 and
+ * 360x740); then a
  * big board (120 contributions on axe-2) on the console at 1920x1080 and
  * at 360x740: the top of the page (navigator, activity, sort, filter,
  * search, selection), its first rows with two of them selected, its "show
@@ -156,6 +158,23 @@ async function main() {
     await wide.waitForFunction((sel) => /moins de 3/.test(document.querySelector(sel).textContent), table);
     await wide.evaluate((sel) => document.querySelector(sel).scrollIntoView({ block: 'center' }), table);
     await view(wide, 'console-groups-1920');
+
+    /* A rephrased contribution with its trail open (« Historique »), at
+     * 1920x1080 and at 360x740. */
+    const first = 'article[data-key="axe-1"] li.item';
+    const reworded = Number(await wide.$eval(first, (li) => li.dataset.key));
+    await atelierCall(phone, [{ type: 'rephrase', id: 'rw1', code: code, key: key, contribution: reworded,
+      text: 'Ouvrir les cours d\'école aux familles le samedi matin' }], 20000);
+    for (const [width, height] of [[1920, 1080], [360, 740]]) {
+      const page = width === 1920 ? wide : await (await context({ width: width, height: height })).newPage();
+      if (page !== wide) await page.goto(base + '/animation.html#code=' + code + '&cle=' + key);
+      const row = 'article[data-key="axe-1"] li.item[data-key="' + reworded + '"]';
+      await page.waitForSelector(row + ' .item-original:not([hidden])');
+      await page.click(row + ' details.history summary');
+      await page.waitForSelector(row + ' .history-list li');
+      await page.evaluate((sel) => document.querySelector(sel).scrollIntoView({ block: 'center' }), row);
+      await view(page, 'console-rephrased-' + width);
+    }
 
     /* A big board: 120 contributions on axe-2. */
     await consoleShow(facil, 'axe-2', 30000);

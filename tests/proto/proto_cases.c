@@ -114,6 +114,7 @@ static char *dump(const proto_msg *m)
 	put_int(&out, &cap, &len, "parent", m->parent);
 	put_int(&out, &cap, &len, "since", m->since);
 	put_int(&out, &cap, &len, "seen", m->seen);
+	put_int(&out, &cap, &len, "entry", m->entry);
 	if (m->attend)
 		put_int(&out, &cap, &len, "attend", m->attend);
 	if (m->nactions)

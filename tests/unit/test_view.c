@@ -59,6 +59,8 @@ static void each_state_for_each_audience(void **state)
 		{VOCAB_MERGED, {MASKED, MASKED, ALL}},
 		/* deleted: its text reaches nobody */
 		{VOCAB_DELETED, {MASKED, MASKED, MASKED}},
+		/* removed by a facilitator: out of the boards, text for facilitators */
+		{VOCAB_REMOVED, {MASKED, MASKED, ALL}},
 	};
 	assert_int_equal(sizeof rows / sizeof rows[0], VOCAB_CONTRIBUTION_STATES);
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)

@@ -93,8 +93,9 @@ static char *protocol_js(void)
 	put(&b, &n, "export const CONTRIBUTION_STATES = Object.freeze({\n");
 	for (int s = 0; s < VOCAB_CONTRIBUTION_STATES; s++) {
 		const vocab_contribution_row *r = vocab_contribution((vocab_contribution_state)s);
-		put(&b, &n, "  %s: Object.freeze({ shown: %s, live: %s })%s\n", r->name, yes(r->shown),
-		    yes(r->live), s + 1 < VOCAB_CONTRIBUTION_STATES ? "," : "");
+		put(&b, &n, "  %s: Object.freeze({ shown: %s, live: %s, counted: %s })%s\n", r->name,
+		    yes(r->shown), yes(r->live), yes(r->counted),
+		    s + 1 < VOCAB_CONTRIBUTION_STATES ? "," : "");
 	}
 	put(&b, &n, "});\n\nexport const BOARD_KINDS = Object.freeze([");
 	for (int k = 0; k < VOCAB_BOARD_KINDS; k++)

@@ -38,6 +38,7 @@ import { downloadExport } from './facil-export.js';
 import { SORTS, FILTERS, sortOf, boardRows } from './facil-list.js';
 import { bindShortcuts, renderShortcuts } from './facil-keys.js';
 import { GroupCounts, createGroupsView, updateGroupsView } from './facil-groups.js';
+import { bindModeration, createTools, drawTools, removed } from './facil-moderation.js';
 import { ACTIVITY_STATES, EXPORT_FORMATS } from './protocol.js';
 
 const CREDENTIALS = 'atelier.facil';
@@ -68,7 +69,8 @@ const state = new PageState({
   rowsShown: new Map(), /* board part -> rows shown, when more than PAGE_ROWS */
   exporting: new Set(), /* export formats being downloaded */
   exportStatus: '',    /* what the last export did */
-  groupCounts: new Map() /* activity id -> its figures per group (facil-groups.js) */
+  groupCounts: new Map(), /* activity id -> its figures per group (facil-groups.js) */
+  histories: new Map() /* contribution id -> its audit trail (facil-moderation.js) */
 });
 /* Asks for the figures per group while logged in. */
 let groupCounts = null;
@@ -527,7 +529,7 @@ function createItem() {
   });
   return el('li', { class: 'item' }, [
     box,
-    el('div', { class: 'item-body' }, [el('p', { class: 'item-text' }), el('p', { class: 'item-meta' })]),
+    el('div', { class: 'item-body' }, [el('p', { class: 'item-text' }), el('p', { class: 'item-meta' })].concat(createTools())),
     toggle,
     el('ol', { class: 'item-actions' })
   ]);
@@ -555,8 +557,11 @@ function drawItem(li, c) {
   setText(body.children[0], text);
   const meta = [c.author || t('facil.anonymous'), tn('common.votes', c.votes)];
   if (c.edited) meta.push(t('facil.edited'));
-  if (hidden) meta.push(t('facil.hidden'));
+  if (c.rephrased) meta.push(t('facil.rephrased'));
+  if (removed(c)) meta.push(t('facil.removed'));
+  else if (hidden) meta.push(t('facil.hidden'));
   setText(body.children[1], meta.join(' · '));
+  drawTools(body.children[2], body.children[3], c, label);
   li.classList.toggle('is-hidden', hidden);
   li.classList.toggle('is-selected', box.checked);
   const toggle = li.children[2];
@@ -826,6 +831,8 @@ function init() {
   ui.clearSelection.addEventListener('click', clearSelection);
   createExportButtons();
   createStateButtons();
+  bindModeration({ state: state, facilitator: facilitator, rowParts: rowParts, notice: notice,
+    announce: announce, errorText: errorText });
   renderShortcuts(ui.shortcutList);
   bindShortcuts(document, actions, function () { return !!state.get('creds') && !ui.console.hidden; });
   /* A new link pasted into the address bar changes only the fragment:

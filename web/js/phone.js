@@ -30,7 +30,7 @@ import { PageState, ALL } from './state.js';
 import { renderStatus, renderState, bindLang, setTitle, capabilities } from './ui.js';
 import { profile, saveProfile, importJoined, takeEarly, groupChoice, saveGroupChoice } from './join.js';
 import { fillGroups, chooseGroup } from './phone-group.js';
-import { LIMITS, ACTIVITY_STATES, CAPABILITIES, TRANSIENT } from './protocol.js';
+import { LIMITS, ACTIVITY_STATES, CAPABILITIES, CONTRIBUTION_STATES, TRANSIENT } from './protocol.js';
 
 /* The joined phone's modules, once loaded: Model, shown, AtelierClient,
  * CONNECTED, Outbox, newId, createBoard, createCompose. */
@@ -186,6 +186,13 @@ function startClient(code) {
     if (change.kind === 'contribution' && change.isNew && mod.shown(c) &&
         c.activity === state.get('activity') && !state.get('mine').has(c.id) &&
         (c.parent === null || c.parent === undefined)) countFresh();
+    /* A contribution I voted for whose votes start or stop counting (a
+     * facilitator removed or restored it): my votes left are counted
+     * again from my votes, not taken from the last vote's reply. */
+    if (change.kind === 'contribution' && change.previous && state.get('myVotes').has(c.id) &&
+        counted(change.previous) !== counted(c)) {
+      state.update('votesLeft', function (left) { left.delete(c.activity); }, ['activity', 'board']);
+    }
   });
   state.follow(model, partsOf);
   outbox.onChange(function () { state.mark(['header', 'board']); });
@@ -541,13 +548,19 @@ function setSort(sort) {
   setLocal('atelier.sort', sort);
 }
 
+/* Whether the votes c holds count against its voters' budgets. */
+function counted(c) {
+  const row = CONTRIBUTION_STATES[c.state];
+  return !row || row.counted;
+}
+
 function votesLeft(a) {
   if (state.get('votesLeft').has(a.id)) return state.get('votesLeft').get(a.id);
   const model = state.get('model');
   let used = 0;
   state.get('myVotes').forEach(function (id) {
     const c = model.contribution(id);
-    if (c && c.activity === a.id) used += 1;
+    if (c && c.activity === a.id && counted(c)) used += 1;
   });
   return Math.max(0, a.vote_budget - used);
 }

@@ -31,17 +31,18 @@ export const CAPABILITIES = Object.freeze({
 
 /* Contribution states: shown to everyone, or not. */
 export const CONTRIBUTION_STATES = Object.freeze({
-  visible: Object.freeze({ shown: true, live: true }),
-  awaiting: Object.freeze({ shown: false, live: true }),
-  hidden: Object.freeze({ shown: false, live: true }),
-  merged: Object.freeze({ shown: false, live: false }),
-  deleted: Object.freeze({ shown: false, live: false })
+  visible: Object.freeze({ shown: true, live: true, counted: true }),
+  awaiting: Object.freeze({ shown: false, live: true, counted: true }),
+  hidden: Object.freeze({ shown: false, live: true, counted: true }),
+  merged: Object.freeze({ shown: false, live: false, counted: true }),
+  deleted: Object.freeze({ shown: false, live: false, counted: true }),
+  removed: Object.freeze({ shown: false, live: true, counted: false })
 });
 
 export const BOARD_KINDS = Object.freeze(['notes', 'orientations']);
 
 /* Error codes; TRANSIENT ones are worth sending again later. */
-export const ERRORS = Object.freeze(['bad_json', 'unknown_type', 'missing_field', 'bad_field', 'too_long', 'empty_text', 'unknown_seminar', 'unknown_activity', 'unknown_board', 'unknown_contribution', 'not_joined', 'not_owner', 'activity_state', 'vote_budget', 'already_voted', 'not_voted', 'not_orientation', 'bad_key', 'storage', 'internal', 'rate_limited', 'forbidden', 'stale']);
+export const ERRORS = Object.freeze(['bad_json', 'unknown_type', 'missing_field', 'bad_field', 'too_long', 'empty_text', 'unknown_seminar', 'unknown_activity', 'unknown_board', 'unknown_contribution', 'not_joined', 'not_owner', 'activity_state', 'vote_budget', 'already_voted', 'not_voted', 'not_orientation', 'bad_key', 'storage', 'internal', 'rate_limited', 'forbidden', 'stale', 'unknown_entry', 'other_activity']);
 
 export const TRANSIENT = Object.freeze(['storage', 'internal', 'rate_limited']);
 

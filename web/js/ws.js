@@ -346,7 +346,8 @@ export class AtelierClient {
         if (msg.activity) this.model.upsertActivity(msg.activity);
         break;
       case 'group_counts':
-        break; /* a facilitator's figures: its request's callback has them */
+      case 'history':
+        break; /* a facilitator's figures or trail: its request's callback has them */
       case 'error':
         if (msg.re === null || msg.re === undefined || !this.pending.has(msg.re)) this.fail(msg);
         break;
