@@ -364,7 +364,7 @@ static int check_field(struct parse *p, proto_field f, json_t *v, size_t limit)
 			return 0;
 		}
 		return fail(p, PROTO_ERR_BAD_FIELD,
-		            "state: not prepared, open, voting or closed");
+		            "state: not a state of an activity");
 	}
 	case CHECK_LABEL:
 	case CHECK_TEXT:

@@ -31,6 +31,9 @@ int seminar_do_set_state(struct seminar_job *j)
 		return rc;
 	if ((state = vocab_activity_find(j->m->state)) < 0)
 		return seminar__refuse(j, PROTO_ERR_BAD_FIELD, "state: not a state");
+	if (!(a.phases & VOCAB_PHASE(state)))
+		return seminar__refuse(j, PROTO_ERR_ACTIVITY_STATE,
+		                       "state: not one of this activity's phases");
 	if ((int)a.state != state &&
 	    (rc = store_activity_set_state(j->st, a.id, (vocab_activity_state)state)))
 		return rc;

@@ -63,6 +63,11 @@ view_who seminar__sender(const struct seminar_job *j);
  * audience to the result. activity_id 0: seminar-wide. */
 int seminar__emit(struct seminar_job *j, long long seminar_id, long long activity_id,
                   const store_contribution_info *c, const store_activity_info *a);
+/* The event of a vote or an unvote on c (STORE_EVENT_TALLY: for those who
+ * see its tally only) and, where the phase shows how many have voted
+ * (voters_shown), its activity's event with the new count. */
+int seminar__emit_tally(struct seminar_job *j, long long seminar_id,
+                        const store_contribution_info *c);
 /* The event of contribution id of seminar seminar_id as it is now, read
  * from the store. */
 int seminar__emit_contribution(struct seminar_job *j, long long seminar_id, long long id);

@@ -49,7 +49,7 @@ int store_activity_find(store *s, long long seminar_id, const char *slug,
 {
 	sqlite3_stmt *st = store__query(s,
 	                                "SELECT id, seminar_id, state, vote_budget,"
-	                                " archived IS NOT NULL FROM activity"
+	                                " archived IS NOT NULL, phases FROM activity"
 	                                " WHERE seminar_id = ? AND slug = ?",
 	                                "it", seminar_id, slug);
 	int rc = one_row(s, st);
@@ -63,6 +63,7 @@ int store_activity_find(store *s, long long seminar_id, const char *slug,
 		(const char *)sqlite3_column_text(st, 2));
 	out->vote_budget = sqlite3_column_int(st, 3);
 	out->archived = sqlite3_column_int(st, 4);
+	out->phases = vocab_phases_of(vocab_phases_read((const char *)sqlite3_column_text(st, 5)));
 	sqlite3_reset(st);
 	return STORE_OK;
 }

@@ -31,6 +31,7 @@ typedef struct store_activity {
 	vocab_activity_state state;
 	int vote_budget;
 	int archived; /* 1 when it is out of the programme (store_import) */
+	unsigned phases; /* its phases: VOCAB_PHASE() bits (vocab.h) */
 } store_activity;
 
 /* What the rules need to know of a board. */
@@ -161,6 +162,9 @@ typedef struct store_activity_info {
 	const char *slug, *title, *question;
 	const char *template_name; /* "open", "ami", "swot", "orientations", "custom" */
 	vocab_activity_state state;
+	unsigned phases;        /* its phases: VOCAB_PHASE() bits (vocab.h) */
+	long long voters;       /* how many participants hold a vote in it, when
+	                         * its state's row says voters_shown; else 0 */
 	long long vote_budget;
 	const char **animators; /* in their order */
 	size_t nanimators;
@@ -275,6 +279,9 @@ int store_group_figures_get(store *s, long long seminar_id,
 typedef enum store_event_kind {
 	STORE_EVENT_CONTRIBUTION = 0, /* a contribution changed */
 	STORE_EVENT_ACTIVITY,         /* an activity changed (its state) */
+	STORE_EVENT_TALLY,            /* a contribution's vote count changed, and
+	                               * nothing else: it reaches only those who
+	                               * see the tallies (view.h) */
 } store_event_kind;
 
 /* Appends an event about object_id (a contribution or an activity) with
@@ -299,7 +306,7 @@ typedef struct store_event_info {
 	long long seq;
 	store_event_kind kind;
 	long long object_id;
-	/* STORE_EVENT_CONTRIBUTION: the contribution now, or NULL when it is
+	/* STORE_EVENT_CONTRIBUTION, _TALLY: the contribution now, or NULL when it is
 	 * no longer in the programme (its board or activity archived). */
 	const store_contribution_info *contribution;
 } store_event_info;

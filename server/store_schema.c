@@ -275,10 +275,58 @@ static const char *const migrations[] = {
 	"  WHERE r.id = key.id AND r.n > 1;"
 	"CREATE UNIQUE INDEX key_name ON key(IFNULL(seminar_id, 0), name)"
 	"  WHERE revoked IS NULL;",
+
+	/* 11 (the 10th entry until migration 10 is merged before it): an
+	 * activity's phases (vocab.h): private writing, reveal, voting with
+	 * hidden tallies and results join the four states, and a definition
+	 * may choose an activity's phases ("phases": the chosen ones' names,
+	 * in the order of a day, separated by a space; NULL: none chosen,
+	 * today's four). A vote is logged as a change of a tally ("tally"),
+	 * which reaches only those who see the tallies. The two tables are
+	 * rebuilt (REBUILD's steps, the columns named: the activity's gains
+	 * one): every row stays as it is, and every activity keeps today's
+	 * phases. */
+	"CREATE TABLE activity__new ("
+	"  id INTEGER PRIMARY KEY,"
+	"  seminar_id INTEGER NOT NULL REFERENCES seminar(id),"
+	"  slug TEXT NOT NULL,"
+	"  position INTEGER NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  question TEXT NOT NULL DEFAULT '',"
+	"  template TEXT NOT NULL DEFAULT 'open',"
+	"  state TEXT NOT NULL DEFAULT 'prepared'"
+	"    CHECK (state IN ('prepared', 'open', 'writing', 'reveal', 'voting',"
+	"                     'blind_voting', 'results', 'closed')),"
+	"  vote_budget INTEGER NOT NULL DEFAULT 0,"
+	"  animators TEXT NOT NULL DEFAULT '[]',"
+	"  archived TEXT,"
+	"  phases TEXT,"
+	"  UNIQUE (seminar_id, slug));"
+	"INSERT INTO activity__new (id, seminar_id, slug, position, title, question, template,"
+	"  state, vote_budget, animators, archived)"
+	"  SELECT id, seminar_id, slug, position, title, question, template, state,"
+	"  vote_budget, animators, archived FROM activity;"
+	"DROP TABLE activity;"
+	"ALTER TABLE activity__new RENAME TO activity;"
+	"CREATE UNIQUE INDEX activity_position ON activity(seminar_id, position)"
+	"  WHERE archived IS NULL;"
+	"CREATE TABLE event__new ("
+	"  seminar_id INTEGER NOT NULL REFERENCES seminar(id),"
+	"  seq INTEGER NOT NULL,"
+	"  activity_id INTEGER REFERENCES activity(id),"
+	"  payload TEXT,"
+	"  key_id INTEGER REFERENCES key(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('contribution', 'activity', 'tally')),"
+	"  object_id INTEGER,"
+	"  PRIMARY KEY (seminar_id, seq)) WITHOUT ROWID;"
+	"INSERT INTO event__new SELECT * FROM event;"
+	"DROP TABLE event;"
+	"ALTER TABLE event__new RENAME TO event;",
 };
 
-/* The numbers of the migrations that rebuild a table (REBUILD). */
-static const int rebuilding[] = {6, 7};
+/* The numbers of the migrations that rebuild a table (REBUILD, or its
+ * steps written out). */
+static const int rebuilding[] = {6, 7, 10};
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -73,6 +73,20 @@ static json_t *board(const store_board_info *b)
 	                 vocab_board_kind_name(b->kind) ? vocab_board_kind_name(b->kind) : "notes");
 }
 
+/* The names of the phases of set, in the order of a day. */
+static json_t *phases(unsigned set)
+{
+	json_t *list = json_array();
+
+	for (int k = 0; list && k < VOCAB_ACTIVITY_STATES; k++)
+		if ((set & VOCAB_PHASE(k)) &&
+		    json_array_append_new(list, json_string(vocab_activity((vocab_activity_state)k)->name))) {
+			json_decref(list);
+			list = NULL;
+		}
+	return list;
+}
+
 static json_t *activity(const store_activity_info *a)
 {
 	const vocab_activity_row *state = vocab_activity(a->state);
@@ -97,6 +111,13 @@ static json_t *activity(const store_activity_info *a)
 	              str(a->title), "question", str(a->question), "template",
 	              str(a->template_name), "state", state->name, "vote_budget",
 	              (json_int_t)a->vote_budget, "animators", animators, "boards", boards);
+	if (o && (json_object_set_new(o, "phases", phases(a->phases)) ||
+	          json_object_set_new(o, "voters", state->voters_shown
+	                                                  ? json_integer(a->voters)
+	                                                  : json_null()))) {
+		json_decref(o);
+		o = NULL;
+	}
 	return o;
 }
 
@@ -278,6 +299,8 @@ char *view_synced_events(const char *re, const view_who *who, long long seq,
 		} else {
 			if (!e->contribution || !(sees = sees_of(who, e->contribution)))
 				continue;
+			if (e->kind == STORE_EVENT_TALLY && !(sees & VIEW_TALLY))
+				continue; /* a vote, to one who does not see the tallies */
 			o = event(e->seq, "contribution", contribution(e->contribution, sees));
 		}
 		if (json_array_append_new(list, o)) {
@@ -330,8 +353,9 @@ void view_event_free(char *text[VIEW_AUDIENCES])
 		text[a] = NULL;
 }
 
-int view_event(long long seq, const store_contribution_info *c, const store_activity_info *act,
-               char *text[VIEW_AUDIENCES])
+/* view_event, and view_event_tally when tally is set. */
+static int event_texts(long long seq, const store_contribution_info *c,
+                       const store_activity_info *act, int tally, char *text[VIEW_AUDIENCES])
 {
 	unsigned sees[VIEW_AUDIENCES];
 
@@ -340,6 +364,8 @@ int view_event(long long seq, const store_contribution_info *c, const store_acti
 		/* an activity is the same for everyone */
 		sees[a] = c ? view_sees((view_audience)a, c->state, vocab_activity(c->phase))
 		            : VIEW_SENT | VIEW_TEXT | VIEW_TALLY;
+		if (tally && !(sees[a] & VIEW_TALLY))
+			sees[a] = 0;
 	}
 	for (int a = 0; a < VIEW_AUDIENCES; a++) {
 		json_t *o;
@@ -362,4 +388,16 @@ int view_event(long long seq, const store_contribution_info *c, const store_acti
 		}
 	}
 	return 0;
+}
+
+int view_event(long long seq, const store_contribution_info *c, const store_activity_info *act,
+               char *text[VIEW_AUDIENCES])
+{
+	return event_texts(seq, c, act, 0, text);
+}
+
+int view_event_tally(long long seq, const store_contribution_info *c,
+                     char *text[VIEW_AUDIENCES])
+{
+	return event_texts(seq, c, NULL, 1, text);
 }

@@ -65,6 +65,13 @@ char *view_snapshot_tail(const view_who *who, long long seq, const store_seminar
 int view_event(long long seq, const store_contribution_info *c, const store_activity_info *act,
                char *text[VIEW_AUDIENCES] /* OUT */);
 
+/* The event of a change of c's vote count alone (a vote, an unvote), as
+ * view_event's, for the audiences that see c's tally only: to the others
+ * it would say where a vote went while the phase keeps the tallies back
+ * (text[a] NULL). */
+int view_event_tally(long long seq, const store_contribution_info *c,
+                     char *text[VIEW_AUDIENCES] /* OUT */);
+
 /* Frees the texts of view_event (each distinct one once) and sets them
  * to NULL. */
 void view_event_free(char *text[VIEW_AUDIENCES]);
