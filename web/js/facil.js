@@ -599,6 +599,8 @@ function updateActivity(a) {
     setText(button, t('facil.set_' + s));
     button.setAttribute('aria-pressed', a.state === s ? 'true' : 'false');
     button.disabled = busy;
+    /* the phases its definition chose (an older server sends none) */
+    show(button, !a.phases || a.phases.indexOf(s) >= 0);
   });
   ui.project.href = 'ecran.html?code=' + encodeURIComponent(state.get('creds').code) + '&activite=' + encodeURIComponent(a.id);
   setText(ui.project, t('facil.project'));

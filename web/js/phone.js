@@ -628,8 +628,12 @@ function renderActivity(marked, all) {
     show(ui.boardPrompt, !!board.prompt);
     setText(ui.votesLeft, canVote ? tn('phone.votes_left', left) : '');
     show(ui.votesLeft, canVote);
-    setText(ui.stateNote, canPost ? '' : t('phone.note_' + a.state));
-    show(ui.stateNote, !canPost);
+    /* Private writing (post, but no text of the others) says so too. */
+    const note = !canPost ? t('phone.note_' + a.state) : can.texts ? '' : t('phone.private_note');
+    setText(ui.stateNote, note);
+    show(ui.stateNote, note !== '');
+    /* The results: the cards by votes are numbered (phone.css). */
+    ui.boardList.classList.toggle('ranked', !!can.ranked && !!can.tallies && state.get('sort') === 'votes');
     page.compose.render({ activity: a.id, board: board.id, kind: board.kind,
       canWrite: canPost, signature: signature() });
     ui.sortRecent.setAttribute('aria-pressed', state.get('sort') === 'recent' ? 'true' : 'false');

@@ -24,6 +24,7 @@ import { PageState, ALL } from './state.js';
 import { AtelierClient } from './ws.js';
 import { renderStatus, renderState, bindLang, setTitle, capabilities, ORIENTATIONS } from './ui.js';
 import { ACTIVITY_STATES, CAPABILITIES } from './protocol.js';
+import { renderColumnPhase, renderVoters } from './screen-phase.js';
 
 const FRESH_MS = 6000;
 /* Cards drawn in a column, as many as the other pages show at first:
@@ -145,18 +146,20 @@ function createColumn() {
   return el('section', { class: 'column' }, [
     el('h2', { class: 'column-title' }, [el('span', { class: 'column-name' }), el('span', { class: 'column-count' })]),
     el('p', { class: 'column-prompt' }),
-    el('ol', { class: 'column-cards' })
+    el('ol', { class: 'column-cards' }),
+    el('p', { class: 'column-tally', hidden: true })
   ]);
 }
 
 /* Once the writing is over (voting, closed), the cards are ranked by
- * votes where tallies are shown; before, the newest come first. */
+ * votes where tallies are shown; before, the newest come first. What the
+ * phase keeps back is screen-phase.js's. */
 function updateColumn(column, a, b) {
   const ranked = ACTIVITY_STATES.indexOf(a.state) > LAST_POST && capabilities(a).tallies;
   const items = state.get('model').topLevel(a.id, b.id, ranked ? 'votes' : 'recent', true);
   const title = column.children[0];
   setText(title.firstChild, b.title);
-  setText(title.lastChild, String(items.length));
+  renderColumnPhase(column, title.lastChild, column.children[3], state.get('model'), a, b, items.length);
   setText(column.children[1], b.prompt || '');
   show(column.children[1], !!b.prompt);
   column.classList.toggle('orientations', b.kind === ORIENTATIONS);
@@ -198,6 +201,7 @@ function renderProjection(all) {
     /* A state's hint is a plural pair when it counts each one's votes. */
     const hint = 'screen.hint_' + a.state;
     setText(ui.stateHint, has(hint + '_one') ? tn(hint, a.vote_budget) : t(hint));
+    renderVoters(ui.voters, a);
     setTitle('screen.page_title', a.title);
   }
   renderBoards(a, all);
@@ -256,7 +260,7 @@ function expireFresh() {
 
 function init() {
   bindIds(ui, ['projection', 'seminarTitle', 'status', 'activityTitle', 'activityQuestion', 'activityState',
-    'stateHint', 'joinCode', 'qr', 'joinUrl', 'boards', 'chooser', 'chooserTitle', 'codeForm',
+    'stateHint', 'voters', 'joinCode', 'qr', 'joinUrl', 'boards', 'chooser', 'chooserTitle', 'codeForm',
     'codeInput', 'activityLinks', 'chooserError']);
   bindLang();
   state.subscribe(onFrame(render));
