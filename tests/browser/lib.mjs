@@ -51,9 +51,11 @@ export function atelierBin() {
  * reconnect), waits for the port file and the facilitator line.
  */
 export class Server {
-  /* extraArgs: more options for `atelier serve` (--no-rate-limit, say). */
-  constructor(extraArgs) {
+  /* extraArgs: more options for `atelier serve` (--no-rate-limit, say);
+   * sessions: the folder of definitions it imports (default sessions/). */
+  constructor(extraArgs, sessions) {
     this.extraArgs = extraArgs || [];
+    this.sessions = sessions || join(SOURCE_DIR, 'sessions');
     this.dir = mkdtempSync(join(tmpdir(), 'atelier-browser-'));
     this.db = join(this.dir, 'test.db');
     this.portFile = join(this.dir, 'port');
@@ -71,7 +73,7 @@ export class Server {
     rmSync(this.portFile, { force: true });
     this.output = '';
     const args = ['serve', '--listen', '127.0.0.1:' + this.port, '--port-file', this.portFile,
-      '--db', this.db, '--sessions', join(SOURCE_DIR, 'sessions'), '--web', join(SOURCE_DIR, 'web')].concat(this.extraArgs);
+      '--db', this.db, '--sessions', this.sessions, '--web', join(SOURCE_DIR, 'web')].concat(this.extraArgs);
     const proc = spawn(atelierBin(), args, { cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
     /* Never leave a server behind, whatever ends this process. */
