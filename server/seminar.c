@@ -88,6 +88,7 @@ void seminar_result_clear(seminar_result *r)
 	for (size_t i = 0; i < r->nevents; i++)
 		seminar_event_clear(&r->events[i]);
 	free(r->events);
+	free(r->deadline_text);
 	memset(r, 0, sizeof *r);
 }
 
@@ -149,7 +150,7 @@ static int emit(struct seminar_job *j, long long seminar_id, long long activity_
 	e.object_activity = c ? c->activity_id : a->id;
 	e.author = c ? c->participant_id : 0;
 	if (kind == STORE_EVENT_TALLY ? view_event_tally(e.seq, c, e.text)
-	                              : view_event(e.seq, c, a, e.text))
+	                              : view_event_at(e.seq, c, a, j->now, e.text))
 		return STORE_ERR;
 	for (int k = 0; k < VIEW_AUDIENCES; k++)
 		e.len[k] = e.text[k] ? strlen(e.text[k]) : 0;
@@ -407,10 +408,17 @@ static int allowed(struct seminar_job *j, const command *row)
 int seminar_handle(store *st, snapshot_cache *snaps, seminar_session *ss,
                    const seminar_principal *who, const proto_msg *m, seminar_result *r)
 {
+	return seminar_handle_at(st, snaps, ss, who, m, 0, r);
+}
+
+int seminar_handle_at(store *st, snapshot_cache *snaps, seminar_session *ss,
+                      const seminar_principal *who, const proto_msg *m, long long now,
+                      seminar_result *r)
+{
 	static const seminar_principal nobody = {ROLE_ANYONE, 0, 0, 0};
 	const command *row = command_of(m->type);
 	struct seminar_job j = {.st = st, .snaps = snaps, .ss = ss, .who = who ? who : &nobody,
-	                        .m = m, .r = r, .next = *ss};
+	                        .m = m, .r = r, .next = *ss, .now = now};
 	int logged = row && row->once, rc;
 
 	memset(r, 0, sizeof *r);
@@ -426,7 +434,7 @@ int seminar_handle(store *st, snapshot_cache *snaps, seminar_session *ss,
 		}
 		if (rc == 0)
 			rc = row->handler(&j);
-		if (rc == 0 && (j.tail || j.cold) && !(j.reply = proto_encode_reply_head("synced", m->id)))
+		if (rc == 0 && (j.tail || j.cold) && !(j.reply = proto_encode_synced_head(m->id, now)))
 			rc = STORE_ERR;
 		if (rc == 0 && !j.reply) /* a handler that rendered no reply: a bug */
 			rc = STORE_ERR;

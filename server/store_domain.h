@@ -24,6 +24,15 @@
 /* A participant token: 32 hex digits (128 random bits) and a NUL. */
 #define STORE_TOKEN_SIZE 33
 
+/* An activity's timer (duration 0: none). Times in ms of the server's
+ * clock (the turn's). */
+typedef struct store_timer {
+	long long duration; /* as set */
+	long long left;     /* while it does not run: what is left */
+	long long ends;     /* while it runs: when it reaches zero; else 0 */
+	int advance;        /* at zero, the activity moves on to its next phase */
+} store_timer;
+
 /* What the rules need to know of an activity. */
 typedef struct store_activity {
 	long long id;
@@ -32,6 +41,7 @@ typedef struct store_activity {
 	int vote_budget;
 	int archived; /* 1 when it is out of the programme (store_import) */
 	unsigned phases; /* its phases: VOCAB_PHASE() bits (vocab.h) */
+	store_timer timer;
 } store_activity;
 
 /* What the rules need to know of a board. */
@@ -120,6 +130,8 @@ int store_participant_set_group(store *s, long long participant_id, long long gr
  * has decided they do (docs/EXPORTS.md). */
 int store_attendance_add(store *s, long long participant_id, long long activity_id);
 int store_activity_set_state(store *s, long long activity_id, vocab_activity_state state);
+/* Sets an activity's timer. */
+int store_activity_set_timer(store *s, long long activity_id, const store_timer *timer);
 
 /* What the store gave a new contribution. */
 typedef struct store_added {
@@ -165,6 +177,7 @@ typedef struct store_activity_info {
 	unsigned phases;        /* its phases: VOCAB_PHASE() bits (vocab.h) */
 	long long voters;       /* how many participants hold a vote in it, when
 	                         * its state's row says voters_shown; else 0 */
+	store_timer timer;
 	long long vote_budget;
 	const char **animators; /* in their order */
 	size_t nanimators;

@@ -281,7 +281,11 @@ static const char *const migrations[] = {
 	 * hidden tallies and results join the four states, and a definition
 	 * may choose an activity's phases ("phases": the chosen ones' names,
 	 * in the order of a day, separated by a space; NULL: none chosen,
-	 * today's four). A vote is logged as a change of a tally ("tally"),
+	 * today's four). Each activity has a timer (timer_*: its duration
+	 * and the time left in ms, when it ends while it runs, in the
+	 * server's clock, and whether the activity then moves on to its next
+	 * phase; a duration of 0: none). A vote is logged as a change of a
+	 * tally ("tally"),
 	 * which reaches only those who see the tallies. The two tables are
 	 * rebuilt (REBUILD's steps, the columns named: the activity's gains
 	 * one): every row stays as it is, and every activity keeps today's
@@ -301,6 +305,10 @@ static const char *const migrations[] = {
 	"  animators TEXT NOT NULL DEFAULT '[]',"
 	"  archived TEXT,"
 	"  phases TEXT,"
+	"  timer_duration INTEGER NOT NULL DEFAULT 0,"
+	"  timer_left INTEGER NOT NULL DEFAULT 0,"
+	"  timer_ends INTEGER,"
+	"  timer_advance INTEGER NOT NULL DEFAULT 0,"
 	"  UNIQUE (seminar_id, slug));"
 	"INSERT INTO activity__new (id, seminar_id, slug, position, title, question, template,"
 	"  state, vote_budget, animators, archived)"

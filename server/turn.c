@@ -563,7 +563,12 @@ static void handle(turn *t, turn_client *c, seminar_session *ss, const seminar_p
 
 	/* A client's cold snapshot may be built off the loop (sinks.cold). */
 	snapshot_cache_defer(t->snaps, c && t->sinks.cold);
-	seminar_handle(t->st, t->snaps, ss, who, m, &r);
+	seminar_handle_at(t->st, t->snaps, ss, who, m, turn_now(t) / 1000, &r);
+	/* A timer's end, run by the core through this same path (a timer
+	 * moved since finds nothing due then). */
+	if (r.deadline > 0 && r.deadline_text &&
+	    turn_at(t, r.deadline * 1000, NULL, r.deadline_text))
+		fprintf(stderr, "atelier: out of memory for a timer's end\n");
 	if (c)
 		rate_note(c->rc, m, &r);
 	p->reply = r.reply;

@@ -73,6 +73,19 @@ static json_t *board(const store_board_info *b)
 	                 vocab_board_kind_name(b->kind) ? vocab_board_kind_name(b->kind) : "notes");
 }
 
+/* An activity's timer: {"duration","left","ends","running","advance"}
+ * (ms of the server's clock; "ends" null while it does not run, "left"
+ * what is left while it does not), or null when it has none. */
+static json_t *timer(const store_timer *t)
+{
+	if (!t->duration)
+		return json_null();
+	return json_pack("{s:I, s:I, s:o, s:b, s:b}", "duration", (json_int_t)t->duration, "left",
+	                 (json_int_t)t->left, "ends",
+	                 t->ends ? json_integer(t->ends) : json_null(), "running", t->ends != 0,
+	                 "advance", t->advance != 0);
+}
+
 /* The names of the phases of set, in the order of a day. */
 static json_t *phases(unsigned set)
 {
@@ -112,6 +125,7 @@ static json_t *activity(const store_activity_info *a)
 	              str(a->template_name), "state", state->name, "vote_budget",
 	              (json_int_t)a->vote_budget, "animators", animators, "boards", boards);
 	if (o && (json_object_set_new(o, "phases", phases(a->phases)) ||
+	          json_object_set_new(o, "timer", timer(&a->timer)) ||
 	          json_object_set_new(o, "voters", state->voters_shown
 	                                                  ? json_integer(a->voters)
 	                                                  : json_null()))) {
@@ -281,7 +295,7 @@ static json_t *event(long long seq, const char *kind, json_t *object)
 	                 kind, kind, object);
 }
 
-char *view_synced_events(const char *re, const view_who *who, long long seq,
+char *view_synced_events(const char *re, const view_who *who, long long seq, long long now,
                          const store_seminar_info *s, const store_events *events)
 {
 	json_t *list = json_array();
@@ -310,9 +324,20 @@ char *view_synced_events(const char *re, const view_who *who, long long seq,
 	}
 	if (!list)
 		return NULL;
-	return reply("synced", re,
-	             json_pack("{s:s, s:I, s:o, s:o}", "mode", "events", "seq", (json_int_t)seq,
-	                       "seminar", seminar(s), "events", list));
+	json_t *body = json_object();
+	if (body && now > 0 && json_object_set_new(body, "now", json_integer(now))) {
+		json_decref(body);
+		body = NULL;
+	}
+	if (body && json_object_update_new(body, json_pack("{s:s, s:I, s:o, s:o}", "mode", "events",
+	                                                   "seq", (json_int_t)seq, "seminar",
+	                                                   seminar(s), "events", list))) {
+		json_decref(body);
+		body = NULL;
+	} else if (!body) {
+		json_decref(list);
+	}
+	return reply("synced", re, body);
 }
 
 char *view_snapshot_tail(const view_who *who, long long seq, const store_seminar_info *s,
@@ -353,9 +378,10 @@ void view_event_free(char *text[VIEW_AUDIENCES])
 		text[a] = NULL;
 }
 
-/* view_event, and view_event_tally when tally is set. */
+/* view_event_at, and view_event_tally when tally is set. */
 static int event_texts(long long seq, const store_contribution_info *c,
-                       const store_activity_info *act, int tally, char *text[VIEW_AUDIENCES])
+                       const store_activity_info *act, int tally, long long now,
+                       char *text[VIEW_AUDIENCES])
 {
 	unsigned sees[VIEW_AUDIENCES];
 
@@ -380,6 +406,10 @@ static int event_texts(long long seq, const store_contribution_info *c,
 			continue;
 		}
 		o = c ? contribution(c, sees[a]) : activity(act);
+		if (o && !c && now > 0 && json_object_set_new(o, "now", json_integer(now))) {
+			json_decref(o);
+			o = NULL;
+		}
 		text[a] = o ? proto_encode_event(seq, c ? "contribution" : "activity", o) : NULL;
 		json_decref(o);
 		if (!text[a]) {
@@ -393,11 +423,17 @@ static int event_texts(long long seq, const store_contribution_info *c,
 int view_event(long long seq, const store_contribution_info *c, const store_activity_info *act,
                char *text[VIEW_AUDIENCES])
 {
-	return event_texts(seq, c, act, 0, text);
+	return event_texts(seq, c, act, 0, 0, text);
+}
+
+int view_event_at(long long seq, const store_contribution_info *c, const store_activity_info *act,
+                  long long now, char *text[VIEW_AUDIENCES])
+{
+	return event_texts(seq, c, act, 0, now, text);
 }
 
 int view_event_tally(long long seq, const store_contribution_info *c,
                      char *text[VIEW_AUDIENCES])
 {
-	return event_texts(seq, c, NULL, 1, text);
+	return event_texts(seq, c, NULL, 1, 0, text);
 }
