@@ -319,6 +319,16 @@ export async function axeViolations(page) {
   return violations.map((v) => v.id + ' (' + v.impact + '): ' + v.help + ' — ' + v.targets.join(', '));
 }
 
+/* A check of report that axe-core finds no violation on page (where
+ * says which), each violation printed. */
+export async function axeStep(report, page, where) {
+  await report.step('axe-core: no violation on ' + where, async () => {
+    const found = await axeViolations(page);
+    for (const v of found) console.log('     ' + v);
+    return found.length === 0 || found.length + ' violation(s): ' + found.map((v) => v.split(' ')[0]).join(', ');
+  });
+}
+
 /* On the facilitator console, shows activity id (its link in the
  * navigator, as a facilitator clicks it) and waits until its view is
  * drawn: article[data-key=id]. */

@@ -20,7 +20,7 @@
  */
 
 import { join } from 'node:path';
-import { Server, Report, SOURCE_DIR, runScript, openPage, atelierCall, axeViolations, until, watchPage } from './lib.mjs';
+import { Server, Report, SOURCE_DIR, runScript, openPage, atelierCall, axeStep, until, watchPage } from './lib.mjs';
 
 const WAIT_MS = 15000;
 const DEADLINE_MS = 110000;
@@ -39,14 +39,6 @@ const server = new Server([], join(SOURCE_DIR, 'tests', 'browser', 'data'));
 function recordFrames(page, list) {
   page.on('websocket', (ws) => {
     ws.on('framereceived', (f) => list.push(String(f.payload)));
-  });
-}
-
-async function axeStep(page, where) {
-  await report.step('axe-core: no violation on ' + where, async () => {
-    const found = await axeViolations(page);
-    for (const v of found) console.log('     ' + v);
-    return found.length === 0 || found.length + ' violation(s): ' + found.map((v) => v.split(' ')[0]).join(', ');
   });
 }
 
@@ -119,8 +111,8 @@ async function main(browser) {
     const sawEvent = framesB.some((f) => f.includes('"kind":"contribution"') && f.includes('"text":null'));
     return (leaks.length === 0 && sawEvent) || (leaks.length + ' frame(s) with the text; B saw the event: ' + sawEvent);
   });
-  await axeStep(b, 'a phone in private writing');
-  await axeStep(screen, 'the screen in private writing');
+  await axeStep(report, b, 'a phone in private writing');
+  await axeStep(report, screen, 'the screen in private writing');
 
   /* ===== The reveal ===== */
   const beforeReveal = framesB.length;
@@ -153,8 +145,8 @@ async function main(browser) {
     return (counted.length === 0 && aboutContribution.length === 0) ||
       counted.length + ' frame(s) with a count, ' + aboutContribution.length + ' contribution event(s)';
   });
-  await axeStep(b, 'a phone in the hidden vote');
-  await axeStep(screen, 'the screen in the hidden vote');
+  await axeStep(report, b, 'a phone in the hidden vote');
+  await axeStep(report, screen, 'the screen in the hidden vote');
 
   /* ===== The results ===== */
   await setState('results');
@@ -165,7 +157,7 @@ async function main(browser) {
     const rank = await screen.$eval('.column.ranked .card', (n) => getComputedStyle(n, '::before').content);
     return (first === SECRET_A && rank === 'counter(rank)') || 'first: ' + first + ', rank: ' + rank;
   });
-  await axeStep(screen, 'the screen with the results');
+  await axeStep(report, screen, 'the screen with the results');
 
   report.ok('no page error, CSP refusal or request to another host',
     !seen.errors.length && !seen.csp.length && !seen.hosts.length,

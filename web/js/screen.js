@@ -25,6 +25,7 @@ import { AtelierClient } from './ws.js';
 import { renderStatus, renderState, bindLang, setTitle, capabilities, ORIENTATIONS } from './ui.js';
 import { ACTIVITY_STATES, CAPABILITIES } from './protocol.js';
 import { renderColumnPhase, renderVoters } from './screen-phase.js';
+import { drawTimer, TICK_MS } from './timer.js';
 
 const FRESH_MS = 6000;
 /* Cards drawn in a column, as many as the other pages show at first:
@@ -202,6 +203,7 @@ function renderProjection(all) {
     const hint = 'screen.hint_' + a.state;
     setText(ui.stateHint, has(hint + '_one') ? tn(hint, a.vote_budget) : t(hint));
     renderVoters(ui.voters, a);
+    drawScreenTimer();
     setTitle('screen.page_title', a.title);
   }
   renderBoards(a, all);
@@ -225,6 +227,13 @@ function renderChooser(message) {
     setText(link, a.title);
     renderState(li.lastChild, a.state);
   });
+}
+
+/* The activity's timer, from the server's clock (timer.js): drawn with
+ * the projection and again every TICK_MS. */
+function drawScreenTimer() {
+  const client = state.get('client');
+  drawTimer(ui.timer, state.get('model').activity(activityId), client ? client.serverOffset : 0);
 }
 
 /* Draws the parts of the page marked since the last frame. */
@@ -260,7 +269,7 @@ function expireFresh() {
 
 function init() {
   bindIds(ui, ['projection', 'seminarTitle', 'status', 'activityTitle', 'activityQuestion', 'activityState',
-    'stateHint', 'voters', 'joinCode', 'qr', 'joinUrl', 'boards', 'chooser', 'chooserTitle', 'codeForm',
+    'stateHint', 'voters', 'timer', 'joinCode', 'qr', 'joinUrl', 'boards', 'chooser', 'chooserTitle', 'codeForm',
     'codeInput', 'activityLinks', 'chooserError']);
   bindLang();
   state.subscribe(onFrame(render));
@@ -300,6 +309,7 @@ function init() {
   if (activityId) loadJoinAddress();
   client.start();
   setInterval(expireFresh, 1000);
+  setInterval(drawScreenTimer, TICK_MS);
 }
 
 i18n.load('screen').then(init);

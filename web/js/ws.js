@@ -59,6 +59,7 @@ export class AtelierClient {
     this.generation = 0; /* counts connections: what was sent on which */
     this.watchedActivity = undefined; /* scope of the last watch sent */
     this.syncedActivity = undefined;  /* scope of the last snapshot applied */
+    this.serverOffset = 0;  /* the server's clock minus the page's, in ms (timer.js) */
     this.watchdog = null;
     const self = this;
     /* Back online, or the page shown again: do not wait for the
@@ -336,6 +337,7 @@ export class AtelierClient {
         break;
       case 'synced':
         if (msg.re !== this.watchId) break; /* reply to a replaced watch */
+        this.tellTime(msg.now);
         this.applySynced(msg);
         break;
       case 'event':
@@ -392,6 +394,7 @@ export class AtelierClient {
     this.lastSeq = ev.seq;
     if (ev.kind === 'contribution') this.model.upsertContribution(ev.contribution);
     else if (ev.kind === 'activity') {
+      if (ev.activity) this.tellTime(ev.activity.now);
       const before = this.model.activity(ev.activity && ev.activity.id);
       this.model.upsertActivity(ev.activity);
       if (this.phaseSent(before && before.state, ev.activity)) this.resnapshot();
@@ -408,6 +411,12 @@ export class AtelierClient {
     const was = CAPABILITIES[before] || {};
     const now = CAPABILITIES[a.state] || {};
     return was.texts !== now.texts || was.tallies !== now.tallies;
+  }
+
+  /* The server said its time now (ms; undefined: it did not): timers
+   * count down from it (timer.js). */
+  tellTime(now) {
+    if (typeof now === 'number' && now > 0) this.serverOffset = now - Date.now();
   }
 
   /* Asks for a fresh snapshot: it brings every contribution as it may be
