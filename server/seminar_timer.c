@@ -36,32 +36,45 @@ static int timed_activity(struct seminar_job *j, long long *sid, store_activity 
 	return seminar__may_act_on(j, a->id);
 }
 
-/* Has the core run timer_end for activity a at t->ends (a deadline's
- * message: its code and slug are the ones the message found, checked
- * identifiers). */
+/* 1 when s may stand in a JSON string as it is (no quote, backslash nor
+ * control character: a code or slug the store matched holds none). */
+static int plain(const char *s)
+{
+	for (; s && *s; s++)
+		if (*s == '"' || *s == '\\' || (unsigned char)*s < 0x20)
+			return 0;
+	return s != NULL;
+}
+
+int seminar_timer_end_message(const char *code, const char *slug, long long ends, char *out,
+                              size_t len)
+{
+	int n;
+
+	if (!plain(code) || !plain(slug))
+		return -1;
+	n = snprintf(out, len,
+	             "{\"type\":\"timer_end\",\"id\":\"timer-%lld\",\"code\":\"%s\","
+	             "\"activity\":\"%s\"}",
+	             ends, code, slug);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+/* Has the core run timer_end for the message's activity at t->ends. A
+ * message that cannot be made is not scheduled (the timer still ends on
+ * the pages; its phase stays). */
 static int schedule_end(struct seminar_job *j, const store_timer *t)
 {
 	char text[256];
-	int n = snprintf(text, sizeof text,
-	                 "{\"type\":\"timer_end\",\"id\":\"timer-%lld\",\"code\":\"%s\","
-	                 "\"activity\":\"%s\"}",
-	                 t->ends, j->m->code, j->m->activity);
+	size_t n;
 
-	/* A code or slug the store matched holds no quote nor backslash; a
-	 * message that would not fit is not scheduled (the timer still ends
-	 * on the pages, its phase stays). */
-	for (const char *s = j->m->code; *s; s++)
-		if (*s == '"' || *s == '\\')
-			return 0;
-	for (const char *s = j->m->activity; *s; s++)
-		if (*s == '"' || *s == '\\')
-			return 0;
-	if (n < 0 || (size_t)n >= sizeof text)
+	if (seminar_timer_end_message(j->m->code, j->m->activity, t->ends, text, sizeof text))
 		return 0;
+	n = strlen(text);
 	free(j->r->deadline_text);
-	if (!(j->r->deadline_text = malloc((size_t)n + 1)))
+	if (!(j->r->deadline_text = malloc(n + 1)))
 		return STORE_ERR;
-	memcpy(j->r->deadline_text, text, (size_t)n + 1);
+	memcpy(j->r->deadline_text, text, n + 1);
 	j->r->deadline = t->ends;
 	return 0;
 }

@@ -270,6 +270,33 @@ int store_activity_set_timer(store *s, long long activity_id, const store_timer 
 	                   (long long)(timer->advance != 0), activity_id);
 }
 
+/* store__each's row of the running timers. */
+struct running {
+	int (*fn)(void *ctx, const char *code, const char *slug, long long ends);
+	void *ctx;
+};
+
+static int running_row(void *ctx, sqlite3_stmt *st)
+{
+	struct running *r = ctx;
+	return r->fn(r->ctx, (const char *)sqlite3_column_text(st, 0),
+	             (const char *)sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2));
+}
+
+int store_running_timers(store *s,
+                         int (*fn)(void *ctx, const char *code, const char *slug, long long ends),
+                         void *ctx)
+{
+	struct running r = {fn, ctx};
+	return store__each(s,
+	                   store__query(s,
+	                                "SELECT s.code, a.slug, a.timer_ends FROM activity a"
+	                                " JOIN seminar s ON s.id = a.seminar_id"
+	                                " WHERE a.timer_ends IS NOT NULL AND a.archived IS NULL",
+	                                ""),
+	                   running_row, &r);
+}
+
 int store_contribution_add(store *s, long long board_id, long long participant_id,
                            long long parent_id, const char *text, const char *author,
                            store_added *out)

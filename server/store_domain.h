@@ -132,6 +132,12 @@ int store_attendance_add(store *s, long long participant_id, long long activity_
 int store_activity_set_state(store *s, long long activity_id, vocab_activity_state state);
 /* Sets an activity's timer. */
 int store_activity_set_timer(store *s, long long activity_id, const store_timer *timer);
+/* Calls fn(ctx, code, slug, ends) for every running timer of an activity
+ * in a programme (the seminar's join code, the activity's slug, when it
+ * ends); fn returns 0 to go on. One statement. */
+int store_running_timers(store *s,
+                         int (*fn)(void *ctx, const char *code, const char *slug, long long ends),
+                         void *ctx);
 
 /* What the store gave a new contribution. */
 typedef struct store_added {

@@ -713,6 +713,21 @@ int turn_at(turn *t, long long at, const seminar_principal *who, const char *tex
 	return 0;
 }
 
+/* store_running_timers' callback: one timer's end scheduled. */
+static int resume_one(void *ctx, const char *code, const char *slug, long long ends)
+{
+	char text[256];
+
+	if (seminar_timer_end_message(code, slug, ends, text, sizeof text))
+		return 0;
+	return turn_at(ctx, ends * 1000, NULL, text);
+}
+
+int turn_resume_timers(turn *t)
+{
+	return store_running_timers(t->st, resume_one, t);
+}
+
 void turn_tick(turn *t)
 {
 	long long now = turn_now(t);

@@ -273,6 +273,29 @@ static void refusals(void **state)
 	}
 }
 
+/* A server started again schedules the ends of the timers that run. */
+static void a_restart_resumes_the_running_timers(void **state)
+{
+	struct world *w = *state;
+	char st[32];
+
+	json_decref(send(w, "set_state", ",\"state\":\"writing\""));
+	json_decref(send(w, "timer_set", ",\"seconds\":60,\"advance\":true"));
+	json_decref(send(w, "timer_start", ""));
+	turnh_free(w->h); /* the server stops: its deadlines go with it */
+	w->h = turnh_new(w->f.st);
+	assert_non_null(w->h);
+	turnh_set_clock(w->h, T0 + 1000000LL);
+	w->console = turnh_client(w->h);
+	turn *t = turnh_turn(w->h);
+	assert_int_equal(turn_next_deadline(t), -1);
+	assert_int_equal(turn_resume_timers(t), 0);
+	assert_int_equal(turn_next_deadline(t), T0 + 60000000LL);
+	turnh_set_clock(w->h, T0 + 60000000LL);
+	turn_tick(t);
+	assert_string_equal(phase(w, st, sizeof st), "reveal");
+}
+
 /* A watch's reply says the server's time, snapshot or catch-up. */
 static void a_watch_says_the_servers_time(void **state)
 {
@@ -302,6 +325,7 @@ int main(void)
 		T(set_start_pause_add_stop),
 		T(at_zero_the_activity_moves_on_when_chosen),
 		T(refusals),
+		T(a_restart_resumes_the_running_timers),
 		T(a_watch_says_the_servers_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
