@@ -334,6 +334,7 @@ static const char *const migrations[] = {
 
 /* The numbers of the migrations that rebuild a table (REBUILD, or its
  * steps written out). */
+/* 10: the phases' (migration 11 once migration 10 is merged before it). */
 static const int rebuilding[] = {6, 7, 10};
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { Server, Report, SOURCE_DIR, runScript, openPage, atelierCall, axeStep, until, watchPage } from './lib.mjs';
 
 const WAIT_MS = 15000;
-const DEADLINE_MS = 110000;
+const DEADLINE_MS = 170000;
 const CODE = 'PHASES';
 const ACTIVITY = 'demain';
 const SECRET_A = 'Un potager partagé au pied des immeubles, tenu avec les parents';
