@@ -56,6 +56,19 @@ static const command table[] = {
 	 FACILITATORS, 1, 0, RATE_KEY},
 	{PROTO_MOVE, "move", KEYED | F(CONTRIBUTION) | F(BOARD), F(ACTIVITY) | F(SEEN), 0,
 	 seminar_do_move, FACILITATORS, 1, 0, RATE_KEY},
+	/* An activity's timer (seminar_timer.c); its end is the core's. */
+	{PROTO_TIMER_SET, "timer_set", KEYED | F(ACTIVITY) | F(SECONDS), F(ADVANCE), 0,
+	 seminar_do_timer_set, FACILITATORS, 1, 0, RATE_KEY},
+	{PROTO_TIMER_START, "timer_start", KEYED | F(ACTIVITY), 0, 0, seminar_do_timer_start,
+	 FACILITATORS, 1, 0, RATE_KEY},
+	{PROTO_TIMER_PAUSE, "timer_pause", KEYED | F(ACTIVITY), 0, 0, seminar_do_timer_pause,
+	 FACILITATORS, 1, 0, RATE_KEY},
+	{PROTO_TIMER_ADD, "timer_add", KEYED | F(ACTIVITY), 0, 0, seminar_do_timer_add,
+	 FACILITATORS, 1, 0, RATE_KEY},
+	{PROTO_TIMER_STOP, "timer_stop", KEYED | F(ACTIVITY), 0, 0, seminar_do_timer_stop,
+	 FACILITATORS, 1, 0, RATE_KEY},
+	{PROTO_TIMER_END, "timer_end", ID | F(CODE) | F(ACTIVITY), 0, 0, seminar_do_timer_end,
+	 ROLE_SYSTEM, 1, 0, RATE_KEY},
 };
 
 #define NROWS (sizeof table / sizeof table[0])

@@ -20,7 +20,6 @@
 int seminar_do_set_state(struct seminar_job *j)
 {
 	store_activity a;
-	store_seminar_info *now = NULL;
 	long long sid = 0;
 	int state, rc = seminar__facilitated(j, &sid);
 
@@ -29,15 +28,36 @@ int seminar_do_set_state(struct seminar_job *j)
 		return rc;
 	if ((state = vocab_activity_find(j->m->state)) < 0)
 		return seminar__refuse(j, PROTO_ERR_BAD_FIELD, "state: not a state");
-	if ((int)a.state != state &&
-	    (rc = store_activity_set_state(j->st, a.id, (vocab_activity_state)state)))
+	if (!(a.phases & VOCAB_PHASE(state)))
+		return seminar__refuse(j, PROTO_ERR_ACTIVITY_STATE,
+		                       "state: not one of this activity's phases");
+	return seminar__set_state(j, sid, &a, (vocab_activity_state)state);
+}
+
+int seminar__set_state(struct seminar_job *j, long long sid, const store_activity *a,
+                       vocab_activity_state state)
+{
+	int rc;
+
+	if (a->state != state && (rc = store_activity_set_state(j->st, a->id, state)))
 		return rc;
-	if ((rc = store_seminar_get(j->st, sid, a.id, &now)) || !now->nactivities) {
+	return seminar__activity_changed(j, sid, a->id, a->state != state);
+}
+
+int seminar__activity_changed(struct seminar_job *j, long long sid, long long activity_id,
+                              int emit)
+{
+	store_seminar_info *now = NULL;
+	int rc;
+
+	if ((rc = store_seminar_get(j->st, sid, activity_id, &now)) || !now->nactivities) {
 		store_seminar_info_free(now);
 		return rc && rc != STORE_NOT_FOUND ? rc : STORE_ERR;
 	}
-	if ((int)a.state != state)
+	if (emit)
 		rc = seminar__emit(j, sid, 0, NULL, &now->activities[0]);
+	free(j->reply);
+	j->reply = NULL;
 	if (!rc && !(j->reply = view_ack_activity(j->m->id, &now->activities[0])))
 		rc = STORE_ERR;
 	store_seminar_info_free(now);

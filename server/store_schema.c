@@ -321,10 +321,67 @@ static const char *const migrations[] = {
 	"CREATE INDEX audit_contribution ON audit(contribution_id, id);"
 	"CREATE INDEX audit_request ON audit(seminar_id, client_id);"
 	"CREATE INDEX audit_undoes ON audit(undoes) WHERE undoes IS NOT NULL;",
+
+	/* 11: an
+	 * activity's phases (vocab.h): private writing, reveal, voting with
+	 * hidden tallies and results join the four states, and a definition
+	 * may choose an activity's phases ("phases": the chosen ones' names,
+	 * in the order of a day, separated by a space; NULL: none chosen,
+	 * today's four). Each activity has a timer (timer_*: its duration
+	 * and the time left in ms, when it ends while it runs, in the
+	 * server's clock, and whether the activity then moves on to its next
+	 * phase; a duration of 0: none). A vote is logged as a change of a
+	 * tally ("tally"),
+	 * which reaches only those who see the tallies. The two tables are
+	 * rebuilt (REBUILD's steps, the columns named: the activity's gains
+	 * one): every row stays as it is, and every activity keeps today's
+	 * phases. */
+	"CREATE TABLE activity__new ("
+	"  id INTEGER PRIMARY KEY,"
+	"  seminar_id INTEGER NOT NULL REFERENCES seminar(id),"
+	"  slug TEXT NOT NULL,"
+	"  position INTEGER NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  question TEXT NOT NULL DEFAULT '',"
+	"  template TEXT NOT NULL DEFAULT 'open',"
+	"  state TEXT NOT NULL DEFAULT 'prepared'"
+	"    CHECK (state IN ('prepared', 'open', 'writing', 'reveal', 'voting',"
+	"                     'blind_voting', 'results', 'closed')),"
+	"  vote_budget INTEGER NOT NULL DEFAULT 0,"
+	"  animators TEXT NOT NULL DEFAULT '[]',"
+	"  archived TEXT,"
+	"  phases TEXT,"
+	"  timer_duration INTEGER NOT NULL DEFAULT 0,"
+	"  timer_left INTEGER NOT NULL DEFAULT 0,"
+	"  timer_ends INTEGER,"
+	"  timer_advance INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE (seminar_id, slug));"
+	"INSERT INTO activity__new (id, seminar_id, slug, position, title, question, template,"
+	"  state, vote_budget, animators, archived)"
+	"  SELECT id, seminar_id, slug, position, title, question, template, state,"
+	"  vote_budget, animators, archived FROM activity;"
+	"DROP TABLE activity;"
+	"ALTER TABLE activity__new RENAME TO activity;"
+	"CREATE UNIQUE INDEX activity_position ON activity(seminar_id, position)"
+	"  WHERE archived IS NULL;"
+	"CREATE TABLE event__new ("
+	"  seminar_id INTEGER NOT NULL REFERENCES seminar(id),"
+	"  seq INTEGER NOT NULL,"
+	"  activity_id INTEGER REFERENCES activity(id),"
+	"  payload TEXT,"
+	"  key_id INTEGER REFERENCES key(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('contribution', 'activity', 'tally')),"
+	"  object_id INTEGER,"
+	"  PRIMARY KEY (seminar_id, seq)) WITHOUT ROWID;"
+	"INSERT INTO event__new SELECT * FROM event;"
+	"DROP TABLE event;"
+	"ALTER TABLE event__new RENAME TO event;",
 };
 
-/* The numbers of the migrations that rebuild a table (REBUILD). */
-static const int rebuilding[] = {6, 7, 10};
+/* The numbers of the migrations that rebuild a table (REBUILD, or its
+ * steps written out). */
+/* 10: moderation's; 11: the phases'. */
+static const int rebuilding[] = {6, 7, 10, 11};
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -67,7 +67,7 @@ test('protocol.js: every activity state has its row of capabilities, and only th
   for (const s of P.ACTIVITY_STATES) {
     const row = P.CAPABILITIES[s];
     assert.ok(Object.isFrozen(row), s);
-    assert.deepEqual(Object.keys(row).sort(), ['edit', 'post', 'ranked', 'tallies', 'texts', 'vote'], s);
+    assert.deepEqual(Object.keys(row).sort(), ['edit', 'post', 'ranked', 'tallies', 'texts', 'vote', 'voters'], s);
     for (const v of Object.values(row)) assert.equal(typeof v, 'boolean', s);
   }
 });

@@ -84,9 +84,9 @@ static char *protocol_js(void)
 	for (int s = 0; s < VOCAB_ACTIVITY_STATES; s++) {
 		const vocab_activity_row *r = vocab_activity((vocab_activity_state)s);
 		put(&b, &n,
-		    "  %s: Object.freeze({ post: %s, vote: %s, edit: %s, texts: %s, tallies: %s, ranked: %s })%s\n",
+		    "  %s: Object.freeze({ post: %s, vote: %s, edit: %s, texts: %s, tallies: %s, ranked: %s, voters: %s })%s\n",
 		    r->name, yes(r->may_post), yes(r->may_vote), yes(r->may_edit),
-		    yes(r->texts_shown), yes(r->tallies_shown), yes(r->ranked),
+		    yes(r->texts_shown), yes(r->tallies_shown), yes(r->ranked), yes(r->voters_shown),
 		    s + 1 < VOCAB_ACTIVITY_STATES ? "," : "");
 	}
 	put(&b, &n, "});\n\n/* Contribution states: shown to everyone, or not. */\n");

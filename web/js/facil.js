@@ -39,6 +39,7 @@ import { SORTS, FILTERS, sortOf, boardRows } from './facil-list.js';
 import { bindShortcuts, renderShortcuts } from './facil-keys.js';
 import { GroupCounts, createGroupsView, updateGroupsView } from './facil-groups.js';
 import { bindModeration, createTools, drawTools, removed } from './facil-moderation.js';
+import { createTimerView, updateTimerView } from './facil-timer.js';
 import { ACTIVITY_STATES, EXPORT_FORMATS } from './protocol.js';
 
 const CREDENTIALS = 'atelier.facil';
@@ -315,6 +316,15 @@ function setState(activityId, s) {
       if (err) notice(errorText(err.code));
       else if (reply.activity) announce(t('facil.state_done', { title: reply.activity.title, state: stateText(reply.activity.state) }));
     });
+}
+
+/* A timer command (facil-timer.js) about the activity shown. */
+function timerCommand(type, fields) {
+  const activityId = ui.activity.dataset.key;
+  if (!activityId) return;
+  notice(null);
+  facilitator(type, Object.assign({ activity: activityId }, fields), 'activity:' + activityId,
+    activityPart(activityId));
 }
 
 /* Hides (hide true) or shows the contributions ids, those not already
@@ -604,7 +614,10 @@ function updateActivity(a) {
     setText(button, t('facil.set_' + s));
     button.setAttribute('aria-pressed', a.state === s ? 'true' : 'false');
     button.disabled = busy;
+    /* the phases its definition chose (an older server sends none) */
+    show(button, !a.phases || a.phases.indexOf(s) >= 0);
   });
+  updateTimerView(ui.timer, a, busy);
   ui.project.href = 'ecran.html?code=' + encodeURIComponent(state.get('creds').code) + '&activite=' + encodeURIComponent(a.id);
   setText(ui.project, t('facil.project'));
   ui.project.setAttribute('aria-label', t('facil.project_label', { title: a.title }));
@@ -785,9 +798,13 @@ function init() {
     'loginButton', 'loginError', 'loginWait', 'console', 'joinCode', 'joinUrl', 'exportButtons', 'exportStatus',
     'navList', 'activity', 'activityTitle', 'activityState', 'activityCount', 'activityQuestion', 'stateButtons',
     'project', 'sort', 'filter', 'search', 'viewForm', 'selectionCount', 'hideSelected', 'showSelected',
-    'clearSelection', 'boards', 'shortcutList', 'groupsSlot']);
+    'clearSelection', 'boards', 'shortcutList', 'groupsSlot', 'timerSlot']);
   ui.groups = createGroupsView();
   ui.groupsSlot.appendChild(ui.groups);
+  ui.timer = createTimerView(timerCommand, function () {
+    return state.get('client') ? state.get('client').serverOffset : 0;
+  });
+  ui.timerSlot.appendChild(ui.timer);
   bindLang();
   state.subscribe(onFrame(draw));
   i18n.onLangChange(function () {

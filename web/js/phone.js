@@ -31,6 +31,7 @@ import { renderStatus, renderState, bindLang, setTitle, capabilities } from './u
 import { profile, saveProfile, importJoined, takeEarly, groupChoice, saveGroupChoice } from './join.js';
 import { fillGroups, chooseGroup } from './phone-group.js';
 import { LIMITS, ACTIVITY_STATES, CAPABILITIES, CONTRIBUTION_STATES, TRANSIENT } from './protocol.js';
+import { drawTimer, TICK_MS } from './timer.js';
 
 /* The joined phone's modules, once loaded: Model, shown, AtelierClient,
  * CONNECTED, Outbox, newId, createBoard, createCompose. */
@@ -636,13 +637,18 @@ function renderActivity(marked, all) {
     setText(ui.activityQuestion, a.question || '');
     show(ui.activityQuestion, !!a.question);
     renderState(ui.activityState, a.state);
+    drawActivityTimer();
     renderBoardTabs(a, board.id);
     setText(ui.boardPrompt, board.prompt || '');
     show(ui.boardPrompt, !!board.prompt);
     setText(ui.votesLeft, canVote ? tn('phone.votes_left', left) : '');
     show(ui.votesLeft, canVote);
-    setText(ui.stateNote, canPost ? '' : t('phone.note_' + a.state));
-    show(ui.stateNote, !canPost);
+    /* Private writing (post, but no text of the others) says so too. */
+    const note = !canPost ? t('phone.note_' + a.state) : can.texts ? '' : t('phone.private_note');
+    setText(ui.stateNote, note);
+    show(ui.stateNote, note !== '');
+    /* The results: the cards by votes are numbered (phone.css). */
+    ui.boardList.classList.toggle('ranked', !!can.ranked && !!can.tallies && state.get('sort') === 'votes');
     page.compose.render({ activity: a.id, board: board.id, kind: board.kind,
       canWrite: canPost, signature: signature() });
     ui.sortRecent.setAttribute('aria-pressed', state.get('sort') === 'recent' ? 'true' : 'false');
@@ -707,15 +713,24 @@ function bind() {
     'joinName', 'joinStructure', 'joinError', 'connecting', 'activitiesView', 'activitiesHeading',
     'activityList', 'noActivity', 'profileForm', 'profileName', 'profileStructure', 'leave',
     'groupForm', 'groupSelect', 'profileGroupRow', 'profileGroup',
-    'activityView', 'back', 'activityTitle', 'activityQuestion', 'activityState', 'votesLeft',
+    'activityView', 'back', 'activityTitle', 'activityQuestion', 'activityState', 'timer', 'votesLeft',
     'boardTabs', 'boardPrompt', 'stateNote', 'sortRecent', 'sortVotes', 'boardList',
     'boardMore', 'boardEmpty', 'sign']);
+}
+
+/* The timer of the activity shown, counted down from the server's clock
+ * (timer.js): drawn with its head and again every TICK_MS. */
+function drawActivityTimer() {
+  const client = state.get('client');
+  const a = state.get('activity') && state.get('model') ? state.get('model').activity(state.get('activity')) : null;
+  drawTimer(ui.timer, a, client ? client.serverOffset : 0);
 }
 
 function init() {
   bind();
   bindLang();
   state.subscribe(onFrame(draw));
+  setInterval(drawActivityTimer, TICK_MS);
   i18n.onLangChange(function () { state.mark([ALL, 'lang']); });
 
   const p = profile();

@@ -20,13 +20,17 @@ export const LIMITS = Object.freeze({
 });
 
 /* Activity states, in the order of a day, with what each allows. */
-export const ACTIVITY_STATES = Object.freeze(['prepared', 'open', 'voting', 'closed']);
+export const ACTIVITY_STATES = Object.freeze(['prepared', 'open', 'writing', 'reveal', 'voting', 'blind_voting', 'results', 'closed']);
 
 export const CAPABILITIES = Object.freeze({
-  prepared: Object.freeze({ post: false, vote: false, edit: false, texts: true, tallies: true, ranked: false }),
-  open: Object.freeze({ post: true, vote: true, edit: true, texts: true, tallies: true, ranked: false }),
-  voting: Object.freeze({ post: false, vote: true, edit: false, texts: true, tallies: true, ranked: true }),
-  closed: Object.freeze({ post: false, vote: false, edit: false, texts: true, tallies: true, ranked: true })
+  prepared: Object.freeze({ post: false, vote: false, edit: false, texts: true, tallies: true, ranked: false, voters: false }),
+  open: Object.freeze({ post: true, vote: true, edit: true, texts: true, tallies: true, ranked: false, voters: false }),
+  writing: Object.freeze({ post: true, vote: false, edit: true, texts: false, tallies: false, ranked: false, voters: false }),
+  reveal: Object.freeze({ post: false, vote: false, edit: false, texts: true, tallies: false, ranked: false, voters: false }),
+  voting: Object.freeze({ post: false, vote: true, edit: false, texts: true, tallies: true, ranked: true, voters: false }),
+  blind_voting: Object.freeze({ post: false, vote: true, edit: false, texts: true, tallies: false, ranked: false, voters: true }),
+  results: Object.freeze({ post: false, vote: false, edit: false, texts: true, tallies: true, ranked: true, voters: false }),
+  closed: Object.freeze({ post: false, vote: false, edit: false, texts: true, tallies: true, ranked: true, voters: false })
 });
 
 /* Contribution states: shown to everyone, or not. */
