@@ -44,6 +44,31 @@ static const command table[] = {
 	 1, 0, RATE_KEY},
 	{PROTO_GROUP_COUNTS, "group_counts", KEYED, 0, 0, seminar_do_group_counts, FACILITATORS, 0,
 	 0, RATE_KEY},
+	/* Moderation with nothing lost: each change is audited (seminar_moderation.c). */
+	{PROTO_REPHRASE, "rephrase", KEYED | F(CONTRIBUTION) | F(TEXT), F(SEEN), 0,
+	 seminar_do_rephrase, FACILITATORS, 1, 0, RATE_KEY},
+	{PROTO_UNDO, "undo", KEYED | F(ENTRY), 0, 0, seminar_do_undo, FACILITATORS, 1, 0, RATE_KEY},
+	{PROTO_HISTORY, "history", KEYED | F(CONTRIBUTION), 0, 0, seminar_do_history, FACILITATORS,
+	 0, 0, RATE_KEY},
+	{PROTO_REMOVE, "remove", KEYED | F(CONTRIBUTION), F(SEEN), 0, seminar_do_remove,
+	 FACILITATORS, 1, 0, RATE_KEY},
+	{PROTO_RESTORE, "restore", KEYED | F(CONTRIBUTION), F(SEEN), 0, seminar_do_restore,
+	 FACILITATORS, 1, 0, RATE_KEY},
+	{PROTO_MOVE, "move", KEYED | F(CONTRIBUTION) | F(BOARD), F(ACTIVITY) | F(SEEN), 0,
+	 seminar_do_move, FACILITATORS, 1, 0, RATE_KEY},
+	/* An activity's timer (seminar_timer.c); its end is the core's. */
+	{PROTO_TIMER_SET, "timer_set", KEYED | F(ACTIVITY) | F(SECONDS), F(ADVANCE), 0,
+	 seminar_do_timer_set, FACILITATORS, 1, 0, RATE_KEY},
+	{PROTO_TIMER_START, "timer_start", KEYED | F(ACTIVITY), 0, 0, seminar_do_timer_start,
+	 FACILITATORS, 1, 0, RATE_KEY},
+	{PROTO_TIMER_PAUSE, "timer_pause", KEYED | F(ACTIVITY), 0, 0, seminar_do_timer_pause,
+	 FACILITATORS, 1, 0, RATE_KEY},
+	{PROTO_TIMER_ADD, "timer_add", KEYED | F(ACTIVITY), 0, 0, seminar_do_timer_add,
+	 FACILITATORS, 1, 0, RATE_KEY},
+	{PROTO_TIMER_STOP, "timer_stop", KEYED | F(ACTIVITY), 0, 0, seminar_do_timer_stop,
+	 FACILITATORS, 1, 0, RATE_KEY},
+	{PROTO_TIMER_END, "timer_end", ID | F(CODE) | F(ACTIVITY), 0, 0, seminar_do_timer_end,
+	 ROLE_SYSTEM, 1, 0, RATE_KEY},
 };
 
 #define NROWS (sizeof table / sizeof table[0])

@@ -18,6 +18,7 @@
 #include "digest.h"
 #include "i18n.h"
 #include "text.h"
+#include "vocab.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -56,7 +57,7 @@ static const char *const seminar_fields[] = {
 	"description", "groups", "activities", NULL};
 static const char *const activity_fields[] = {
 	"id", "title", "question", "template", "animators", "vote_budget",
-	"boards", NULL};
+	"boards", "phases", NULL};
 static const char *const board_fields[] = {"id", "title", "prompt", "kind", NULL};
 static const char *const group_fields[] = {"id", "label", NULL};
 static const char *const templates[] = {
@@ -563,6 +564,46 @@ static int check_vote_budget(check *c, json_t *act, const char *base)
 	return 0;
 }
 
+/* phases: optional array of the activity's phases (vocab.h), each once,
+ * in the order of a day; the phases every activity has (prepared,
+ * closed) are not named. Absent: the usual ones, and it stays absent. */
+static int check_phases(check *c, json_t *act, const char *base)
+{
+	char where[PATH_LEN], item[PATH_LEN], shown[QUOTE_CHARS * 4 + 8], expected[REASON_LEN];
+	const char *names[VOCAB_ACTIVITY_STATES + 1];
+	size_t n = 0;
+	json_t *list;
+	int last = -1;
+
+	if (!json_object_get(act, "phases"))
+		return 0;
+	for (int k = 0; k < VOCAB_ACTIVITY_STATES; k++)
+		if (!vocab_activity((vocab_activity_state)k)->always)
+			names[n++] = vocab_activity((vocab_activity_state)k)->name;
+	names[n] = NULL;
+	if (array_field(c, act, base, "phases", n, 1, &list) < 0)
+		return -1;
+	field_path(where, sizeof where, base, "phases");
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		json_t *v = json_array_get(list, i);
+		int k;
+		item_path(item, sizeof item, where, i);
+		if (!json_is_string(v))
+			return fail(c, item, "defn.err.type_string", NULL, NULL, NULL);
+		quote(shown, sizeof shown, json_string_value(v), QUOTE_CHARS);
+		join_list(expected, sizeof expected, names);
+		if (!in_list(json_string_value(v), names))
+			return fail(c, item, "defn.err.bad_value", shown, expected, NULL);
+		k = vocab_activity_find(json_string_value(v));
+		if (k == last)
+			return fail(c, item, "defn.err.phase_twice", shown, NULL, NULL);
+		if (k < last)
+			return fail(c, item, "defn.err.phase_order", shown, expected, NULL);
+		last = k;
+	}
+	return 0;
+}
+
 /* One activity, at where. */
 static int check_activity(check *c, json_t *act, const char *where)
 {
@@ -571,7 +612,8 @@ static int check_activity(check *c, json_t *act, const char *where)
 	    text_field(c, act, where, "question", MAX_QUESTION, MULTI_LINE, OPTIONAL) < 0 ||
 	    choice_field(c, act, where, "template", templates, NULL, &name) < 0 ||
 	    check_animators(c, act, where) < 0 ||
-	    check_vote_budget(c, act, where) < 0)
+	    check_vote_budget(c, act, where) < 0 ||
+	    check_phases(c, act, where) < 0)
 		return -1;
 	if (strcmp(name, "custom") == 0)
 		return check_custom_boards(c, act, where);
@@ -875,6 +917,7 @@ static void make_activity(struct defn_mem *m, json_t *a, defn_activity *out, siz
                           size_t *nn)
 {
 	json_t *list = json_object_get(a, "animators"), *boards = json_object_get(a, "boards");
+	json_t *phases = json_object_get(a, "phases");
 
 	*out = (defn_activity){
 		.id = keep(m, json_object_get(a, "id"), ""),
@@ -886,6 +929,11 @@ static void make_activity(struct defn_mem *m, json_t *a, defn_activity *out, siz
 		.boards = &m->boards[*nb],
 		.nboards = items(a, "boards"),
 	};
+	for (size_t j = 0; j < items(a, "phases"); j++) {
+		int k = vocab_activity_find(json_string_value(json_array_get(phases, j)));
+		if (k >= 0)
+			out->phases |= VOCAB_PHASE(k);
+	}
 	for (size_t j = 0; j < items(a, "animators"); j++) {
 		const char *t = keep(m, json_array_get(list, j), NULL);
 		if (t) {

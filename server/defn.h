@@ -40,6 +40,8 @@ typedef struct defn_activity {
 	const char *const *animators; /* nanimators roles */
 	size_t nanimators;
 	long long vote_budget;
+	unsigned phases; /* the phases chosen: VOCAB_PHASE() bits of vocab.h's
+	                  * states; 0 when none (the usual ones) */
 	const defn_board *boards; /* in their order */
 	size_t nboards;
 } defn_activity;
@@ -80,6 +82,7 @@ void defn_free(defn_seminar *d);
  *     "groups": [ { "id": slug, "label" } ] | absent (0 to 12, ids unique),
  *     "activities": [ { "id": slug, "title", "question", "template",
  *        "animators": [string], "vote_budget": int 0..50,
+ *        "phases": [state name, in the order of a day] | absent,
  *        "boards": [ { "id": slug, "title", "prompt", "kind": "notes" |
  *                      "orientations" } ] } ] }
  * On failure returns -1 and writes into err[err_len] one sentence of the

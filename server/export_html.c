@@ -178,7 +178,7 @@ static void list(void *ctx, export_text *t, int depth, int ordered)
 }
 
 static void item(void *ctx, export_text *t, int depth, long long number,
-                 const char *text, const char *votes, const char *author)
+                 const char *text, const char *votes, const char *author, const char *mark)
 {
 	(void)ctx;
 	(void)depth;
@@ -189,6 +189,10 @@ static void item(void *ctx, export_text *t, int depth, long long number,
 	if (author) {
 		export_text_put(t, " — ");
 		element(t, "span", "author", author);
+	}
+	if (mark) {
+		export_text_put(t, " — ");
+		element(t, "em", "rephrased", mark);
 	}
 }
 

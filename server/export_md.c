@@ -119,7 +119,7 @@ static void table_end(void *ctx, export_text *t)
 /* "- text — 7 votes — *author*", or "1. **title** — 7 votes" for an
  * orientation; later lines of the text continue under the marker. */
 static void item(void *ctx, export_text *t, int depth, long long number,
-                 const char *text, const char *votes, const char *author)
+                 const char *text, const char *votes, const char *author, const char *mark)
 {
 	md *s = ctx;
 	char marker[32];
@@ -146,6 +146,11 @@ static void item(void *ctx, export_text *t, int depth, long long number,
 	if (author) {
 		export_text_put(t, " — *");
 		export_text_md(t, author, NULL);
+		export_text_put(t, "*");
+	}
+	if (mark) {
+		export_text_put(t, " — *");
+		export_text_md(t, mark, NULL);
 		export_text_put(t, "*");
 	}
 	export_text_put(t, "\n");

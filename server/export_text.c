@@ -623,7 +623,9 @@ static void item(const export_markup *m, void *ctx, export_text *t, int depth,
 
 	export_text_votes(t->cat, export_text_int(c, "votes"), votes, sizeof votes);
 	m->item(ctx, t, depth, number, export_text_str(c, "text"), votes,
-	        export_text_blank(author) ? NULL : author);
+	        export_text_blank(author) ? NULL : author,
+	        json_is_string(json_object_get(c, "original")) ? i18n("export.rephrased", t->cat)
+	                                                        : NULL);
 }
 
 /* The visible example actions of orientation o, under their label, as a

@@ -147,11 +147,14 @@ typedef struct export_markup {
 	void (*table_end)(void *ctx, export_text *t);
 	/* Lists nest at most one level (depth 0 and 1). number is 1, 2, ... in
 	 * an ordered list and 0 in a bulleted one. author is NULL when the
-	 * contribution has none or a blank one (export_text_blank). Inside
+	 * contribution has none or a blank one (export_text_blank); mark is
+	 * « reformulée » (export.rephrased) for a contribution a facilitator
+	 * reworded, else NULL. Inside
 	 * an item, label() and a list of depth + 1 may come before item_end. */
 	void (*list)(void *ctx, export_text *t, int depth, int ordered);
 	void (*item)(void *ctx, export_text *t, int depth, long long number,
-	             const char *text, const char *votes, const char *author);
+	             const char *text, const char *votes, const char *author,
+	             const char *mark);
 	void (*label)(void *ctx, export_text *t, int depth, const char *text);
 	void (*item_end)(void *ctx, export_text *t, int depth);
 	void (*list_end)(void *ctx, export_text *t, int depth, int ordered);

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit.h"
 #include "groups.h"
 #include "vocab.h"
 
@@ -32,8 +33,9 @@ static const struct synthesis_row {
 	[VOCAB_HIDDEN] = {1, 0},
 	[VOCAB_MERGED] = {1, 0},
 	[VOCAB_DELETED] = {0, 0},
+	[VOCAB_REMOVED] = {1, 0},
 };
-_Static_assert(VOCAB_CONTRIBUTION_STATES == 5,
+_Static_assert(VOCAB_CONTRIBUTION_STATES == 6,
                "a new contribution state needs its row in export_view.c's by_state");
 
 static const struct synthesis_row *row_of(vocab_contribution_state s)
@@ -335,6 +337,7 @@ static json_t *contribution(const store_synthesis_contribution *c)
 	bad |= set(o, "votes", json_integer(c->votes));
 	bad |= set(o, "created", text(c->created));
 	bad |= set(o, "edited", json_boolean(c->edited));
+	bad |= set(o, "original", text_or_null(c->original));
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -503,6 +506,7 @@ int export_view_build(const store_synthesis *syn, const char *generated, json_t 
 		bad |= set(doc, "seminar", seminar);
 		bad |= set(doc, "totals", totals);
 		bad |= set(doc, "activities", acts);
+		bad |= set(doc, "audit", audit_json(syn->audit));
 		seminar = totals = acts = NULL; /* the document's, even on failure */
 	}
 	view_clear(&v);

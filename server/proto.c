@@ -47,6 +47,8 @@ static const char *const error_names[PROTO_ERR__COUNT] = {
 	[PROTO_ERR_RATE_LIMITED] = "rate_limited",
 	[PROTO_ERR_FORBIDDEN] = "forbidden",
 	[PROTO_ERR_STALE] = "stale",
+	[PROTO_ERR_UNKNOWN_ENTRY] = "unknown_entry",
+	[PROTO_ERR_OTHER_ACTIVITY] = "other_activity",
 };
 
 const char *proto_type_name(proto_type t)
@@ -108,6 +110,9 @@ static const struct field_spec fields[PROTO_F__COUNT] = {
 	[PROTO_F_ACTIONS] = {"actions", CHECK_ACTIONS, PROTO_MAX_ACTION_CHARS},
 	[PROTO_F_ATTEND] = {"attend", CHECK_FLAG, 0},
 	[PROTO_F_SEEN] = {"seen", CHECK_COUNT, 0},
+	[PROTO_F_ENTRY] = {"entry", CHECK_POSITIVE, 0},
+	[PROTO_F_SECONDS] = {"seconds", CHECK_POSITIVE, 0},
+	[PROTO_F_ADVANCE] = {"advance", CHECK_FLAG, 0},
 };
 
 const char *proto_field_name(proto_field f)
@@ -155,6 +160,8 @@ static void msg_reset(proto_msg *m)
 	m->parent = -1;
 	m->since = -1;
 	m->seen = -1;
+	m->entry = -1;
+	m->seconds = -1;
 }
 
 void proto_msg_clear(proto_msg *m)
@@ -193,6 +200,8 @@ static long long *int_slot(proto_msg *m, proto_field f)
 	case PROTO_F_PARENT: return &m->parent;
 	case PROTO_F_SINCE: return &m->since;
 	case PROTO_F_SEEN: return &m->seen;
+	case PROTO_F_ENTRY: return &m->entry;
+	case PROTO_F_SECONDS: return &m->seconds;
 	default: return NULL;
 	}
 }
@@ -351,7 +360,7 @@ static int check_field(struct parse *p, proto_field f, json_t *v, size_t limit)
 	case CHECK_FLAG:
 		if (!json_is_boolean(v))
 			return fail(p, PROTO_ERR_BAD_FIELD, "%s: not true or false", fs->name);
-		p->m->attend = json_is_true(v);
+		*(f == PROTO_F_ADVANCE ? &p->m->advance : &p->m->attend) = json_is_true(v);
 		return 0;
 	}
 
@@ -364,7 +373,7 @@ static int check_field(struct parse *p, proto_field f, json_t *v, size_t limit)
 			return 0;
 		}
 		return fail(p, PROTO_ERR_BAD_FIELD,
-		            "state: not prepared, open, voting or closed");
+		            "state: not a state of an activity");
 	}
 	case CHECK_LABEL:
 	case CHECK_TEXT:
@@ -608,6 +617,22 @@ char *proto_encode_reply_head(const char *type, const char *re)
 
 	if (n)
 		s[n - 1] = ','; /* {"type":..,"re":..} -> {"type":..,"re":.., */
+	return s;
+}
+
+char *proto_encode_synced_head(const char *re, long long now)
+{
+	char *head = proto_encode_reply_head("synced", re), *s;
+	size_t n = head ? strlen(head) : 0;
+
+	if (!head || now <= 0)
+		return head;
+	s = realloc(head, n + 32);
+	if (!s) {
+		free(head);
+		return NULL;
+	}
+	snprintf(s + n, 32, "\"now\":%lld,", now);
 	return s;
 }
 

@@ -37,7 +37,20 @@ typedef enum proto_type {
 	PROTO_SET_STATE, /* facilitator: activity state */
 	PROTO_HIDE,      /* facilitator: hide a contribution */
 	PROTO_SHOW,      /* facilitator: show it again */
-	PROTO_GROUP_COUNTS /* facilitator: participation per stakeholder group */
+	PROTO_GROUP_COUNTS, /* facilitator: participation per stakeholder group */
+	/* Moderation (docs/PROTOCOL.md, "Moderation"). */
+	PROTO_REPHRASE,  /* facilitator: reword a contribution, the original kept */
+	PROTO_UNDO,      /* facilitator: undo one change of the audit trail */
+	PROTO_HISTORY,   /* facilitator: a contribution's audit trail */
+	PROTO_REMOVE,    /* facilitator: remove a contribution (soft delete) */
+	PROTO_RESTORE,   /* facilitator: restore a removed contribution */
+	PROTO_MOVE,      /* facilitator: move a contribution to another board */
+	PROTO_TIMER_SET,   /* facilitator: an activity's timer, its duration */
+	PROTO_TIMER_START, /* facilitator: the timer counts down */
+	PROTO_TIMER_PAUSE, /* facilitator: it stops where it is */
+	PROTO_TIMER_ADD,   /* facilitator: a minute more */
+	PROTO_TIMER_STOP,  /* facilitator: no timer any more */
+	PROTO_TIMER_END    /* the core: a timer's deadline came */
 } proto_type;
 
 /* Error codes sent in {"type":"error","code":...}. proto_error_name() gives
@@ -67,6 +80,8 @@ typedef enum proto_err {
 	PROTO_ERR_RATE_LIMITED,      /* "rate_limited": too many requests, try later */
 	PROTO_ERR_FORBIDDEN,         /* "forbidden": a right key that may not do this */
 	PROTO_ERR_STALE,             /* "stale": the contribution changed after "seen" */
+	PROTO_ERR_UNKNOWN_ENTRY,     /* "unknown_entry": no such row of the audit trail */
+	PROTO_ERR_OTHER_ACTIVITY,    /* "other_activity": a move to another activity */
 	PROTO_ERR__COUNT
 } proto_err;
 
@@ -79,7 +94,7 @@ typedef enum proto_field {
 	PROTO_F_ID, PROTO_F_CODE, PROTO_F_TOKEN, PROTO_F_NAME, PROTO_F_STRUCTURE,
 	PROTO_F_GROUP, PROTO_F_KEY, PROTO_F_ACTIVITY, PROTO_F_BOARD, PROTO_F_TEXT, PROTO_F_AUTHOR,
 	PROTO_F_STATE, PROTO_F_CONTRIBUTION, PROTO_F_PARENT, PROTO_F_SINCE,
-	PROTO_F_ACTIONS, PROTO_F_ATTEND, PROTO_F_SEEN,
+	PROTO_F_ACTIONS, PROTO_F_ATTEND, PROTO_F_SEEN, PROTO_F_ENTRY, PROTO_F_SECONDS, PROTO_F_ADVANCE,
 	PROTO_F__COUNT
 } proto_field;
 
@@ -111,8 +126,12 @@ typedef struct proto_msg {
 	long long since;        /* watch: last sequence seen */
 	long long seen;         /* hide, show: the sequence number up to which the
 	                         * sender saw the contribution (-1: absent) */
+	long long entry;        /* undo: the id of a row of the audit trail */
 	int attend;             /* watch: 1 when "attend" is true (the participant
 	                         * opened the activity), else 0 */
+	long long seconds;      /* timer_set: the duration */
+	int advance;            /* timer_set: 1 when "advance" is true (at zero the
+	                         * activity moves on to its next phase), else 0 */
 	unsigned nulls;         /* PROTO_FIELD_BIT()s of the nullable fields given
 	                         * as null (join: "group": null, no group) */
 	size_t nactions;        /* post: example actions of a new orientation */
@@ -169,6 +188,11 @@ char *proto_encode_reply(const char *type, const char *re, json_t *body);
  * stored in *len. NULL on a bad argument (body empty, not an object, or
  * naming "type" or "re") or out of memory. */
 char *proto_encode_reply_head(const char *type, const char *re);
+
+/* The head of a "synced" reply with the server's time: {"type":"synced",
+ * "re":re|null,"now":now, (now <= 0: without it, as
+ * proto_encode_reply_head). */
+char *proto_encode_synced_head(const char *re, long long now);
 char *proto_encode_reply_tail(json_t *body, size_t *len);
 
 /* {"type":"event","seq":seq,"kind":kind,<kind>:object}; kind is

@@ -88,6 +88,7 @@ void seminar_result_clear(seminar_result *r)
 	for (size_t i = 0; i < r->nevents; i++)
 		seminar_event_clear(&r->events[i]);
 	free(r->events);
+	free(r->deadline_text);
 	memset(r, 0, sizeof *r);
 }
 
@@ -134,20 +135,22 @@ view_who seminar__sender(const struct seminar_job *j)
 	return w;
 }
 
-int seminar__emit(struct seminar_job *j, long long seminar_id, long long activity_id,
-                  const store_contribution_info *c, const store_activity_info *a)
+/* seminar__emit, of kind kind. */
+static int emit(struct seminar_job *j, long long seminar_id, long long activity_id,
+                store_event_kind kind, const store_contribution_info *c,
+                const store_activity_info *a)
 {
 	seminar_result *r = j->r;
 	seminar_event *grown, e = {seminar_id, activity_id, 0, 0, 0, {NULL}, {0}};
-	int rc = store_event_add(j->st, seminar_id, activity_id, j->who->key_id,
-	                         c ? STORE_EVENT_CONTRIBUTION : STORE_EVENT_ACTIVITY,
+	int rc = store_event_add(j->st, seminar_id, activity_id, j->who->key_id, kind,
 	                         c ? c->id : a->id, &e.seq);
 
 	if (rc != STORE_OK)
 		return rc;
 	e.object_activity = c ? c->activity_id : a->id;
 	e.author = c ? c->participant_id : 0;
-	if (view_event(e.seq, c, a, e.text))
+	if (kind == STORE_EVENT_TALLY ? view_event_tally(e.seq, c, e.text)
+	                              : view_event_at(e.seq, c, a, j->now, e.text))
 		return STORE_ERR;
 	for (int k = 0; k < VIEW_AUDIENCES; k++)
 		e.len[k] = e.text[k] ? strlen(e.text[k]) : 0;
@@ -159,6 +162,30 @@ int seminar__emit(struct seminar_job *j, long long seminar_id, long long activit
 	r->events = grown;
 	r->events[r->nevents++] = e;
 	return 0;
+}
+
+int seminar__emit(struct seminar_job *j, long long seminar_id, long long activity_id,
+                  const store_contribution_info *c, const store_activity_info *a)
+{
+	return emit(j, seminar_id, activity_id, c ? STORE_EVENT_CONTRIBUTION : STORE_EVENT_ACTIVITY,
+	            c, a);
+}
+
+int seminar__emit_tally(struct seminar_job *j, long long seminar_id,
+                        const store_contribution_info *c)
+{
+	store_seminar_info *now = NULL;
+	int rc = emit(j, seminar_id, c->activity_id, STORE_EVENT_TALLY, c, NULL);
+
+	/* Where the phase shows how many have voted and not where, the
+	 * activity tells everyone the new count. */
+	if (rc || !vocab_activity(c->phase)->voters_shown)
+		return rc;
+	if (!(rc = store_seminar_get(j->st, seminar_id, c->activity_id, &now)) &&
+	    now->nactivities)
+		rc = seminar__emit(j, seminar_id, 0, NULL, &now->activities[0]);
+	store_seminar_info_free(now);
+	return rc;
 }
 
 int seminar__emit_contribution(struct seminar_job *j, long long seminar_id, long long id)
@@ -381,10 +408,17 @@ static int allowed(struct seminar_job *j, const command *row)
 int seminar_handle(store *st, snapshot_cache *snaps, seminar_session *ss,
                    const seminar_principal *who, const proto_msg *m, seminar_result *r)
 {
+	return seminar_handle_at(st, snaps, ss, who, m, 0, r);
+}
+
+int seminar_handle_at(store *st, snapshot_cache *snaps, seminar_session *ss,
+                      const seminar_principal *who, const proto_msg *m, long long now,
+                      seminar_result *r)
+{
 	static const seminar_principal nobody = {ROLE_ANYONE, 0, 0, 0};
 	const command *row = command_of(m->type);
 	struct seminar_job j = {.st = st, .snaps = snaps, .ss = ss, .who = who ? who : &nobody,
-	                        .m = m, .r = r, .next = *ss};
+	                        .m = m, .r = r, .next = *ss, .now = now};
 	int logged = row && row->once, rc;
 
 	memset(r, 0, sizeof *r);
@@ -400,7 +434,7 @@ int seminar_handle(store *st, snapshot_cache *snaps, seminar_session *ss,
 		}
 		if (rc == 0)
 			rc = row->handler(&j);
-		if (rc == 0 && (j.tail || j.cold) && !(j.reply = proto_encode_reply_head("synced", m->id)))
+		if (rc == 0 && (j.tail || j.cold) && !(j.reply = proto_encode_synced_head(m->id, now)))
 			rc = STORE_ERR;
 		if (rc == 0 && !j.reply) /* a handler that rendered no reply: a bug */
 			rc = STORE_ERR;

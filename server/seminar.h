@@ -89,6 +89,9 @@ typedef struct seminar_result {
 	proto_err err;
 	seminar_event *events; /* malloc'd array, to send after commit */
 	size_t nevents;
+	long long deadline;    /* > 0: run deadline_text as the core at this
+	                         * time (ms of the server's clock): a timer's end */
+	char *deadline_text;   /* malloc'd message, or NULL */
 } seminar_result;
 
 void seminar_result_clear(seminar_result *r); /* frees and zeroes; NULL ok */
@@ -109,5 +112,20 @@ char *seminar_result_text(const seminar_result *r);
  * "internal" or "storage" error). */
 int seminar_handle(store *st, snapshot_cache *snaps, seminar_session *ss,
                    const seminar_principal *who, const proto_msg *m, seminar_result *r /* OUT */);
+
+/* The message the core runs when the timer of activity slug of the
+ * seminar of join code code ends at ends (ms of the server's clock):
+ * timer_end, into out[len]. Returns 0, or -1 when it does not fit or a
+ * name would need escaping. */
+int seminar_timer_end_message(const char *code, const char *slug, long long ends, char *out,
+                              size_t len);
+
+/* seminar_handle at now, the server's clock in ms (the turn's): what a
+ * timer counts from, and the time replies and activity events say
+ * ("now") so that clients count down from the server's clock.
+ * seminar_handle is this at 0 (no timer runs; "now" is not said). */
+int seminar_handle_at(store *st, snapshot_cache *snaps, seminar_session *ss,
+                      const seminar_principal *who, const proto_msg *m, long long now,
+                      seminar_result *r /* OUT */);
 
 #endif

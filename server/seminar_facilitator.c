@@ -1,6 +1,6 @@
 /*
  * seminar_facilitator.c — what a facilitator changes: an activity's state
- * (set_state), and a contribution hidden or shown again (hide, show); and
+ * (set_state; a contribution's changes are seminar_moderation.c's); and
  * what a facilitator asks: the participation per stakeholder group
  * (group_counts, the figures masked as the synthesis's).
  *
@@ -17,12 +17,9 @@
 
 #include "view_wire.h"
 
-#include <stdio.h>
-
 int seminar_do_set_state(struct seminar_job *j)
 {
 	store_activity a;
-	store_seminar_info *now = NULL;
 	long long sid = 0;
 	int state, rc = seminar__facilitated(j, &sid);
 
@@ -31,67 +28,40 @@ int seminar_do_set_state(struct seminar_job *j)
 		return rc;
 	if ((state = vocab_activity_find(j->m->state)) < 0)
 		return seminar__refuse(j, PROTO_ERR_BAD_FIELD, "state: not a state");
-	if ((int)a.state != state &&
-	    (rc = store_activity_set_state(j->st, a.id, (vocab_activity_state)state)))
+	if (!(a.phases & VOCAB_PHASE(state)))
+		return seminar__refuse(j, PROTO_ERR_ACTIVITY_STATE,
+		                       "state: not one of this activity's phases");
+	return seminar__set_state(j, sid, &a, (vocab_activity_state)state);
+}
+
+int seminar__set_state(struct seminar_job *j, long long sid, const store_activity *a,
+                       vocab_activity_state state)
+{
+	int rc;
+
+	if (a->state != state && (rc = store_activity_set_state(j->st, a->id, state)))
 		return rc;
-	if ((rc = store_seminar_get(j->st, sid, a.id, &now)) || !now->nactivities) {
+	return seminar__activity_changed(j, sid, a->id, a->state != state);
+}
+
+int seminar__activity_changed(struct seminar_job *j, long long sid, long long activity_id,
+                              int emit)
+{
+	store_seminar_info *now = NULL;
+	int rc;
+
+	if ((rc = store_seminar_get(j->st, sid, activity_id, &now)) || !now->nactivities) {
 		store_seminar_info_free(now);
 		return rc && rc != STORE_NOT_FOUND ? rc : STORE_ERR;
 	}
-	if ((int)a.state != state)
+	if (emit)
 		rc = seminar__emit(j, sid, 0, NULL, &now->activities[0]);
+	free(j->reply);
+	j->reply = NULL;
 	if (!rc && !(j->reply = view_ack_activity(j->m->id, &now->activities[0])))
 		rc = STORE_ERR;
 	store_seminar_info_free(now);
 	return rc;
-}
-
-/* 0 when contribution c of seminar sid did not change after the message's
- * "seen" (or it has none), else stale. */
-static int fresh(struct seminar_job *j, long long sid, const store_contribution *c)
-{
-	long long changed = 0;
-	int rc;
-
-	if (j->m->seen < 0)
-		return 0;
-	if ((rc = store_contribution_changed(j->st, sid, c->id, j->m->seen, &changed)))
-		return rc;
-	if (!changed)
-		return 0;
-	snprintf(j->detail, sizeof j->detail,
-	         "contribution %lld changed at %lld, after seen %lld: look at it again", c->id,
-	         changed, j->m->seen);
-	j->err = PROTO_ERR_STALE;
-	return SEMINAR_REFUSED;
-}
-
-/* hide and show: the contribution's state becomes state. One already in
- * that state is acknowledged, changing nothing, whatever "seen" says (a
- * resend, or two facilitators who did the same). */
-static int moderate(struct seminar_job *j, vocab_contribution_state state)
-{
-	store_contribution c;
-	long long sid = 0;
-	int rc = seminar__facilitated(j, &sid);
-
-	if (rc || (rc = seminar__find_contribution(j, sid, &c)) ||
-	    (rc = seminar__may_act_on(j, c.activity_id)))
-		return rc;
-	if (c.state != state &&
-	    ((rc = fresh(j, sid, &c)) || (rc = store_contribution_set_state(j->st, c.id, state))))
-		return rc;
-	return seminar__changed(j, sid, c.id, c.state != state, -1);
-}
-
-int seminar_do_hide(struct seminar_job *j)
-{
-	return moderate(j, VOCAB_HIDDEN);
-}
-
-int seminar_do_show(struct seminar_job *j)
-{
-	return moderate(j, VOCAB_VISIBLE);
 }
 
 int seminar_do_group_counts(struct seminar_job *j)

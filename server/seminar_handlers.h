@@ -23,5 +23,19 @@ int seminar_do_set_state(struct seminar_job *j);
 int seminar_do_hide(struct seminar_job *j);
 int seminar_do_show(struct seminar_job *j);
 int seminar_do_group_counts(struct seminar_job *j);
+/* Moderation (seminar_moderation.c). */
+int seminar_do_rephrase(struct seminar_job *j);
+int seminar_do_undo(struct seminar_job *j);
+int seminar_do_history(struct seminar_job *j);
+int seminar_do_remove(struct seminar_job *j);
+int seminar_do_restore(struct seminar_job *j);
+int seminar_do_move(struct seminar_job *j);
+/* seminar_timer.c: an activity's timer */
+int seminar_do_timer_set(struct seminar_job *j);
+int seminar_do_timer_start(struct seminar_job *j);
+int seminar_do_timer_pause(struct seminar_job *j);
+int seminar_do_timer_add(struct seminar_job *j);
+int seminar_do_timer_stop(struct seminar_job *j);
+int seminar_do_timer_end(struct seminar_job *j);
 
 #endif

@@ -176,6 +176,7 @@ static int vote(struct seminar_job *j, int add)
 {
 	long long pid = j->ss->participant_id, used = 0;
 	store_contribution c;
+	store_contributions *now = NULL;
 	int voted = 0, rc = seminar__find_contribution(j, j->ss->joined_seminar, &c);
 
 	if (rc)
@@ -197,8 +198,13 @@ static int vote(struct seminar_job *j, int add)
 	if (rc || (add && (rc = store_attendance_add(j->st, pid, c.activity_id))))
 		return rc;
 	used += add ? 1 : -1;
-	return seminar__changed(j, c.seminar_id, c.id, 1,
-	                        used < c.vote_budget ? c.vote_budget - used : 0);
+	if ((rc = store_contribution_read(j->st, c.id, 0, &now)) ||
+	    (rc = seminar__emit_tally(j, c.seminar_id, &now->items[0])))
+		goto done;
+	rc = seminar__ack(j, now, 0, used < c.vote_budget ? c.vote_budget - used : 0);
+done:
+	store_contributions_free(now);
+	return rc == STORE_NOT_FOUND ? STORE_ERR : rc;
 }
 
 int seminar_do_vote(struct seminar_job *j)

@@ -46,7 +46,18 @@ struct seminar_job {
 	proto_err err;
 	char detail[160];
 	seminar_session next; /* the session once the message succeeds */
+	long long now;        /* the server's clock, in ms (seminar_handle_at) */
 };
+
+/* Puts activity a (looked up in seminar sid) in state (one of its
+ * phases: the caller checked), and emits its event and acknowledges it
+ * as it is then (a facilitator's set_state, a timer's end). */
+int seminar__set_state(struct seminar_job *j, long long sid, const store_activity *a,
+                       vocab_activity_state state);
+/* Activity a of seminar sid changed (its timer): emits its event, with
+ * the server's time, and acknowledges it as it is now. */
+int seminar__activity_changed(struct seminar_job *j, long long sid, long long activity_id,
+                              int emit);
 
 /* Records a refusal; returns SEMINAR_REFUSED. */
 int seminar__refuse(struct seminar_job *j, proto_err err, const char *detail);
@@ -63,6 +74,11 @@ view_who seminar__sender(const struct seminar_job *j);
  * audience to the result. activity_id 0: seminar-wide. */
 int seminar__emit(struct seminar_job *j, long long seminar_id, long long activity_id,
                   const store_contribution_info *c, const store_activity_info *a);
+/* The event of a vote or an unvote on c (STORE_EVENT_TALLY: for those who
+ * see its tally only) and, where the phase shows how many have voted
+ * (voters_shown), its activity's event with the new count. */
+int seminar__emit_tally(struct seminar_job *j, long long seminar_id,
+                        const store_contribution_info *c);
 /* The event of contribution id of seminar seminar_id as it is now, read
  * from the store. */
 int seminar__emit_contribution(struct seminar_job *j, long long seminar_id, long long id);

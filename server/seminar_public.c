@@ -96,7 +96,7 @@ static int catch_up(struct seminar_job *j, const view_who *w, long long sid, lon
 
 	if (!(rc = store_seminar_get(j->st, sid, 0, &seminar)) &&
 	    !(rc = store_events_since(j->st, sid, j->m->since, aid, &events)) &&
-	    !(j->reply = view_synced_events(j->m->id, w, seq, seminar, events)))
+	    !(j->reply = view_synced_events(j->m->id, w, seq, j->now, seminar, events)))
 		rc = STORE_ERR;
 	store_events_free(events);
 	store_seminar_info_free(seminar);

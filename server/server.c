@@ -401,6 +401,9 @@ int server_run(store *st, const server_config *cfg)
 		goto out;
 	}
 	gz_install(n.ctx, &gz, cache);
+	/* The timers that ran when the server stopped end as they were to. */
+	if (turn_resume_timers(n.turn))
+		fprintf(stderr, "atelier : %s\n", i18n("cli.err_timers", cfg->cat));
 	char err[512];
 	if (worker_new(cfg->db_path, cfg->cat, 0, http_exports_wake, &n, &n.exports, err,
 	               sizeof err)) {

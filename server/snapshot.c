@@ -138,7 +138,9 @@ static int load(struct entry *e, store *st)
 	for (size_t i = 0; i < e->list->n; i++) {
 		const store_contribution_info *c = &e->list->items[i];
 		const vocab_activity_row *phase = vocab_activity(c->phase);
-		if (view_sees(VIEW_SELF, c->state, phase) == view_sees(VIEW_PUBLIC, c->state, phase))
+		int reworded = c->original != NULL; /* its author sees their words too */
+		if (view_sees_reworded(VIEW_SELF, c->state, phase, reworded) ==
+		    view_sees_reworded(VIEW_PUBLIC, c->state, phase, reworded))
 			continue;
 		if (n == cap) {
 			long long *a = realloc(e->authors, (cap ? 2 * cap : 16) * sizeof *a);

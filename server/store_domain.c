@@ -49,7 +49,8 @@ int store_activity_find(store *s, long long seminar_id, const char *slug,
 {
 	sqlite3_stmt *st = store__query(s,
 	                                "SELECT id, seminar_id, state, vote_budget,"
-	                                " archived IS NOT NULL FROM activity"
+	                                " archived IS NOT NULL, phases, timer_duration, timer_left,"
+	                                " IFNULL(timer_ends, 0), timer_advance FROM activity"
 	                                " WHERE seminar_id = ? AND slug = ?",
 	                                "it", seminar_id, slug);
 	int rc = one_row(s, st);
@@ -63,6 +64,9 @@ int store_activity_find(store *s, long long seminar_id, const char *slug,
 		(const char *)sqlite3_column_text(st, 2));
 	out->vote_budget = sqlite3_column_int(st, 3);
 	out->archived = sqlite3_column_int(st, 4);
+	out->phases = vocab_phases_of(vocab_phases_read((const char *)sqlite3_column_text(st, 5)));
+	out->timer = (store_timer){sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7),
+	                           sqlite3_column_int64(st, 8), sqlite3_column_int(st, 9)};
 	sqlite3_reset(st);
 	return STORE_OK;
 }
@@ -202,7 +206,7 @@ int store_votes_used(store *s, long long participant_id, long long activity_id,
 	                  " JOIN contribution c ON c.id = v.contribution_id"
 	                  " JOIN board b ON b.id = c.board_id"
 	                  " WHERE v.participant_id = ? AND b.activity_id = ?"
-	                  " AND b.archived IS NULL",
+	                  " AND b.archived IS NULL AND c.state <> 'removed'",
 	                  "ii", participant_id, activity_id);
 }
 
@@ -257,6 +261,42 @@ int store_activity_set_state(store *s, long long activity_id, vocab_activity_sta
 	                   activity_id);
 }
 
+int store_activity_set_timer(store *s, long long activity_id, const store_timer *timer)
+{
+	return store__exec(s,
+	                   "UPDATE activity SET timer_duration = ?, timer_left = ?, timer_ends = ?,"
+	                   " timer_advance = ? WHERE id = ?",
+	                   "iinii", timer->duration, timer->left, timer->ends,
+	                   (long long)(timer->advance != 0), activity_id);
+}
+
+/* store__each's row of the running timers. */
+struct running {
+	int (*fn)(void *ctx, const char *code, const char *slug, long long ends);
+	void *ctx;
+};
+
+static int running_row(void *ctx, sqlite3_stmt *st)
+{
+	struct running *r = ctx;
+	return r->fn(r->ctx, (const char *)sqlite3_column_text(st, 0),
+	             (const char *)sqlite3_column_text(st, 1), sqlite3_column_int64(st, 2));
+}
+
+int store_running_timers(store *s,
+                         int (*fn)(void *ctx, const char *code, const char *slug, long long ends),
+                         void *ctx)
+{
+	struct running r = {fn, ctx};
+	return store__each(s,
+	                   store__query(s,
+	                                "SELECT s.code, a.slug, a.timer_ends FROM activity a"
+	                                " JOIN seminar s ON s.id = a.seminar_id"
+	                                " WHERE a.timer_ends IS NOT NULL AND a.archived IS NULL",
+	                                ""),
+	                   running_row, &r);
+}
+
 int store_contribution_add(store *s, long long board_id, long long participant_id,
                            long long parent_id, const char *text, const char *author,
                            store_added *out)
@@ -285,7 +325,7 @@ int store_contribution_add(store *s, long long board_id, long long participant_i
 
 int store_contribution_set_text(store *s, long long id, const char *text)
 {
-	return store__exec(s, "UPDATE contribution SET text = ?, edited = 1 WHERE id = ?",
+	return store__exec(s, "UPDATE contribution SET text = ?, edited = 1, original = NULL WHERE id = ?",
 	                   "ti", text, id);
 }
 

@@ -24,6 +24,15 @@
 /* A participant token: 32 hex digits (128 random bits) and a NUL. */
 #define STORE_TOKEN_SIZE 33
 
+/* An activity's timer (duration 0: none). Times in ms of the server's
+ * clock (the turn's). */
+typedef struct store_timer {
+	long long duration; /* as set */
+	long long left;     /* while it does not run: what is left */
+	long long ends;     /* while it runs: when it reaches zero; else 0 */
+	int advance;        /* at zero, the activity moves on to its next phase */
+} store_timer;
+
 /* What the rules need to know of an activity. */
 typedef struct store_activity {
 	long long id;
@@ -31,6 +40,8 @@ typedef struct store_activity {
 	vocab_activity_state state;
 	int vote_budget;
 	int archived; /* 1 when it is out of the programme (store_import) */
+	unsigned phases; /* its phases: VOCAB_PHASE() bits (vocab.h) */
+	store_timer timer;
 } store_activity;
 
 /* What the rules need to know of a board. */
@@ -98,8 +109,9 @@ int store_participant_group(store *s, long long participant_id, long long *group
 int store_vote_exists(store *s, long long participant_id, long long contribution_id,
                       int *voted /* OUT */);
 /* How many votes the participant holds on contributions of an activity's
- * boards in the programme (votes on an archived board's contributions
- * are kept but no longer count). */
+ * boards in the programme (votes on an archived board's contributions,
+ * and on a contribution a facilitator removed — vocab.h's "counted" — are
+ * kept but no longer count). */
 int store_votes_used(store *s, long long participant_id, long long activity_id,
                      long long *n /* OUT */);
 
@@ -119,6 +131,14 @@ int store_participant_set_group(store *s, long long participant_id, long long gr
  * has decided they do (docs/EXPORTS.md). */
 int store_attendance_add(store *s, long long participant_id, long long activity_id);
 int store_activity_set_state(store *s, long long activity_id, vocab_activity_state state);
+/* Sets an activity's timer. */
+int store_activity_set_timer(store *s, long long activity_id, const store_timer *timer);
+/* Calls fn(ctx, code, slug, ends) for every running timer of an activity
+ * in a programme (the seminar's join code, the activity's slug, when it
+ * ends); fn returns 0 to go on. One statement. */
+int store_running_timers(store *s,
+                         int (*fn)(void *ctx, const char *code, const char *slug, long long ends),
+                         void *ctx);
 
 /* What the store gave a new contribution. */
 typedef struct store_added {
@@ -135,7 +155,8 @@ typedef struct store_added {
 int store_contribution_add(store *s, long long board_id, long long participant_id,
                            long long parent_id, const char *text, const char *author,
                            store_added *out /* OUT */);
-/* New text; marks the contribution edited. */
+/* New text (its author's): marks the contribution edited, and no longer
+ * reworded by a facilitator (the trail keeps the words it had). */
 int store_contribution_set_text(store *s, long long id, const char *text);
 int store_contribution_set_state(store *s, long long id, vocab_contribution_state state);
 /* Marks the contribution deleted and removes the votes it held. */
@@ -161,6 +182,10 @@ typedef struct store_activity_info {
 	const char *slug, *title, *question;
 	const char *template_name; /* "open", "ami", "swot", "orientations", "custom" */
 	vocab_activity_state state;
+	unsigned phases;        /* its phases: VOCAB_PHASE() bits (vocab.h) */
+	long long voters;       /* how many participants hold a vote in it, when
+	                         * its state's row says voters_shown; else 0 */
+	store_timer timer;
 	long long vote_budget;
 	const char **animators; /* in their order */
 	size_t nanimators;
@@ -202,6 +227,9 @@ typedef struct store_contribution_info {
 	long long votes;
 	const char *created;       /* ISO 8601 UTC */
 	int edited;
+	const char *original;      /* the participant's words when a facilitator
+	                            * reworded them (text is then the new
+	                            * wording), else NULL */
 } store_contribution_info;
 
 /* Contributions, in the order the function that made them says. Freed
@@ -275,6 +303,9 @@ int store_group_figures_get(store *s, long long seminar_id,
 typedef enum store_event_kind {
 	STORE_EVENT_CONTRIBUTION = 0, /* a contribution changed */
 	STORE_EVENT_ACTIVITY,         /* an activity changed (its state) */
+	STORE_EVENT_TALLY,            /* a contribution's vote count changed, and
+	                               * nothing else: it reaches only those who
+	                               * see the tallies (view.h) */
 } store_event_kind;
 
 /* Appends an event about object_id (a contribution or an activity) with
@@ -299,7 +330,7 @@ typedef struct store_event_info {
 	long long seq;
 	store_event_kind kind;
 	long long object_id;
-	/* STORE_EVENT_CONTRIBUTION: the contribution now, or NULL when it is
+	/* STORE_EVENT_CONTRIBUTION, _TALLY: the contribution now, or NULL when it is
 	 * no longer in the programme (its board or activity archived). */
 	const store_contribution_info *contribution;
 } store_event_info;

@@ -453,7 +453,7 @@ static int upsert_activity(store *s, long long sid, long long pos,
                            const defn_activity *act, struct tally *t, store_import_report *r)
 {
 	struct list list = {0};
-	char *animators;
+	char *animators, phases[128];
 	struct tally b = {{0}, 0, NULL, 0};
 	enum before was = BEFORE_NEW;
 	long long aid = 0, v = 0;
@@ -463,29 +463,33 @@ static int upsert_activity(store *s, long long sid, long long pos,
 		list_add(&list, act->animators[i]);
 	if (!(animators = list_end(&list)))
 		goto done;
+	vocab_phases_write(act->phases, phases, sizeof phases);
 	rc = store__int(s, &v,
 	                "SELECT CASE WHEN archived IS NOT NULL THEN 2 WHEN title IS ?3"
 	                " AND question IS ?4 AND template IS ?5 AND vote_budget IS ?6"
-	                " AND animators IS ?7 THEN 1 ELSE 0 END FROM activity"
+	                " AND animators IS ?7 AND phases IS ?8 THEN 1 ELSE 0 END FROM activity"
 	                " WHERE seminar_id = ?1 AND slug = ?2",
-	                "ittttit", sid, act->id, act->title, act->question, act->template_name,
-	                act->vote_budget, animators);
+	                "ittttitt", sid, act->id, act->title, act->question, act->template_name,
+	                act->vote_budget, animators, *phases ? phases : NULL);
 	rc = before(rc, v, &was);
 	if (rc == STORE_OK)
 		rc = store__exec(s,
 		                 "INSERT INTO activity (seminar_id, slug, position, title, question,"
-		                 " template, vote_budget, animators) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+		                 " template, vote_budget, animators, phases)"
+		                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 		                 " ON CONFLICT (seminar_id, slug) DO UPDATE SET"
 		                 " position = excluded.position, title = excluded.title,"
 		                 " question = excluded.question, template = excluded.template,"
 		                 " vote_budget = excluded.vote_budget, animators = excluded.animators,"
-		                 " archived = NULL"
+		                 " phases = excluded.phases, archived = NULL"
 		                 " WHERE NOT (position IS excluded.position AND title IS excluded.title"
 		                 " AND question IS excluded.question AND template IS excluded.template"
 		                 " AND vote_budget IS excluded.vote_budget"
-		                 " AND animators IS excluded.animators AND archived IS NULL)",
-		                 "ititttit", sid, act->id, pos, act->title, act->question,
-		                 act->template_name, act->vote_budget, animators);
+		                 " AND animators IS excluded.animators AND phases IS excluded.phases"
+		                 " AND archived IS NULL)",
+		                 "ititttitt", sid, act->id, pos, act->title, act->question,
+		                 act->template_name, act->vote_budget, animators,
+		                 *phases ? phases : NULL);
 	if (rc == STORE_OK)
 		rc = store__int(s, &aid, "SELECT id FROM activity WHERE seminar_id = ? AND slug = ?",
 		                "it", sid, act->id);

@@ -21,6 +21,7 @@
 static const char *const kinds[] = {
 	[STORE_EVENT_CONTRIBUTION] = "contribution",
 	[STORE_EVENT_ACTIVITY] = "activity",
+	[STORE_EVENT_TALLY] = "tally",
 };
 
 /* ===== Event log ===== */
@@ -55,7 +56,8 @@ int store_contribution_changed(store *s, long long seminar_id, long long contrib
 	/* The primary key (seminar_id, seq) takes the scan to seen at once. */
 	int rc = store__int(s, changed,
 	                    "SELECT IFNULL(MIN(seq), 0) FROM event WHERE seminar_id = ?1"
-	                    " AND seq > ?2 AND kind = 'contribution' AND object_id = ?3",
+	                     " AND seq > ?2 AND kind IN ('contribution', 'tally')"
+	                    " AND object_id = ?3",
 	                    "iii", seminar_id, seen, contribution_id);
 	return rc == STORE_NOT_FOUND ? STORE_ERR : rc;
 }
@@ -79,7 +81,8 @@ struct events_read {
  * is about one that is still in the programme (columns 3 on). */
 #define EVENTS_SINCE                                                             \
 	"SELECT e.seq, e.kind, e.object_id, " STORE__INFO_COLS " FROM event e"       \
-	" LEFT JOIN contribution c ON e.kind = 'contribution' AND c.id = e.object_id" \
+	 " LEFT JOIN contribution c ON e.kind IN ('contribution', 'tally')"          \
+	" AND c.id = e.object_id"                                                    \
 	" LEFT JOIN board b ON b.id = c.board_id AND b.archived IS NULL"             \
 	" LEFT JOIN activity a ON a.id = b.activity_id AND a.archived IS NULL"       \
 	" WHERE e.seminar_id = ?1 AND e.seq > ?2 AND"                                \
@@ -105,10 +108,12 @@ static int event_row(void *ctx, sqlite3_stmt *st)
 	it = &e->items[e->n++];
 	memset(it, 0, sizeof *it);
 	it->seq = sqlite3_column_int64(st, 0);
-	it->kind = kind && !strcmp(kind, kinds[STORE_EVENT_ACTIVITY]) ? STORE_EVENT_ACTIVITY
-	                                                              : STORE_EVENT_CONTRIBUTION;
+	it->kind = STORE_EVENT_CONTRIBUTION;
+	for (size_t k = 0; kind && k < sizeof kinds / sizeof kinds[0]; k++)
+		if (!strcmp(kind, kinds[k]))
+			it->kind = (store_event_kind)k;
 	it->object_id = sqlite3_column_int64(st, 2);
-	if (it->kind == STORE_EVENT_CONTRIBUTION && sqlite3_column_type(st, 5) != SQLITE_NULL)
+	if (it->kind != STORE_EVENT_ACTIVITY && sqlite3_column_type(st, 5) != SQLITE_NULL)
 		return store__read_contribution(&e->objects_, st, 3) != STORE_OK;
 	return 0;
 }
@@ -134,7 +139,7 @@ int store_events_since(store *s, long long seminar_id, long long since,
 	 * find it, or miss it, alike). */
 	for (size_t i = 0, k = 0; i < e->n; i++) {
 		store_event_info *it = &e->items[i];
-		if (it->kind == STORE_EVENT_CONTRIBUTION && e->objects_ && k < e->objects_->n &&
+		if (it->kind != STORE_EVENT_ACTIVITY && e->objects_ && k < e->objects_->n &&
 		    e->objects_->items[k].id == it->object_id)
 			it->contribution = &e->objects_->items[k++];
 	}

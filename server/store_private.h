@@ -117,7 +117,8 @@ int store__mem_failed(const struct store_mem *m);
 #define STORE__INFO_COLS \
 	"c.id, c.participant_id, a.id, a.slug, b.slug, c.parent_id, c.position, c.text," \
 	" c.author, c.state, a.state," \
-	" (SELECT COUNT(*) FROM vote v WHERE v.contribution_id = c.id), c.created, c.edited"
+	" (SELECT COUNT(*) FROM vote v WHERE v.contribution_id = c.id), c.created, c.edited," \
+	" c.original"
 /* Appends the contribution of st's current row (STORE__INFO_COLS from
  * column at) to list (*list NULL: a new one). */
 int store__read_contribution(store_contributions **list, sqlite3_stmt *st, int at);

@@ -183,6 +183,7 @@ int store__read_contribution(store_contributions **list, sqlite3_stmt *st, int a
 	c->votes = sqlite3_column_int64(st, at + 11);
 	c->created = store__column(m, st, at + 12);
 	c->edited = sqlite3_column_int(st, at + 13);
+	c->original = store__column(m, st, at + 14);
 	if (!c->activity || !c->board || !c->text || !c->created) {
 		(*list)->n--;
 		return STORE_ERR;
@@ -204,6 +205,7 @@ int store_contributions_add(store_contributions **list, const store_contribution
 	to->text = store__strdup(m, c->text);
 	to->author = store__strdup(m, c->author);
 	to->created = store__strdup(m, c->created);
+	to->original = store__strdup(m, c->original);
 	if (store__mem_failed(m)) {
 		(*list)->n--;
 		return STORE_ERR;
@@ -382,6 +384,10 @@ static int activity_row(void *ctx, sqlite3_stmt *st)
 		a->template_name = store__column(g->m, st, 4);
 		a->state = state < 0 ? VOCAB_PREPARED : (vocab_activity_state)state;
 		a->vote_budget = sqlite3_column_int64(st, 6);
+		a->phases = vocab_phases_of(vocab_phases_read((const char *)sqlite3_column_text(st, 9)));
+		a->voters = sqlite3_column_int64(st, 10);
+		a->timer = (store_timer){sqlite3_column_int64(st, 11), sqlite3_column_int64(st, 12),
+		                         sqlite3_column_int64(st, 13), sqlite3_column_int(st, 14)};
 	}
 	if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
 		size_t at = g->nnames, first = g->first_name[g->nacts - 1];
@@ -494,10 +500,15 @@ static int seminar_row(void *ctx, sqlite3_stmt *st)
  * positions are unique, so each activity's rows come together. */
 #define ACTIVITIES(where)                                                        \
 	"SELECT a.id, a.slug, a.title, a.question, a.template, a.state, a.vote_budget," \
-	" j.value, j.key FROM activity a"                                            \
+	" j.value, j.key, a.phases, CASE WHEN instr(?2, '|' || a.state || '|') THEN"    \
+	" (SELECT COUNT(DISTINCT v.participant_id) FROM board vb"                     \
+	" JOIN contribution vc ON vc.board_id = vb.id"                                \
+	" JOIN vote v ON v.contribution_id = vc.id WHERE vb.activity_id = a.id)"      \
+	" ELSE 0 END, a.timer_duration, a.timer_left, IFNULL(a.timer_ends, 0),"       \
+	" a.timer_advance FROM activity a"                                           \
 	" LEFT JOIN json_each(CASE WHEN json_valid(a.animators) THEN a.animators"    \
 	" ELSE '[]' END) j ON j.type = 'text' WHERE " where " ORDER BY a.position"
-#define PROGRAMME "a.seminar_id = ? AND a.archived IS NULL"
+#define PROGRAMME "a.seminar_id = ?1 AND a.archived IS NULL"
 #define BOARDS(where)                                                            \
 	"SELECT b.activity_id, b.id, b.slug, b.title, b.prompt, b.kind FROM board b" \
 	" JOIN activity a ON a.id = b.activity_id WHERE " where                      \
@@ -510,7 +521,16 @@ int store_seminar_get(store *s, long long seminar_id, long long activity_id,
 	store_seminar_info *si = m ? store__alloc(m, sizeof *si) : NULL;
 	struct gather g = {0};
 	int one = activity_id > 0, rc = STORE_ERR;
+	char voting[128] = "|";
 
+	/* The states whose voters are counted, as "|name|name|": the count
+	 * is read for the activities in one of them only. */
+	for (int k = 0; k < VOCAB_ACTIVITY_STATES; k++)
+		if (vocab_activity((vocab_activity_state)k)->voters_shown) {
+			strncat(voting, vocab_activity((vocab_activity_state)k)->name,
+			        sizeof voting - strlen(voting) - 2);
+			strcat(voting, "|");
+		}
 	*out = NULL;
 	if (!si)
 		goto done;
@@ -526,11 +546,11 @@ int store_seminar_get(store *s, long long seminar_id, long long activity_id,
 	/* One statement per shape: the programme, or one activity. */
 	g.m = m;
 	if (rc == STORE_OK)
-		rc = store__each(s, store__query(s, one ? ACTIVITIES("a.id = ?") : ACTIVITIES(PROGRAMME),
-		                                 "i", one ? activity_id : seminar_id),
+		rc = store__each(s, store__query(s, one ? ACTIVITIES("a.id = ?1") : ACTIVITIES(PROGRAMME),
+		                                 "it", one ? activity_id : seminar_id, voting),
 		                 activity_row, &g);
 	if (rc == STORE_OK)
-		rc = store__each(s, store__query(s, one ? BOARDS("a.id = ?") : BOARDS(PROGRAMME), "i",
+		rc = store__each(s, store__query(s, one ? BOARDS("a.id = ?1") : BOARDS(PROGRAMME), "i",
 		                                 one ? activity_id : seminar_id),
 		                 board_row, &g);
 	if (rc == STORE_OK && !one)

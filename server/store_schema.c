@@ -275,10 +275,113 @@ static const char *const migrations[] = {
 	"  WHERE r.id = key.id AND r.n > 1;"
 	"CREATE UNIQUE INDEX key_name ON key(IFNULL(seminar_id, 0), name)"
 	"  WHERE revoked IS NULL;",
+
+	/* 10 (moderation): a facilitator's rewording keeps the participant's
+	 * words (contribution.original, NULL when never reworded); a
+	 * facilitator may remove a contribution (state 'removed', vocab.h:
+	 * restored later); and every facilitator change is one row of the
+	 * audit trail: the key that acted, when, the command, the event it
+	 * made, and the contribution's state, text and board before and after
+	 * (NULL when the change left them); an undo names the row it undoes. Every
+	 * row is kept as it was. */
+	"ALTER TABLE contribution ADD COLUMN original TEXT;"
+	REBUILD("contribution",
+	        "  id INTEGER PRIMARY KEY,"
+	        "  board_id INTEGER NOT NULL REFERENCES board(id),"
+	        "  participant_id INTEGER NOT NULL REFERENCES participant(id),"
+	        "  parent_id INTEGER REFERENCES contribution(id),"
+	        "  position INTEGER NOT NULL DEFAULT 0,"
+	        "  text TEXT NOT NULL,"
+	        "  author TEXT,"
+	        "  state TEXT NOT NULL DEFAULT 'visible'"
+	        "    CHECK (state IN ('visible', 'awaiting', 'hidden', 'merged', 'deleted',"
+	        "                     'removed')),"
+	        "  created TEXT NOT NULL,"
+	        "  edited INTEGER NOT NULL DEFAULT 0,"
+	        "  original TEXT",
+	        "CREATE INDEX contribution_board ON contribution(board_id, parent_id);"
+	        "CREATE INDEX contribution_parent ON contribution(parent_id, position);"
+	        "CREATE INDEX contribution_participant ON contribution(participant_id);")
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  seminar_id INTEGER NOT NULL REFERENCES seminar(id),"
+	"  key_id INTEGER REFERENCES key(id),"
+	"  client_id TEXT NOT NULL,"
+	"  at TEXT NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  command TEXT NOT NULL,"
+	"  contribution_id INTEGER NOT NULL REFERENCES contribution(id),"
+	"  state_before TEXT,"
+	"  state_after TEXT,"
+	"  text_before TEXT,"
+	"  text_after TEXT,"
+	"  board_before INTEGER REFERENCES board(id),"
+	"  board_after INTEGER REFERENCES board(id),"
+	"  undoes INTEGER REFERENCES audit(id));"
+	"CREATE INDEX audit_contribution ON audit(contribution_id, id);"
+	"CREATE INDEX audit_request ON audit(seminar_id, client_id);"
+	"CREATE INDEX audit_undoes ON audit(undoes) WHERE undoes IS NOT NULL;",
+
+	/* 11: an
+	 * activity's phases (vocab.h): private writing, reveal, voting with
+	 * hidden tallies and results join the four states, and a definition
+	 * may choose an activity's phases ("phases": the chosen ones' names,
+	 * in the order of a day, separated by a space; NULL: none chosen,
+	 * today's four). Each activity has a timer (timer_*: its duration
+	 * and the time left in ms, when it ends while it runs, in the
+	 * server's clock, and whether the activity then moves on to its next
+	 * phase; a duration of 0: none). A vote is logged as a change of a
+	 * tally ("tally"),
+	 * which reaches only those who see the tallies. The two tables are
+	 * rebuilt (REBUILD's steps, the columns named: the activity's gains
+	 * one): every row stays as it is, and every activity keeps today's
+	 * phases. */
+	"CREATE TABLE activity__new ("
+	"  id INTEGER PRIMARY KEY,"
+	"  seminar_id INTEGER NOT NULL REFERENCES seminar(id),"
+	"  slug TEXT NOT NULL,"
+	"  position INTEGER NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  question TEXT NOT NULL DEFAULT '',"
+	"  template TEXT NOT NULL DEFAULT 'open',"
+	"  state TEXT NOT NULL DEFAULT 'prepared'"
+	"    CHECK (state IN ('prepared', 'open', 'writing', 'reveal', 'voting',"
+	"                     'blind_voting', 'results', 'closed')),"
+	"  vote_budget INTEGER NOT NULL DEFAULT 0,"
+	"  animators TEXT NOT NULL DEFAULT '[]',"
+	"  archived TEXT,"
+	"  phases TEXT,"
+	"  timer_duration INTEGER NOT NULL DEFAULT 0,"
+	"  timer_left INTEGER NOT NULL DEFAULT 0,"
+	"  timer_ends INTEGER,"
+	"  timer_advance INTEGER NOT NULL DEFAULT 0,"
+	"  UNIQUE (seminar_id, slug));"
+	"INSERT INTO activity__new (id, seminar_id, slug, position, title, question, template,"
+	"  state, vote_budget, animators, archived)"
+	"  SELECT id, seminar_id, slug, position, title, question, template, state,"
+	"  vote_budget, animators, archived FROM activity;"
+	"DROP TABLE activity;"
+	"ALTER TABLE activity__new RENAME TO activity;"
+	"CREATE UNIQUE INDEX activity_position ON activity(seminar_id, position)"
+	"  WHERE archived IS NULL;"
+	"CREATE TABLE event__new ("
+	"  seminar_id INTEGER NOT NULL REFERENCES seminar(id),"
+	"  seq INTEGER NOT NULL,"
+	"  activity_id INTEGER REFERENCES activity(id),"
+	"  payload TEXT,"
+	"  key_id INTEGER REFERENCES key(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('contribution', 'activity', 'tally')),"
+	"  object_id INTEGER,"
+	"  PRIMARY KEY (seminar_id, seq)) WITHOUT ROWID;"
+	"INSERT INTO event__new SELECT * FROM event;"
+	"DROP TABLE event;"
+	"ALTER TABLE event__new RENAME TO event;",
 };
 
-/* The numbers of the migrations that rebuild a table (REBUILD). */
-static const int rebuilding[] = {6, 7};
+/* The numbers of the migrations that rebuild a table (REBUILD, or its
+ * steps written out). */
+/* 10: moderation's; 11: the phases'. */
+static const int rebuilding[] = {6, 7, 10, 11};
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

@@ -40,6 +40,7 @@ struct store_synthesis_mem {
 	size_t *first_animator; /* per activity, its first in animators */
 	size_t cap_activities, cap_boards, cap_contributions, cap_animators, nanimators;
 	size_t cap_groups, cap_presence;
+	store_audit *audit;
 };
 
 /* ===== Memory ===== */
@@ -106,6 +107,7 @@ void store_synthesis_free(store_synthesis *syn)
 		free(m->presence);
 		free(m->animators);
 		free(m->first_animator);
+		store_audit_free(m->audit);
 		free(m);
 	}
 	free(syn);
@@ -241,6 +243,7 @@ static int contribution_row(store_synthesis *syn, struct store_synthesis_mem *m,
 		.created = keep(m, st, 8, 0, &failed),
 		.edited = sqlite3_column_int(st, 9) != 0,
 		.group_id = sqlite3_column_int64(st, 10),
+		.original = keep(m, st, 11, 1, &failed),
 	};
 	return failed ? STORE_ERR : STORE_OK;
 }
@@ -301,7 +304,7 @@ static const char boards_sql[] =
 static const char contributions_sql[] =
 	"SELECT c.id, c.board_id, c.parent_id, c.position, c.text, c.author, c.state,"
 	" (SELECT COUNT(*) FROM vote v WHERE v.contribution_id = c.id), c.created, c.edited,"
-	" IFNULL(p.group_id, 0)"
+	" IFNULL(p.group_id, 0), c.original"
 	" FROM activity a JOIN board b ON b.activity_id = a.id"
 	" JOIN contribution c ON c.board_id = b.id"
 	" JOIN participant p ON p.id = c.participant_id WHERE a.seminar_id = ?";
@@ -337,6 +340,8 @@ static int read_all(store *s, store_synthesis *syn, const char *code)
 		rc = each(s, syn, store__query(s, groups_sql, "i", id), group_row);
 	if (rc == STORE_OK)
 		rc = each(s, syn, store__query(s, presence_sql, "i", id), presence_row);
+	if (rc == STORE_OK)
+		rc = store_audit_get(s, id, 0, &m->audit);
 	if (rc != STORE_OK)
 		return rc;
 	/* The arrays stay where they are from now on: point into them. */
@@ -348,6 +353,7 @@ static int read_all(store *s, store_synthesis *syn, const char *code)
 	syn->contributions = m->contributions;
 	syn->groups = m->groups;
 	syn->presence = m->presence;
+	syn->audit = m->audit;
 	return STORE_OK;
 }
 

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include "store.h"
+#include "store_moderation.h"
 #include "vocab.h"
 
 /* Every text below is borrowed from the store_synthesis it belongs to and
@@ -31,6 +32,8 @@ typedef struct store_synthesis_contribution {
 	long long votes;     /* votes held on it */
 	const char *created; /* ISO 8601 UTC: "2022-10-11T09:42:07Z" */
 	int edited;          /* 1 once its author edited it */
+	const char *original; /* its author's words when a facilitator reworded
+	                       * it (text is the new wording); NULL otherwise */
 	long long group_id;  /* its author's stakeholder group (a
 	                      * store_synthesis_group's id, archived or not); 0: none */
 } store_synthesis_contribution;
@@ -101,6 +104,8 @@ typedef struct store_synthesis {
 	size_t ngroups;
 	const store_synthesis_presence *presence;
 	size_t npresence;
+	const store_audit *audit; /* the seminar's whole audit trail, in order
+	                           * (NULL: none) */
 	struct store_synthesis_mem *mem; /* private to the store */
 } store_synthesis;
 

@@ -563,7 +563,12 @@ static void handle(turn *t, turn_client *c, seminar_session *ss, const seminar_p
 
 	/* A client's cold snapshot may be built off the loop (sinks.cold). */
 	snapshot_cache_defer(t->snaps, c && t->sinks.cold);
-	seminar_handle(t->st, t->snaps, ss, who, m, &r);
+	seminar_handle_at(t->st, t->snaps, ss, who, m, turn_now(t) / 1000, &r);
+	/* A timer's end, run by the core through this same path (a timer
+	 * moved since finds nothing due then). */
+	if (r.deadline > 0 && r.deadline_text &&
+	    turn_at(t, r.deadline * 1000, NULL, r.deadline_text))
+		fprintf(stderr, "atelier: out of memory for a timer's end\n");
 	if (c)
 		rate_note(c->rc, m, &r);
 	p->reply = r.reply;
@@ -706,6 +711,21 @@ int turn_at(turn *t, long long at, const seminar_principal *who, const char *tex
 	t->dl[t->ndl++] = (struct deadline){at, who ? *who : core, copy};
 	deadline_moved(t);
 	return 0;
+}
+
+/* store_running_timers' callback: one timer's end scheduled. */
+static int resume_one(void *ctx, const char *code, const char *slug, long long ends)
+{
+	char text[256];
+
+	if (seminar_timer_end_message(code, slug, ends, text, sizeof text))
+		return 0;
+	return turn_at(ctx, ends * 1000, NULL, text);
+}
+
+int turn_resume_timers(turn *t)
+{
+	return store_running_timers(t->st, resume_one, t);
 }
 
 void turn_tick(turn *t)

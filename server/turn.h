@@ -140,6 +140,11 @@ int turn_key(turn *t, rate_conn *rc, const char *code, const char *key, unsigned
  * as any others. Returns 0, or -1 when out of memory. */
 int turn_at(turn *t, long long at, const seminar_principal *who, const char *text);
 
+/* Schedules the end of every timer the store holds running (a server
+ * that starts again: its clock, CLOCK_MONOTONIC, goes on while the
+ * machine does). Returns 0, or a negative store code. */
+int turn_resume_timers(turn *t);
+
 /* Runs the commands whose time has come, then ends the turn. */
 void turn_tick(turn *t);
 

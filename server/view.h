@@ -51,6 +51,8 @@ view_audience view_reach(const view_who *who, long long activity_id, long long a
                        * its text and author's label are null) */
 #define VIEW_TEXT 2u  /* its text and its author's label */
 #define VIEW_TALLY 4u /* its vote count (else null) */
+#define VIEW_ORIGINAL 8u /* the participant's words of a reworded one
+                          * (else null), with its text only */
 
 /* A set of contribution states, for the table's rows. */
 #define VIEW_STATE(s) (1u << (s))
@@ -64,6 +66,8 @@ typedef struct view_row {
 	                                 * phase keeps them back (texts_shown 0) */
 	unsigned any_phase_tallies : 1; /* sees vote counts while the phase
 	                                 * keeps them back (tallies_shown 0) */
+	unsigned originals : 1;    /* sees the participant's words of a
+	                            * contribution a facilitator reworded */
 } view_row;
 
 /* The row of audience a; NULL when a is not one. */
@@ -73,5 +77,10 @@ const view_row *view_row_of(view_audience a);
  * activity is in the phase given by its row (vocab_activity()). */
 unsigned view_sees(view_audience a, vocab_contribution_state state,
                    const vocab_activity_row *phase);
+/* The same for a contribution a facilitator reworded (reworded 1): the
+ * audiences whose row says originals also see its author's words
+ * (VIEW_ORIGINAL) with its text. view_sees() is this with reworded 0. */
+unsigned view_sees_reworded(view_audience a, vocab_contribution_state state,
+                            const vocab_activity_row *phase, int reworded);
 
 #endif

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include "audit.h"
 #include "groups.h"
 #include "proto.h"
 
@@ -51,7 +52,10 @@ static json_t *contribution(const store_contribution_info *c, unsigned sees)
 	    json_object_set_new(o, "votes",
 	                        (sees & VIEW_TALLY) ? json_integer(c->votes) : json_null()) ||
 	    json_object_set_new(o, "created", str(c->created)) ||
-	    json_object_set_new(o, "edited", json_boolean(c->edited)))
+	    json_object_set_new(o, "edited", json_boolean(c->edited)) ||
+	    json_object_set_new(o, "rephrased", json_boolean(text && c->original)) ||
+	    json_object_set_new(o, "original",
+	                        (sees & VIEW_ORIGINAL) ? str_or_null(c->original) : json_null()))
 		goto fail;
 	return o;
 fail:
@@ -62,8 +66,8 @@ fail:
 /* What who sees of c. */
 static unsigned sees_of(const view_who *who, const store_contribution_info *c)
 {
-	return view_sees(view_reach(who, c->activity_id, c->participant_id), c->state,
-	                 vocab_activity(c->phase));
+	return view_sees_reworded(view_reach(who, c->activity_id, c->participant_id), c->state,
+	                          vocab_activity(c->phase), c->original != NULL);
 }
 
 static json_t *board(const store_board_info *b)
@@ -71,6 +75,33 @@ static json_t *board(const store_board_info *b)
 	return json_pack("{s:o, s:o, s:o, s:s}", "id", str(b->slug), "title", str(b->title),
 	                 "prompt", str(b->prompt), "kind",
 	                 vocab_board_kind_name(b->kind) ? vocab_board_kind_name(b->kind) : "notes");
+}
+
+/* An activity's timer: {"duration","left","ends","running","advance"}
+ * (ms of the server's clock; "ends" null while it does not run, "left"
+ * what is left while it does not), or null when it has none. */
+static json_t *timer(const store_timer *t)
+{
+	if (!t->duration)
+		return json_null();
+	return json_pack("{s:I, s:I, s:o, s:b, s:b}", "duration", (json_int_t)t->duration, "left",
+	                 (json_int_t)t->left, "ends",
+	                 t->ends ? json_integer(t->ends) : json_null(), "running", t->ends != 0,
+	                 "advance", t->advance != 0);
+}
+
+/* The names of the phases of set, in the order of a day. */
+static json_t *phases(unsigned set)
+{
+	json_t *list = json_array();
+
+	for (int k = 0; list && k < VOCAB_ACTIVITY_STATES; k++)
+		if ((set & VOCAB_PHASE(k)) &&
+		    json_array_append_new(list, json_string(vocab_activity((vocab_activity_state)k)->name))) {
+			json_decref(list);
+			list = NULL;
+		}
+	return list;
 }
 
 static json_t *activity(const store_activity_info *a)
@@ -97,6 +128,14 @@ static json_t *activity(const store_activity_info *a)
 	              str(a->title), "question", str(a->question), "template",
 	              str(a->template_name), "state", state->name, "vote_budget",
 	              (json_int_t)a->vote_budget, "animators", animators, "boards", boards);
+	if (o && (json_object_set_new(o, "phases", phases(a->phases)) ||
+	          json_object_set_new(o, "timer", timer(&a->timer)) ||
+	          json_object_set_new(o, "voters", state->voters_shown
+	                                                  ? json_integer(a->voters)
+	                                                  : json_null()))) {
+		json_decref(o);
+		o = NULL;
+	}
 	return o;
 }
 
@@ -214,6 +253,15 @@ char *view_group_counts(const char *re, const store_seminar_info *s,
 	return reply("group_counts", re, acts ? json_pack("{s:o}", "activities", acts) : NULL);
 }
 
+char *view_history(const char *re, long long contribution_id, const store_audit *a)
+{
+	json_t *entries = audit_json(a);
+	return reply("history", re,
+	             entries ? json_pack("{s:I, s:o}", "contribution", (json_int_t)contribution_id,
+	                                 "entries", entries)
+	                     : NULL);
+}
+
 char *view_ack_contribution(const char *re, const view_who *who,
                             const store_contributions *list, int actions,
                             long long votes_left)
@@ -260,7 +308,7 @@ static json_t *event(long long seq, const char *kind, json_t *object)
 	                 kind, kind, object);
 }
 
-char *view_synced_events(const char *re, const view_who *who, long long seq,
+char *view_synced_events(const char *re, const view_who *who, long long seq, long long now,
                          const store_seminar_info *s, const store_events *events)
 {
 	json_t *list = json_array();
@@ -278,6 +326,8 @@ char *view_synced_events(const char *re, const view_who *who, long long seq,
 		} else {
 			if (!e->contribution || !(sees = sees_of(who, e->contribution)))
 				continue;
+			if (e->kind == STORE_EVENT_TALLY && !(sees & VIEW_TALLY))
+				continue; /* a vote, to one who does not see the tallies */
 			o = event(e->seq, "contribution", contribution(e->contribution, sees));
 		}
 		if (json_array_append_new(list, o)) {
@@ -287,9 +337,20 @@ char *view_synced_events(const char *re, const view_who *who, long long seq,
 	}
 	if (!list)
 		return NULL;
-	return reply("synced", re,
-	             json_pack("{s:s, s:I, s:o, s:o}", "mode", "events", "seq", (json_int_t)seq,
-	                       "seminar", seminar(s), "events", list));
+	json_t *body = json_object();
+	if (body && now > 0 && json_object_set_new(body, "now", json_integer(now))) {
+		json_decref(body);
+		body = NULL;
+	}
+	if (body && json_object_update_new(body, json_pack("{s:s, s:I, s:o, s:o}", "mode", "events",
+	                                                   "seq", (json_int_t)seq, "seminar",
+	                                                   seminar(s), "events", list))) {
+		json_decref(body);
+		body = NULL;
+	} else if (!body) {
+		json_decref(list);
+	}
+	return reply("synced", re, body);
 }
 
 /* A text that grows: the snapshot tail is written into one, object by
@@ -397,16 +458,21 @@ void view_event_free(char *text[VIEW_AUDIENCES])
 		text[a] = NULL;
 }
 
-int view_event(long long seq, const store_contribution_info *c, const store_activity_info *act,
-               char *text[VIEW_AUDIENCES])
+/* view_event_at, and view_event_tally when tally is set. */
+static int event_texts(long long seq, const store_contribution_info *c,
+                       const store_activity_info *act, int tally, long long now,
+                       char *text[VIEW_AUDIENCES])
 {
 	unsigned sees[VIEW_AUDIENCES];
 
 	for (int a = 0; a < VIEW_AUDIENCES; a++) {
 		text[a] = NULL;
 		/* an activity is the same for everyone */
-		sees[a] = c ? view_sees((view_audience)a, c->state, vocab_activity(c->phase))
+		sees[a] = c ? view_sees_reworded((view_audience)a, c->state, vocab_activity(c->phase),
+		                                 c->original != NULL)
 		            : VIEW_SENT | VIEW_TEXT | VIEW_TALLY;
+		if (tally && !(sees[a] & VIEW_TALLY))
+			sees[a] = 0;
 	}
 	for (int a = 0; a < VIEW_AUDIENCES; a++) {
 		json_t *o;
@@ -421,6 +487,10 @@ int view_event(long long seq, const store_contribution_info *c, const store_acti
 			continue;
 		}
 		o = c ? contribution(c, sees[a]) : activity(act);
+		if (o && !c && now > 0 && json_object_set_new(o, "now", json_integer(now))) {
+			json_decref(o);
+			o = NULL;
+		}
 		text[a] = o ? proto_encode_event(seq, c ? "contribution" : "activity", o) : NULL;
 		json_decref(o);
 		if (!text[a]) {
@@ -429,4 +499,22 @@ int view_event(long long seq, const store_contribution_info *c, const store_acti
 		}
 	}
 	return 0;
+}
+
+int view_event(long long seq, const store_contribution_info *c, const store_activity_info *act,
+               char *text[VIEW_AUDIENCES])
+{
+	return event_texts(seq, c, act, 0, 0, text);
+}
+
+int view_event_at(long long seq, const store_contribution_info *c, const store_activity_info *act,
+                  long long now, char *text[VIEW_AUDIENCES])
+{
+	return event_texts(seq, c, act, 0, now, text);
+}
+
+int view_event_tally(long long seq, const store_contribution_info *c,
+                     char *text[VIEW_AUDIENCES])
+{
+	return event_texts(seq, c, NULL, 1, 0, text);
 }

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include "store_domain.h"
+#include "store_moderation.h"
 #include "view.h"
 
 /* ===== Replies ===== */
@@ -38,14 +39,18 @@ char *view_ack_contribution(const char *re, const view_who *who,
                             const store_contributions *list, int actions,
                             long long votes_left);
 
+/* {"type":"history","re","contribution","entries":[audit.h's rows]}: the
+ * audit trail of one contribution, for a facilitator. */
+char *view_history(const char *re, long long contribution_id, const store_audit *a);
 /* {"type":"ack","re","activity"}. */
 char *view_ack_activity(const char *re, const store_activity_info *a);
 
 /* {"type":"synced","re","mode":"events","seq","seminar","events"}: the
  * events after a watch's since, each rendered for who; an event whose
  * object who does not see (or that is no longer in the programme) is left
- * out. */
-char *view_synced_events(const char *re, const view_who *who, long long seq,
+ * out. now > 0: the server's time (ms), said first ("now") so that the
+ * client counts its timers down from the server's clock. */
+char *view_synced_events(const char *re, const view_who *who, long long seq, long long now,
                          const store_seminar_info *s, const store_events *events);
 
 /* The end of a snapshot reply ("mode":"snapshot","seq","seminar",
@@ -64,6 +69,19 @@ char *view_snapshot_tail(const view_who *who, long long seq, const store_seminar
  * of memory (every text is then NULL). */
 int view_event(long long seq, const store_contribution_info *c, const store_activity_info *act,
                char *text[VIEW_AUDIENCES] /* OUT */);
+
+/* view_event, for an activity (act) with the server's time now (ms, > 0)
+ * in its object ("activity":{…,"now"}), from which clients count its
+ * timer down. */
+int view_event_at(long long seq, const store_contribution_info *c, const store_activity_info *act,
+                  long long now, char *text[VIEW_AUDIENCES] /* OUT */);
+
+/* The event of a change of c's vote count alone (a vote, an unvote), as
+ * view_event's, for the audiences that see c's tally only: to the others
+ * it would say where a vote went while the phase keeps the tallies back
+ * (text[a] NULL). */
+int view_event_tally(long long seq, const store_contribution_info *c,
+                     char *text[VIEW_AUDIENCES] /* OUT */);
 
 /* Frees the texts of view_event (each distinct one once) and sets them
  * to NULL. */

@@ -6,8 +6,12 @@
  * module (web/js/protocol.js) are checked against these tables by tests,
  * and the catalogue's families of keys per state too.
  *
- * Boundary: data only, no dependency. Later phases (private writing,
- * reveal, hidden tallies, results) are new rows here.
+ * The phases of an activity are these states: the usual ones (prepared,
+ * open, voting, closed) and those a definition may choose instead
+ * (private writing, reveal, voting with hidden tallies, results). The
+ * enum is in the order of a day: an activity's phases follow it.
+ *
+ * Boundary: data only, no dependency.
  */
 #ifndef ATELIER_VOCAB_H
 #define ATELIER_VOCAB_H
@@ -19,7 +23,11 @@
 typedef enum vocab_activity_state {
 	VOCAB_PREPARED = 0,
 	VOCAB_OPEN,
+	VOCAB_WRITING,      /* private writing: each phone sees its own only */
+	VOCAB_REVEAL,       /* every text appears at once, no vote yet */
 	VOCAB_VOTING,
+	VOCAB_BLIND_VOTING, /* voting with hidden tallies */
+	VOCAB_RESULTS,      /* the tallies and the ranks appear */
 	VOCAB_CLOSED,
 	VOCAB_ACTIVITY_STATES /* how many */
 } vocab_activity_state;
@@ -33,13 +41,38 @@ typedef struct vocab_activity_row {
 	unsigned tallies_shown : 1; /* vote counts are shown */
 	unsigned ranked : 1;   /* the votes are in: lists go by votes first
 	                        * (the console's default order) */
+	unsigned voters_shown : 1; /* how many participants have voted is
+	                            * shown (while the tallies are not) */
+	unsigned always : 1;   /* a phase of every activity (prepared, closed) */
+	unsigned usual : 1;    /* a phase of an activity whose definition
+	                        * chooses none (today's four) */
 } vocab_activity_row;
+
+/* A set of activity states: bit (1u << state). */
+#define VOCAB_PHASE(s) (1u << (s))
 
 /* The row of state s; NULL when s is not a state. */
 const vocab_activity_row *vocab_activity(vocab_activity_state s);
 
 /* The state named name (case matters), or -1. */
 int vocab_activity_find(const char *name);
+
+/* The phases of an activity whose definition chooses none: the rows
+ * marked usual. */
+unsigned vocab_usual_phases(void);
+
+/* The phases an activity has when its definition chooses chosen (a set
+ * of VOCAB_PHASE bits; 0: none chosen): chosen with the rows marked
+ * always, or the usual ones. */
+unsigned vocab_phases_of(unsigned chosen);
+
+/* The set of the states named in names, separated by spaces (the store's
+ * column); 0 for NULL, an empty text, or any name that is not a state. */
+unsigned vocab_phases_read(const char *names);
+
+/* The names of the states of set, in the order of a day, separated by a
+ * space, into out[n] (an empty text for 0). Returns out. */
+char *vocab_phases_write(unsigned set, char *out, size_t n);
 
 /* ===== Contribution states ===== */
 
@@ -49,6 +82,8 @@ typedef enum vocab_contribution_state {
 	VOCAB_HIDDEN,      /* hidden by a facilitator */
 	VOCAB_MERGED,      /* merged into another one, kept as its source */
 	VOCAB_DELETED,     /* deleted by its author (its text is kept) */
+	VOCAB_REMOVED,     /* removed by a facilitator (a soft delete: restore
+	                    * brings it back, its votes with it) */
 	VOCAB_CONTRIBUTION_STATES
 } vocab_contribution_state;
 
@@ -56,6 +91,8 @@ typedef struct vocab_contribution_row {
 	const char *name;    /* "visible" */
 	unsigned shown : 1;  /* its text reaches every audience */
 	unsigned live : 1;   /* it may still be acted on (voted, edited, hidden…) */
+	unsigned counted : 1; /* the votes it holds count against its voters'
+	                       * budgets (docs/PROTOCOL.md, "vote") */
 } vocab_contribution_row;
 
 const vocab_contribution_row *vocab_contribution(vocab_contribution_state s);

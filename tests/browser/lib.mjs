@@ -51,9 +51,11 @@ export function atelierBin() {
  * reconnect), waits for the port file and the facilitator line.
  */
 export class Server {
-  /* extraArgs: more options for `atelier serve` (--no-rate-limit, say). */
-  constructor(extraArgs) {
+  /* extraArgs: more options for `atelier serve` (--no-rate-limit, say);
+   * sessions: the folder of definitions it imports (default sessions/). */
+  constructor(extraArgs, sessions) {
     this.extraArgs = extraArgs || [];
+    this.sessions = sessions || join(SOURCE_DIR, 'sessions');
     this.dir = mkdtempSync(join(tmpdir(), 'atelier-browser-'));
     this.db = join(this.dir, 'test.db');
     this.portFile = join(this.dir, 'port');
@@ -71,7 +73,7 @@ export class Server {
     rmSync(this.portFile, { force: true });
     this.output = '';
     const args = ['serve', '--listen', '127.0.0.1:' + this.port, '--port-file', this.portFile,
-      '--db', this.db, '--sessions', join(SOURCE_DIR, 'sessions'), '--web', join(SOURCE_DIR, 'web')].concat(this.extraArgs);
+      '--db', this.db, '--sessions', this.sessions, '--web', join(SOURCE_DIR, 'web')].concat(this.extraArgs);
     const proc = spawn(atelierBin(), args, { cwd: this.dir, stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
     /* Never leave a server behind, whatever ends this process. */
@@ -315,6 +317,16 @@ export async function axeViolations(page) {
       targets: v.nodes.map((n) => n.target.join(' ')) }));
   });
   return violations.map((v) => v.id + ' (' + v.impact + '): ' + v.help + ' — ' + v.targets.join(', '));
+}
+
+/* A check of report that axe-core finds no violation on page (where
+ * says which), each violation printed. */
+export async function axeStep(report, page, where) {
+  await report.step('axe-core: no violation on ' + where, async () => {
+    const found = await axeViolations(page);
+    for (const v of found) console.log('     ' + v);
+    return found.length === 0 || found.length + ' violation(s): ' + found.map((v) => v.split(' ')[0]).join(', ');
+  });
 }
 
 /* On the facilitator console, shows activity id (its link in the

@@ -30,7 +30,7 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Server, Report, SOURCE_DIR, runScript, atelierCall, definitions, watchPage, axeViolations } from './lib.mjs';
+import { Server, Report, SOURCE_DIR, runScript, atelierCall, definitions, watchPage, axeStep } from './lib.mjs';
 
 const WAIT_MS = 15000;
 const DEADLINE_MS = 110000;
@@ -106,14 +106,6 @@ function focused(page) {
   });
 }
 
-async function axeStep(page, where) {
-  await report.step('axe-core: no violation on ' + where, async () => {
-    const found = await axeViolations(page);
-    for (const v of found) console.log('     ' + v);
-    return found.length === 0 || found.length + ' violation(s): ' + found.map((v) => v.split(' ')[0]).join(', ');
-  });
-}
-
 async function main(browser) {
   const code = 'RBX22';
   const base = server.base;
@@ -157,7 +149,7 @@ async function main(browser) {
   /* ===== Joining with Enter ===== */
   const phone = await newPage('phone', { hasTouch: true, isMobile: true }, base + '/');
   await phone.waitForFunction(() => document.getElementById('lang').textContent !== '');
-  await axeStep(phone, 'the join form');
+  await axeStep(report, phone, 'the join form');
   await report.step('a tapped button keeps no hover look (the language switch, tapped twice on the join form)', async () => {
     const before = await colours(phone, '#lang');
     await phone.tap('#lang');
@@ -200,7 +192,7 @@ async function main(browser) {
       li.filter((n) => n.querySelector('button').disabled).map((n) => n.dataset.key));
     return disabled.join(' ') === prepared.join(' ') || 'disabled: ' + disabled.join(' ');
   });
-  await axeStep(phone, 'the list of activities');
+  await axeStep(report, phone, 'the list of activities');
 
   await report.step('a closed activity opens from the list, read-only', async () => {
     await phone.click('#activity-list li[data-key="axe-2"] button');
@@ -213,7 +205,7 @@ async function main(browser) {
     }));
     return (!view.compose && view.note === fr('phone.note_closed', {}) && view.votes === 0) || JSON.stringify(view);
   });
-  await axeStep(phone, 'a closed activity');
+  await axeStep(report, phone, 'a closed activity');
   if (await phone.isVisible('#back')) await phone.click('#back');
 
   /* ===== A board holding contributions ===== */
@@ -295,7 +287,7 @@ async function main(browser) {
     const at = await focused(phone);
     return (moved && at === 'button.vote in ' + last) || 'focus on ' + at + (moved ? '' : '; the card did not move');
   });
-  await axeStep(phone, 'a board holding contributions and a vote');
+  await axeStep(report, phone, 'a board holding contributions and a vote');
 
   /* ===== With a mouse: hover stays readable ===== */
   const desk = await newPage('mouse', {}, base + '/j/' + code);
@@ -334,7 +326,7 @@ async function main(browser) {
     const w = await widths('#ori-actions input', 'form');
     return (w.length === 2 && w.every((x) => x >= 0.9)) || 'widths ' + w.map((x) => x.toFixed(2)).join(', ');
   });
-  await axeStep(phone, 'the orientation form');
+  await axeStep(report, phone, 'the orientation form');
   await report.step('Ctrl+Enter in the orientation\'s title sends it with its actions', async () => {
     await phone.press('#ori-title', 'Control+Enter');
     await phone.waitForSelector('#board-list .card.orientation:not(.pending) .add-action-text');
@@ -345,7 +337,7 @@ async function main(browser) {
     const w = await widths('#board-list .add-action-text', '.card');
     return (w.length === 1 && w[0] >= 0.9) || 'widths ' + w.map((x) => x.toFixed(2)).join(', ');
   });
-  await axeStep(phone, 'an orientations board');
+  await axeStep(report, phone, 'an orientations board');
 
   await report.step('no request left for another host', async () =>
     seen.hosts.length === 0 || seen.hosts.join(', '));

@@ -6,11 +6,16 @@
  * orientation form with its example actions, an orientations board),
  * the projection screen at 1920x1080, the facilitator console at
  * 1280x900, with a few sample contributions, and at 1920x1080 with the
- * participation per group of axe-1 (« moins de 3 », « masqué »); then a
+ * participation per group of axe-1 (« moins de 3 », « masqué »), and a
+ * rephrased contribution with its « Historique » open (1920x1080 and
+ * 360x740); then a
  * big board (120 contributions on axe-2) on the console at 1920x1080 and
  * at 360x740: the top of the page (navigator, activity, sort, filter,
  * search, selection), its first rows with two of them selected, its "show
- * more" button, the same board searched, and on the phone.
+ * more" button, the same board searched, and on the phone. Then, on
+ * the seminar of tests/browser/data/phases.json, with a timer running:
+ * the phone and the screen in each phase (private writing, reveal,
+ * voting with hidden tallies, results), and the console's timer.
  *
  * Usage: ATELIER_BIN=build/atelier node tests/browser/screenshots.mjs [OUT_DIR]
  * Writes PNG files into OUT_DIR (default: a new temporary folder; under
@@ -20,7 +25,7 @@
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Server, launchBrowser, atelierCall, consoleShow } from './lib.mjs';
+import { Server, SOURCE_DIR, launchBrowser, atelierCall, consoleShow } from './lib.mjs';
 
 const out = process.argv[2] || mkdtempSync(join(tmpdir(), 'atelier-shots-'));
 mkdirSync(out, { recursive: true });
@@ -157,6 +162,23 @@ async function main() {
     await wide.evaluate((sel) => document.querySelector(sel).scrollIntoView({ block: 'center' }), table);
     await view(wide, 'console-groups-1920');
 
+    /* A rephrased contribution with its trail open (« Historique »), at
+     * 1920x1080 and at 360x740. */
+    const first = 'article[data-key="axe-1"] li.item';
+    const reworded = Number(await wide.$eval(first, (li) => li.dataset.key));
+    await atelierCall(phone, [{ type: 'rephrase', id: 'rw1', code: code, key: key, contribution: reworded,
+      text: 'Ouvrir les cours d\'école aux familles le samedi matin' }], 20000);
+    for (const [width, height] of [[1920, 1080], [360, 740]]) {
+      const page = width === 1920 ? wide : await (await context({ width: width, height: height })).newPage();
+      if (page !== wide) await page.goto(base + '/animation.html#code=' + code + '&cle=' + key);
+      const row = 'article[data-key="axe-1"] li.item[data-key="' + reworded + '"]';
+      await page.waitForSelector(row + ' .item-original:not([hidden])');
+      await page.click(row + ' details.history summary');
+      await page.waitForSelector(row + ' .history-list li');
+      await page.evaluate((sel) => document.querySelector(sel).scrollIntoView({ block: 'center' }), row);
+      await view(page, 'console-rephrased-' + width);
+    }
+
     /* A big board: 120 contributions on axe-2. */
     await consoleShow(facil, 'axe-2', 30000);
     await facil.click('article[data-key="axe-2"] button[data-state="open"]');
@@ -195,7 +217,78 @@ async function main() {
   }
 }
 
-main().catch((e) => {
+/* The phases and the timer: a seminar of its own (one activity with
+ * every phase), two phones that write, the screen, the console. */
+async function phases() {
+  const server = new Server([], join(SOURCE_DIR, 'tests', 'browser', 'data'));
+  const browser = await launchBrowser();
+  try {
+    await server.start();
+    const code = 'PHASES';
+    const activity = 'demain';
+    const key = server.seminars.get(code);
+    const base = server.base;
+    const context = (viewport, touch) => browser.newContext({ viewport: viewport, locale: 'fr-FR',
+      hasTouch: !!touch, isMobile: !!touch });
+    const poster = await (await context({ width: 400, height: 300 })).newPage();
+    await poster.goto(base + '/api/health');
+    let n = 0;
+    const send = async (type, fields) => {
+      const [r] = await atelierCall(poster, [Object.assign({ type: type, id: 'p' + (++n), code: code, key: key,
+        activity: activity }, fields)], 15000);
+      if (r.type !== 'ack') throw new Error(type + ': ' + JSON.stringify(r));
+    };
+    await send('set_state', { state: 'writing' });
+    await send('timer_set', { seconds: 300, advance: true });
+    await send('timer_start', {});
+    const phones = [];
+    for (const text of ['Un potager partagé au pied des immeubles, tenu avec les parents',
+      'Des devoirs faits ensemble à la médiathèque le mercredi']) {
+      const phone = await (await context({ width: 360, height: 740 }, true)).newPage();
+      await phone.goto(base + '/');
+      await phone.fill('#join-code', code);
+      await phone.press('#join-code', 'Enter');
+      await phone.waitForSelector('#activity-view:not([hidden])');
+      await phone.fill('#note-text', text);
+      await phone.press('#note-text', 'Control+Enter');
+      await phone.waitForSelector('#board-list .card:not(.pending)');
+      phones.push(phone);
+    }
+    const screen = await (await context({ width: 1920, height: 1080 })).newPage();
+    await screen.goto(base + '/ecran.html?code=' + code + '&activite=' + activity);
+    await screen.waitForFunction(() => [...document.querySelectorAll('.column-tally')]
+      .some((n) => /2 contributions/.test(n.textContent)));
+    await shot(phones[0], 'phases-phone-writing');
+    await shot(screen, 'phases-screen-writing');
+    await send('set_state', { state: 'reveal' });
+    await phones[0].waitForFunction(() => document.querySelectorAll('#board-list .card').length === 2);
+    await screen.waitForFunction(() => document.querySelectorAll('#boards .card').length === 2);
+    await shot(phones[0], 'phases-phone-reveal');
+    await shot(screen, 'phases-screen-reveal');
+    await send('set_state', { state: 'blind_voting' });
+    await phones[1].waitForSelector('#board-list .card button.vote:not([hidden])');
+    await phones[1].locator('#board-list .card button.vote').first().tap();
+    await screen.waitForFunction(() => /a voté/.test((document.getElementById('voters') || {}).textContent));
+    await shot(phones[1], 'phases-phone-blind-voting');
+    await shot(screen, 'phases-screen-blind-voting');
+    await send('timer_pause', {});
+    await send('set_state', { state: 'results' });
+    await screen.waitForSelector('.column.ranked .card');
+    await phones[0].click('#sort-votes');
+    await phones[0].waitForSelector('#board-list.ranked');
+    await shot(phones[0], 'phases-phone-results');
+    await shot(screen, 'phases-screen-results');
+    const console_ = await (await context({ width: 1280, height: 900 })).newPage();
+    await console_.goto(base + '/animation.html#code=' + code + '&cle=' + encodeURIComponent(key));
+    await console_.waitForSelector('.timer-controls .timer:not([hidden])');
+    await view(console_, 'phases-console-timer');
+  } finally {
+    await browser.close();
+    await server.cleanup();
+  }
+}
+
+main().then(phases).catch((e) => {
   console.error(e);
   process.exitCode = 1;
 });

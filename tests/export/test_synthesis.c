@@ -348,7 +348,11 @@ static int make_world(void **state)
 		             " AND id % 17 = 3;"
 		             "UPDATE contribution SET state = 'merged' WHERE state = 'visible'"
 		             " AND id % 19 = 4;"
-		             "UPDATE contribution SET author = ' \t' WHERE id % 23 = 5;",
+		             "UPDATE contribution SET author = ' \t' WHERE id % 23 = 5;"
+		             /* reworded by a facilitator: marked « reformulée » */
+		             "UPDATE contribution SET original = text, text = 'Reformulée : ' || text"
+		             " WHERE state = 'visible' AND id % 13 = 6;"
+		             "UPDATE audit SET at = printf('2022-10-11T10:%02d:00Z', id % 60);",
 		             NULL, NULL, NULL),
 		SQLITE_OK);
 	sqlite3_close(db);

@@ -243,12 +243,12 @@ static void members_in_document_order(void **state)
 {
 	(void)state;
 	static const char *const top[] = {"format", "version", "generated", "seminar", "totals",
-	                                  "activities"};
+	                                  "activities", "audit"};
 	static const char *const act[] = {"id",        "title",    "question",     "template",
 	                                  "state",     "vote_budget", "animators", "participants",
 	                                  "contributions", "votes", "by_group", "boards"};
-	static const char *const contribution[] = {"id",    "text",    "author", "state",
-	                                           "votes", "created", "edited", "actions"};
+	static const char *const contribution[] = {"id",    "text",    "author", "state", "votes",
+	                                           "created", "edited", "original", "actions"};
 	json_t *doc = build(), *c = json_array_get(list_of(doc, 0, 0), 0);
 	size_t i = 0;
 	for (void *it = json_object_iter(doc); it; it = json_object_iter_next(doc, it))

@@ -114,8 +114,12 @@ static char *dump(const proto_msg *m)
 	put_int(&out, &cap, &len, "parent", m->parent);
 	put_int(&out, &cap, &len, "since", m->since);
 	put_int(&out, &cap, &len, "seen", m->seen);
+	put_int(&out, &cap, &len, "entry", m->entry);
 	if (m->attend)
 		put_int(&out, &cap, &len, "attend", m->attend);
+	put_int(&out, &cap, &len, "seconds", m->seconds);
+	if (m->advance)
+		put_int(&out, &cap, &len, "advance", m->advance);
 	if (m->nactions)
 		put_int(&out, &cap, &len, "actions", (long long)m->nactions);
 	for (size_t i = 0; i < m->nactions; i++) {

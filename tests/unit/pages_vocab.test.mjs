@@ -67,24 +67,27 @@ test('protocol.js: every activity state has its row of capabilities, and only th
   for (const s of P.ACTIVITY_STATES) {
     const row = P.CAPABILITIES[s];
     assert.ok(Object.isFrozen(row), s);
-    assert.deepEqual(Object.keys(row).sort(), ['edit', 'post', 'ranked', 'tallies', 'texts', 'vote'], s);
+    assert.deepEqual(Object.keys(row).sort(), ['edit', 'post', 'ranked', 'tallies', 'texts', 'vote', 'voters'], s);
     for (const v of Object.values(row)) assert.equal(typeof v, 'boolean', s);
   }
 });
 
-test('protocol.js: every contribution state has its row; one is shown', () => {
+test('protocol.js: every contribution state has its row; one is shown; one keeps its votes from counting', () => {
   const names = Object.keys(P.CONTRIBUTION_STATES);
   assert.ok(names.length > 0);
   for (const s of names) {
     const row = P.CONTRIBUTION_STATES[s];
     assert.ok(Object.isFrozen(row), s);
-    assert.deepEqual(Object.keys(row).sort(), ['live', 'shown'], s);
+    assert.deepEqual(Object.keys(row).sort(), ['counted', 'live', 'shown'], s);
     assert.equal(typeof row.shown, 'boolean', s);
     assert.equal(typeof row.live, 'boolean', s);
-    /* what is shown can still be acted on */
+    assert.equal(typeof row.counted, 'boolean', s);
+    /* what is shown can still be acted on, and its votes count */
     assert.ok(!row.shown || row.live, s);
+    assert.ok(!row.shown || row.counted, s);
   }
   assert.ok(names.some((s) => P.CONTRIBUTION_STATES[s].shown));
+  assert.ok(names.some((s) => !P.CONTRIBUTION_STATES[s].counted));
 });
 
 test('protocol.js: board kinds, errors, export formats; TRANSIENT ⊆ ERRORS', () => {

@@ -400,3 +400,68 @@ test('a watch refused for now is asked again on the same connection; a final ref
   assert.equal(socket.count('watch'), 2, 'a final error is not asked again');
   assert.equal(c.ready, false);
 }));
+
+/* ===== Phases ===== */
+
+function withState(seminar, id, state) {
+  return Object.assign({}, seminar, { activities: seminar.activities.map((a) =>
+    (a.id === id ? Object.assign({}, a, { state: state }) : a)) });
+}
+
+test('a phase that reveals texts or tallies asks for a fresh snapshot; one that changes neither does not', () => withClock((clock, clients) => {
+  const writing = withState(SEMINAR, 'a1', 'writing');
+  const { c, socket } = client(clients, { activity: 'a1' });
+  socket.open();
+  socket.reply({ type: 'synced', re: socket.last('watch').id, mode: 'snapshot', seq: 3, seminar: writing,
+    contributions: [contribution(1, { text: null, author: null })] });
+  assert.equal(c.model.contribution(1).text, null);
+  const watches = () => socket.sent.filter((m) => m.type === 'watch').length;
+  const before = watches();
+  socket.reply({ type: 'event', seq: 4, kind: 'activity', activity: Object.assign({}, writing.activities[0], { state: 'reveal' }) });
+  assert.equal(watches(), before + 1, 'the reveal asks again');
+  const watch = socket.last('watch');
+  assert.equal(watch.since, undefined, 'for a snapshot, not a catch-up');
+  assert.equal(c.ready, false);
+  socket.reply({ type: 'synced', re: watch.id, mode: 'snapshot', seq: 4, seminar: withState(SEMINAR, 'a1', 'reveal'),
+    contributions: [contribution(1)] });
+  assert.equal(c.model.contribution(1).text, 'texte 1');
+  /* reveal -> voting keeps the texts and gives the tallies; voting -> closed changes neither */
+  socket.reply({ type: 'event', seq: 5, kind: 'activity', activity: Object.assign({}, SEMINAR.activities[0], { state: 'voting' }) });
+  assert.equal(watches(), before + 2);
+  synced(socket, 5, [contribution(1)]);
+  socket.reply({ type: 'event', seq: 6, kind: 'activity', activity: Object.assign({}, SEMINAR.activities[0], { state: 'closed' }) });
+  assert.equal(watches(), before + 2, 'closed after voting changes nothing seen');
+  /* another activity's phase, when watching one: nothing */
+  socket.reply({ type: 'event', seq: 7, kind: 'activity', activity: Object.assign({}, SEMINAR.activities[1], { state: 'writing' }) });
+  assert.equal(watches(), before + 2);
+}));
+
+test('a catch-up that brings a reveal asks for a fresh snapshot', () => withClock((clock, clients) => {
+  const { c, socket } = client(clients, { activity: 'a1' });
+  socket.open();
+  socket.reply({ type: 'synced', re: socket.last('watch').id, mode: 'snapshot', seq: 3,
+    seminar: withState(SEMINAR, 'a1', 'writing'), contributions: [contribution(1, { text: null })] });
+  socket.drop();
+  clock.tick(500);
+  const again = FakeSocket.newest();
+  again.open();
+  const watch = again.last('watch');
+  assert.equal(watch.since, 3);
+  const revealed = withState(SEMINAR, 'a1', 'reveal');
+  again.reply({ type: 'synced', re: watch.id, mode: 'events', seq: 4, seminar: revealed,
+    events: [{ type: 'event', seq: 4, kind: 'activity', activity: revealed.activities[0] }] });
+  const fresh = again.last('watch');
+  assert.notEqual(fresh.id, watch.id, 'asked again');
+  assert.equal(fresh.since, undefined);
+  assert.equal(c.ready, false);
+}));
+
+test('a facilitator\'s page, which has every text, asks for nothing at a reveal', () => withClock((clock, clients) => {
+  const { socket } = client(clients, { activity: 'a1', key: 'cle' });
+  socket.open();
+  socket.reply({ type: 'synced', re: socket.last('watch').id, mode: 'snapshot', seq: 3,
+    seminar: withState(SEMINAR, 'a1', 'writing'), contributions: [] });
+  const n = socket.sent.filter((m) => m.type === 'watch').length;
+  socket.reply({ type: 'event', seq: 4, kind: 'activity', activity: Object.assign({}, SEMINAR.activities[0], { state: 'reveal' }) });
+  assert.equal(socket.sent.filter((m) => m.type === 'watch').length, n);
+}));

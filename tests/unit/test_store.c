@@ -1146,6 +1146,12 @@ static void key_digests(const char *path, char *out, size_t len)
  * migration merged before it moves it. */
 #define KEY_NAMES_MIGRATION 9
 
+/* Takes a database of the latest schema back to schema 9: what migration
+ * 10 (the audit trail, a contribution's original words) added goes (its
+ * CHECK with 'removed' stays: no row holds it, and migration 10 rebuilds
+ * the table again). */
+#define UNDO_MIGRATION_10 "DROP TABLE audit; ALTER TABLE contribution DROP COLUMN original;"
+
 /* Migration 9 on the keys a database of schema 8 may hold: the
  * seminar's first key, others without a name or with a name met twice
  * in their scope, a revoked one. Every key gets a name, unique among the
@@ -1169,6 +1175,7 @@ static void migration_9_names_every_key(void **state)
 
 	/* Back to schema 8: no index, the names that version gave (none). */
 	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, UNDO_MIGRATION_10, NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
 	                              "DROP INDEX key_name; UPDATE key SET name = '';"
 	                              "INSERT INTO key (kind, seminar_id, activity_id, name, hash,"
@@ -1426,6 +1433,7 @@ static void migration_keeps_rows_and_separates_positions(void **state)
 
 	/* Back to the first schema's shape, every position at 0. */
 	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, UNDO_MIGRATION_10, NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
 	                              "DROP INDEX stakeholder_group_position;"
 	                              "ALTER TABLE participant DROP COLUMN group_id;"
@@ -1637,7 +1645,7 @@ static void dump_actions_and_totals(void **state)
 	long long one, two, alone, as[2], bs[2];
 	json_t *doc = NULL, *list, *acts, *x, *activities;
 	const char *order[] = {"format", "version", "generated", "seminar", "totals",
-	                       "activities"};
+	                       "activities", "audit"};
 	size_t i = 0;
 
 	fx_open(&f);
@@ -1664,7 +1672,19 @@ static void dump_actions_and_totals(void **state)
 	assert_int_equal(export_view_document(f.st, f.code, &doc), STORE_OK);
 	for (void *it = json_object_iter(doc); it; it = json_object_iter_next(doc, it))
 		assert_string_equal(json_object_iter_key(it), order[i++]);
-	assert_int_equal(i, 6);
+	assert_int_equal(i, 7);
+	/* The archive's trail: the hide, by the seminar's first key. */
+	x = json_object_get(doc, "audit");
+	assert_int_equal(json_array_size(x), 1);
+	x = json_array_get(x, 0);
+	assert_string_equal(json_string_value(json_object_get(x, "command")), "hide");
+	assert_string_equal(json_string_value(json_object_get(x, "key")), "animation");
+	assert_int_equal(json_integer_value(json_object_get(x, "contribution")), one);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(x, "before"),
+	                                                      "state")), "visible");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(x, "after"),
+	                                                      "state")), "hidden");
+	assert_true(json_is_null(json_object_get(json_object_get(x, "after"), "text")));
 	list = json_object_get(board_of(doc, 1, 0), "contributions");
 	assert_int_equal(json_array_size(list), 3);
 	acts = json_object_get(with_id(list, one), "actions");

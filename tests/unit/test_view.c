@@ -59,6 +59,8 @@ static void each_state_for_each_audience(void **state)
 		{VOCAB_MERGED, {MASKED, MASKED, ALL}},
 		/* deleted: its text reaches nobody */
 		{VOCAB_DELETED, {MASKED, MASKED, MASKED}},
+		/* removed by a facilitator: out of the boards, text for facilitators */
+		{VOCAB_REMOVED, {MASKED, MASKED, ALL}},
 	};
 	assert_int_equal(sizeof rows / sizeof rows[0], VOCAB_CONTRIBUTION_STATES);
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
@@ -71,14 +73,17 @@ static void each_state_for_each_audience(void **state)
 		}
 }
 
-/* A phase to come (private writing, hidden tallies) is a row of the
- * vocabulary with texts_shown or tallies_shown off: the table already
- * says who it keeps them from. */
+/* Private writing and voting with hidden tallies are rows of the
+ * vocabulary with texts_shown or tallies_shown off: the table says who
+ * they keep them from. */
 static void a_phase_keeps_texts_and_tallies_from_the_public(void **state)
 {
 	(void)state;
-	const vocab_activity_row writing = {"writing", 1, 0, 1, 0, 0, 0};
-	const vocab_activity_row counting = {"counting", 0, 1, 0, 1, 0, 0};
+	const vocab_activity_row writing = *vocab_activity(VOCAB_WRITING);
+	const vocab_activity_row counting = *vocab_activity(VOCAB_BLIND_VOTING);
+
+	assert_false(writing.texts_shown || writing.tallies_shown);
+	assert_true(counting.texts_shown && !counting.tallies_shown && counting.voters_shown);
 
 	assert_int_equal(view_sees(VIEW_PUBLIC, VOCAB_VISIBLE, &writing), VIEW_SENT);
 	assert_int_equal(view_sees(VIEW_SELF, VOCAB_VISIBLE, &writing), VIEW_SENT | VIEW_TEXT);
@@ -149,6 +154,20 @@ static void an_event_is_made_once_per_audience(void **state)
 	assert_null(t[VIEW_PUBLIC]);
 	assert_non_null(strstr(t[VIEW_SELF], "Un texte"));
 	assert_ptr_equal(t[VIEW_FACILITATOR], t[VIEW_SELF]);
+	view_event_free(t);
+
+	/* A vote while the tallies are kept back: only the facilitators
+	 * hear of it (to the others it would say where a vote went). */
+	c = note(VOCAB_VISIBLE);
+	c.phase = VOCAB_BLIND_VOTING;
+	assert_int_equal(view_event_tally(9, &c, t), 0);
+	assert_null(t[VIEW_PUBLIC]);
+	assert_null(t[VIEW_SELF]);
+	assert_non_null(strstr(t[VIEW_FACILITATOR], "\"votes\":2"));
+	view_event_free(t);
+	c.phase = VOCAB_RESULTS;
+	assert_int_equal(view_event_tally(9, &c, t), 0);
+	assert_non_null(strstr(t[VIEW_PUBLIC], "\"votes\":2"));
 	view_event_free(t);
 
 	/* An activity is the same for everyone. */

@@ -84,17 +84,18 @@ static char *protocol_js(void)
 	for (int s = 0; s < VOCAB_ACTIVITY_STATES; s++) {
 		const vocab_activity_row *r = vocab_activity((vocab_activity_state)s);
 		put(&b, &n,
-		    "  %s: Object.freeze({ post: %s, vote: %s, edit: %s, texts: %s, tallies: %s, ranked: %s })%s\n",
+		    "  %s: Object.freeze({ post: %s, vote: %s, edit: %s, texts: %s, tallies: %s, ranked: %s, voters: %s })%s\n",
 		    r->name, yes(r->may_post), yes(r->may_vote), yes(r->may_edit),
-		    yes(r->texts_shown), yes(r->tallies_shown), yes(r->ranked),
+		    yes(r->texts_shown), yes(r->tallies_shown), yes(r->ranked), yes(r->voters_shown),
 		    s + 1 < VOCAB_ACTIVITY_STATES ? "," : "");
 	}
 	put(&b, &n, "});\n\n/* Contribution states: shown to everyone, or not. */\n");
 	put(&b, &n, "export const CONTRIBUTION_STATES = Object.freeze({\n");
 	for (int s = 0; s < VOCAB_CONTRIBUTION_STATES; s++) {
 		const vocab_contribution_row *r = vocab_contribution((vocab_contribution_state)s);
-		put(&b, &n, "  %s: Object.freeze({ shown: %s, live: %s })%s\n", r->name, yes(r->shown),
-		    yes(r->live), s + 1 < VOCAB_CONTRIBUTION_STATES ? "," : "");
+		put(&b, &n, "  %s: Object.freeze({ shown: %s, live: %s, counted: %s })%s\n", r->name,
+		    yes(r->shown), yes(r->live), yes(r->counted),
+		    s + 1 < VOCAB_CONTRIBUTION_STATES ? "," : "");
 	}
 	put(&b, &n, "});\n\nexport const BOARD_KINDS = Object.freeze([");
 	for (int k = 0; k < VOCAB_BOARD_KINDS; k++)

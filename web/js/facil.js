@@ -38,6 +38,8 @@ import { downloadExport } from './facil-export.js';
 import { SORTS, FILTERS, sortOf, boardRows } from './facil-list.js';
 import { bindShortcuts, renderShortcuts } from './facil-keys.js';
 import { GroupCounts, createGroupsView, updateGroupsView } from './facil-groups.js';
+import { bindModeration, createTools, drawTools, removed } from './facil-moderation.js';
+import { createTimerView, updateTimerView } from './facil-timer.js';
 import { ACTIVITY_STATES, EXPORT_FORMATS } from './protocol.js';
 
 const CREDENTIALS = 'atelier.facil';
@@ -68,7 +70,8 @@ const state = new PageState({
   rowsShown: new Map(), /* board part -> rows shown, when more than PAGE_ROWS */
   exporting: new Set(), /* export formats being downloaded */
   exportStatus: '',    /* what the last export did */
-  groupCounts: new Map() /* activity id -> its figures per group (facil-groups.js) */
+  groupCounts: new Map(), /* activity id -> its figures per group (facil-groups.js) */
+  histories: new Map() /* contribution id -> its audit trail (facil-moderation.js) */
 });
 /* Asks for the figures per group while logged in. */
 let groupCounts = null;
@@ -315,6 +318,15 @@ function setState(activityId, s) {
     });
 }
 
+/* A timer command (facil-timer.js) about the activity shown. */
+function timerCommand(type, fields) {
+  const activityId = ui.activity.dataset.key;
+  if (!activityId) return;
+  notice(null);
+  facilitator(type, Object.assign({ activity: activityId }, fields), 'activity:' + activityId,
+    activityPart(activityId));
+}
+
 /* Hides (hide true) or shows the contributions ids, those not already
  * so, a few requests at a time. Each names the last sequence number the
  * console holds: one that changed since is refused (stale) and left as
@@ -527,7 +539,7 @@ function createItem() {
   });
   return el('li', { class: 'item' }, [
     box,
-    el('div', { class: 'item-body' }, [el('p', { class: 'item-text' }), el('p', { class: 'item-meta' })]),
+    el('div', { class: 'item-body' }, [el('p', { class: 'item-text' }), el('p', { class: 'item-meta' })].concat(createTools())),
     toggle,
     el('ol', { class: 'item-actions' })
   ]);
@@ -555,8 +567,11 @@ function drawItem(li, c) {
   setText(body.children[0], text);
   const meta = [c.author || t('facil.anonymous'), tn('common.votes', c.votes)];
   if (c.edited) meta.push(t('facil.edited'));
-  if (hidden) meta.push(t('facil.hidden'));
+  if (c.rephrased) meta.push(t('facil.rephrased'));
+  if (removed(c)) meta.push(t('facil.removed'));
+  else if (hidden) meta.push(t('facil.hidden'));
   setText(body.children[1], meta.join(' · '));
+  drawTools(body.children[2], body.children[3], c, label);
   li.classList.toggle('is-hidden', hidden);
   li.classList.toggle('is-selected', box.checked);
   const toggle = li.children[2];
@@ -599,7 +614,10 @@ function updateActivity(a) {
     setText(button, t('facil.set_' + s));
     button.setAttribute('aria-pressed', a.state === s ? 'true' : 'false');
     button.disabled = busy;
+    /* the phases its definition chose (an older server sends none) */
+    show(button, !a.phases || a.phases.indexOf(s) >= 0);
   });
+  updateTimerView(ui.timer, a, busy);
   ui.project.href = 'ecran.html?code=' + encodeURIComponent(state.get('creds').code) + '&activite=' + encodeURIComponent(a.id);
   setText(ui.project, t('facil.project'));
   ui.project.setAttribute('aria-label', t('facil.project_label', { title: a.title }));
@@ -780,9 +798,13 @@ function init() {
     'loginButton', 'loginError', 'loginWait', 'console', 'joinCode', 'joinUrl', 'exportButtons', 'exportStatus',
     'navList', 'activity', 'activityTitle', 'activityState', 'activityCount', 'activityQuestion', 'stateButtons',
     'project', 'sort', 'filter', 'search', 'viewForm', 'selectionCount', 'hideSelected', 'showSelected',
-    'clearSelection', 'boards', 'shortcutList', 'groupsSlot']);
+    'clearSelection', 'boards', 'shortcutList', 'groupsSlot', 'timerSlot']);
   ui.groups = createGroupsView();
   ui.groupsSlot.appendChild(ui.groups);
+  ui.timer = createTimerView(timerCommand, function () {
+    return state.get('client') ? state.get('client').serverOffset : 0;
+  });
+  ui.timerSlot.appendChild(ui.timer);
   bindLang();
   state.subscribe(onFrame(draw));
   i18n.onLangChange(function () {
@@ -826,6 +848,8 @@ function init() {
   ui.clearSelection.addEventListener('click', clearSelection);
   createExportButtons();
   createStateButtons();
+  bindModeration({ state: state, facilitator: facilitator, rowParts: rowParts, notice: notice,
+    announce: announce, errorText: errorText });
   renderShortcuts(ui.shortcutList);
   bindShortcuts(document, actions, function () { return !!state.get('creds') && !ui.console.hidden; });
   /* A new link pasted into the address bar changes only the fragment:

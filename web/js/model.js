@@ -22,9 +22,11 @@ function stateOf(c) {
   return CONTRIBUTION_STATES[c.state] || GONE;
 }
 
-/* True when contribution c's text reaches every audience (visible). */
+/* True when contribution c's text reaches every audience (visible) and
+ * this page has it: a phase that keeps the others' texts back (private
+ * writing) sends them without (text null) until they are revealed. */
 export function shown(c) {
-  return !!stateOf(c).shown;
+  return !!stateOf(c).shown && c.text !== null;
 }
 
 /* True when contribution c can still be acted on (not deleted, not
@@ -180,6 +182,14 @@ export class Model {
       lists.set(variant, list);
     }
     return list;
+  }
+
+  /* How many top-level contributions of one board are visible, their
+   * texts received or not (private writing sends them without). */
+  countVisible(activityId, boardId) {
+    return this.pick(this.boards.get(boardKey(activityId, boardId)), function (c) {
+      return !!stateOf(c).shown;
+    }).length;
   }
 
   /* Example actions of an orientation that can still be acted on, in

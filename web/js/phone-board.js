@@ -177,7 +177,8 @@ export function createBoard(list, handlers) {
     setText(p.text, c.text);
     setText(p.meta, metaText(c));
     show(p.meta, p.meta.textContent !== '');
-    setText(p.votes, tn('common.votes', c.votes));
+    /* null: a phase keeps the tallies back (voting with hidden tallies) */
+    setText(p.votes, c.votes === null ? '' : tn('common.votes', c.votes));
     const voted = view.myVotes.has(c.id);
     const busy = view.busy.has(c.id);
     p.vote.setAttribute('aria-pressed', voted ? 'true' : 'false');

@@ -30,7 +30,8 @@ import { PageState, ALL } from './state.js';
 import { renderStatus, renderState, bindLang, setTitle, capabilities } from './ui.js';
 import { profile, saveProfile, importJoined, takeEarly, groupChoice, saveGroupChoice } from './join.js';
 import { fillGroups, chooseGroup } from './phone-group.js';
-import { LIMITS, ACTIVITY_STATES, CAPABILITIES, TRANSIENT } from './protocol.js';
+import { LIMITS, ACTIVITY_STATES, CAPABILITIES, CONTRIBUTION_STATES, TRANSIENT } from './protocol.js';
+import { drawTimer, TICK_MS } from './timer.js';
 
 /* The joined phone's modules, once loaded: Model, shown, AtelierClient,
  * CONNECTED, Outbox, newId, createBoard, createCompose. */
@@ -186,6 +187,13 @@ function startClient(code) {
     if (change.kind === 'contribution' && change.isNew && mod.shown(c) &&
         c.activity === state.get('activity') && !state.get('mine').has(c.id) &&
         (c.parent === null || c.parent === undefined)) countFresh();
+    /* A contribution I voted for whose votes start or stop counting (a
+     * facilitator removed or restored it): my votes left are counted
+     * again from my votes, not taken from the last vote's reply. */
+    if (change.kind === 'contribution' && change.previous && state.get('myVotes').has(c.id) &&
+        counted(change.previous) !== counted(c)) {
+      state.update('votesLeft', function (left) { left.delete(c.activity); }, ['activity', 'board']);
+    }
   });
   state.follow(model, partsOf);
   outbox.onChange(function () { state.mark(['header', 'board']); });
@@ -541,13 +549,19 @@ function setSort(sort) {
   setLocal('atelier.sort', sort);
 }
 
+/* Whether the votes c holds count against its voters' budgets. */
+function counted(c) {
+  const row = CONTRIBUTION_STATES[c.state];
+  return !row || row.counted;
+}
+
 function votesLeft(a) {
   if (state.get('votesLeft').has(a.id)) return state.get('votesLeft').get(a.id);
   const model = state.get('model');
   let used = 0;
   state.get('myVotes').forEach(function (id) {
     const c = model.contribution(id);
-    if (c && c.activity === a.id) used += 1;
+    if (c && c.activity === a.id && counted(c)) used += 1;
   });
   return Math.max(0, a.vote_budget - used);
 }
@@ -623,13 +637,18 @@ function renderActivity(marked, all) {
     setText(ui.activityQuestion, a.question || '');
     show(ui.activityQuestion, !!a.question);
     renderState(ui.activityState, a.state);
+    drawActivityTimer();
     renderBoardTabs(a, board.id);
     setText(ui.boardPrompt, board.prompt || '');
     show(ui.boardPrompt, !!board.prompt);
     setText(ui.votesLeft, canVote ? tn('phone.votes_left', left) : '');
     show(ui.votesLeft, canVote);
-    setText(ui.stateNote, canPost ? '' : t('phone.note_' + a.state));
-    show(ui.stateNote, !canPost);
+    /* Private writing (post, but no text of the others) says so too. */
+    const note = !canPost ? t('phone.note_' + a.state) : can.texts ? '' : t('phone.private_note');
+    setText(ui.stateNote, note);
+    show(ui.stateNote, note !== '');
+    /* The results: the cards by votes are numbered (phone.css). */
+    ui.boardList.classList.toggle('ranked', !!can.ranked && !!can.tallies && state.get('sort') === 'votes');
     page.compose.render({ activity: a.id, board: board.id, kind: board.kind,
       canWrite: canPost, signature: signature() });
     ui.sortRecent.setAttribute('aria-pressed', state.get('sort') === 'recent' ? 'true' : 'false');
@@ -694,15 +713,24 @@ function bind() {
     'joinName', 'joinStructure', 'joinError', 'connecting', 'activitiesView', 'activitiesHeading',
     'activityList', 'noActivity', 'profileForm', 'profileName', 'profileStructure', 'leave',
     'groupForm', 'groupSelect', 'profileGroupRow', 'profileGroup',
-    'activityView', 'back', 'activityTitle', 'activityQuestion', 'activityState', 'votesLeft',
+    'activityView', 'back', 'activityTitle', 'activityQuestion', 'activityState', 'timer', 'votesLeft',
     'boardTabs', 'boardPrompt', 'stateNote', 'sortRecent', 'sortVotes', 'boardList',
     'boardMore', 'boardEmpty', 'sign']);
+}
+
+/* The timer of the activity shown, counted down from the server's clock
+ * (timer.js): drawn with its head and again every TICK_MS. */
+function drawActivityTimer() {
+  const client = state.get('client');
+  const a = state.get('activity') && state.get('model') ? state.get('model').activity(state.get('activity')) : null;
+  drawTimer(ui.timer, a, client ? client.serverOffset : 0);
 }
 
 function init() {
   bind();
   bindLang();
   state.subscribe(onFrame(draw));
+  setInterval(drawActivityTimer, TICK_MS);
   i18n.onLangChange(function () { state.mark([ALL, 'lang']); });
 
   const p = profile();

@@ -24,6 +24,8 @@ import { PageState, ALL } from './state.js';
 import { AtelierClient } from './ws.js';
 import { renderStatus, renderState, bindLang, setTitle, capabilities, ORIENTATIONS } from './ui.js';
 import { ACTIVITY_STATES, CAPABILITIES } from './protocol.js';
+import { renderColumnPhase, renderVoters } from './screen-phase.js';
+import { drawTimer, TICK_MS } from './timer.js';
 
 const FRESH_MS = 6000;
 /* Cards drawn in a column, as many as the other pages show at first:
@@ -145,18 +147,20 @@ function createColumn() {
   return el('section', { class: 'column' }, [
     el('h2', { class: 'column-title' }, [el('span', { class: 'column-name' }), el('span', { class: 'column-count' })]),
     el('p', { class: 'column-prompt' }),
-    el('ol', { class: 'column-cards' })
+    el('ol', { class: 'column-cards' }),
+    el('p', { class: 'column-tally', hidden: true })
   ]);
 }
 
 /* Once the writing is over (voting, closed), the cards are ranked by
- * votes where tallies are shown; before, the newest come first. */
+ * votes where tallies are shown; before, the newest come first. What the
+ * phase keeps back is screen-phase.js's. */
 function updateColumn(column, a, b) {
   const ranked = ACTIVITY_STATES.indexOf(a.state) > LAST_POST && capabilities(a).tallies;
   const items = state.get('model').topLevel(a.id, b.id, ranked ? 'votes' : 'recent', true);
   const title = column.children[0];
   setText(title.firstChild, b.title);
-  setText(title.lastChild, String(items.length));
+  renderColumnPhase(column, title.lastChild, column.children[3], state.get('model'), a, b, items.length);
   setText(column.children[1], b.prompt || '');
   show(column.children[1], !!b.prompt);
   column.classList.toggle('orientations', b.kind === ORIENTATIONS);
@@ -198,6 +202,8 @@ function renderProjection(all) {
     /* A state's hint is a plural pair when it counts each one's votes. */
     const hint = 'screen.hint_' + a.state;
     setText(ui.stateHint, has(hint + '_one') ? tn(hint, a.vote_budget) : t(hint));
+    renderVoters(ui.voters, a);
+    drawScreenTimer();
     setTitle('screen.page_title', a.title);
   }
   renderBoards(a, all);
@@ -221,6 +227,13 @@ function renderChooser(message) {
     setText(link, a.title);
     renderState(li.lastChild, a.state);
   });
+}
+
+/* The activity's timer, from the server's clock (timer.js): drawn with
+ * the projection and again every TICK_MS. */
+function drawScreenTimer() {
+  const client = state.get('client');
+  drawTimer(ui.timer, state.get('model').activity(activityId), client ? client.serverOffset : 0);
 }
 
 /* Draws the parts of the page marked since the last frame. */
@@ -256,7 +269,7 @@ function expireFresh() {
 
 function init() {
   bindIds(ui, ['projection', 'seminarTitle', 'status', 'activityTitle', 'activityQuestion', 'activityState',
-    'stateHint', 'joinCode', 'qr', 'joinUrl', 'boards', 'chooser', 'chooserTitle', 'codeForm',
+    'stateHint', 'voters', 'timer', 'joinCode', 'qr', 'joinUrl', 'boards', 'chooser', 'chooserTitle', 'codeForm',
     'codeInput', 'activityLinks', 'chooserError']);
   bindLang();
   state.subscribe(onFrame(render));
@@ -296,6 +309,7 @@ function init() {
   if (activityId) loadJoinAddress();
   client.start();
   setInterval(expireFresh, 1000);
+  setInterval(drawScreenTimer, TICK_MS);
 }
 
 i18n.load('screen').then(init);

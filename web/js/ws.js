@@ -13,7 +13,7 @@
 import { newId } from './ids.js';
 import { setLocal } from './storage.js';
 import { SUBPROTOCOL, socketUrl, tokenKey, joinMessage } from './join.js';
-import { TRANSIENT } from './protocol.js';
+import { CAPABILITIES, TRANSIENT } from './protocol.js';
 
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 15000;
@@ -59,6 +59,7 @@ export class AtelierClient {
     this.generation = 0; /* counts connections: what was sent on which */
     this.watchedActivity = undefined; /* scope of the last watch sent */
     this.syncedActivity = undefined;  /* scope of the last snapshot applied */
+    this.serverOffset = 0;  /* the server's clock minus the page's, in ms (timer.js) */
     this.watchdog = null;
     const self = this;
     /* Back online, or the page shown again: do not wait for the
@@ -336,6 +337,7 @@ export class AtelierClient {
         break;
       case 'synced':
         if (msg.re !== this.watchId) break; /* reply to a replaced watch */
+        this.tellTime(msg.now);
         this.applySynced(msg);
         break;
       case 'event':
@@ -346,7 +348,8 @@ export class AtelierClient {
         if (msg.activity) this.model.upsertActivity(msg.activity);
         break;
       case 'group_counts':
-        break; /* a facilitator's figures: its request's callback has them */
+      case 'history':
+        break; /* a facilitator's figures or trail: its request's callback has them */
       case 'error':
         if (msg.re === null || msg.re === undefined || !this.pending.has(msg.re)) this.fail(msg);
         break;
@@ -365,9 +368,17 @@ export class AtelierClient {
   }
 
   applySynced(msg) {
+    const before = new Map(this.model.activityList().map(function (a) { return [a.id, a.state]; }));
     this.model.setSeminar(msg.seminar);
     if (msg.mode === 'events') {
       (msg.events || []).forEach(function (ev) { this.applyEvent(ev); }, this);
+      const again = this.model.activityList().some(function (a) {
+        return this.phaseSent(before.get(a.id), a);
+      }, this);
+      if (again) {
+        this.resnapshot();
+        return;
+      }
     } else {
       this.model.replaceContributions(msg.contributions);
     }
@@ -383,6 +394,36 @@ export class AtelierClient {
     if (typeof ev.seq !== 'number' || ev.seq <= this.lastSeq) return;
     this.lastSeq = ev.seq;
     if (ev.kind === 'contribution') this.model.upsertContribution(ev.contribution);
-    else if (ev.kind === 'activity') this.model.upsertActivity(ev.activity);
+    else if (ev.kind === 'activity') {
+      if (ev.activity) this.tellTime(ev.activity.now);
+      const before = this.model.activity(ev.activity && ev.activity.id);
+      this.model.upsertActivity(ev.activity);
+      if (this.phaseSent(before && before.state, ev.activity)) this.resnapshot();
+    }
+  }
+
+  /* True when activity a, watched here, went from state before to a phase
+   * that gives texts or tallies the one before kept back (a reveal, the
+   * results), or the other way: what this page holds of it was sent for
+   * the other phase. A facilitator's page always has everything. */
+  phaseSent(before, a) {
+    if (!before || !a || before === a.state || this.options.key) return false;
+    if (this.activity !== null && this.activity !== a.id) return false;
+    const was = CAPABILITIES[before] || {};
+    const now = CAPABILITIES[a.state] || {};
+    return was.texts !== now.texts || was.tallies !== now.tallies;
+  }
+
+  /* The server said its time now (ms; undefined: it did not): timers
+   * count down from it (timer.js). */
+  tellTime(now) {
+    if (typeof now === 'number' && now > 0) this.serverOffset = now - Date.now();
+  }
+
+  /* Asks for a fresh snapshot: it brings every contribution as it may be
+   * seen now (a catch-up brings only what changed since). */
+  resnapshot() {
+    this.ready = false;
+    if (this.isOpen()) this.sendWatch(false);
   }
 }
