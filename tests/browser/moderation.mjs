@@ -146,7 +146,10 @@ async function main(browser) {
     await console_.click(item + ' button.remove');
     await until(async () => (await phoneTexts(phone)).indexOf(WORDS) >= 0, WAIT_MS, 'the card back on the phone');
     await until(async () => (await votesLeft()) !== before, WAIT_MS, 'the vote counting again');
-    const lines = await entries(console_);
+    /* The trail is asked for again after the event: it may come later. */
+    let lines = [];
+    await until(async () => /— rétablie$/.test((lines = await entries(console_))[0] || ''), WAIT_MS,
+      'the trail to say « rétablie »').catch(() => {});
     return (/— rétablie$/.test(lines[0]) && /— retirée$/.test(lines[1])) || JSON.stringify(lines);
   });
 
