@@ -37,6 +37,7 @@ typedef struct defn_activity {
 	const char *title;
 	const char *question;
 	const char *template_name;
+	const char *start, *end;  /* its time slot "HH:MM", both NULL when none */
 	const char *const *animators; /* nanimators roles */
 	size_t nanimators;
 	long long vote_budget;
@@ -80,6 +81,7 @@ void defn_free(defn_seminar *d);
  *     "groups": [ { "id": slug, "label" } ] | absent (0 to 12, ids unique),
  *     "activities": [ { "id": slug, "title", "question", "template",
  *        "animators": [string], "vote_budget": int 0..50,
+ *        "start", "end": "HH:MM" (both, or neither: absent),
  *        "boards": [ { "id": slug, "title", "prompt", "kind": "notes" |
  *                      "orientations" } ] } ] }
  * On failure returns -1 and writes into err[err_len] one sentence of the

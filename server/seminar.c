@@ -137,8 +137,7 @@ view_who seminar__sender(const struct seminar_job *j)
 int seminar__emit(struct seminar_job *j, long long seminar_id, long long activity_id,
                   const store_contribution_info *c, const store_activity_info *a)
 {
-	seminar_result *r = j->r;
-	seminar_event *grown, e = {seminar_id, activity_id, 0, 0, 0, {NULL}, {0}};
+	seminar_event e = {seminar_id, activity_id, 0, 0, 0, {NULL}, {0}};
 	int rc = store_event_add(j->st, seminar_id, activity_id, j->who->key_id,
 	                         c ? STORE_EVENT_CONTRIBUTION : STORE_EVENT_ACTIVITY,
 	                         c ? c->id : a->id, &e.seq);
@@ -149,15 +148,23 @@ int seminar__emit(struct seminar_job *j, long long seminar_id, long long activit
 	e.author = c ? c->participant_id : 0;
 	if (view_event(e.seq, c, a, e.text))
 		return STORE_ERR;
+	return seminar__push(j, &e);
+}
+
+int seminar__push(struct seminar_job *j, seminar_event *e)
+{
+	seminar_result *r = j->r;
+	seminar_event *grown;
+
 	for (int k = 0; k < VIEW_AUDIENCES; k++)
-		e.len[k] = e.text[k] ? strlen(e.text[k]) : 0;
+		e->len[k] = e->text[k] ? strlen(e->text[k]) : 0;
 	grown = realloc(r->events, (r->nevents + 1) * sizeof *grown);
 	if (!grown) {
-		seminar_event_clear(&e);
+		seminar_event_clear(e);
 		return STORE_ERR;
 	}
 	r->events = grown;
-	r->events[r->nevents++] = e;
+	r->events[r->nevents++] = *e;
 	return 0;
 }
 

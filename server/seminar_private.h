@@ -63,6 +63,9 @@ view_who seminar__sender(const struct seminar_job *j);
  * audience to the result. activity_id 0: seminar-wide. */
 int seminar__emit(struct seminar_job *j, long long seminar_id, long long activity_id,
                   const store_contribution_info *c, const store_activity_info *a);
+/* Adds event e (its seq and texts made; taken, cleared on failure) to
+ * the result, to go out after the commit. */
+int seminar__push(struct seminar_job *j, seminar_event *e);
 /* The event of contribution id of seminar seminar_id as it is now, read
  * from the store. */
 int seminar__emit_contribution(struct seminar_job *j, long long seminar_id, long long id);

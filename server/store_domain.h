@@ -162,6 +162,7 @@ typedef struct store_activity_info {
 	const char *template_name; /* "open", "ami", "swot", "orientations", "custom" */
 	vocab_activity_state state;
 	long long vote_budget;
+	const char *start, *end;  /* its time slot "HH:MM", NULL when none */
 	const char **animators; /* in their order */
 	size_t nanimators;
 	store_board_info *boards; /* those in the programme, in its order */
@@ -275,6 +276,9 @@ int store_group_figures_get(store *s, long long seminar_id,
 typedef enum store_event_kind {
 	STORE_EVENT_CONTRIBUTION = 0, /* a contribution changed */
 	STORE_EVENT_ACTIVITY,         /* an activity changed (its state) */
+	STORE_EVENT_SCREEN,           /* a screen was paired or changed mode
+	                               * (store_screen.h); left out of catch-ups:
+	                               * a screen and a console ask again */
 } store_event_kind;
 
 /* Appends an event about object_id (a contribution or an activity) with

@@ -21,6 +21,7 @@
 static const char *const kinds[] = {
 	[STORE_EVENT_CONTRIBUTION] = "contribution",
 	[STORE_EVENT_ACTIVITY] = "activity",
+	[STORE_EVENT_SCREEN] = "screen",
 };
 
 /* ===== Event log ===== */
@@ -106,7 +107,8 @@ static int event_row(void *ctx, sqlite3_stmt *st)
 	memset(it, 0, sizeof *it);
 	it->seq = sqlite3_column_int64(st, 0);
 	it->kind = kind && !strcmp(kind, kinds[STORE_EVENT_ACTIVITY]) ? STORE_EVENT_ACTIVITY
-	                                                              : STORE_EVENT_CONTRIBUTION;
+	           : kind && !strcmp(kind, kinds[STORE_EVENT_SCREEN])  ? STORE_EVENT_SCREEN
+	                                                               : STORE_EVENT_CONTRIBUTION;
 	it->object_id = sqlite3_column_int64(st, 2);
 	if (it->kind == STORE_EVENT_CONTRIBUTION && sqlite3_column_type(st, 5) != SQLITE_NULL)
 		return store__read_contribution(&e->objects_, st, 3) != STORE_OK;

@@ -382,6 +382,8 @@ static int activity_row(void *ctx, sqlite3_stmt *st)
 		a->template_name = store__column(g->m, st, 4);
 		a->state = state < 0 ? VOCAB_PREPARED : (vocab_activity_state)state;
 		a->vote_budget = sqlite3_column_int64(st, 6);
+		a->start = store__column(g->m, st, 9);
+		a->end = store__column(g->m, st, 10);
 	}
 	if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
 		size_t at = g->nnames, first = g->first_name[g->nacts - 1];
@@ -494,7 +496,7 @@ static int seminar_row(void *ctx, sqlite3_stmt *st)
  * positions are unique, so each activity's rows come together. */
 #define ACTIVITIES(where)                                                        \
 	"SELECT a.id, a.slug, a.title, a.question, a.template, a.state, a.vote_budget," \
-	" j.value, j.key FROM activity a"                                            \
+	" j.value, j.key, a.slot_start, a.slot_end FROM activity a"                  \
 	" LEFT JOIN json_each(CASE WHEN json_valid(a.animators) THEN a.animators"    \
 	" ELSE '[]' END) j ON j.type = 'text' WHERE " where " ORDER BY a.position"
 #define PROGRAMME "a.seminar_id = ? AND a.archived IS NULL"

@@ -275,10 +275,48 @@ static const char *const migrations[] = {
 	"  WHERE r.id = key.id AND r.n > 1;"
 	"CREATE UNIQUE INDEX key_name ON key(IFNULL(seminar_id, 0), name)"
 	"  WHERE revoked IS NULL;",
+
+	/* Migration 12 of the programme (the screens' issue; the lead numbers
+	 * it at merge): an activity's time slot ("start", "end": HH:MM, NULL
+	 * when the definition gives none); the projection screens, each with
+	 * its random token (kept by the screen's browser), its pairing code
+	 * (shown until a facilitator pairs it), its seminar once paired, the
+	 * console it follows and what it shows (vocab.h's screen modes); and
+	 * the event log takes the screens' events. No row changes: the
+	 * activities get no slot, the log is copied as it is. */
+	"ALTER TABLE activity ADD COLUMN slot_start TEXT;"
+	"ALTER TABLE activity ADD COLUMN slot_end TEXT;"
+	"CREATE TABLE screen ("
+	"  id INTEGER PRIMARY KEY,"
+	"  token TEXT NOT NULL UNIQUE,"
+	"  pairing TEXT NOT NULL UNIQUE,"
+	"  seminar_id INTEGER REFERENCES seminar(id),"
+	"  console TEXT,"
+	"  activity_id INTEGER REFERENCES activity(id),"
+	"  follow INTEGER NOT NULL DEFAULT 1,"
+	"  mode TEXT NOT NULL DEFAULT 'board'"
+	"    CHECK (mode IN ('board', 'results', 'swot', 'spotlight', 'plenary')),"
+	"  contribution_id INTEGER REFERENCES contribution(id),"
+	"  join_panel INTEGER NOT NULL DEFAULT 1,"
+	"  created TEXT NOT NULL,"
+	"  paired TEXT);"
+	"CREATE INDEX screen_seminar ON screen(seminar_id);"
+	"CREATE TABLE event__new ("
+	"  seminar_id INTEGER NOT NULL REFERENCES seminar(id),"
+	"  seq INTEGER NOT NULL,"
+	"  activity_id INTEGER REFERENCES activity(id),"
+	"  payload TEXT,"
+	"  key_id INTEGER REFERENCES key(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('contribution', 'activity', 'screen')),"
+	"  object_id INTEGER,"
+	"  PRIMARY KEY (seminar_id, seq)) WITHOUT ROWID;"
+	"INSERT INTO event__new SELECT * FROM event;"
+	"DROP TABLE event;"
+	"ALTER TABLE event__new RENAME TO event;",
 };
 
 /* The numbers of the migrations that rebuild a table (REBUILD). */
-static const int rebuilding[] = {6, 7};
+static const int rebuilding[] = {6, 7, 10 /* the screens' (12 in the programme) */};
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
