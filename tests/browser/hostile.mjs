@@ -158,7 +158,7 @@ async function main(browser) {
           left = await missing(page, PAGES[name], texts, authors);
         }
         if (left.length === 0) return true;
-        if (name === 'screen') await page.clock.runFor(PAGE_MS);
+        if (name === 'screen') await page.clock.runFor(PAGE_MS + 100);
         else await page.waitForTimeout(200);
       }
       return left.length + ' not shown, e.g. ' + JSON.stringify(left[0]).slice(0, 80);

@@ -24,7 +24,8 @@
  * Prints "N passed, N failed"; exits non-zero on any failure.
  */
 
-import { Server, Report, runScript, openPage, atelierCall, until, axeViolations, consoleShow, definitions } from './lib.mjs';
+import { Server, Report, runScript, openPage, openClockedPage, pauseClock, tick, atelierCall, until, axeViolations,
+  consoleShow, definitions } from './lib.mjs';
 
 const WAIT_MS = 15000;
 const PAGE_MS = 12000;   /* web/js/screen-columns.js */
@@ -55,7 +56,11 @@ function screenState(page) {
 async function waitScreen(page, what, fn) {
   let last = null;
   try {
-    return await until(async () => { last = await screenState(page); return fn(last) ? last : false; }, WAIT_MS, what);
+    return await until(async () => {
+      await tick(page);
+      last = await screenState(page);
+      return fn(last) ? last : false;
+    }, WAIT_MS, what);
   } catch (e) {
     throw new Error(e.message + ': ' + JSON.stringify(last));
   }
@@ -108,7 +113,9 @@ async function checkEverywhere(page, label) {
   await page.setViewportSize(VIEWPORTS[0]);
   await page.clock.runFor(100);
   await report.step(label + ': axe-core finds nothing', async () => {
+    await page.clock.resume(); /* axe-core waits on timers of its own */
     const v = await axeViolations(page);
+    await pauseClock(page);
     return v.length === 0 || v.join(' | ');
   });
 }
@@ -130,13 +137,7 @@ async function main(browser) {
   const second = def.activities[1];
 
   /* The screen, its clock in the test's hands. */
-  const context = await browser.newContext({ viewport: VIEWPORTS[0], locale: 'fr-FR' });
-  context.setDefaultTimeout(WAIT_MS);
-  const screen = await context.newPage();
-  await screen.clock.install();
-  screen.on('pageerror', (e) => seen.errors.push('screen: ' + e.message));
-  screen.on('console', (m) => { if (m.type() === 'error' && /Content Security Policy/.test(m.text())) seen.csp.push(m.text()); });
-  await screen.goto(server.base + '/ecran.html');
+  const screen = await openClockedPage(browser, server, seen, 'screen', server.base + '/ecran.html', VIEWPORTS[0], WAIT_MS);
   const unpaired = await waitScreen(screen, 'a pairing code', (s) => s.pairing && s.pairing.length === 6);
   report.ok('a screen opened with no activity shows a 6-digit pairing code', true);
   await checkPairing(screen);
@@ -160,6 +161,7 @@ async function main(browser) {
     await waitScreen(screen, second.title, (s) => s.title === second.title);
   });
   await screen.reload();
+  await pauseClock(screen);
   await report.step('reloaded, the screen comes back to the same view', async () => {
     await waitScreen(screen, second.title + ' after a reload', (s) => s.title === second.title && !s.pairing);
   });
@@ -199,7 +201,10 @@ async function main(browser) {
       });
       now.cards.forEach((t) => seenTexts.add(t.replace(/ :.*/, '')));
       pages++;
+      /* the turn, then the frame that draws it (a turn at the end of
+       * the span draws in the next one) */
       await screen.clock.runFor(PAGE_MS);
+      await screen.clock.runFor(100);
       const next = await screen.evaluate(() => Array.from(document.querySelectorAll('#boards .column-count.range'))
         .map((n) => n.textContent)[0]);
       if ((next && next.startsWith('1–')) || pages > 60) break;
@@ -268,7 +273,9 @@ async function main(browser) {
   /* The pairing page itself. */
   async function checkPairing(page) {
     await report.step('the pairing page passes axe-core', async () => {
+      await page.clock.resume();
       const v = await axeViolations(page);
+      await pauseClock(page);
       return v.length === 0 || v.join(' | ');
     });
   }
@@ -281,11 +288,8 @@ async function swotScreen(browser, seen) {
   const key = server.seminars.get(code);
   const def = definitions().get(code);
   const axis = def.activities.find((a) => a.template === 'swot');
-  const context = await browser.newContext({ viewport: VIEWPORTS[0], locale: 'fr-FR' });
-  context.setDefaultTimeout(WAIT_MS);
-  const screen = await context.newPage();
-  await screen.clock.install();
-  await screen.goto(server.base + '/ecran.html');
+  const screen = await openClockedPage(browser, server, seen, 'screen-swot', server.base + '/ecran.html', VIEWPORTS[0],
+    WAIT_MS);
   const s0 = await waitScreen(screen, 'a pairing code', (s) => s.pairing && s.pairing.length === 6);
   const page = await openPage(browser, server, seen, 'console-swot', server.base + '/animation.html#code=' + code +
     '&cle=' + encodeURIComponent(key) + '&activite=' + axis.id, { width: 1280, height: 900 }, WAIT_MS);

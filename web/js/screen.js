@@ -153,8 +153,16 @@ function renderColumns(view, a, all) {
   /* The columns first, then their cards: what fits is measured on
    * columns in the page (syncList updates a new one before placing it). */
   const redraw = [];
+  const scope = view.mode + '/' + a.id;
   syncList(ui.boards, v.columns, function (c) { return c.key; }, createColumn, function (column, spec) {
-    if (all || column.spec === undefined || frame.parts.has(spec.part) || frame.parts.has('pages')) redraw.push(column);
+    /* Another view (a mode, an activity) starts at its first page. */
+    const fresh = column.scope !== scope;
+    if (fresh) {
+      column.scope = scope;
+      column.start = 0;
+      column.fit = 0;
+    }
+    if (fresh || all || frame.parts.has(spec.part) || frame.parts.has('pages')) redraw.push(column);
     column.spec = spec;
   });
   redraw.forEach(function (column) { updateColumn(column, column.spec, ctx); });
@@ -255,6 +263,7 @@ function render() {
   const client = state.get('client');
   const view = shown();
   if (client && (all || parts.has('status'))) renderStatus(ui.status, state.get('status'));
+  restartPages(view);
   frame = { all: all, parts: parts };
   const error = state.get('error');
   if (pinned && (error || !pinned.activity)) {
@@ -285,9 +294,21 @@ function expireFresh() {
   }, parts);
 }
 
-/* Every PAGE_MS, each long column turns to its next page. */
+/* Every PAGE_MS, each long column turns to its next page; a new view
+ * (another activity, mode or seminar) gets its first page for as long. */
+let pageTimer = null;
+let pagedView = null;
+
 function nextPages() {
   if (turnPages(ui.boards)) state.mark(['pages']);
+}
+
+function restartPages(view) {
+  const key = view ? view.code + '/' + view.mode + '/' + view.activity : '';
+  if (key === pagedView) return;
+  pagedView = key;
+  clearInterval(pageTimer);
+  pageTimer = setInterval(nextPages, PAGE_MS);
 }
 
 /* ===== The console's choice ===== */
@@ -387,7 +408,6 @@ function init() {
   state.set({ client: client, status: client.status }, ALL);
   client.start();
   setInterval(expireFresh, 1000);
-  setInterval(nextPages, PAGE_MS);
   window.addEventListener('resize', function () { state.mark(ALL); });
 }
 
