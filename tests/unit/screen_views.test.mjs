@@ -4,7 +4,9 @@
  * (web/js/screen-link.js): which activities run in parallel (the same
  * start and end) and are restituted together, the plenary's columns (an
  * activity's top contributions by votes), the SWOT grid only for four
- * boards, competition ranks, the screen's token kept once made. Run with
+ * boards, competition ranks, what a phase keeps back in every mode (no
+ * card while the texts are, nothing ranked while the tallies are), the
+ * screen's token kept once made. Run with
  * `node --test`; Node's own runner and node:assert only.
  */
 
@@ -92,4 +94,41 @@ test('the screen\'s token is made once, then kept', () => {
   assert.ok(typeof a === 'string' && a.length > 0 && a.length <= 64);
   assert.equal(screenToken(), a);
   assert.equal(spacedPairing('482913'), '482\u2009913');
+});
+
+test('the phases in every mode: no card while the texts are kept back, nothing ranked while the tallies are', () => {
+  const model = new Model();
+  const two = activity('axe', '14:30', '16:00');
+  model.setSeminar({ code: 'X', title: 'S', activities: [two, activity('autre', '14:30', '16:00')] });
+  const kept = [note('axe', 'b', null), note('axe', 'b', null)].map((c) => Object.assign(c, { text: null }));
+  model.replaceContributions(kept);
+  /* private writing: the server sent no text; each column counts */
+  model.upsertActivity(Object.assign({}, two, { state: 'writing' }));
+  ['board', 'results', 'swot'].forEach(function (mode) {
+    const column = viewOf(model, mode, model.activity('axe')).columns[0];
+    assert.equal(column.items.length, 0, mode);
+    assert.equal(column.kept, 2, mode);
+  });
+  const plenary = viewOf(model, 'plenary', model.activity('axe')).columns[0];
+  assert.equal(plenary.items.length, 0);
+  assert.equal(plenary.kept, 2);
+  /* voting with hidden tallies: the texts, no ranks, no counts */
+  model.replaceContributions(kept.map((c) => Object.assign({}, c, { text: 't' + c.id })));
+  model.upsertActivity(Object.assign({}, two, { state: 'blind_voting' }));
+  ['board', 'results'].forEach(function (mode) {
+    const column = viewOf(model, mode, model.activity('axe')).columns[0];
+    assert.equal(column.items.length, 2, mode);
+    assert.equal(column.kept, null, mode);
+    assert.equal(column.ranked, false, mode);
+    assert.equal(column.ranks, null, mode);
+  });
+  assert.equal(viewOf(model, 'plenary', model.activity('axe')).columns[0].ranked, false);
+  /* the results: the board's cards numbered by votes, without the bars */
+  model.replaceContributions([note('axe', 'b', 1), note('axe', 'b', 4)]);
+  model.upsertActivity(Object.assign({}, two, { state: 'results' }));
+  const board = viewOf(model, 'board', model.activity('axe')).columns[0];
+  assert.deepEqual(board.items.map((c) => c.votes), [4, 1]);
+  assert.deepEqual(board.ranks, [1, 2]);
+  assert.equal(board.ranked, false);
+  assert.equal(viewOf(model, 'results', model.activity('axe')).columns[0].ranked, true);
 });
