@@ -69,6 +69,18 @@ static const command table[] = {
 	 FACILITATORS, 1, 0, RATE_KEY},
 	{PROTO_TIMER_END, "timer_end", ID | F(CODE) | F(ACTIVITY), 0, 0, seminar_do_timer_end,
 	 ROLE_SYSTEM, 1, 0, RATE_KEY},
+	/* The projection screens (seminar_screen.c): a screen asks for its
+	 * pairing code, or once paired for what it shows; a facilitator pairs
+	 * it, sets what it shows and lists the seminar's screens. */
+	{PROTO_SCREEN_HELLO, "screen_hello", ID | F(TOKEN), 0, 0, seminar_do_screen_hello,
+	 ROLE_ANYONE | ROLE_PARTICIPANT, 1, 0, RATE_JOIN},
+	{PROTO_SCREEN_PAIR, "screen_pair", KEYED | F(PAIRING), F(ACTIVITY) | F(CONSOLE), 0,
+	 seminar_do_screen_pair, FACILITATORS, 1, 0, RATE_KEY},
+	{PROTO_SCREEN_SET, "screen_set", KEYED | F(SCREEN),
+	 F(MODE) | F(ACTIVITY) | F(FOLLOW) | F(CONSOLE) | F(CONTRIBUTION) | F(JOIN), 0,
+	 seminar_do_screen_set, FACILITATORS, 1, 0, RATE_KEY},
+	{PROTO_SCREEN_LIST, "screen_list", KEYED, 0, 0, seminar_do_screen_list, FACILITATORS, 0, 0,
+	 RATE_KEY},
 };
 
 #define NROWS (sizeof table / sizeof table[0])

@@ -57,7 +57,7 @@ static const char *const seminar_fields[] = {
 	"description", "groups", "activities", NULL};
 static const char *const activity_fields[] = {
 	"id", "title", "question", "template", "animators", "vote_budget",
-	"boards", "phases", NULL};
+	"boards", "phases", "start", "end", NULL};
 static const char *const board_fields[] = {"id", "title", "prompt", "kind", NULL};
 static const char *const group_fields[] = {"id", "label", NULL};
 static const char *const templates[] = {
@@ -604,11 +604,49 @@ static int check_phases(check *c, json_t *act, const char *base)
 	return 0;
 }
 
+/* A time of the day "HH:MM", 00:00 to 23:59. */
+static int is_time(const char *s)
+{
+	return strlen(s) == 5 && s[0] >= '0' && s[0] <= '2' && s[1] >= '0' && s[1] <= '9' &&
+	       (s[0] < '2' || s[1] <= '3') && s[2] == ':' && s[3] >= '0' && s[3] <= '5' &&
+	       s[4] >= '0' && s[4] <= '9';
+}
+
+/* start and end: an activity's time slot, both or neither, each "HH:MM",
+ * the end after the start. Activities with the same slot run in parallel
+ * (the screen's plenary shows them side by side). */
+static int check_slot(check *c, json_t *act, const char *base)
+{
+	static const char *const keys[] = {"start", "end"};
+	const char *t[2];
+	char where[PATH_LEN], shown[QUOTE_CHARS * 4 + 8];
+
+	for (int i = 0; i < 2; i++) {
+		if (string_field(c, act, base, keys[i], OPTIONAL, &t[i]) < 0)
+			return -1;
+		field_path(where, sizeof where, base, keys[i]);
+		if (t[i] && !is_time(t[i])) {
+			quote(shown, sizeof shown, t[i], QUOTE_CHARS);
+			return fail(c, where, "defn.err.time", shown, NULL, NULL);
+		}
+	}
+	if (!t[0] != !t[1]) {
+		field_path(where, sizeof where, base, keys[t[0] ? 1 : 0]);
+		return fail(c, where, "defn.err.slot_half", NULL, NULL, NULL);
+	}
+	if (t[0] && strcmp(t[0], t[1]) >= 0) {
+		field_path(where, sizeof where, base, "end");
+		return fail(c, where, "defn.err.slot_order", t[1], t[0], NULL);
+	}
+	return 0;
+}
+
 /* One activity, at where. */
 static int check_activity(check *c, json_t *act, const char *where)
 {
 	const char *name;
 	if (check_item(c, act, where, activity_fields) < 0 ||
+	    check_slot(c, act, where) < 0 ||
 	    text_field(c, act, where, "question", MAX_QUESTION, MULTI_LINE, OPTIONAL) < 0 ||
 	    choice_field(c, act, where, "template", templates, NULL, &name) < 0 ||
 	    check_animators(c, act, where) < 0 ||
@@ -844,7 +882,8 @@ static size_t text_bytes(json_t *doc)
 {
 	static const char *const seminar_texts[] = {"id",    "code",        "title", "date",
 	                                            "venue", "description", NULL};
-	static const char *const activity_texts[] = {"id", "title", "question", "template", NULL};
+	static const char *const activity_texts[] = {"id",  "title", "question", "template",
+	                                             "start", "end", NULL};
 	json_t *acts = json_object_get(doc, "activities");
 	size_t n = 0;
 
@@ -924,6 +963,8 @@ static void make_activity(struct defn_mem *m, json_t *a, defn_activity *out, siz
 		.title = keep(m, json_object_get(a, "title"), ""),
 		.question = keep(m, json_object_get(a, "question"), ""),
 		.template_name = keep(m, json_object_get(a, "template"), ""),
+		.start = keep(m, json_object_get(a, "start"), NULL),
+		.end = keep(m, json_object_get(a, "end"), NULL),
 		.animators = &m->animators[*nn],
 		.vote_budget = (long long)json_integer_value(json_object_get(a, "vote_budget")),
 		.boards = &m->boards[*nb],

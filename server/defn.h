@@ -37,6 +37,7 @@ typedef struct defn_activity {
 	const char *title;
 	const char *question;
 	const char *template_name;
+	const char *start, *end;  /* its time slot "HH:MM", both NULL when none */
 	const char *const *animators; /* nanimators roles */
 	size_t nanimators;
 	long long vote_budget;
@@ -83,6 +84,7 @@ void defn_free(defn_seminar *d);
  *     "activities": [ { "id": slug, "title", "question", "template",
  *        "animators": [string], "vote_budget": int 0..50,
  *        "phases": [state name, in the order of a day] | absent,
+ *        "start", "end": "HH:MM" (both, or neither: absent),
  *        "boards": [ { "id": slug, "title", "prompt", "kind": "notes" |
  *                      "orientations" } ] } ] }
  * On failure returns -1 and writes into err[err_len] one sentence of the

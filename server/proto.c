@@ -49,6 +49,7 @@ static const char *const error_names[PROTO_ERR__COUNT] = {
 	[PROTO_ERR_STALE] = "stale",
 	[PROTO_ERR_UNKNOWN_ENTRY] = "unknown_entry",
 	[PROTO_ERR_OTHER_ACTIVITY] = "other_activity",
+	[PROTO_ERR_UNKNOWN_SCREEN] = "unknown_screen",
 };
 
 const char *proto_type_name(proto_type t)
@@ -81,7 +82,8 @@ enum check {
 	CHECK_POSITIVE, /* integer > 0 */
 	CHECK_COUNT,    /* integer >= 0 */
 	CHECK_ACTIONS,  /* array of texts */
-	CHECK_FLAG      /* true or false */
+	CHECK_FLAG,     /* true or false */
+	CHECK_MODE      /* a screen mode */
 };
 
 struct field_spec {
@@ -113,6 +115,12 @@ static const struct field_spec fields[PROTO_F__COUNT] = {
 	[PROTO_F_ENTRY] = {"entry", CHECK_POSITIVE, 0},
 	[PROTO_F_SECONDS] = {"seconds", CHECK_POSITIVE, 0},
 	[PROTO_F_ADVANCE] = {"advance", CHECK_FLAG, 0},
+	[PROTO_F_PAIRING] = {"pairing", CHECK_IDENT, PROTO_MAX_PAIRING_CHARS},
+	[PROTO_F_SCREEN] = {"screen", CHECK_POSITIVE, 0},
+	[PROTO_F_MODE] = {"mode", CHECK_MODE, 0},
+	[PROTO_F_FOLLOW] = {"follow", CHECK_FLAG, 0},
+	[PROTO_F_CONSOLE] = {"console", CHECK_IDENT, PROTO_MAX_TOKEN_CHARS},
+	[PROTO_F_JOIN] = {"join", CHECK_FLAG, 0},
 };
 
 const char *proto_field_name(proto_field f)
@@ -162,6 +170,9 @@ static void msg_reset(proto_msg *m)
 	m->seen = -1;
 	m->entry = -1;
 	m->seconds = -1;
+	m->screen = -1;
+	m->follow = -1;
+	m->join = -1;
 }
 
 void proto_msg_clear(proto_msg *m)
@@ -189,6 +200,9 @@ static const char **string_slot(proto_msg *m, proto_field f)
 	case PROTO_F_TEXT: return &m->text;
 	case PROTO_F_AUTHOR: return &m->author;
 	case PROTO_F_STATE: return &m->state;
+	case PROTO_F_PAIRING: return &m->pairing;
+	case PROTO_F_MODE: return &m->mode;
+	case PROTO_F_CONSOLE: return &m->console;
 	default: return NULL;
 	}
 }
@@ -202,7 +216,19 @@ static long long *int_slot(proto_msg *m, proto_field f)
 	case PROTO_F_SEEN: return &m->seen;
 	case PROTO_F_ENTRY: return &m->entry;
 	case PROTO_F_SECONDS: return &m->seconds;
+	case PROTO_F_SCREEN: return &m->screen;
 	default: return NULL;
+	}
+}
+
+/* The slot of a flag (true or false). */
+static int *flag_slot(proto_msg *m, proto_field f)
+{
+	switch (f) {
+	case PROTO_F_FOLLOW: return &m->follow;
+	case PROTO_F_JOIN: return &m->join;
+	case PROTO_F_ADVANCE: return &m->advance;
+	default: return &m->attend;
 	}
 }
 
@@ -339,6 +365,7 @@ static int check_field(struct parse *p, proto_field f, json_t *v, size_t limit)
 	case CHECK_LABEL:
 	case CHECK_TEXT:
 	case CHECK_STATE:
+	case CHECK_MODE:
 		if (!json_is_string(v))
 			return fail(p, PROTO_ERR_BAD_FIELD, "%s: not a string", fs->name);
 		break;
@@ -360,7 +387,7 @@ static int check_field(struct parse *p, proto_field f, json_t *v, size_t limit)
 	case CHECK_FLAG:
 		if (!json_is_boolean(v))
 			return fail(p, PROTO_ERR_BAD_FIELD, "%s: not true or false", fs->name);
-		*(f == PROTO_F_ADVANCE ? &p->m->advance : &p->m->attend) = json_is_true(v);
+		*flag_slot(p->m, f) = json_is_true(v);
 		return 0;
 	}
 
@@ -374,6 +401,16 @@ static int check_field(struct parse *p, proto_field f, json_t *v, size_t limit)
 		}
 		return fail(p, PROTO_ERR_BAD_FIELD,
 		            "state: not a state of an activity");
+	}
+	case CHECK_MODE: {
+		const vocab_screen_row *row =
+			vocab_screen((vocab_screen_mode)vocab_screen_find(json_string_value(v)));
+		if (row) {
+			*string_slot(p->m, f) = row->name;
+			return 0;
+		}
+		return fail(p, PROTO_ERR_BAD_FIELD,
+		            "mode: not board, results, swot, spotlight or plenary");
 	}
 	case CHECK_LABEL:
 	case CHECK_TEXT:

@@ -25,6 +25,7 @@
 #define PROTO_MAX_LABEL_CHARS 80      /* author, name, structure */
 #define PROTO_MAX_ACTION_CHARS 300    /* one example action */
 #define PROTO_MAX_ACTIONS 20          /* example actions in one post */
+#define PROTO_MAX_PAIRING_CHARS 16    /* a screen's pairing code */
 
 typedef enum proto_type {
 	PROTO_JOIN = 1,  /* participant identity */
@@ -50,7 +51,11 @@ typedef enum proto_type {
 	PROTO_TIMER_PAUSE, /* facilitator: it stops where it is */
 	PROTO_TIMER_ADD,   /* facilitator: a minute more */
 	PROTO_TIMER_STOP,  /* facilitator: no timer any more */
-	PROTO_TIMER_END    /* the core: a timer's deadline came */
+	PROTO_TIMER_END,   /* the core: a timer's deadline came */
+	PROTO_SCREEN_HELLO, /* a projection screen: its pairing code or its mode */
+	PROTO_SCREEN_PAIR,  /* facilitator: pair a screen by its code */
+	PROTO_SCREEN_SET,   /* facilitator: what a paired screen shows */
+	PROTO_SCREEN_LIST   /* facilitator: the seminar's paired screens */
 } proto_type;
 
 /* Error codes sent in {"type":"error","code":...}. proto_error_name() gives
@@ -82,6 +87,8 @@ typedef enum proto_err {
 	PROTO_ERR_STALE,             /* "stale": the contribution changed after "seen" */
 	PROTO_ERR_UNKNOWN_ENTRY,     /* "unknown_entry": no such row of the audit trail */
 	PROTO_ERR_OTHER_ACTIVITY,    /* "other_activity": a move to another activity */
+	PROTO_ERR_UNKNOWN_SCREEN,    /* "unknown_screen": no screen waits with this
+	                              * pairing code, or none of the seminar has this id */
 	PROTO_ERR__COUNT
 } proto_err;
 
@@ -95,6 +102,9 @@ typedef enum proto_field {
 	PROTO_F_GROUP, PROTO_F_KEY, PROTO_F_ACTIVITY, PROTO_F_BOARD, PROTO_F_TEXT, PROTO_F_AUTHOR,
 	PROTO_F_STATE, PROTO_F_CONTRIBUTION, PROTO_F_PARENT, PROTO_F_SINCE,
 	PROTO_F_ACTIONS, PROTO_F_ATTEND, PROTO_F_SEEN, PROTO_F_ENTRY, PROTO_F_SECONDS, PROTO_F_ADVANCE,
+	/* the screens' (screen_hello, screen_pair, screen_set) */
+	PROTO_F_PAIRING, PROTO_F_SCREEN, PROTO_F_MODE, PROTO_F_FOLLOW, PROTO_F_CONSOLE,
+	PROTO_F_JOIN,
 	PROTO_F__COUNT
 } proto_field;
 
@@ -132,6 +142,15 @@ typedef struct proto_msg {
 	long long seconds;      /* timer_set: the duration */
 	int advance;            /* timer_set: 1 when "advance" is true (at zero the
 	                         * activity moves on to its next phase), else 0 */
+	const char *pairing;    /* screen_pair: the code the screen shows */
+	long long screen;       /* screen_set: the screen's id */
+	const char *mode;       /* screen_set: a screen mode (vocab.h) */
+	const char *console;    /* screen_pair, screen_set: the console the
+	                         * screen follows */
+	int follow;             /* screen_set: 1 follow the console, 0 pinned,
+	                         * -1 absent */
+	int join;               /* screen_set: 1 show the join panel, 0 hide
+	                         * it, -1 absent */
 	unsigned nulls;         /* PROTO_FIELD_BIT()s of the nullable fields given
 	                         * as null (join: "group": null, no group) */
 	size_t nactions;        /* post: example actions of a new orientation */

@@ -140,8 +140,7 @@ static int emit(struct seminar_job *j, long long seminar_id, long long activity_
                 store_event_kind kind, const store_contribution_info *c,
                 const store_activity_info *a)
 {
-	seminar_result *r = j->r;
-	seminar_event *grown, e = {seminar_id, activity_id, 0, 0, 0, {NULL}, {0}};
+	seminar_event e = {seminar_id, activity_id, 0, 0, 0, {NULL}, {0}};
 	int rc = store_event_add(j->st, seminar_id, activity_id, j->who->key_id, kind,
 	                         c ? c->id : a->id, &e.seq);
 
@@ -152,15 +151,23 @@ static int emit(struct seminar_job *j, long long seminar_id, long long activity_
 	if (kind == STORE_EVENT_TALLY ? view_event_tally(e.seq, c, e.text)
 	                              : view_event_at(e.seq, c, a, j->now, e.text))
 		return STORE_ERR;
+	return seminar__push(j, &e);
+}
+
+int seminar__push(struct seminar_job *j, seminar_event *e)
+{
+	seminar_result *r = j->r;
+	seminar_event *grown;
+
 	for (int k = 0; k < VIEW_AUDIENCES; k++)
-		e.len[k] = e.text[k] ? strlen(e.text[k]) : 0;
+		e->len[k] = e->text[k] ? strlen(e->text[k]) : 0;
 	grown = realloc(r->events, (r->nevents + 1) * sizeof *grown);
 	if (!grown) {
-		seminar_event_clear(&e);
+		seminar_event_clear(e);
 		return STORE_ERR;
 	}
 	r->events = grown;
-	r->events[r->nevents++] = e;
+	r->events[r->nevents++] = *e;
 	return 0;
 }
 

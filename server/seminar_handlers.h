@@ -2,7 +2,8 @@
  * seminar_handlers.h — the handlers of the command table (command.c),
  * one per message type, implemented by the domain rules by actor:
  * seminar_public.c (join, watch), seminar_participant.c (a participant's
- * writes) and seminar_facilitator.c (a facilitator's changes).
+ * writes), seminar_facilitator.c (a facilitator's changes) and
+ * seminar_screen.c (the projection screens: pairing and modes).
  *
  * Each takes one message being handled (seminar_private.h) and returns 0,
  * SEMINAR_REFUSED (a rule said no) or a negative store code.
@@ -37,5 +38,10 @@ int seminar_do_timer_pause(struct seminar_job *j);
 int seminar_do_timer_add(struct seminar_job *j);
 int seminar_do_timer_stop(struct seminar_job *j);
 int seminar_do_timer_end(struct seminar_job *j);
+/* The screens' (seminar_screen.c). */
+int seminar_do_screen_hello(struct seminar_job *j);
+int seminar_do_screen_pair(struct seminar_job *j);
+int seminar_do_screen_set(struct seminar_job *j);
+int seminar_do_screen_list(struct seminar_job *j);
 
 #endif

@@ -79,6 +79,9 @@ int seminar__emit(struct seminar_job *j, long long seminar_id, long long activit
  * (voters_shown), its activity's event with the new count. */
 int seminar__emit_tally(struct seminar_job *j, long long seminar_id,
                         const store_contribution_info *c);
+/* Adds event e (its seq and texts made; taken, cleared on failure) to
+ * the result, to go out after the commit. */
+int seminar__push(struct seminar_job *j, seminar_event *e);
 /* The event of contribution id of seminar seminar_id as it is now, read
  * from the store. */
 int seminar__emit_contribution(struct seminar_job *j, long long seminar_id, long long id);

@@ -187,6 +187,7 @@ typedef struct store_activity_info {
 	                         * its state's row says voters_shown; else 0 */
 	store_timer timer;
 	long long vote_budget;
+	const char *start, *end;  /* its time slot "HH:MM", NULL when none */
 	const char **animators; /* in their order */
 	size_t nanimators;
 	store_board_info *boards; /* those in the programme, in its order */
@@ -306,6 +307,9 @@ typedef enum store_event_kind {
 	STORE_EVENT_TALLY,            /* a contribution's vote count changed, and
 	                               * nothing else: it reaches only those who
 	                               * see the tallies (view.h) */
+	STORE_EVENT_SCREEN,           /* a screen was paired or changed mode
+	                               * (store_screen.h); left out of catch-ups:
+	                               * a screen and a console ask again */
 } store_event_kind;
 
 /* Appends an event about object_id (a contribution or an activity) with

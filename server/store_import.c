@@ -467,29 +467,33 @@ static int upsert_activity(store *s, long long sid, long long pos,
 	rc = store__int(s, &v,
 	                "SELECT CASE WHEN archived IS NOT NULL THEN 2 WHEN title IS ?3"
 	                " AND question IS ?4 AND template IS ?5 AND vote_budget IS ?6"
-	                " AND animators IS ?7 AND phases IS ?8 THEN 1 ELSE 0 END FROM activity"
+	                " AND animators IS ?7 AND phases IS ?8 AND slot_start IS ?9 AND slot_end IS ?10"
+	                " THEN 1 ELSE 0 END FROM activity"
 	                " WHERE seminar_id = ?1 AND slug = ?2",
-	                "ittttitt", sid, act->id, act->title, act->question, act->template_name,
-	                act->vote_budget, animators, *phases ? phases : NULL);
+	                "ittttitttt", sid, act->id, act->title, act->question, act->template_name,
+	                act->vote_budget, animators, *phases ? phases : NULL, act->start, act->end);
 	rc = before(rc, v, &was);
 	if (rc == STORE_OK)
 		rc = store__exec(s,
 		                 "INSERT INTO activity (seminar_id, slug, position, title, question,"
-		                 " template, vote_budget, animators, phases)"
-		                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+		                 " template, vote_budget, animators, phases, slot_start, slot_end)"
+		                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 		                 " ON CONFLICT (seminar_id, slug) DO UPDATE SET"
 		                 " position = excluded.position, title = excluded.title,"
 		                 " question = excluded.question, template = excluded.template,"
 		                 " vote_budget = excluded.vote_budget, animators = excluded.animators,"
-		                 " phases = excluded.phases, archived = NULL"
+		                 " phases = excluded.phases,"
+		                 " slot_start = excluded.slot_start, slot_end = excluded.slot_end,"
+		                 " archived = NULL"
 		                 " WHERE NOT (position IS excluded.position AND title IS excluded.title"
 		                 " AND question IS excluded.question AND template IS excluded.template"
 		                 " AND vote_budget IS excluded.vote_budget"
 		                 " AND animators IS excluded.animators AND phases IS excluded.phases"
+		                 " AND slot_start IS excluded.slot_start AND slot_end IS excluded.slot_end"
 		                 " AND archived IS NULL)",
-		                 "ititttitt", sid, act->id, pos, act->title, act->question,
+		                 "ititttitttt", sid, act->id, pos, act->title, act->question,
 		                 act->template_name, act->vote_budget, animators,
-		                 *phases ? phases : NULL);
+		                 *phases ? phases : NULL, act->start, act->end);
 	if (rc == STORE_OK)
 		rc = store__int(s, &aid, "SELECT id FROM activity WHERE seminar_id = ? AND slug = ?",
 		                "it", sid, act->id);

@@ -22,6 +22,7 @@ static const char *const kinds[] = {
 	[STORE_EVENT_CONTRIBUTION] = "contribution",
 	[STORE_EVENT_ACTIVITY] = "activity",
 	[STORE_EVENT_TALLY] = "tally",
+	[STORE_EVENT_SCREEN] = "screen",
 };
 
 /* ===== Event log ===== */
@@ -88,6 +89,12 @@ struct events_read {
 	" WHERE e.seminar_id = ?1 AND e.seq > ?2 AND"                                \
 	" (e.activity_id IS NULL OR ?3 <= 0 OR e.activity_id = ?3) ORDER BY e.seq"
 
+/* True when an event of kind kind is about a contribution (its object). */
+static int about_contribution(store_event_kind kind)
+{
+	return kind == STORE_EVENT_CONTRIBUTION || kind == STORE_EVENT_TALLY;
+}
+
 /* store__each's row of the log: the event, and its contribution when it
  * is about one still in the programme. */
 static int event_row(void *ctx, sqlite3_stmt *st)
@@ -113,7 +120,7 @@ static int event_row(void *ctx, sqlite3_stmt *st)
 		if (!strcmp(kind, kinds[k]))
 			it->kind = (store_event_kind)k;
 	it->object_id = sqlite3_column_int64(st, 2);
-	if (it->kind != STORE_EVENT_ACTIVITY && sqlite3_column_type(st, 5) != SQLITE_NULL)
+	if (about_contribution(it->kind) && sqlite3_column_type(st, 5) != SQLITE_NULL)
 		return store__read_contribution(&e->objects_, st, 3) != STORE_OK;
 	return 0;
 }
@@ -139,7 +146,7 @@ int store_events_since(store *s, long long seminar_id, long long since,
 	 * find it, or miss it, alike). */
 	for (size_t i = 0, k = 0; i < e->n; i++) {
 		store_event_info *it = &e->items[i];
-		if (it->kind != STORE_EVENT_ACTIVITY && e->objects_ && k < e->objects_->n &&
+		if (about_contribution(it->kind) && e->objects_ && k < e->objects_->n &&
 		    e->objects_->items[k].id == it->object_id)
 			it->contribution = &e->objects_->items[k++];
 	}

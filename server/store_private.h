@@ -91,6 +91,8 @@ int store__keys_register(store *s);
  * writes len characters of the join-code alphabet and a NUL. */
 int store__random_hex(char *out, size_t nbytes);
 int store__random_code(char *out, size_t len);
+/* len decimal digits and a NUL (a screen's pairing code). */
+int store__random_digits(char *out, size_t len);
 
 /* The condition that their activity and board are in the programme (not
  * archived), for a WHERE clause over those tables. */

@@ -1,6 +1,6 @@
 /*
  * store_random.c — random identifiers: facilitator keys, participant
- * tokens and join codes.
+ * tokens, join codes and the screens' pairing codes.
  *
  * Boundary: bytes from the kernel (getrandom(), else /dev/urandom) turned
  * into text. No database access, no fallback to a weak generator: when the
@@ -52,9 +52,9 @@ int store__random_hex(char *out, size_t nbytes)
 	return STORE_OK;
 }
 
-int store__random_code(char *out, size_t len)
+/* len characters drawn uniformly from alphabet, and a NUL. */
+static int draw(char *out, size_t len, const char *alphabet, unsigned n)
 {
-	const unsigned n = sizeof code_alphabet - 1;
 	const unsigned limit = 256 - 256 % n; /* rejection keeps it uniform */
 	size_t i = 0;
 
@@ -64,8 +64,18 @@ int store__random_code(char *out, size_t len)
 			return STORE_ERR;
 		for (size_t j = 0; j < sizeof b && i < len; j++)
 			if (b[j] < limit)
-				out[i++] = code_alphabet[b[j] % n];
+				out[i++] = alphabet[b[j] % n];
 	}
 	out[len] = '\0';
 	return STORE_OK;
+}
+
+int store__random_code(char *out, size_t len)
+{
+	return draw(out, len, code_alphabet, sizeof code_alphabet - 1);
+}
+
+int store__random_digits(char *out, size_t len)
+{
+	return draw(out, len, "0123456789", 10);
 }

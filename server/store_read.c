@@ -388,6 +388,8 @@ static int activity_row(void *ctx, sqlite3_stmt *st)
 		a->voters = sqlite3_column_int64(st, 10);
 		a->timer = (store_timer){sqlite3_column_int64(st, 11), sqlite3_column_int64(st, 12),
 		                         sqlite3_column_int64(st, 13), sqlite3_column_int(st, 14)};
+		a->start = store__column(g->m, st, 15);
+		a->end = store__column(g->m, st, 16);
 	}
 	if (sqlite3_column_type(st, 7) != SQLITE_NULL) {
 		size_t at = g->nnames, first = g->first_name[g->nacts - 1];
@@ -505,7 +507,7 @@ static int seminar_row(void *ctx, sqlite3_stmt *st)
 	" JOIN contribution vc ON vc.board_id = vb.id"                                \
 	" JOIN vote v ON v.contribution_id = vc.id WHERE vb.activity_id = a.id)"      \
 	" ELSE 0 END, a.timer_duration, a.timer_left, IFNULL(a.timer_ends, 0),"       \
-	" a.timer_advance FROM activity a"                                           \
+	" a.timer_advance, a.slot_start, a.slot_end FROM activity a"                  \
 	" LEFT JOIN json_each(CASE WHEN json_valid(a.animators) THEN a.animators"    \
 	" ELSE '[]' END) j ON j.type = 'text' WHERE " where " ORDER BY a.position"
 #define PROGRAMME "a.seminar_id = ?1 AND a.archived IS NULL"

@@ -376,12 +376,51 @@ static const char *const migrations[] = {
 	"INSERT INTO event__new SELECT * FROM event;"
 	"DROP TABLE event;"
 	"ALTER TABLE event__new RENAME TO event;",
+
+	/* 12: an activity's time slot ("start", "end": HH:MM, NULL
+	 * when the definition gives none); the projection screens, each with
+	 * its random token (kept by the screen's browser), its pairing code
+	 * (shown until a facilitator pairs it), its seminar once paired, the
+	 * console it follows and what it shows (vocab.h's screen modes); and
+	 * the event log takes the screens' events (its kinds: the three of
+	 * 11 and "screen"). No row changes: the activities get no slot, the
+	 * log is copied as it is. */
+	"ALTER TABLE activity ADD COLUMN slot_start TEXT;"
+	"ALTER TABLE activity ADD COLUMN slot_end TEXT;"
+	"CREATE TABLE screen ("
+	"  id INTEGER PRIMARY KEY,"
+	"  token TEXT NOT NULL UNIQUE,"
+	"  pairing TEXT NOT NULL UNIQUE,"
+	"  seminar_id INTEGER REFERENCES seminar(id),"
+	"  console TEXT,"
+	"  activity_id INTEGER REFERENCES activity(id),"
+	"  follow INTEGER NOT NULL DEFAULT 1,"
+	"  mode TEXT NOT NULL DEFAULT 'board'"
+	"    CHECK (mode IN ('board', 'results', 'swot', 'spotlight', 'plenary')),"
+	"  contribution_id INTEGER REFERENCES contribution(id),"
+	"  join_panel INTEGER NOT NULL DEFAULT 1,"
+	"  created TEXT NOT NULL,"
+	"  paired TEXT);"
+	"CREATE INDEX screen_seminar ON screen(seminar_id);"
+	"CREATE TABLE event__new ("
+	"  seminar_id INTEGER NOT NULL REFERENCES seminar(id),"
+	"  seq INTEGER NOT NULL,"
+	"  activity_id INTEGER REFERENCES activity(id),"
+	"  payload TEXT,"
+	"  key_id INTEGER REFERENCES key(id),"
+	"  kind TEXT NOT NULL CHECK (kind IN ('contribution', 'activity', 'tally',"
+	"                                    'screen')),"
+	"  object_id INTEGER,"
+	"  PRIMARY KEY (seminar_id, seq)) WITHOUT ROWID;"
+	"INSERT INTO event__new SELECT * FROM event;"
+	"DROP TABLE event;"
+	"ALTER TABLE event__new RENAME TO event;",
 };
 
 /* The numbers of the migrations that rebuild a table (REBUILD, or its
  * steps written out). */
-/* 10: moderation's; 11: the phases'. */
-static const int rebuilding[] = {6, 7, 10, 11};
+/* 10: moderation's; 11: the phases'; 12: the screens' (the event log). */
+static const int rebuilding[] = {6, 7, 10, 11, 12};
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 

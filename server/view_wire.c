@@ -124,10 +124,11 @@ static json_t *activity(const store_activity_info *a)
 		json_decref(boards);
 		return NULL;
 	}
-	o = json_pack("{s:o, s:o, s:o, s:o, s:s, s:I, s:o, s:o}", "id", str(a->slug), "title",
-	              str(a->title), "question", str(a->question), "template",
+	o = json_pack("{s:o, s:o, s:o, s:o, s:s, s:I, s:o, s:o, s:o, s:o}", "id", str(a->slug),
+	              "title", str(a->title), "question", str(a->question), "template",
 	              str(a->template_name), "state", state->name, "vote_budget",
-	              (json_int_t)a->vote_budget, "animators", animators, "boards", boards);
+	              (json_int_t)a->vote_budget, "start", str_or_null(a->start), "end",
+	              str_or_null(a->end), "animators", animators, "boards", boards);
 	if (o && (json_object_set_new(o, "phases", phases(a->phases)) ||
 	          json_object_set_new(o, "timer", timer(&a->timer)) ||
 	          json_object_set_new(o, "voters", state->voters_shown

@@ -135,3 +135,27 @@ int vocab_board_kind_find(const char *name)
 			return i;
 	return -1;
 }
+
+/* ===== Screen modes ===== */
+
+static const vocab_screen_row screen_rows[VOCAB_SCREEN_MODES] = {
+	/*                          name   one_contribution whole_seminar */
+	[VOCAB_SCREEN_BOARD] = {"board", 0, 0},
+	[VOCAB_SCREEN_RESULTS] = {"results", 0, 0},
+	[VOCAB_SCREEN_SWOT] = {"swot", 0, 0},
+	[VOCAB_SCREEN_SPOTLIGHT] = {"spotlight", 1, 0},
+	[VOCAB_SCREEN_PLENARY] = {"plenary", 0, 1},
+};
+
+const vocab_screen_row *vocab_screen(vocab_screen_mode m)
+{
+	return (unsigned)m < VOCAB_SCREEN_MODES ? &screen_rows[m] : NULL;
+}
+
+int vocab_screen_find(const char *name)
+{
+	for (int i = 0; name && i < VOCAB_SCREEN_MODES; i++)
+		if (strcmp(screen_rows[i].name, name) == 0)
+			return i;
+	return -1;
+}

@@ -109,4 +109,27 @@ typedef enum vocab_board_kind {
 const char *vocab_board_kind_name(vocab_board_kind k);
 int vocab_board_kind_find(const char *name);
 
+/* ===== Screen modes ===== */
+
+/* What a projection screen shows, chosen from the console
+ * (docs/PROTOCOL.md, screen_set). The screen's page draws each mode; the
+ * rows say what the server and the page need to know of it. */
+typedef enum vocab_screen_mode {
+	VOCAB_SCREEN_BOARD = 0, /* the activity's boards, paged */
+	VOCAB_SCREEN_RESULTS,   /* ranked by votes, with rank numbers and bars */
+	VOCAB_SCREEN_SWOT,      /* the four SWOT boards as a 2x2 grid */
+	VOCAB_SCREEN_SPOTLIGHT, /* one contribution, full screen */
+	VOCAB_SCREEN_PLENARY,   /* the parallel activities of a slot, side by side */
+	VOCAB_SCREEN_MODES
+} vocab_screen_mode;
+
+typedef struct vocab_screen_row {
+	const char *name;            /* wire and database name: "board" */
+	unsigned one_contribution : 1; /* shows the screen's chosen contribution */
+	unsigned whole_seminar : 1;  /* shows several activities: watches them all */
+} vocab_screen_row;
+
+const vocab_screen_row *vocab_screen(vocab_screen_mode m);
+int vocab_screen_find(const char *name);
+
 #endif

@@ -26,8 +26,8 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Server, Report, runScript, openPage, atelierCall, axeViolations, watchPage, openTarget,
-  SOURCE_DIR } from './lib.mjs';
+import { Server, Report, runScript, openPage, openClockedPage, tick, until, atelierCall, axeViolations, watchPage,
+  openTarget, SOURCE_DIR } from './lib.mjs';
 
 const CODE = 'RBX22';
 const WAIT_MS = 15000;
@@ -80,12 +80,17 @@ function row(page, text) {
   return page.locator('#boards .board > .items > li').filter({ hasText: text });
 }
 
-/* True once the screen shows (on) or no longer shows (!on) each text. */
+/* True once the screen shows (on) or no longer shows (!on) each text.
+ * The screen's clock is the test's (openClockedPage): it stays on its
+ * first page, the newest cards, while its frames run. */
 function screenShows(screen, texts, on) {
-  return screen.waitForFunction(({ texts, on }) => {
-    const shown = new Set(Array.from(document.querySelectorAll('.column-cards .card-text')).map((n) => n.textContent));
-    return texts.every((t) => shown.has(t) === on);
-  }, { texts, on }, { timeout: WAIT_MS });
+  return until(async () => {
+    await tick(screen);
+    return screen.evaluate(({ texts, on }) => {
+      const shown = new Set(Array.from(document.querySelectorAll('.column-cards .card-text')).map((n) => n.textContent));
+      return texts.every((t) => shown.has(t) === on);
+    }, { texts, on });
+  }, WAIT_MS, 'the screen ' + (on ? 'showing ' : 'no longer showing ') + texts.join(', '));
 }
 
 function rowHidden(page, text, hidden) {
@@ -114,10 +119,10 @@ async function main(browser) {
   const consoleUrl = server.base + '/animation.html#code=' + CODE + '&cle=' + encodeURIComponent(key) +
     '&activite=' + encodeURIComponent(activity.id);
   const facil = await openPage(browser, server, seen, 'console', consoleUrl, { width: 1280, height: 900 }, WAIT_MS);
-  const screen = await openPage(browser, server, seen, 'screen', server.base + '/ecran.html?code=' + CODE +
+  const screen = await openClockedPage(browser, server, seen, 'screen', server.base + '/ecran.html?code=' + CODE +
     '&activite=' + encodeURIComponent(activity.id), { width: 1920, height: 1080 }, WAIT_MS);
   await facil.waitForFunction((n) => document.querySelectorAll('#boards .board > .items > li').length === n, 50);
-  await screen.waitForSelector('.column-cards .card-text');
+  await until(async () => { await tick(screen); return screen.$('.column-cards .card-text'); }, WAIT_MS, 'the screen\'s cards');
 
   await report.step('the console opens on the activity of its address, kept there without the key', async () => {
     const hash = await facil.evaluate(() => window.location.hash);

@@ -297,6 +297,33 @@ export async function openPage(browser, server, seen, label, url, viewport, wait
   return page;
 }
 
+/* A page whose clock the test drives (playwright's page.clock), paused
+ * once loaded: its timers and frames run only when the test lets them
+ * (tick, page.clock.runFor), so that a projection screen turns its pages
+ * when the test says and never meanwhile. */
+export async function openClockedPage(browser, server, seen, label, url, viewport, waitMs) {
+  const context = await browser.newContext({ viewport: viewport, locale: 'fr-FR' });
+  context.setDefaultTimeout(waitMs);
+  const page = await context.newPage();
+  watchPage(page, label, server, seen);
+  await page.clock.install();
+  await page.goto(url);
+  await pauseClock(page);
+  page.clocked = true;
+  return page;
+}
+
+/* Pauses a clocked page's time where it is (after a load or a reload). */
+export async function pauseClock(page) {
+  await page.clock.pauseAt(await page.evaluate(() => Date.now() + 500));
+}
+
+/* Lets a clocked page's frames and timers run for 20 ms of its time
+ * (nothing for another page). */
+export async function tick(page) {
+  if (page.clocked) await page.clock.runFor(20);
+}
+
 /*
  * Runs axe-core (tests/browser/node_modules/axe-core, pinned in
  * package.json) on the page as it is now, with its default rule set and

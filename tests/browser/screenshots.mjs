@@ -15,7 +15,10 @@
  * more" button, the same board searched, and on the phone. Then, on
  * the seminar of tests/browser/data/phases.json, with a timer running:
  * the phone and the screen in each phase (private writing, reveal,
- * voting with hidden tallies, results), and the console's timer.
+ * voting with hidden tallies, results), and the console's timer; then a
+ * projection screen paired by its code and driven through every mode
+ * (pairing, board, results, spotlight, plenary with and without the join
+ * panel, SWOT) at 1920x1080, 1280x720 and 360x740.
  *
  * Usage: ATELIER_BIN=build/atelier node tests/browser/screenshots.mjs [OUT_DIR]
  * Writes PNG files into OUT_DIR (default: a new temporary folder; under
@@ -211,6 +214,71 @@ async function main() {
     await phone.waitForSelector('#board-more:not([hidden])');
     await phone.evaluate(() => document.getElementById('board-more').scrollIntoView({ block: 'center' }));
     await view(phone, 'phone-big-board-more');
+
+    /* The projection screen driven by the console: paired by its code,
+     * then each mode at 1920x1080, 1280x720 and 360x740. */
+    await atelierCall(phone, [{ type: 'join', id: 'pj', code: code }].concat(
+      ['atelier-illettrisme', 'atelier-sport-culture', 'atelier-16-25', 'atelier-participation'].map((a, i) =>
+        ({ type: 'set_state', id: 'po' + i, code: code, key: key, activity: a, state: 'open' }))), 20000);
+    const ateliers = [['atelier-illettrisme', 'constats'], ['atelier-sport-culture', 'pistes'],
+      ['atelier-16-25', 'constats'], ['atelier-participation', 'demarches']];
+    const plenaryPosts = [{ type: 'join', id: 'pj2', code: code }];
+    ateliers.forEach(([a, b], i) => notes.forEach((text, k) => plenaryPosts.push({ type: 'post', id: 'pl' + i + '-' + k,
+      activity: a, board: b, text: text })));
+    await atelierCall(phone, plenaryPosts, 30000);
+    const projector = await (await context({ width: 1920, height: 1080 })).newPage();
+    await projector.goto(base + '/ecran.html');
+    await projector.waitForFunction(() => /\d/.test(document.getElementById('pair-code').textContent));
+    const pairing = (await projector.textContent('#pair-code')).replace(/\D/g, '');
+    const modes = async (label) => {
+      for (const [width, height] of [[1920, 1080], [1280, 720], [360, 740]]) {
+        await projector.setViewportSize({ width: width, height: height });
+        await projector.waitForTimeout(300);
+        await shot(projector, 'screen-' + label + '-' + width);
+      }
+      await projector.setViewportSize({ width: 1920, height: 1080 });
+    };
+    await modes('pairing');
+    const paired = await atelierCall(phone, [{ type: 'screen_pair', id: 'sp', code: code, key: key, pairing: pairing,
+      activity: 'axe-2' }], 20000);
+    const screenId = paired[0].screen.id;
+    const set = (fields) => atelierCall(phone, [Object.assign({ type: 'screen_set', id: 'ss' + Math.random().toString(36).slice(2),
+      code: code, key: key, screen: screenId }, fields)], 20000);
+    await projector.waitForSelector('#boards .column-cards .card', { timeout: 20000 });
+    await modes('board');
+    await set({ mode: 'results' });
+    await projector.waitForSelector('#boards.results .card-rank:not([hidden])');
+    await modes('results');
+    const spot = await atelierCall(phone, [{ type: 'join', id: 'sj', code: code },
+      { type: 'post', id: 'spot', activity: 'axe-2', board: 'salle', text: notes[0] }], 20000);
+    await set({ mode: 'spotlight', contribution: spot[1].contribution.id });
+    await projector.waitForSelector('#spotlight:not([hidden])');
+    await modes('spotlight');
+    await set({ mode: 'plenary', activity: 'atelier-illettrisme' });
+    await projector.waitForSelector('#boards.plenary .column');
+    await modes('plenary');
+    await set({ join: false });
+    await projector.waitForSelector('#join-panel[hidden]', { state: 'attached' });
+    await modes('plenary-no-join');
+    /* SWOT: a screen of the diagnostic seminar. */
+    const swotKey = server.seminars.get('SWOTCE');
+    const swot = await (await context({ width: 1920, height: 1080 })).newPage();
+    await swot.goto(base + '/ecran.html');
+    await swot.waitForFunction(() => /\d/.test(document.getElementById('pair-code').textContent));
+    const swotPairing = (await swot.textContent('#pair-code')).replace(/\D/g, '');
+    await atelierCall(phone, [{ type: 'set_state', id: 'so', code: 'SWOTCE', key: swotKey, activity: 'axe-1', state: 'open' },
+      { type: 'join', id: 'sj2', code: 'SWOTCE' }].concat(['forces', 'faiblesses', 'opportunites', 'menaces'].map((b, i) =>
+      ({ type: 'post', id: 'sw' + i, activity: 'axe-1', board: b, text: notes[i] }))), 20000);
+    const swotPaired = await atelierCall(phone, [{ type: 'screen_pair', id: 'sp2', code: 'SWOTCE', key: swotKey,
+      pairing: swotPairing, activity: 'axe-1' }], 20000);
+    await atelierCall(phone, [{ type: 'screen_set', id: 'ss-swot', code: 'SWOTCE', key: swotKey,
+      screen: swotPaired[0].screen.id, mode: 'swot' }], 20000);
+    await swot.waitForSelector('#boards.swot .column', { timeout: 20000 });
+    for (const [width, height] of [[1920, 1080], [1280, 720], [360, 740]]) {
+      await swot.setViewportSize({ width: width, height: height });
+      await swot.waitForTimeout(300);
+      await shot(swot, 'screen-swot-' + width);
+    }
   } finally {
     await browser.close();
     await server.cleanup();

@@ -90,7 +90,8 @@ static void assert_boards(json_t *a, const char *const *ids, size_t n, const cha
 	}
 }
 
-/* Every activity has exactly the normalized members of defn.h. */
+/* Every activity has exactly the normalized members of defn.h (a time
+ * slot, start and end, when it has one). */
 static void assert_normalized(json_t *doc)
 {
 	static const char *const keys[] = {"id", "title", "question", "template",
@@ -101,7 +102,9 @@ static void assert_normalized(json_t *doc)
 	json_t *acts = json_object_get(doc, "activities");
 	for (size_t i = 0; i < json_array_size(acts); i++) {
 		json_t *a = json_array_get(acts, i);
-		assert_int_equal(json_object_size(a), 7);
+		int slot = json_object_get(a, "start") != NULL;
+		assert_int_equal(slot, json_object_get(a, "end") != NULL);
+		assert_int_equal(json_object_size(a), 7 + 2 * slot);
 		for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
 			assert_non_null(json_object_get(a, keys[k]));
 		assert_true(json_is_array(json_object_get(a, "animators")));
@@ -134,6 +137,9 @@ static void test_roubaix(void **state)
 	for (size_t i = 3; i < 7; i++) {
 		assert_string_equal(str(activity(doc, i), "template"), "custom");
 		assert_int_equal(json_array_size(json_object_get(activity(doc, i), "animators")), 1);
+		/* the four ateliers of the afternoon run in parallel */
+		assert_string_equal(str(activity(doc, i), "start"), "14:30");
+		assert_string_equal(str(activity(doc, i), "end"), "16:00");
 	}
 	assert_boards(activity(doc, 3), ateliers, 2, "notes");
 	json_t *demain = activity(doc, 7);

@@ -367,8 +367,8 @@ static void failure_in_the_middle_of_a_turn(void **state, enum fault kind)
 {
 	struct scratch *s = *state;
 	/* N: enough posts after the fault for the pager to spill, whatever
-	 * the file's layout (with the tables rebuilt by later migrations,
-	 * 200 no longer were). */
+	 * the file's layout (with the event table rebuilt by the screens'
+	 * migration, 200 no longer were). */
 	enum { N = 400, FAULT_AT = 20 };
 	int failed_at = -1, acked = 0;
 	join_and_open(s);

@@ -120,6 +120,12 @@ static char *dump(const proto_msg *m)
 	put_int(&out, &cap, &len, "seconds", m->seconds);
 	if (m->advance)
 		put_int(&out, &cap, &len, "advance", m->advance);
+	put_str(&out, &cap, &len, "pairing", m->pairing);
+	put_int(&out, &cap, &len, "screen", m->screen);
+	put_str(&out, &cap, &len, "mode", m->mode);
+	put_str(&out, &cap, &len, "console", m->console);
+	put_int(&out, &cap, &len, "follow", m->follow);
+	put_int(&out, &cap, &len, "join", m->join);
 	if (m->nactions)
 		put_int(&out, &cap, &len, "actions", (long long)m->nactions);
 	for (size_t i = 0; i < m->nactions; i++) {

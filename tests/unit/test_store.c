@@ -1152,6 +1152,12 @@ static void key_digests(const char *path, char *out, size_t len)
  * the table again). */
 #define UNDO_MIGRATION_10 "DROP TABLE audit; ALTER TABLE contribution DROP COLUMN original;"
 
+/* What the screens' migration (12) added, taken away again by the tests
+ * that bring a database back to an older schema. */
+#define UNDO_SCREENS                                                      \
+	"DROP TABLE screen; ALTER TABLE activity DROP COLUMN slot_start;"   \
+	"ALTER TABLE activity DROP COLUMN slot_end;"
+
 /* Migration 9 on the keys a database of schema 8 may hold: the
  * seminar's first key, others without a name or with a name met twice
  * in their scope, a revoked one. Every key gets a name, unique among the
@@ -1177,6 +1183,7 @@ static void migration_9_names_every_key(void **state)
 	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, UNDO_MIGRATION_10, NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
+	                              UNDO_SCREENS
 	                              "DROP INDEX key_name; UPDATE key SET name = '';"
 	                              "INSERT INTO key (kind, seminar_id, activity_id, name, hash,"
 	                              " created, revoked) VALUES"
@@ -1435,6 +1442,7 @@ static void migration_keeps_rows_and_separates_positions(void **state)
 	assert_int_equal(sqlite3_open(t.path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, UNDO_MIGRATION_10, NULL, NULL, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db,
+	                              UNDO_SCREENS
 	                              "DROP INDEX stakeholder_group_position;"
 	                              "ALTER TABLE participant DROP COLUMN group_id;"
 	                              "DROP TABLE stakeholder_group;"

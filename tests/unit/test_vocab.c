@@ -64,11 +64,11 @@ static char *protocol_js(void)
 	    "/*\n"
 	    " * protocol.js — what the server's tables say of the protocol, for the\n"
 	    " * pages: limits, activity states and what each allows, contribution\n"
-	    " * states, board kinds, error codes (and which are worth a retry) and\n"
-	    " * export formats. Made from server/vocab.c, proto.h and export.c by\n"
-	    " * scripts/protocol-js, and checked against them by tests/unit/\n"
-	    " * test_vocab.c: change the tables, then run the script; never edit\n"
-	    " * this file by hand.\n"
+	    " * states, board kinds, screen modes, error codes (and which are worth\n"
+	    " * a retry) and export formats. Made from server/vocab.c, proto.h and\n"
+	    " * export.c by scripts/protocol-js, and checked against them by\n"
+	    " * tests/unit/test_vocab.c: change the tables, then run the script;\n"
+	    " * never edit this file by hand.\n"
 	    " */\n\n");
 	put(&b, &n,
 	    "export const LIMITS = Object.freeze({\n"
@@ -100,7 +100,15 @@ static char *protocol_js(void)
 	put(&b, &n, "});\n\nexport const BOARD_KINDS = Object.freeze([");
 	for (int k = 0; k < VOCAB_BOARD_KINDS; k++)
 		put(&b, &n, "%s'%s'", k ? ", " : "", vocab_board_kind_name((vocab_board_kind)k));
-	put(&b, &n, "]);\n\n/* Error codes; TRANSIENT ones are worth sending again later. */\n");
+	put(&b, &n, "]);\n\n/* What a projection screen may show, chosen from the console. */\n");
+	put(&b, &n, "export const SCREEN_MODES = Object.freeze({\n");
+	for (int k = 0; k < VOCAB_SCREEN_MODES; k++) {
+		const vocab_screen_row *r = vocab_screen((vocab_screen_mode)k);
+		put(&b, &n, "  %s: Object.freeze({ one_contribution: %s, whole_seminar: %s })%s\n",
+		    r->name, yes(r->one_contribution), yes(r->whole_seminar),
+		    k + 1 < VOCAB_SCREEN_MODES ? "," : "");
+	}
+	put(&b, &n, "});\n\n/* Error codes; TRANSIENT ones are worth sending again later. */\n");
 	put(&b, &n, "export const ERRORS = Object.freeze([");
 	for (int e = 1; e < PROTO_ERR__COUNT; e++)
 		put(&b, &n, "%s'%s'", e > 1 ? ", " : "", proto_error_name((proto_err)e));
@@ -190,6 +198,11 @@ static const char *kind_name(int i)
 	return vocab_board_kind_name((vocab_board_kind)i);
 }
 
+static const char *screen_mode_name(int i)
+{
+	return vocab_screen((vocab_screen_mode)i)->name;
+}
+
 struct scratch {
 	char dir[512], path[600];
 };
@@ -220,6 +233,9 @@ static void sql_checks_list_the_tables_names(void **state)
 	assert_string_equal(have, want);
 	check_list(db, "board", "kind", have, sizeof have);
 	names(want, sizeof want, VOCAB_BOARD_KINDS, kind_name);
+	assert_string_equal(have, want);
+	check_list(db, "screen", "mode", have, sizeof have);
+	names(want, sizeof want, VOCAB_SCREEN_MODES, screen_mode_name);
 	assert_string_equal(have, want);
 	sqlite3_close(db);
 	proc_rmtree(t.dir);

@@ -40,6 +40,7 @@ import { bindShortcuts, renderShortcuts } from './facil-keys.js';
 import { GroupCounts, createGroupsView, updateGroupsView } from './facil-groups.js';
 import { bindModeration, createTools, drawTools, removed } from './facil-moderation.js';
 import { createTimerView, updateTimerView } from './facil-timer.js';
+import { ScreensPanel } from './facil-screen.js';
 import { ACTIVITY_STATES, EXPORT_FORMATS } from './protocol.js';
 
 const CREDENTIALS = 'atelier.facil';
@@ -75,6 +76,8 @@ const state = new PageState({
 });
 /* Asks for the figures per group while logged in. */
 let groupCounts = null;
+/* The projection screens' panel (facil-screen.js), made at init. */
+let screens = null;
 /* What the render in progress draws: {all, parts}; rows not marked and
  * still showing the same contribution are left as they are. */
 let frame = null;
@@ -202,7 +205,11 @@ function start(creds) {
     participant: false,
     key: creds.key,
     activity: null,
-    onReady: function () { groupCounts.start(); },
+    onReady: function () {
+      groupCounts.start();
+      screens.refresh();
+    },
+    onEvent: function (ev) { if (ev.kind === 'screen') screens.update(ev.screen); },
     onStatus: function (status) { state.set({ status: status }); },
     onError: function (err) {
       if (err.code === 'bad_key' || err.code === 'unknown_seminar' || err.code === 'bad_field') {
@@ -261,6 +268,7 @@ function choose(id) {
   state.set({ chosen: id || null, selected: new Set(), rowsShown: new Map() }, [VIEW, 'nav', SELECTION]);
   const creds = state.get('creds');
   if (creds) setFragment(creds.code, id);
+  screens.follow();
 }
 
 /* The activity step places after (or before) the one shown. */
@@ -798,13 +806,23 @@ function init() {
     'loginButton', 'loginError', 'loginWait', 'console', 'joinCode', 'joinUrl', 'exportButtons', 'exportStatus',
     'navList', 'activity', 'activityTitle', 'activityState', 'activityCount', 'activityQuestion', 'stateButtons',
     'project', 'sort', 'filter', 'search', 'viewForm', 'selectionCount', 'hideSelected', 'showSelected',
-    'clearSelection', 'boards', 'shortcutList', 'groupsSlot', 'timerSlot']);
+    'clearSelection', 'boards', 'shortcutList', 'groupsSlot', 'timerSlot', 'screensSlot']);
   ui.groups = createGroupsView();
   ui.groupsSlot.appendChild(ui.groups);
   ui.timer = createTimerView(timerCommand, function () {
     return state.get('client') ? state.get('client').serverOffset : 0;
   });
   ui.timerSlot.appendChild(ui.timer);
+  screens = new ScreensPanel(function (msg, cb) {
+    const creds = state.get('creds');
+    const client = state.get('client');
+    if (!creds || !client) return false;
+    msg.code = creds.code;
+    msg.key = creds.key;
+    return client.request(msg, cb, { resend: false });
+  }, current, function () { return Array.from(state.get('selected')); });
+  ui.screensSlot.appendChild(screens.element);
+  i18n.apply(screens.element);
   bindLang();
   state.subscribe(onFrame(draw));
   i18n.onLangChange(function () {

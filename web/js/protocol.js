@@ -1,11 +1,11 @@
 /*
  * protocol.js — what the server's tables say of the protocol, for the
  * pages: limits, activity states and what each allows, contribution
- * states, board kinds, error codes (and which are worth a retry) and
- * export formats. Made from server/vocab.c, proto.h and export.c by
- * scripts/protocol-js, and checked against them by tests/unit/
- * test_vocab.c: change the tables, then run the script; never edit
- * this file by hand.
+ * states, board kinds, screen modes, error codes (and which are worth
+ * a retry) and export formats. Made from server/vocab.c, proto.h and
+ * export.c by scripts/protocol-js, and checked against them by
+ * tests/unit/test_vocab.c: change the tables, then run the script;
+ * never edit this file by hand.
  */
 
 export const LIMITS = Object.freeze({
@@ -45,8 +45,17 @@ export const CONTRIBUTION_STATES = Object.freeze({
 
 export const BOARD_KINDS = Object.freeze(['notes', 'orientations']);
 
+/* What a projection screen may show, chosen from the console. */
+export const SCREEN_MODES = Object.freeze({
+  board: Object.freeze({ one_contribution: false, whole_seminar: false }),
+  results: Object.freeze({ one_contribution: false, whole_seminar: false }),
+  swot: Object.freeze({ one_contribution: false, whole_seminar: false }),
+  spotlight: Object.freeze({ one_contribution: true, whole_seminar: false }),
+  plenary: Object.freeze({ one_contribution: false, whole_seminar: true })
+});
+
 /* Error codes; TRANSIENT ones are worth sending again later. */
-export const ERRORS = Object.freeze(['bad_json', 'unknown_type', 'missing_field', 'bad_field', 'too_long', 'empty_text', 'unknown_seminar', 'unknown_activity', 'unknown_board', 'unknown_contribution', 'not_joined', 'not_owner', 'activity_state', 'vote_budget', 'already_voted', 'not_voted', 'not_orientation', 'bad_key', 'storage', 'internal', 'rate_limited', 'forbidden', 'stale', 'unknown_entry', 'other_activity']);
+export const ERRORS = Object.freeze(['bad_json', 'unknown_type', 'missing_field', 'bad_field', 'too_long', 'empty_text', 'unknown_seminar', 'unknown_activity', 'unknown_board', 'unknown_contribution', 'not_joined', 'not_owner', 'activity_state', 'vote_budget', 'already_voted', 'not_voted', 'not_orientation', 'bad_key', 'storage', 'internal', 'rate_limited', 'forbidden', 'stale', 'unknown_entry', 'other_activity', 'unknown_screen']);
 
 export const TRANSIENT = Object.freeze(['storage', 'internal', 'rate_limited']);
 

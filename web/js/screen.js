@@ -1,73 +1,92 @@
 /*
- * screen.js — the projection screen (web/ecran.html?code=CODE&activite=ID).
+ * screen.js — the projection screen (web/ecran.html).
  *
- * Owns: showing one activity to the room: its title, question and state,
- * the join code in huge type with the join address and QR code, and the
- * live boards (one column per board, orientations with their example
- * actions, vote counts). New contributions are briefly highlighted;
- * hidden and deleted ones disappear. Without "activite" it lists the
- * seminar's activities to choose from; without "code" it asks for it.
+ * Two ways to open it:
+ * - ecran.html, with no activity: the screen shows a pairing code; a
+ *   facilitator types it in the console (facil-screen.js), and from then
+ *   on the screen shows what the console chooses (docs/PROTOCOL.md,
+ *   "Screens"): the activity it is on, or one it is pinned to, in a mode
+ *   (board, results, SWOT, spotlight, plenary), with the join panel or
+ *   without. The choice lives on the server: a projector that reloads
+ *   (the same browser, its token in local storage) comes back to it.
+ * - ecran.html?code=CODE&activite=ID: pinned to that activity by hand,
+ *   in board mode, as before the console drove screens; with the code
+ *   and no activity it lists the activities to choose from.
+ *
+ * Owns: the page's state (one PageState), the client (ws.js), the
+ * header, the join panel and which view is shown; the views' columns
+ * are screen-views.js's, their cards and pages screen-columns.js's.
  * Read-only: it watches, never joins nor writes. No user text as markup.
  *
- * What the screen knows is in one PageState (state.js): each change marks
- * the parts it touches (the activity, a column, a card) and the render,
- * once per animation frame, draws those. A column holds the first
- * CARDS_SHOWN cards of its board, more than a projection can show (the
- * rest would be cut off below): a frame costs what the room sees.
+ * Mount points for other modules: #timer-slot in the header (the
+ * room's timer, timer.js), and the views' table (screen-views.js) for a
+ * board view that depends on the activity's phase (screen-phase.js:
+ * counts while the writing is private, how many have voted while the
+ * tallies are hidden, numbered results).
  */
 
 import { bindIds, append, clear, el, setText, setClass, show, syncList, onFrame, parseParams, normalizeCode } from './dom.js';
 import * as i18n from './i18n.js';
-import { t, tn, has, errorText } from './i18n.js';
+import { t, tn, has, errorText, bindSwitch } from './i18n.js';
 import { Model } from './model.js';
 import { PageState, ALL } from './state.js';
 import { AtelierClient } from './ws.js';
-import { renderStatus, renderState, bindLang, setTitle, capabilities, ORIENTATIONS } from './ui.js';
-import { ACTIVITY_STATES, CAPABILITIES } from './protocol.js';
-import { renderColumnPhase, renderVoters } from './screen-phase.js';
+import { renderStatus, renderState, bindLang, setTitle } from './ui.js';
+import { SCREEN_MODES } from './protocol.js';
+import { screenToken, helloMessage, spacedPairing, HELLO_AGAIN_MS } from './screen-link.js';
+import { viewOf, parallelTo, slotLabel, boardPart, activityPart } from './screen-views.js';
+import { createColumn, updateColumn, turnPages, PAGE_MS } from './screen-columns.js';
+import { createColumnPhase, drawColumnPhase, renderVoters } from './screen-phase.js';
 import { drawTimer, TICK_MS } from './timer.js';
 
 const FRESH_MS = 6000;
-/* Cards drawn in a column, as many as the other pages show at first:
- * more than fit on a projected board of any size (the column's count
- * still says how many the board holds). */
-const CARDS_SHOWN = 50;
-
-/* The last state of the day (ACTIVITY_STATES) in which participants post. */
-const LAST_POST = ACTIVITY_STATES.reduce(function (last, s, i) {
-  return CAPABILITIES[s].post ? i : last;
-}, -1);
 
 const ui = {};
 const params = parseParams(window.location.search);
-const code = normalizeCode(params.code);
-const activityId = params.activite || null;
+/* Pinned by hand in the address, or null: driven by the console. */
+const pinned = params.code ? { code: normalizeCode(params.code), activity: params.activite || null } : null;
 const state = new PageState({
-  model: new Model(),  /* the seminar, and the contributions of the activity shown */
+  model: new Model(),  /* the seminar, and the contributions watched */
   client: null,        /* its AtelierClient */
   status: null,        /* the connection's status */
   error: null,         /* why the chooser is shown (a refused watch) */
+  screen: null,        /* what the console chose (the server's screen object) */
   fresh: new Map()     /* contribution id -> time it arrived */
 });
 
-/* ===== Parts of the page ===== */
+/* ===== What is shown ===== */
 
-function columnPart(boardId) {
-  return 'board:' + boardId;
+/* {code, activity, mode, contribution, join}: the console's choice, or
+ * the address's. */
+function shown() {
+  if (pinned) return { code: pinned.code, activity: pinned.activity, mode: 'board', contribution: null, join: true };
+  const s = state.get('screen');
+  if (!s || !s.code) return null;
+  return { code: s.code, activity: s.activity, mode: s.mode, contribution: s.contribution, join: s.join };
 }
+
+/* The activity a view of mode shows every activity of (the plenary):
+ * it watches the whole seminar, else only its activity. */
+function watchScope(view) {
+  if (!view) return null;
+  const row = SCREEN_MODES[view.mode];
+  return row && row.whole_seminar ? null : view.activity;
+}
+
+/* ===== Parts of the page ===== */
 
 function cardPart(id) {
   return 'card:' + id;
 }
 
-/* The column and the card of contribution c (an example action's card
- * is its orientation's). */
+/* The parts a contribution is drawn in: its board's column, its
+ * activity's (the plenary), its card (an example action's is its
+ * orientation's). */
 function partsOfContribution(c) {
-  return [columnPart(c.board), cardPart(c.parent === null || c.parent === undefined ? c.id : c.parent)];
+  return [boardPart(c.board), activityPart(c.activity),
+    cardPart(c.parent === null || c.parent === undefined ? c.id : c.parent)];
 }
 
-/* What a change of the model marks: a contribution, its column and card,
- * where it is and where it was; the activity, the whole projection. */
 function partsOf(change) {
   if (change.kind !== 'contribution') return ALL;
   const parts = partsOfContribution(change.item);
@@ -76,7 +95,8 @@ function partsOf(change) {
 
 /* ===== Join panel ===== */
 
-/* The join address, with line-break opportunities after each "/". */
+let joinFor = null; /* the code the join panel was loaded for */
+
 function showAddress(address) {
   clear(ui.joinUrl);
   address.split('/').forEach(function (part, i, all) {
@@ -84,9 +104,12 @@ function showAddress(address) {
   });
 }
 
-function loadJoinAddress() {
+function loadJoinAddress(code) {
+  if (joinFor === code) return;
+  joinFor = code;
   setText(ui.joinCode, code);
   ui.qr.src = '/qr/' + encodeURIComponent(code) + '.svg';
+  const fallback = window.location.host + '/j/' + code;
   fetch('/api/join/' + encodeURIComponent(code), { credentials: 'same-origin' })
     .then(function (response) {
       if (!response.ok) throw new Error(String(response.status));
@@ -99,120 +122,136 @@ function loadJoinAddress() {
       show(ui.qr, true);
     })
     .catch(function () {
-      showAddress(window.location.host + '/j/' + code);
-      ui.qr.alt = t('screen.qr_alt', { url: window.location.host + '/j/' + code });
+      showAddress(fallback);
+      ui.qr.alt = t('screen.qr_alt', { url: fallback });
       show(ui.qr, true);
     });
 }
 
-/* ===== Boards ===== */
-
-/* What the render in progress draws: {all, parts}; a card not marked and
- * still showing the same contribution is left as it is. */
-let frame = null;
+/* ===== Views ===== */
 
 function isFresh(id) {
   const at = state.get('fresh').get(id);
   return at !== undefined && Date.now() - at < FRESH_MS;
 }
 
-function createCard() {
-  return el('li', { class: 'card' }, [
-    el('p', { class: 'card-text' }),
-    el('ol', { class: 'actions', hidden: true }),
-    el('p', { class: 'card-foot' }, [el('span', { class: 'card-author' }), el('span', { class: 'card-votes' })])
-  ]);
-}
+/* What the render in progress draws. */
+let frame = null;
 
-function updateCard(card, c) {
-  if (!frame.all && card.drawn === c && !frame.parts.has(cardPart(c.id))) return;
-  card.drawn = c;
-  const parts = card.children;
-  setText(parts[0], c.text);
-  const actions = state.get('model').actionsOf(c.id, true);
-  syncList(parts[1], actions, function (a) { return a.id; }, function () {
-    return el('li');
-  }, function (li, a) {
-    setText(li, a.text);
-    li.classList.toggle('fresh', isFresh(a.id));
-  });
-  show(parts[1], actions.length > 0);
-  setText(parts[2].firstChild, c.author || '');
-  setText(parts[2].lastChild, c.votes > 0 ? tn('common.votes', c.votes) : '');
-  show(parts[2], !!c.author || c.votes > 0);
-  card.classList.toggle('fresh', isFresh(c.id));
-}
-
-function createColumn() {
-  return el('section', { class: 'column' }, [
-    el('h2', { class: 'column-title' }, [el('span', { class: 'column-name' }), el('span', { class: 'column-count' })]),
-    el('p', { class: 'column-prompt' }),
-    el('ol', { class: 'column-cards' }),
-    el('p', { class: 'column-tally', hidden: true })
-  ]);
-}
-
-/* Once the writing is over (voting, closed), the cards are ranked by
- * votes where tallies are shown; before, the newest come first. What the
- * phase keeps back is screen-phase.js's. */
-function updateColumn(column, a, b) {
-  const ranked = ACTIVITY_STATES.indexOf(a.state) > LAST_POST && capabilities(a).tallies;
-  const items = state.get('model').topLevel(a.id, b.id, ranked ? 'votes' : 'recent', true);
-  const title = column.children[0];
-  setText(title.firstChild, b.title);
-  renderColumnPhase(column, title.lastChild, column.children[3], state.get('model'), a, b, items.length);
-  setText(column.children[1], b.prompt || '');
-  show(column.children[1], !!b.prompt);
-  column.classList.toggle('orientations', b.kind === ORIENTATIONS);
-  const cards = items.length > CARDS_SHOWN ? items.slice(0, CARDS_SHOWN) : items;
-  syncList(column.children[2], cards, function (c) { return c.id; }, createCard, updateCard);
-}
-
-/* Every column (all: every card too), or only those marked. */
-function renderBoards(a, all) {
-  if (all) {
-    syncList(ui.boards, a.boards, function (b) { return b.id; }, createColumn, function (column, b) {
-      updateColumn(column, a, b);
-    });
-    setClass(ui.boards, 'boards boards-' + Math.min(a.boards.length, 4));
+function renderColumns(view, a, all) {
+  const model = state.get('model');
+  const v = viewOf(model, view.mode, a);
+  const ctx = {
+    all: all,
+    isFresh: isFresh,
+    marked: function (id) { return frame.parts.has(cardPart(id)); },
+    actionsOf: function (id) { return model.actionsOf(id, true); }
+  };
+  setClass(ui.boards, 'boards ' + v.layout);
+  if (!v.columns.length) {
+    syncList(ui.boards, [{ key: '-' }], function (x) { return x.key; }, function () {
+      return el('p', { class: 'view-empty' });
+    }, function (p) { setText(p, t('screen.plenary_none')); });
     return;
   }
-  Array.prototype.forEach.call(ui.boards.children, function (column) {
-    const b = a.boards.find(function (x) { return x.id === column.dataset.key; });
-    if (b && frame.parts.has(columnPart(b.id))) updateColumn(column, a, b);
+  /* The columns first, then their cards: what fits is measured on
+   * columns in the page (syncList updates a new one before placing it). */
+  const redraw = [];
+  const scope = view.mode + '/' + a.id;
+  syncList(ui.boards, v.columns, function (c) { return c.key; }, function () {
+    return createColumnPhase(createColumn());
+  }, function (column, spec) {
+    /* Another view (a mode, an activity) starts at its first page. */
+    const fresh = column.scope !== scope;
+    if (fresh) {
+      column.scope = scope;
+      column.start = 0;
+      column.fit = 0;
+    }
+    if (fresh || all || frame.parts.has(spec.part) || frame.parts.has('pages')) redraw.push(column);
+    column.spec = spec;
+  });
+  redraw.forEach(function (column) {
+    updateColumn(column, column.spec, ctx);
+    drawColumnPhase(column, column.spec);
   });
 }
 
-/* ===== Pages ===== */
-
-/* The projection of the activity, or false when the seminar has no
- * such activity. */
-function renderProjection(all) {
+function renderSpotlight(view) {
   const model = state.get('model');
-  const a = model.activity(activityId);
+  const c = view.contribution ? model.contribution(view.contribution) : null;
+  const a = c ? model.activity(c.activity) : null;
+  const b = a ? a.boards.find(function (x) { return x.id === c.board; }) : null;
+  const visible = c && c.text !== null && c.text !== undefined;
+  setText(ui.spotlightBoard, b ? b.title : '');
+  setText(ui.spotlightText, visible ? c.text : t('screen.spotlight_gone'));
+  setText(ui.spotlightAuthor, visible && c.author ? c.author : '');
+  setText(ui.spotlightVotes, visible && c.votes > 0 ? tn('common.votes', c.votes) : '');
+}
+
+/* The header: the activity, or the slot of the plenary. */
+function renderHead(view, a) {
+  const model = state.get('model');
+  setText(ui.seminarTitle, model.seminar ? model.seminar.title : '');
+  if (view.mode === 'plenary') {
+    const group = parallelTo(model, a);
+    setText(ui.activityTitle, t('screen.plenary_title'));
+    setText(ui.activityQuestion, slotLabel(group));
+    show(ui.activityQuestion, group.length > 0);
+    show(ui.activityState.parentNode, false);
+    renderVoters(ui.voters, null);
+    setTitle('screen.page_title', t('screen.plenary_title'));
+    return;
+  }
+  show(ui.activityState.parentNode, true);
+  setText(ui.activityTitle, a.title);
+  setText(ui.activityQuestion, a.question || '');
+  show(ui.activityQuestion, !!a.question);
+  renderState(ui.activityState, a.state);
+  /* A state's hint is a plural pair when it counts each one's votes. */
+  const hint = 'screen.hint_' + a.state;
+  setText(ui.stateHint, has(hint + '_one') ? tn(hint, a.vote_budget) : t(hint));
+  renderVoters(ui.voters, a);
+  setTitle('screen.page_title', a.title);
+}
+
+/* The projection, or false when the seminar has no such activity. */
+function renderProjection(view, all) {
+  const model = state.get('model');
+  const a = model.activity(view.activity) || (view.mode === 'plenary' ? model.activityList()[0] : null);
   if (!a) return false;
   show(ui.projection, true);
   show(ui.chooser, false);
-  if (all) {
-    setText(ui.seminarTitle, model.seminar ? model.seminar.title : '');
-    setText(ui.activityTitle, a.title);
-    setText(ui.activityQuestion, a.question || '');
-    show(ui.activityQuestion, !!a.question);
-    renderState(ui.activityState, a.state);
-    /* A state's hint is a plural pair when it counts each one's votes. */
-    const hint = 'screen.hint_' + a.state;
-    setText(ui.stateHint, has(hint + '_one') ? tn(hint, a.vote_budget) : t(hint));
-    renderVoters(ui.voters, a);
-    drawScreenTimer();
-    setTitle('screen.page_title', a.title);
-  }
-  renderBoards(a, all);
+  show(ui.pairing, false);
+  const spotlight = view.mode === 'spotlight';
+  setClass(ui.projection, 'projection' + (view.join ? '' : ' no-join') + (spotlight ? ' is-spotlight' : ''));
+  show(ui.joinPanel, view.join);
+  if (view.join) loadJoinAddress(view.code);
+  if (all) renderHead(view, a);
+  drawScreenTimer();
+  show(ui.boards, !spotlight);
+  show(ui.spotlight, spotlight);
+  if (spotlight) renderSpotlight(view);
+  else renderColumns(view, a, all);
   return true;
+}
+
+function renderPairing() {
+  const s = state.get('screen');
+  show(ui.projection, false);
+  show(ui.chooser, false);
+  show(ui.pairing, true);
+  setText(ui.pairCode, s ? spacedPairing(s.pairing) : '');
+  ui.pairCode.setAttribute('aria-label', s && s.pairing ? s.pairing.split('').join(' ') : '');
+  renderStatus(ui.pairStatus, state.get('status'));
+  setTitle('screen.pair_heading');
 }
 
 function renderChooser(message) {
   const model = state.get('model');
+  const code = pinned ? pinned.code : '';
   show(ui.projection, false);
+  show(ui.pairing, false);
   show(ui.chooser, true);
   show(ui.codeForm, !code);
   setText(ui.chooserError, message || '');
@@ -229,27 +268,36 @@ function renderChooser(message) {
   });
 }
 
-/* The activity's timer, from the server's clock (timer.js): drawn with
- * the projection and again every TICK_MS. */
-function drawScreenTimer() {
-  const client = state.get('client');
-  drawTimer(ui.timer, state.get('model').activity(activityId), client ? client.serverOffset : 0);
-}
-
 /* Draws the parts of the page marked since the last frame. */
 function render() {
   const parts = state.take();
   const all = parts.has(ALL);
   const client = state.get('client');
+  const view = shown();
   if (client && (all || parts.has('status'))) renderStatus(ui.status, state.get('status'));
+  restartPages(view);
   frame = { all: all, parts: parts };
   const error = state.get('error');
-  if (error || !code || !activityId) {
+  if (pinned && (error || !pinned.activity)) {
     renderChooser(error);
-  } else if (!renderProjection(all) && client && client.ready) {
-    renderChooser(t('screen.unknown_activity'));
+  } else if (!pinned && !view) {
+    renderPairing();
+  } else if (view && !renderProjection(view, all) && client && client.ready) {
+    if (pinned) renderChooser(t('screen.unknown_activity'));
+    else renderPairing();
   }
   frame = null;
+}
+
+/* ===== Time ===== */
+
+/* The shown activity's timer, from the server's clock (timer.js): drawn
+ * with the projection and again every TICK_MS. */
+function drawScreenTimer() {
+  const client = state.get('client');
+  const view = shown();
+  const a = view ? state.get('model').activity(view.activity) : null;
+  drawTimer(ui.timer, a, client ? client.serverOffset : 0);
 }
 
 /* Removes the highlight of contributions once their time is over. */
@@ -267,11 +315,84 @@ function expireFresh() {
   }, parts);
 }
 
+/* Every PAGE_MS, each long column turns to its next page; a new view
+ * (another activity, mode or seminar) gets its first page for as long. */
+let pageTimer = null;
+let pagedView = null;
+
+function nextPages() {
+  if (turnPages(ui.boards)) state.mark(['pages']);
+}
+
+function restartPages(view) {
+  const key = view ? view.code + '/' + view.mode + '/' + view.activity : '';
+  if (key === pagedView) return;
+  pagedView = key;
+  clearInterval(pageTimer);
+  pageTimer = setInterval(nextPages, PAGE_MS);
+}
+
+/* ===== The console's choice ===== */
+
+let helloTimer = null;
+
+/* The screen as the server says it is now: watch what it shows. */
+function setScreen(s) {
+  const before = shown();
+  state.set({ screen: s }, ALL);
+  const after = shown();
+  const client = state.get('client');
+  if (!after) return;
+  if (!before || before.code !== after.code) {
+    client.code = after.code;
+    client.lastSeq = 0;
+    client.watch(watchScope(after));
+  } else if (watchScope(before) !== watchScope(after)) {
+    client.watch(watchScope(after));
+  }
+}
+
+/* On each connection, before watching: asks what this screen shows;
+ * while it is not paired, asks again every HELLO_AGAIN_MS. */
+function beforeWatch(proceed) {
+  const client = state.get('client');
+  const token = screenToken();
+  clearTimeout(helloTimer);
+  client.request(helloMessage(token), function (err, reply) {
+    if (err || !reply.screen) {
+      helloTimer = setTimeout(function () { beforeWatch(proceed); }, HELLO_AGAIN_MS);
+      return;
+    }
+    const s = reply.screen;
+    state.set({ screen: s }, ALL);
+    if (!s.code) {
+      helloTimer = setTimeout(function () { beforeWatch(proceed); }, HELLO_AGAIN_MS);
+      return;
+    }
+    const view = shown();
+    client.code = view.code;
+    client.activity = watchScope(view);
+    proceed();
+  }, { resend: false });
+}
+
+function onScreenEvent(ev) {
+  const s = state.get('screen');
+  if (ev.kind !== 'screen' || !ev.screen || !s || ev.screen.id !== s.id) return;
+  setScreen(ev.screen);
+}
+
+/* ===== Start ===== */
+
 function init() {
   bindIds(ui, ['projection', 'seminarTitle', 'status', 'activityTitle', 'activityQuestion', 'activityState',
-    'stateHint', 'voters', 'timer', 'joinCode', 'qr', 'joinUrl', 'boards', 'chooser', 'chooserTitle', 'codeForm',
-    'codeInput', 'activityLinks', 'chooserError']);
+    'stateHint', 'voters', 'timerSlot', 'joinPanel', 'joinCode', 'qr', 'joinUrl', 'boards', 'spotlight', 'spotlightBoard',
+    'spotlightText', 'spotlightAuthor', 'spotlightVotes', 'pairing', 'pairCode', 'pairStatus', 'langPair',
+    'chooser', 'chooserTitle', 'codeForm', 'codeInput', 'activityLinks', 'chooserError']);
+  ui.timer = el('p', { id: 'timer', class: 'timer', role: 'timer', hidden: true });
+  ui.timerSlot.appendChild(ui.timer);
   bindLang();
+  bindSwitch(ui.langPair);
   state.subscribe(onFrame(render));
   i18n.onLangChange(function () {
     ui.boards.textContent = '';
@@ -282,7 +403,7 @@ function init() {
     const typed = normalizeCode(ui.codeInput.value);
     if (typed) window.location.search = '?code=' + encodeURIComponent(typed);
   });
-  if (!code) {
+  if (pinned && !pinned.code) {
     render();
     ui.codeInput.focus();
     return;
@@ -297,19 +418,21 @@ function init() {
     }
   });
   const client = new AtelierClient({
-    code: code,
+    code: pinned ? pinned.code : null,
     model: model,
     participant: false,
-    activity: activityId,
+    activity: pinned ? pinned.activity : null,
+    beforeWatch: pinned ? null : beforeWatch,
+    onEvent: onScreenEvent,
     onStatus: function (status) { state.set({ status: status }); },
     onReady: function () { state.set({ error: null }, ALL); },
     onError: function (err) { state.set({ error: errorText(err.code) }, ALL); }
   });
   state.set({ client: client, status: client.status }, ALL);
-  if (activityId) loadJoinAddress();
   client.start();
   setInterval(expireFresh, 1000);
   setInterval(drawScreenTimer, TICK_MS);
+  window.addEventListener('resize', function () { state.mark(ALL); });
 }
 
 i18n.load('screen').then(init);

@@ -39,7 +39,13 @@ export class AtelierClient {
    *   early       a connection opened before, to use as the first one
    *               (join.js takeEarly: {socket, join, received,
    *               openedAt}), or null
-   *   onStatus(status), onJoined(reply), onReady(synced), onError(error)
+   *   beforeWatch(proceed)  optional: on each connection, before the
+   *               watch (the screen asks what it shows first); the
+   *               page calls proceed() to watch this.code, never when it
+   *               has no seminar yet
+   *   onStatus(status), onJoined(reply), onReady(synced), onError(error),
+   *   onEvent(event) an event of a kind the Model does not hold (a
+   *               screen's), once and in sequence
    */
   constructor(options) {
     this.options = options;
@@ -220,6 +226,12 @@ export class AtelierClient {
         }
         self.sendWatch(true);
       }, { resend: false, sent: !!sentJoin });
+    } else if (this.options.beforeWatch) {
+      const self = this;
+      const generation = this.generation;
+      this.options.beforeWatch(function () {
+        if (self.generation === generation && self.isOpen() && self.code) self.sendWatch(true);
+      });
     } else {
       this.sendWatch(true);
     }
@@ -346,10 +358,13 @@ export class AtelierClient {
       case 'ack':
         if (msg.contribution) this.model.upsertContribution(msg.contribution);
         if (msg.activity) this.model.upsertActivity(msg.activity);
+        if (msg.screen && this.options.onEvent) this.options.onEvent({ kind: 'screen', screen: msg.screen });
         break;
       case 'group_counts':
       case 'history':
-        break; /* a facilitator's figures or trail: its request's callback has them */
+      case 'screen':
+      case 'screens':
+        break; /* a facilitator's figures or trail, a screen's own: the request's callback has them */
       case 'error':
         if (msg.re === null || msg.re === undefined || !this.pending.has(msg.re)) this.fail(msg);
         break;
@@ -399,7 +414,7 @@ export class AtelierClient {
       const before = this.model.activity(ev.activity && ev.activity.id);
       this.model.upsertActivity(ev.activity);
       if (this.phaseSent(before && before.state, ev.activity)) this.resnapshot();
-    }
+    } else if (this.options.onEvent) this.options.onEvent(ev);
   }
 
   /* True when activity a, watched here, went from state before to a phase
